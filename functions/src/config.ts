@@ -1,0 +1,112 @@
+/**
+ * Configuration, parsed once from the environment with zod. `loadConfig` returns a frozen object
+ * or throws naming every bad variable. Secrets have no defaults: a component that needs one calls
+ * `requireSecret`, which fails fast naming the variable.
+ */
+import { z } from 'zod';
+
+const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const secret = z.string().min(16, 'must be at least 16 characters').optional();
+
+const schema = z.object({
+  GOOGLE_CLOUD_PROJECT: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{3,61}[a-z0-9]$/, 'must be a Google Cloud project id'),
+  MUSE_ENV: z.enum(['local', 'test', 'production']).default('production'),
+  FIRESTORE_EMULATOR_HOST: z.string().optional(),
+  PUBSUB_EMULATOR_HOST: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Retries due within this many ms are waited for in-process; later ones go to the durable outbox. */
+  STEP_INLINE_DELAY_MAX_MS: intFrom(3000),
+  /** Public base URL of the HTTP API, used in links (banner, Slack messages). */
+  PUBLIC_BASE_URL: z.string().url().default('http://localhost:8080'),
+  API_KEY_PEPPER: secret,
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  STREAM_TOKEN_SECRET: secret,
+  MODEL_PROVIDER: z.enum(['local', 'gemini']).default('local'),
+  GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
+  GEMINI_LOCATION: z.string().default('us-central1'),
+  GEMINI_BASE_URL: z.string().url().optional(),
+});
+
+type Env = z.infer<typeof schema>;
+
+export interface Config {
+  projectId: string;
+  env: Env['MUSE_ENV'];
+  emulators: { firestore?: string; pubsub?: string };
+  logLevel: Env['LOG_LEVEL'];
+  stepInlineDelayMaxMs: number;
+  publicBaseUrl: string;
+  secrets: {
+    apiKeyPepper?: string;
+    slackSigningSecret?: string;
+    slackBotToken?: string;
+    streamTokenSecret?: string;
+  };
+  slackApiUrl?: string;
+  model: { provider: Env['MODEL_PROVIDER']; geminiModel: string; location: string; baseUrl?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+    env: e.MUSE_ENV,
+    emulators: { firestore: e.FIRESTORE_EMULATOR_HOST, pubsub: e.PUBSUB_EMULATOR_HOST },
+    logLevel: e.LOG_LEVEL,
+    stepInlineDelayMaxMs: e.STEP_INLINE_DELAY_MAX_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    secrets: {
+      apiKeyPepper: e.API_KEY_PEPPER,
+      slackSigningSecret: e.SLACK_SIGNING_SECRET,
+      slackBotToken: e.SLACK_BOT_TOKEN,
+      streamTokenSecret: e.STREAM_TOKEN_SECRET,
+    },
+    slackApiUrl: e.SLACK_API_URL,
+    model: {
+      provider: e.MODEL_PROVIDER,
+      geminiModel: e.GEMINI_MODEL,
+      location: e.GEMINI_LOCATION,
+      baseUrl: e.GEMINI_BASE_URL,
+    },
+  });
+}
+
+/** The environment variable behind each secret, for error messages and the infra check. */
+export const SECRET_VARIABLES = {
+  apiKeyPepper: 'API_KEY_PEPPER',
+  slackSigningSecret: 'SLACK_SIGNING_SECRET',
+  slackBotToken: 'SLACK_BOT_TOKEN',
+  streamTokenSecret: 'STREAM_TOKEN_SECRET',
+} as const;
+
+/** Variables loadConfig requires (no default). infra/ must set each of them. */
+export const REQUIRED_VARIABLES = ['GOOGLE_CLOUD_PROJECT'] as const;
+
+export function requireSecret(config: Config, name: keyof Config['secrets']): string {
+  const value = config.secrets[name];
+  if (!value) throw new ConfigError([`${SECRET_VARIABLES[name]} is required here and has no default`]);
+  return value;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,58 @@
+/**
+ * The composition root. Heavy SDKs (Firestore, Pub/Sub) are imported lazily on first use so a
+ * cold instance answers paths that need no SDK (/livez) as fast as a bare functions-framework
+ * hello. Tests build their own container against the emulators with `createContainer`.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import type { PubSub } from '@google-cloud/pubsub';
+import { loadConfig, type Config } from '../config.js';
+import { systemClock, type Clock } from '../shared/ports.js';
+import type { Bus } from './bus.js';
+import { createLogger, type Logger } from './log.js';
+
+export interface Container {
+  config: Config;
+  db: Firestore;
+  pubsub: PubSub;
+  bus: Bus;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface ContainerOverrides {
+  clock?: Clock;
+  log?: Logger;
+}
+
+export async function createContainer(
+  config: Config,
+  overrides: ContainerOverrides = {},
+): Promise<Container> {
+  const [{ Firestore }, { PubSub }, { createPubSubBus }] = await Promise.all([
+    import('@google-cloud/firestore'),
+    import('@google-cloud/pubsub'),
+    import('../adapters/pubsub-bus.js'),
+  ]);
+  // REST for unary calls keeps cold start off gRPC; listeners still use gRPC when they start.
+  const db = new Firestore({
+    projectId: config.projectId,
+    ignoreUndefinedProperties: true,
+    preferRest: true,
+  });
+  const pubsub = new PubSub({ projectId: config.projectId });
+  const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });
+  return { config, db, pubsub, bus: createPubSubBus(pubsub), clock: overrides.clock ?? systemClock, log };
+}
+
+let current: Promise<Container> | undefined;
+
+/** The process-wide container, built from process.env on first use. */
+export function getContainer(): Promise<Container> {
+  current ??= createContainer(loadConfig());
+  return current;
+}
+
+/** Installs a container built elsewhere (tests, the local stack). */
+export function setContainer(container: Container | Promise<Container>): void {
+  current = Promise.resolve(container);
+}

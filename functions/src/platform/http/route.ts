@@ -1,0 +1,52 @@
+/**
+ * The shape of an API route under /v1. Each seed system exports `routes: Route[]`; the API
+ * trigger validates the body with the route's zod schema, checks the caller's scope, and maps
+ * AppError codes to HTTP statuses. Handlers call one use case each.
+ */
+import type { z } from 'zod';
+import type { Container } from '../container.js';
+
+/** What an API key may do. `admin` implies every scope. */
+export const SCOPES = ['read', 'runs', 'decide', 'agent', 'finance', 'operator', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Caller {
+  keyId: string;
+  name: string;
+  scopes: Scope[];
+}
+
+export interface RouteContext<B> {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: B;
+  caller: Caller;
+  app: Container;
+}
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  /** Defaults to application/json; text/markdown for Markdown views. */
+  contentType?: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Express-style path with :params, e.g. /v1/runs/:id/gate */
+  path: string;
+  scope: Scope;
+  body?: z.ZodType;
+  handle(ctx: RouteContext<unknown>): Promise<RouteResult>;
+}
+
+/** Declares a route with a typed body. */
+export function route<S extends z.ZodType | undefined = undefined>(def: {
+  method: Route['method'];
+  path: string;
+  scope: Scope;
+  body?: S;
+  handle(ctx: RouteContext<S extends z.ZodType ? z.infer<S> : undefined>): Promise<RouteResult>;
+}): Route {
+  return def as unknown as Route;
+}
