@@ -1,0 +1,100 @@
+/**
+ * How a workflow is declared on the step engine. A workflow is a graph of steps plus a handler per
+ * step type; the engine makes every step durable (a Pub/Sub message), idempotent (its effect and its
+ * processed mark commit in one Firestore transaction) and retried by class.
+ *
+ * A handler does its slow work (model calls, HTTP) outside any transaction and returns an outcome.
+ * Firestore writes that belong to the step go in the outcome's `effect`, which the engine runs inside
+ * the commit transaction: do every `tx.get` first, then the writes.
+ */
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Container } from '../platform/container.js';
+import type { Graph, RetryPolicy } from './core/graph.js';
+
+/** Firestore writes committed atomically with the step's processed mark. */
+export type TxEffect = (tx: Transaction, db: Firestore) => Promise<void>;
+
+export type StepOutcome =
+  /** Success. `edge` picks successors when the node's `next` is an edge map. */
+  | { type: 'done'; output?: unknown; edge?: string; effect?: TxEffect }
+  /** A human gate: the run parks with this context until a decision names one of `edges`. */
+  | { type: 'gate'; context: Record<string, unknown>; edges: string[]; effect?: TxEffect }
+  /** Parks until `completeExternalStep` is called (an agent's callback through the API). */
+  | { type: 'external'; context: Record<string, unknown>; effect?: TxEffect }
+  /** Runs this step again at `until` (durable timer); `state` is handed back as ctx.wake.state. */
+  | { type: 'wait'; until: Date; state?: unknown; effect?: TxEffect }
+  /** Retryable failure (timeout, 429, 5xx): retried with backoff up to the step's policy. */
+  | { type: 'retry'; error: string; delayMs?: number }
+  /** Terminal failure: the run's fail path runs. `pipeline` means the spec itself is at fault. */
+  | { type: 'fail'; error: string; class?: 'terminal' | 'pipeline'; output?: unknown; effect?: TxEffect };
+
+export interface StepContext {
+  runId: string;
+  stepId: string;
+  /** The node's type, which picked this handler. */
+  type: string;
+  /** 1 on the first try. */
+  attempt: number;
+  /** The run's input, as given to startRun. */
+  input: Record<string, unknown>;
+  /** Outputs of the steps that have completed so far, by step id. */
+  outputs: Record<string, unknown>;
+  params: Record<string, unknown>;
+  /** Set when a `wait` outcome woke this step again. */
+  wake?: { count: number; state: unknown };
+  now: Date;
+  app: Container;
+}
+
+export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
+
+export interface WorkflowDefinition {
+  name: string;
+  /** Autonomous workflows stop at the global pause switch (the CFO circuit breaker sets it). */
+  autonomous: boolean;
+  /** The graph for a run, from its input (static workflows ignore the input). */
+  graph(input: Record<string, unknown>): Graph;
+  handlers: Record<string, StepHandler>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** Errors a handler may throw instead of returning an outcome. Anything else is redelivered by Pub/Sub. */
+export class RetryableStepError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableStepError';
+  }
+}
+
+export class TerminalStepError extends Error {
+  constructor(
+    message: string,
+    readonly failureClass: 'terminal' | 'pipeline' = 'terminal',
+  ) {
+    super(message);
+    this.name = 'TerminalStepError';
+  }
+}
+
+export const done = (output?: unknown, extra: { edge?: string; effect?: TxEffect } = {}): StepOutcome => ({
+  type: 'done',
+  output,
+  ...extra,
+});
+
+export class WorkflowRegistry {
+  private readonly defs = new Map<string, WorkflowDefinition>();
+  register(def: WorkflowDefinition): this {
+    this.defs.set(def.name, def);
+    return this;
+  }
+  get(name: string): WorkflowDefinition | undefined {
+    return this.defs.get(name);
+  }
+  names(): string[] {
+    return [...this.defs.keys()];
+  }
+}
