@@ -1,0 +1,61 @@
+/**
+ * The model port. Two adapters implement it: a deterministic local model (the default) and Gemini
+ * on Vertex AI through @google/genai. Callers say what the call is for (`purpose`) so the local
+ * model can answer in kind and costs can be attributed.
+ */
+export type ModelPurpose =
+  'narrative' | 'visual' | 'motion' | 'critic' | 'live' | 'rubric' | 'stage' | 'plan';
+
+/** A tool the model may call (function calling), declared with a JSON schema for its arguments. */
+export interface ToolDeclaration {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  purpose: ModelPurpose;
+  system?: string;
+  prompt: string;
+  /** Ask for JSON matching this JSON schema (Gemini: responseSchema). The answer is parsed into `json`. */
+  responseSchema?: Record<string, unknown>;
+  tools?: ToolDeclaration[];
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ModelResponse {
+  model: string;
+  text: string;
+  /** Parsed JSON when a responseSchema was given. */
+  json?: unknown;
+  toolCalls: Array<{ name: string; args: Record<string, unknown> }>;
+  usage: ModelUsage;
+}
+
+export interface ModelPort {
+  /** The model name used for pricing (must appear in the price table). */
+  readonly model: string;
+  generate(req: ModelRequest): Promise<ModelResponse>;
+}
+
+/**
+ * A model call that failed. `retryable` is true for timeouts, 429 and 5xx; other 4xx and
+ * unparseable answers after retries are terminal. `raw` keeps what the model said, if anything.
+ */
+export class ModelError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly raw?: string,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
