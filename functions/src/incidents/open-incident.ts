@@ -1,0 +1,162 @@
+/**
+ * Opening an incident. Other systems (Level 4 systemic failures, the muse's breaker trip and safe
+ * mode, the heartbeat sweep, a person through Slack) call these two functions with these exact
+ * signatures. A dedupe key makes opening idempotent: while an incident with the same key is not
+ * resolved, opening again returns it instead of creating a new one.
+ *
+ * Opening writes, in one transaction: the incident at level 1, its dedupe key, the level-1 Slack
+ * outbox entry (deterministic id), a global event and an audit record. The level timers (levels
+ * 2-4) run on the engine workflow `incident-escalation`; see escalation.ts.
+ */
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { recordEvent } from '../engine/events.js';
+import { enqueueSlack } from '../notify/slack-outbox.js';
+import { auditInTransaction } from '../platform/audit.js';
+import { describeIssues, invalidInput } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import {
+  INCIDENT_SOURCES,
+  LEVEL_NAMES,
+  SEVERITIES,
+  channelForLevel,
+  dedupeDocId,
+  levelOutboxId,
+  type Incident,
+  type IncidentSource,
+  type Severity,
+} from './core/incident.js';
+
+export const INCIDENTS = 'incidents';
+/** One document per live dedupe key, pointing at the incident that holds it. */
+export const INCIDENT_KEYS = 'incidentKeys';
+
+export interface OpenIncidentInput {
+  severity: Severity;
+  source: IncidentSource;
+  summary: string;
+  ref?: { type: string; id: string };
+  dedupeKey?: string;
+  actor: Actor;
+}
+
+const inputSchema = z.object({
+  severity: z.enum(SEVERITIES),
+  source: z.enum(INCIDENT_SOURCES),
+  summary: z.string().trim().min(1, 'a summary is required').max(2000),
+  ref: z.object({ type: z.string().min(1), id: z.string().min(1) }).optional(),
+  dedupeKey: z.string().min(1).max(500).optional(),
+  actor: z.object({ kind: z.enum(['user', 'apikey', 'system', 'agent']), id: z.string().min(1) }).loose(),
+});
+
+function validate(input: OpenIncidentInput): OpenIncidentInput {
+  const parsed = inputSchema.safeParse(input);
+  if (!parsed.success)
+    throw invalidInput(`incident refused: ${describeIssues(parsed.error.issues).join('; ')}`);
+  return input;
+}
+
+function newIncidentId(at: Date): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 13); // 20260101T0000
+  return `inc-${stamp}-${randomUUID().slice(0, 6)}`;
+}
+
+/**
+ * Opens (or finds, by dedupe key) an incident inside the caller's transaction. Does its reads
+ * first and then its writes, so call it before any write of your own in the same transaction.
+ */
+export async function openIncidentInTransaction(
+  db: Firestore,
+  tx: Transaction,
+  input: OpenIncidentInput,
+  at: Date,
+): Promise<{ id: string; created: boolean }> {
+  validate(input);
+  const keyRef = input.dedupeKey ? db.collection(INCIDENT_KEYS).doc(dedupeDocId(input.dedupeKey)) : undefined;
+  if (keyRef) {
+    const key = await tx.get(keyRef);
+    const existingId = key.exists ? (key.get('incidentId') as string) : undefined;
+    if (existingId) {
+      const existing = await tx.get(db.collection(INCIDENTS).doc(existingId));
+      if (existing.exists && existing.get('status') !== 'resolved') return { id: existingId, created: false };
+    }
+  }
+
+  const id = newIncidentId(at);
+  const incident: Incident = {
+    id,
+    severity: input.severity,
+    source: input.source,
+    summary: input.summary.trim(),
+    ref: input.ref,
+    dedupeKey: input.dedupeKey,
+    status: 'open',
+    level: 1,
+    openedAt: at,
+    openedBy: input.actor,
+    phases: { assess: at },
+    timeline: [
+      {
+        at,
+        type: 'opened',
+        actor: input.actor,
+        text: `opened (${input.severity}, ${input.source})`,
+        level: 1,
+      },
+      { at, type: 'phase', actor: input.actor, text: 'assess', phase: 'assess' },
+    ],
+  };
+  tx.create(db.collection(INCIDENTS).doc(id), incident);
+  if (keyRef) tx.set(keyRef, { key: input.dedupeKey, incidentId: id, at });
+  enqueueSlack(
+    db,
+    tx,
+    levelOutboxId(id, 1),
+    {
+      kind: 'incident',
+      channelKey: channelForLevel(1),
+      text: `[${input.severity}] Level 1 (${LEVEL_NAMES[1]}): ${incident.summary}`,
+      ref: { type: 'incident', id },
+      level: 1,
+      data: {
+        severity: input.severity,
+        source: input.source,
+        summary: incident.summary,
+        ref: input.ref ?? null,
+      },
+    },
+    at,
+  );
+  recordEvent(db, tx, {
+    type: 'incident.opened',
+    actor: input.actor,
+    at,
+    data: { incidentId: id, severity: input.severity, source: input.source, level: 1 },
+  });
+  auditInTransaction(
+    db,
+    tx,
+    {
+      actor: input.actor,
+      action: 'incident.open',
+      target: `${INCIDENTS}/${id}`,
+      outcome: 'ok',
+      rationale: incident.summary,
+      via: input.actor.kind === 'system' ? 'system' : input.actor.kind === 'user' ? 'slack' : 'api',
+      details: { severity: input.severity, source: input.source, dedupeKey: input.dedupeKey ?? null },
+    },
+    at,
+  );
+  return { id, created: true };
+}
+
+/** Opens (or finds, by dedupe key) an incident in its own transaction. */
+export async function openIncident(
+  deps: { db: Firestore; clock: Clock },
+  input: OpenIncidentInput,
+): Promise<{ id: string; created: boolean }> {
+  validate(input);
+  const at = deps.clock.now();
+  return deps.db.runTransaction((tx) => openIncidentInTransaction(deps.db, tx, input, at));
+}
