@@ -25,12 +25,18 @@ export interface ModelRequest {
 }
 
 export interface ModelUsage {
+  /** All prompt tokens, including any served from a context cache. */
   inputTokens: number;
+  /** Tokens generated, including thinking tokens (billed as output). */
   outputTokens: number;
+  /** Of `inputTokens`, how many came from a context cache (billed at a lower rate), when known. */
+  cachedInputTokens?: number;
 }
 
 export interface ModelResponse {
   model: string;
+  /** Why generation stopped, as the provider says it (Gemini: STOP, MAX_TOKENS, SAFETY...), when known. */
+  finishReason?: string;
   text: string;
   /** Parsed JSON when a responseSchema was given. */
   json?: unknown;
