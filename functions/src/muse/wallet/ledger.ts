@@ -31,7 +31,10 @@ import {
 
 type Deps = Pick<Container, 'db' | 'clock'>;
 
-const fmt = (micros: number) => fromMicros(micros).toFixed(6).replace(/\.?0+$/, '');
+const fmt = (micros: number) =>
+  fromMicros(micros)
+    .toFixed(6)
+    .replace(/\.?0+$/, '');
 
 function checkKey(key: unknown, what = 'key'): string {
   if (typeof key !== 'string' || !KEY_PATTERN.test(key))
@@ -129,7 +132,13 @@ export async function reserveInTransaction(
   const head = headFrom(headSnap!.data());
   const verdict = checkSolvency(head, amount, floor, fmt);
   if (!verdict.ok) return verdict;
-  append(db, tx, head, [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }], p.at);
+  append(
+    db,
+    tx,
+    head,
+    [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }],
+    p.at,
+  );
   return { ok: true, replay: false };
 }
 
@@ -162,7 +171,11 @@ export async function settleInTransaction(
   if (res.type !== 'reserve') throw conflict(`ledger entry ${key} is a ${res.type}, not a reservation`);
   if (relSnap!.exists) {
     const debit = await tx.get(ledgerRef(db, `${key}~debit`));
-    return { replay: true, debited: fromMicros(debit.exists ? (debit.data()!.amount as number) : 0), released: fromMicros(res.amount) };
+    return {
+      replay: true,
+      debited: fromMicros(debit.exists ? (debit.data()!.amount as number) : 0),
+      released: fromMicros(res.amount),
+    };
   }
   const common = { at: p.at, reservationKey: key, intentId: res.intentId, runId: res.runId };
   const entries: Array<Omit<LedgerEntryDoc, 'seq' | 'balanceAfter' | 'reservedAfter'>> = [];
@@ -266,7 +279,10 @@ export async function listLedger(
 /** Micros debited at or after `since` (single-field index on `at`; the type is filtered here). */
 export async function debitsSince(db: Firestore, since: Date): Promise<number> {
   const snap = await db.collection(LEDGER).where('at', '>=', since).get();
-  return snap.docs.reduce((sum, d) => (d.get('type') === 'debit' ? sum + (d.get('amount') as number) : sum), 0);
+  return snap.docs.reduce(
+    (sum, d) => (d.get('type') === 'debit' ? sum + (d.get('amount') as number) : sum),
+    0,
+  );
 }
 
 /**
@@ -277,7 +293,10 @@ export async function verifyLedger(
   app: Pick<Container, 'db'>,
 ): Promise<{ ok: boolean; derived: WalletView; head: WalletView }> {
   const { db } = app;
-  const [snap, headSnap] = await Promise.all([db.collection(LEDGER).orderBy('seq').get(), walletRef(db).get()]);
+  const [snap, headSnap] = await Promise.all([
+    db.collection(LEDGER).orderBy('seq').get(),
+    walletRef(db).get(),
+  ]);
   const head = headFrom(headSnap.data());
   const derived: WalletHead = { balance: 0, reserved: 0, seq: 0, currency: head.currency };
   for (const d of snap.docs) {
@@ -288,6 +307,7 @@ export async function verifyLedger(
     else derived.reserved -= amount;
     derived.seq += 1;
   }
-  const ok = derived.balance === head.balance && derived.reserved === head.reserved && derived.seq === head.seq;
+  const ok =
+    derived.balance === head.balance && derived.reserved === head.reserved && derived.seq === head.seq;
   return { ok, derived: view(derived), head: view(head) };
 }

@@ -33,7 +33,11 @@ export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
 const nonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
 
 /** Estimated cost of one call (or a whole production) from expected token usage. */
-export function estimateCost(priceTable: PriceTable, model: string, expectedUsage: ExpectedUsage): CostEstimate {
+export function estimateCost(
+  priceTable: PriceTable,
+  model: string,
+  expectedUsage: ExpectedUsage,
+): CostEstimate {
   const price = Object.prototype.hasOwnProperty.call(priceTable, model) ? priceTable[model] : undefined;
   if (!price) return { ok: false, reason: `no price for model "${model}" in the price table` };
   if (!nonNegative(price.inputPer1k) || !nonNegative(price.outputPer1k))
@@ -41,7 +45,8 @@ export function estimateCost(priceTable: PriceTable, model: string, expectedUsag
   if (!nonNegative(expectedUsage.inputTokens) || !nonNegative(expectedUsage.outputTokens))
     return { ok: false, reason: 'expected token usage must be non-negative numbers' };
   const raw =
-    (expectedUsage.inputTokens / 1000) * price.inputPer1k + (expectedUsage.outputTokens / 1000) * price.outputPer1k;
+    (expectedUsage.inputTokens / 1000) * price.inputPer1k +
+    (expectedUsage.outputTokens / 1000) * price.outputPer1k;
   // Rounded up to the micro so an estimate never under-reserves by a rounding error.
   return { ok: true, model, amount: Math.ceil(raw * 1_000_000 - 1e-6) / 1_000_000 };
 }

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  creditWallet,
+  getWallet,
+  listLedger,
+  reserveInTransaction,
+  settleInTransaction,
+  verifyLedger,
+} from '../../../functions/src/muse/wallet/ledger.js';
+import { AppError } from '../../../functions/src/shared/errors.js';
+import { testApp } from './app.js';
+
+const finance = { kind: 'user' as const, id: 'U-fin', name: 'Fin' };
+const isInvalid = (e: unknown) => e instanceof AppError && e.code === 'invalid_input';
+
+test('50 concurrent reservations never overdraw the wallet, and the balance stays exact', async () => {
+  const app = testApp();
+  await creditWallet(app, { key: 'seed', amount: 30, actor: finance });
+  // 30 - floor 5 = 25 available for reservations of 1 each: exactly 25 of 50 may succeed.
+  const at = app.clock.now();
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      app.db.runTransaction(
+        (tx) =>
+          reserveInTransaction(app.db, tx, {
+            key: `r-${i}`,
+            intentId: `i-${i}`,
+            runId: `run-${i}`,
+            amount: 1,
+            floor: 5,
+            at,
+          }),
+        { maxAttempts: 100 },
+      ),
+    ),
+  );
+  assert.equal(results.filter((r) => r.ok).length, 25);
+  const refused = results.find((r) => !r.ok);
+  assert.match(refused && !refused.ok ? refused.reason : '', /insufficient funds.*reserve floor/);
+  const wallet = await getWallet(app);
+  assert.deepEqual([wallet.balance, wallet.reserved, wallet.available], [30, 25, 5]);
+  assert.equal((await verifyLedger(app)).ok, true);
+  const status = (await app.db.collection('muse').doc('status').get()).data();
+  assert.deepEqual(status?.wallet, { balance: 30, reserved: 25, available: 5, currency: 'USD' });
+});
+
+test('duplicate idempotency keys create one entry', async () => {
+  const app = testApp();
+  const a = await creditWallet(app, { key: 'grant-1', amount: 10, actor: finance, note: 'seed' });
+  const b = await creditWallet(app, { key: 'grant-1', amount: 10, actor: finance, note: 'seed' });
+  assert.deepEqual([a.replay, b.replay], [false, true]);
+  await assert.rejects(
+    creditWallet(app, { key: 'grant-1', amount: 11, actor: finance }),
+    (e: unknown) => e instanceof AppError && e.code === 'conflict',
+  );
+  const at = app.clock.now();
+  const reserve = () =>
+    app.db.runTransaction((tx) =>
+      reserveInTransaction(app.db, tx, {
+        key: 'res-1',
+        intentId: 'i1',
+        runId: 'run1',
+        amount: 2,
+        floor: 1,
+        at,
+      }),
+    );
+  assert.deepEqual(await reserve(), { ok: true, replay: false });
+  assert.deepEqual(await reserve(), { ok: true, replay: true });
+  const settle = () =>
+    app.db.runTransaction((tx) =>
+      settleInTransaction(app.db, tx, { reservationKey: 'res-1', actual: 1.25, at }),
+    );
+  assert.deepEqual(await settle(), { replay: false, debited: 1.25, released: 2 });
+  assert.equal((await settle()).replay, true);
+  const { entries } = await listLedger(app, {});
+  assert.deepEqual(
+    entries.map((e) => [e.seq, e.type, e.amount]),
+    [
+      [4, 'release', 2],
+      [3, 'debit', 1.25],
+      [2, 'reserve', 2],
+      [1, 'credit', 10],
+    ],
+  );
+  const page = await listLedger(app, { limit: 2 });
+  assert.equal(page.next, 3);
+  assert.deepEqual(
+    (await listLedger(app, { limit: 2, after: page.next })).entries.map((e) => e.seq),
+    [2, 1],
+  );
+  assert.deepEqual(await getWallet(app), {
+    balance: 8.75,
+    reserved: 0,
+    available: 8.75,
+    currency: 'USD',
+    entries: 4,
+  });
+  const audit = await app.db.collection('audit').where('action', '==', 'wallet.credit').get();
+  assert.equal(audit.size, 1);
+});
+
+test('bad amounts are refused and write nothing', async () => {
+  const app = testApp();
+  for (const amount of [-5, Number.NaN, '12' as unknown as number, Number.POSITIVE_INFINITY]) {
+    await assert.rejects(
+      creditWallet(app, { key: `k-${String(amount)}`, amount, actor: finance }),
+      isInvalid,
+    );
+    await assert.rejects(
+      app.db.runTransaction((tx) =>
+        reserveInTransaction(app.db, tx, {
+          key: 'r',
+          intentId: 'i',
+          runId: 'run',
+          amount,
+          floor: 0,
+          at: app.clock.now(),
+        }),
+      ),
+      isInvalid,
+    );
+  }
+  await assert.rejects(creditWallet(app, { key: 'bad/key', amount: 1, actor: finance }), isInvalid);
+  assert.equal((await listLedger(app)).entries.length, 0);
+});
