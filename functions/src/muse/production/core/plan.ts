@@ -1,0 +1,97 @@
+/**
+ * HLP: turns an intent into the task graph of the `muse-production` workflow. Pure data.
+ *
+ * Free generation:   gate -> narrative -> visual -> motion -> critic -> publish
+ * Safe mode:         gate -> template -> critic -> publish
+ *
+ * The gate branches: `funded` continues, `unfunded` ends the run with no production. The critic
+ * branches: `pass` publishes, `reject` closes. `close` is also the fail path, so the reservation is
+ * settled whatever way the run ends.
+ */
+import type { Graph, RetryPolicy } from '../../../engine/core/graph.js';
+
+export const MUSE_PRODUCTION = 'muse-production';
+
+export type ProductionMode = 'free' | 'template';
+
+export interface ProductionInput {
+  intentId: string;
+  topic: string;
+  mode: ProductionMode;
+}
+
+/** Retries for model steps: garbage answers and 429/5xx are retried this many times in all. */
+export const MODEL_STEP_RETRY: Partial<RetryPolicy> = {
+  maxAttempts: 3,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5_000,
+};
+
+/** Token budget per model step, the basis of the CFO estimate (input, output). */
+export const EXPECTED_USAGE = {
+  narrative: { inputTokens: 600, outputTokens: 500 },
+  visual: { inputTokens: 900, outputTokens: 700 },
+  motion: { inputTokens: 800, outputTokens: 500 },
+  critic: { inputTokens: 1500, outputTokens: 200 },
+} as const;
+
+/** What a run is expected to use, summed over its model steps. Template runs use no model. */
+export function expectedUsage(mode: ProductionMode, modelCritic: boolean) {
+  if (mode === 'template') return { inputTokens: 0, outputTokens: 0 };
+  const steps: Array<{ inputTokens: number; outputTokens: number }> = [
+    EXPECTED_USAGE.narrative,
+    EXPECTED_USAGE.visual,
+    EXPECTED_USAGE.motion,
+  ];
+  if (modelCritic) steps.push(EXPECTED_USAGE.critic);
+  return {
+    inputTokens: steps.reduce((n, s) => n + s.inputTokens, 0),
+    outputTokens: steps.reduce((n, s) => n + s.outputTokens, 0),
+  };
+}
+
+export function productionGraph(input: Pick<ProductionInput, 'mode'>): Graph {
+  const modelStep = (type: string, next: string[]) => ({
+    type,
+    next,
+    retry: MODEL_STEP_RETRY,
+    params: { maxAttempts: MODEL_STEP_RETRY.maxAttempts },
+  });
+  const tail = {
+    critic: { ...modelStep('critic', []), next: { pass: ['publish'], reject: ['close'] } },
+    publish: { type: 'publish' },
+    close: { type: 'close' },
+  };
+  if (input.mode === 'template') {
+    return {
+      start: ['gate'],
+      onFail: 'close',
+      steps: {
+        gate: { type: 'gate', next: { funded: ['template'], unfunded: [] } },
+        template: { type: 'template', next: ['critic'] },
+        ...tail,
+      },
+    };
+  }
+  return {
+    start: ['gate'],
+    onFail: 'close',
+    steps: {
+      gate: { type: 'gate', next: { funded: ['narrative'], unfunded: [] } },
+      narrative: modelStep('narrative', ['visual']),
+      visual: modelStep('visual', ['motion']),
+      motion: modelStep('motion', ['critic']),
+      ...tail,
+    },
+  };
+}
+
+/** Reads the run input the engine hands back, naming what is wrong. */
+export function parseProductionInput(input: Record<string, unknown>): ProductionInput {
+  const { intentId, topic, mode } = input;
+  if (typeof intentId !== 'string' || !intentId) throw new Error('production input: intentId is missing');
+  if (typeof topic !== 'string') throw new Error('production input: topic is missing');
+  if (mode !== 'free' && mode !== 'template')
+    throw new Error('production input: mode must be free or template');
+  return { intentId, topic, mode };
+}
