@@ -39,3 +39,10 @@ export async function auditRefusals<T>(
     throw err;
   }
 }
+
+/** The actor behind an API call: the key that made it. */
+export const callerActor = (caller: { keyId: string; name: string }): Actor => ({
+  kind: 'apikey',
+  id: caller.keyId,
+  name: caller.name,
+});
