@@ -1,0 +1,93 @@
+/**
+ * The wire protocol of `/stream/muse-status` (SPEC.md, "User-facing contracts"). Client frames are
+ * validated with zod; server frames are built here so their shape lives in one place.
+ *
+ * Server -> client:
+ *   {"type":"hello","seq":N,"status":{...},"resumed":bool,"retentionSeconds":S}
+ *   {"type":"status","seq":N,"status":{...}}
+ *   {"type":"event","seq":N,"event":{id,runId,seq,type,at,actor,data}}
+ *   {"type":"reply","replyTo":id|null,"text":"..."}
+ *   {"type":"tool_result","replyTo":id|null,"tool":"...","args":{...},"ok":bool,"result"|"error":...}
+ *   {"type":"error","code":"...","message":"..."}
+ * Client -> server:
+ *   {"type":"say","text":"...","id"?:"..."}
+ *   {"type":"resume","seq":N}
+ */
+import { z } from 'zod';
+
+export const MAX_SAY_CHARS = 2000;
+
+const sayFrame = z.object({
+  type: z.literal('say'),
+  text: z
+    .string()
+    .trim()
+    .min(1, 'text is empty')
+    .max(MAX_SAY_CHARS, `text is over ${MAX_SAY_CHARS} characters`),
+  id: z.string().max(64).optional(),
+});
+
+const resumeFrame = z.object({
+  type: z.literal('resume'),
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
+
+export const clientFrameSchema = z.discriminatedUnion('type', [sayFrame, resumeFrame]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+export type SayFrame = z.infer<typeof sayFrame>;
+
+/** Error codes sent in `error` frames. */
+export type StreamErrorCode = 'malformed' | 'invalid_frame' | 'busy' | 'talk_failed';
+
+export type ParsedFrame =
+  { ok: true; frame: ClientFrame } | { ok: false; code: StreamErrorCode; message: string };
+
+/** Parses one text frame from a client. Never throws: bad input becomes an `error` frame. */
+export function parseClientFrame(text: string): ParsedFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'malformed', message: 'frame is not JSON' };
+  }
+  const parsed = clientFrameSchema.safeParse(json);
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
+      .join('; ');
+    return { ok: false, code: 'invalid_frame', message };
+  }
+  return { ok: true, frame: parsed.data };
+}
+
+export const helloFrame = (seq: number, status: unknown, resumed: boolean, retentionSeconds: number) =>
+  JSON.stringify({ type: 'hello', seq, status, resumed, retentionSeconds });
+
+export const statusFrame = (seq: number, status: unknown) => JSON.stringify({ type: 'status', seq, status });
+
+export const eventFrame = (seq: number, event: unknown) => JSON.stringify({ type: 'event', seq, event });
+
+export const replyFrame = (replyTo: string | undefined, text: string) =>
+  JSON.stringify({ type: 'reply', replyTo: replyTo ?? null, text });
+
+export const toolResultFrame = (
+  replyTo: string | undefined,
+  tool: string,
+  args: Record<string, unknown>,
+  outcome: { ok: true; result: unknown } | { ok: false; error: string },
+) => JSON.stringify({ type: 'tool_result', replyTo: replyTo ?? null, tool, args, ...outcome });
+
+export const errorFrame = (code: StreamErrorCode, message: string) =>
+  JSON.stringify({ type: 'error', code, message });
+
+/** Close codes (RFC 6455 section 7.4.1) and the reasons sent with them. */
+export const CLOSE = {
+  /** Deploy or shutdown: reconnect (and resume) right away. */
+  serviceRestart: { code: 1012, reason: 'service restart' },
+  /** Too many frames, or a frame too large to be a client frame. */
+  rateLimited: { code: 1008, reason: 'rate limit exceeded' },
+  /** The client does not read what it is sent. */
+  slowConsumer: { code: 1008, reason: 'slow consumer' },
+  /** The instance is at its connection cap (sent only if a socket slipped past the upgrade check). */
+  overCapacity: { code: 1013, reason: 'try again later' },
+} as const;
