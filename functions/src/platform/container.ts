@@ -7,6 +7,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock, type Clock } from '../shared/ports.js';
+import type { WorkflowRegistry } from '../engine/workflow.js';
 import type { Bus } from './bus.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -17,21 +18,25 @@ export interface Container {
   bus: Bus;
   clock: Clock;
   log: Logger;
+  /** Every workflow the step engine can run, by name. */
+  workflows: WorkflowRegistry;
 }
 
 export interface ContainerOverrides {
   clock?: Clock;
   log?: Logger;
+  workflows?: WorkflowRegistry;
 }
 
 export async function createContainer(
   config: Config,
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
-  const [{ Firestore }, { PubSub }, { createPubSubBus }] = await Promise.all([
+  const [{ Firestore }, { PubSub }, { createPubSubBus }, { productWorkflows }] = await Promise.all([
     import('@google-cloud/firestore'),
     import('@google-cloud/pubsub'),
     import('../adapters/pubsub-bus.js'),
+    import('../workflows.js'),
   ]);
   // REST for unary calls keeps cold start off gRPC; listeners still use gRPC when they start.
   const db = new Firestore({
@@ -41,7 +46,15 @@ export async function createContainer(
   });
   const pubsub = new PubSub({ projectId: config.projectId });
   const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });
-  return { config, db, pubsub, bus: createPubSubBus(pubsub), clock: overrides.clock ?? systemClock, log };
+  return {
+    config,
+    db,
+    pubsub,
+    bus: createPubSubBus(pubsub),
+    clock: overrides.clock ?? systemClock,
+    log,
+    workflows: overrides.workflows ?? productWorkflows(),
+  };
 }
 
 let current: Promise<Container> | undefined;

@@ -1,0 +1,113 @@
+/**
+ * Human gates: a parked run resumes only when a decision names one of the offered edges, with a
+ * rationale and a decider. The decision commits in one transaction with the step's completion, so of
+ * any number of concurrent decisions exactly one wins; the others are refused with the first one.
+ */
+import type { Container } from '../platform/container.js';
+import { auditInTransaction } from '../platform/audit.js';
+import { conflict, invalidInput, notFound } from '../shared/errors.js';
+import type { Actor } from '../shared/ports.js';
+import { applyOutcome } from './core/run-state.js';
+import { commitTransition } from './commit.js';
+import { flushOutbox } from './outbox.js';
+import { runRef, type GateDecision, type RunDoc } from './store.js';
+
+export interface DecideGateInput {
+  runId: string;
+  /** Which gate; optional when the run has exactly one open gate. */
+  stepId?: string;
+  edge: string;
+  rationale: string;
+  actor: Actor;
+  via?: 'api' | 'slack';
+  slack?: { teamId?: string; channelId?: string };
+}
+
+export async function decideGate(
+  app: Container,
+  d: DecideGateInput,
+): Promise<GateDecision & { stepId: string }> {
+  const rationale = d.rationale.trim();
+  if (!rationale) throw invalidInput('a gate decision needs a rationale');
+  const at = app.clock.now();
+  const result = await app.db.runTransaction(
+    async (tx) => {
+      const snap = await tx.get(runRef(app.db, d.runId));
+      if (!snap.exists) throw notFound(`run "${d.runId}" does not exist`);
+      const run = snap.data() as RunDoc;
+      const stepId = d.stepId ?? pickGate(run);
+      const gate = run.gates[stepId];
+      if (!gate) throw notFound(`run "${run.id}" has no gate at step "${stepId}"`);
+      if (gate.decision) {
+        const first = gate.decision;
+        throw conflict(
+          `gate "${stepId}" was already decided: "${first.edge}" by ${first.decider.id} ("${first.rationale}")`,
+          { decision: first },
+        );
+      }
+      if (run.steps[stepId]?.status !== 'gate')
+        throw conflict(`step "${stepId}" is not awaiting a decision (it is ${run.steps[stepId]?.status})`);
+      if (!gate.edges.includes(d.edge))
+        throw invalidInput(
+          `edge "${d.edge}" is not offered at gate "${stepId}"; choose one of: ${gate.edges.join(', ')}`,
+        );
+      const decision: GateDecision = { edge: d.edge, rationale, decider: d.actor, at };
+      const t = applyOutcome(
+        { graph: run.graph, steps: run.steps, failing: run.failing, retry: run.retry },
+        stepId,
+        { type: 'done', edge: d.edge },
+        at.getTime(),
+      );
+      auditInTransaction(
+        app.db,
+        tx,
+        {
+          actor: d.actor,
+          action: 'gate.decide',
+          target: `runs/${run.id}#${stepId}`,
+          outcome: 'ok',
+          rationale,
+          via: d.via ?? 'api',
+          slack: d.slack,
+          details: { edge: d.edge },
+        },
+        at,
+      );
+      const entries = commitTransition(
+        app.db,
+        tx,
+        run,
+        {
+          ...t,
+          events: [
+            { type: 'gate.decided', data: { stepId, edge: d.edge, rationale, decider: d.actor } },
+            ...t.events,
+          ],
+        },
+        {
+          actor: d.actor,
+          now: at,
+          output: { stepId, value: { edge: d.edge, rationale, decider: d.actor } },
+          patch: { [`gates.${stepId}.decision`]: decision },
+        },
+      );
+      return { entries, decision: { ...decision, stepId } };
+    },
+    { maxAttempts: 30 },
+  );
+  await flushOutbox(app, result.entries);
+  return result.decision;
+}
+
+function pickGate(run: RunDoc): string {
+  const open = Object.values(run.gates)
+    .filter((g) => !g.decision)
+    .map((g) => g.stepId);
+  if (open.length === 1) return open[0]!;
+  const decided = Object.values(run.gates)
+    .filter((g) => g.decision)
+    .map((g) => g.stepId);
+  if (open.length === 0 && decided.length === 1) return decided[0]!; // reports the first decision
+  if (open.length === 0) throw conflict(`run "${run.id}" has no open gate`);
+  throw invalidInput(`run "${run.id}" has several open gates (${open.join(', ')}); name one with stepId`);
+}

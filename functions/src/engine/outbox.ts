@@ -1,0 +1,53 @@
+/**
+ * Publishing what committed transactions dispatched. An entry is deleted once Pub/Sub has it;
+ * if publishing fails the entry stays and the sweep (a scheduler job) publishes it later. A
+ * publish that happens twice is harmless: the step accepts only the message it is waiting for.
+ */
+import type { Container } from '../platform/container.js';
+import { OUTBOX, toDate, type OutboxDoc } from './store.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function publishEntry(app: Container, e: OutboxDoc): Promise<void> {
+  await app.bus.publish(e.topic, e.data, { runId: e.runId, stepId: e.data.stepId });
+  await app.db.collection(OUTBOX).doc(e.id).delete();
+}
+
+/**
+ * Publishes entries due now; waits in-process for ones due within the inline window (short retry
+ * backoffs), and leaves later ones to the sweep. Throws if a publish fails, so the message being
+ * handled is redelivered and the flush tried again.
+ */
+export async function flushOutbox(app: Container, entries: OutboxDoc[]): Promise<void> {
+  const now = app.clock.now().getTime();
+  const inline = entries.filter(
+    (e) => toDate(e.notBefore).getTime() - now <= app.config.stepInlineDelayMaxMs,
+  );
+  const order = [...inline].sort((a, b) => toDate(a.notBefore).getTime() - toDate(b.notBefore).getTime());
+  for (const e of order) {
+    const wait = toDate(e.notBefore).getTime() - app.clock.now().getTime();
+    if (wait > 0) await sleep(wait);
+  }
+  await Promise.all(order.map((e) => publishEntry(app, e)));
+}
+
+/** Publishes a run's entries that are due (used when a duplicate message finds its step already done). */
+export async function flushRunOutbox(app: Container, runId: string): Promise<number> {
+  const snap = await app.db.collection(OUTBOX).where('runId', '==', runId).get();
+  const now = app.clock.now().getTime();
+  const due = snap.docs.map((d) => d.data() as OutboxDoc).filter((e) => toDate(e.notBefore).getTime() <= now);
+  await Promise.all(due.map((e) => publishEntry(app, e)));
+  return due.length;
+}
+
+/** The sweep: publishes every entry that is due. Returns how many. */
+export async function sweepOutbox(app: Container, limit = 500): Promise<number> {
+  const snap = await app.db
+    .collection(OUTBOX)
+    .where('notBefore', '<=', app.clock.now())
+    .orderBy('notBefore')
+    .limit(limit)
+    .get();
+  await Promise.all(snap.docs.map((d) => publishEntry(app, d.data() as OutboxDoc)));
+  return snap.size;
+}

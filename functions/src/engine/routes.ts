@@ -1,0 +1,159 @@
+/** /v1 routes of the step engine: runs, gates, callbacks, the event feed, dead letters, the pause switch. */
+import { z } from 'zod';
+import { route, type Caller } from '../platform/http/route.js';
+import type { Actor } from '../shared/ports.js';
+import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
+import { completeExternalStep } from './external.js';
+import { decideGate } from './gates.js';
+import { sweepOutbox } from './outbox.js';
+import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
+import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
+
+export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.name });
+const limit = (q: Record<string, string>) =>
+  q.limit ? Math.max(1, Math.min(500, Number(q.limit) || 50)) : undefined;
+
+export const engineRoutes = [
+  route({
+    method: 'POST',
+    path: '/v1/runs',
+    scope: 'runs',
+    body: z.object({
+      workflow: z.string().min(1),
+      input: z.record(z.string(), z.unknown()).optional(),
+      runId: z
+        .string()
+        .regex(/^[\w-]{1,100}$/)
+        .optional(),
+    }),
+    handle: async ({ body, caller, app }) => {
+      const r = await startRun(app, { ...body, actor: actorOf(caller) });
+      return { status: r.created ? 201 : 200, body: r };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/runs',
+    scope: 'read',
+    handle: async ({ query, app }) => ({
+      body: {
+        runs: await listRuns(app, { status: query.status, workflow: query.workflow, limit: limit(query) }),
+      },
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/runs/:id',
+    scope: 'read',
+    handle: async ({ params, app }) => {
+      const [run, outputs, events] = await Promise.all([
+        getRun(app, params.id!),
+        getRunOutputs(app, params.id!),
+        listRunEvents(app, params.id!),
+      ]);
+      return { body: { run, outputs, events } };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/runs/:id/events',
+    scope: 'read',
+    handle: async ({ params, query, app }) => {
+      await getRun(app, params.id!);
+      return { body: { events: await listRunEvents(app, params.id!, Number(query.after ?? 0) || 0) } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/runs/:id/gate',
+    scope: 'decide',
+    body: z.object({ edge: z.string().min(1), rationale: z.string(), stepId: z.string().optional() }),
+    handle: async ({ params, body, caller, app }) => ({
+      body: { decision: await decideGate(app, { runId: params.id!, ...body, actor: actorOf(caller) }) },
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/runs/:id/steps/:stepId/callback',
+    scope: 'runs',
+    body: z.union([
+      z.object({ ok: z.literal(true), output: z.unknown().optional() }),
+      z.object({
+        ok: z.literal(false),
+        error: z.string().min(1),
+        retryable: z.boolean().optional(),
+        class: z.enum(['terminal', 'pipeline']).optional(),
+      }),
+    ]),
+    handle: async ({ params, body, caller, app }) => ({
+      status: 202,
+      body: await completeExternalStep(app, {
+        runId: params.id!,
+        stepId: params.stepId!,
+        result: body,
+        actor: actorOf(caller),
+      }),
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/events',
+    scope: 'read',
+    handle: async ({ query, app }) => ({
+      body: { events: await listGlobalEvents(app, { afterId: query.after, limit: limit(query) }) },
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/dead-letters',
+    scope: 'read',
+    handle: async ({ query, app }) => {
+      const status = query.status === 'open' || query.status === 'replayed' ? query.status : undefined;
+      return { body: { deadLetters: await listDeadLetters(app, { status, limit: limit(query) }) } };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/dead-letters/:id/replay',
+    scope: 'operator',
+    handle: async ({ params, caller, app }) => ({
+      body: await replayDeadLetter(app, params.id!, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/engine',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await getPause(app) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/engine/pause',
+    scope: 'operator',
+    body: z.object({ reason: z.string().min(1, 'a pause needs a reason') }),
+    handle: async ({ body, caller, app }) => ({
+      body: await pauseEngine(app, { holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/engine/resume',
+    scope: 'operator',
+    body: z.object({ rationale: z.string().min(1, 'resuming needs a rationale') }),
+    handle: async ({ body, caller, app }) => ({
+      body: await releasePauseHold(app, {
+        holder: 'operator',
+        rationale: body.rationale,
+        actor: actorOf(caller),
+      }),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/engine/sweep',
+    scope: 'operator',
+    handle: async ({ app }) => ({
+      body: { published: await sweepOutbox(app), resumed: await resumeParked(app) },
+    }),
+  }),
+];

@@ -1,0 +1,121 @@
+/** Starting runs and reading them back with their events. */
+import type { Container } from '../platform/container.js';
+import { invalidInput, notFound } from '../shared/errors.js';
+import type { Actor } from '../shared/ports.js';
+import { validateGraph } from './core/graph.js';
+import { start } from './core/run-state.js';
+import { commitTransition } from './commit.js';
+import { EVENTS, type EngineEvent } from './events.js';
+import { flushOutbox } from './outbox.js';
+import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
+
+export interface StartRunInput {
+  workflow: string;
+  input?: Record<string, unknown>;
+  actor: Actor;
+  /** Makes the start idempotent: a second start with the same id returns the first run. */
+  runId?: string;
+}
+
+export async function startRun(
+  app: Container,
+  req: StartRunInput,
+): Promise<{ runId: string; created: boolean }> {
+  const wf = app.workflows.get(req.workflow);
+  if (!wf)
+    throw invalidInput(`unknown workflow "${req.workflow}"; known: ${app.workflows.names().join(', ')}`);
+  const input = req.input ?? {};
+  const graph = wf.graph(input);
+  const problems = validateGraph(graph);
+  if (problems.length)
+    throw invalidInput(`workflow "${wf.name}" produced an invalid graph: ${problems.join('; ')}`, {
+      problems,
+    });
+  const ref = req.runId ? runRef(app.db, req.runId) : app.db.collection(RUNS).doc();
+  const now = app.clock.now();
+  const t = start(graph);
+  const entries = await app.db.runTransaction(async (tx) => {
+    if ((await tx.get(ref)).exists) return null;
+    const run: RunDoc = {
+      id: ref.id,
+      workflow: wf.name,
+      autonomous: wf.autonomous,
+      status: 'running',
+      failing: false,
+      input,
+      graph,
+      ...(wf.retry ? { retry: wf.retry } : {}),
+      steps: {},
+      gates: {},
+      externals: {},
+      nextSeq: 1,
+      startedBy: req.actor,
+      createdAt: now,
+      updatedAt: now,
+    };
+    tx.create(ref, run);
+    return commitTransition(
+      app.db,
+      tx,
+      run,
+      { ...t, events: [{ type: 'run.created', data: { workflow: wf.name } }, ...t.events] },
+      { actor: req.actor, now },
+    );
+  });
+  if (entries === null) return { runId: ref.id, created: false };
+  await flushOutbox(app, entries);
+  return { runId: ref.id, created: true };
+}
+
+export async function getRun(app: Container, runId: string): Promise<RunDoc> {
+  const snap = await runRef(app.db, runId).get();
+  if (!snap.exists) throw notFound(`run "${runId}" does not exist`);
+  return snap.data() as RunDoc;
+}
+
+export async function getRunOutputs(app: Container, runId: string): Promise<Record<string, unknown>> {
+  const snap = await runRef(app.db, runId).collection(OUTPUTS).get();
+  return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
+}
+
+export async function listRuns(
+  app: Container,
+  opts: { status?: string; workflow?: string; limit?: number } = {},
+): Promise<RunDoc[]> {
+  let q: FirebaseFirestore.Query = app.db.collection(RUNS);
+  if (opts.status) q = q.where('status', '==', opts.status);
+  if (opts.workflow) q = q.where('workflow', '==', opts.workflow);
+  const snap = await q
+    .orderBy('createdAt', 'desc')
+    .limit(Math.min(opts.limit ?? 50, 500))
+    .get();
+  return snap.docs.map((d) => d.data() as RunDoc);
+}
+
+export async function listRunEvents(app: Container, runId: string, afterSeq = 0): Promise<EngineEvent[]> {
+  const snap = await app.db
+    .collection(EVENTS)
+    .where('runId', '==', runId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .get();
+  return snap.docs.map((d) => d.data() as EngineEvent);
+}
+
+/** The global feed, oldest first, after a given event id (exclusive). */
+export async function listGlobalEvents(
+  app: Container,
+  opts: { afterId?: string; limit?: number } = {},
+): Promise<EngineEvent[]> {
+  let q = app.db
+    .collection(EVENTS)
+    .orderBy('at')
+    .orderBy('__name__')
+    .limit(Math.min(opts.limit ?? 100, 1000));
+  if (opts.afterId) {
+    const after = await app.db.collection(EVENTS).doc(opts.afterId).get();
+    if (!after.exists) throw notFound(`event "${opts.afterId}" does not exist`);
+    q = q.startAfter(after);
+  }
+  return (await q.get()).docs.map((d) => d.data() as EngineEvent);
+}

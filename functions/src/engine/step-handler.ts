@@ -1,0 +1,186 @@
+/**
+ * Executes one step message. Delivery is at-least-once, so:
+ * - a message is accepted only if its step is waiting for exactly that (attempt, wake);
+ * - the handler runs outside any transaction; its effect, the step's new state, the events and the
+ *   next messages commit in ONE transaction that re-checks acceptance, so a redelivered or
+ *   concurrent duplicate is a no-op;
+ * - poison (bad envelope, unknown run, workflow, step or step type) goes to the dead letters and
+ *   is acknowledged; an unexpected exception propagates so Pub/Sub redelivers.
+ */
+import { z } from 'zod';
+import type { Container } from '../platform/container.js';
+import { describeIssues } from '../shared/errors.js';
+import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
+import { commitTransition } from './commit.js';
+import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
+import { flushOutbox, flushRunOutbox } from './outbox.js';
+import { controlRef, pauseFrom } from './pause.js';
+import { getRunOutputs } from './runs.js';
+import { PARKED, runRef, type RunDoc } from './store.js';
+import {
+  RetryableStepError,
+  TerminalStepError,
+  type StepOutcome,
+  type WorkflowDefinition,
+} from './workflow.js';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+
+const envelopeSchema = z.object({
+  v: z.literal(1),
+  runId: z.string().min(1),
+  stepId: z.string().min(1),
+  attempt: z.number().int().positive(),
+  wake: z.number().int().nonnegative(),
+});
+
+export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
+
+export async function handleStepMessage(app: Container, m: PoisonMessage): Promise<StepResult> {
+  const dead = async (reason: string): Promise<StepResult> => {
+    await recordDeadLetter(app, m, reason);
+    return 'dead-lettered';
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(m.data.toString('utf8'));
+  } catch {
+    return dead('the step message is not JSON');
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success)
+    return dead(`invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`);
+  const { runId, stepId, attempt, wake } = parsed.data;
+
+  const snap = await runRef(app.db, runId).get();
+  if (!snap.exists) return dead(`run "${runId}" does not exist`);
+  const run = snap.data() as RunDoc;
+  const wf = app.workflows.get(run.workflow);
+  if (!wf) return dead(`unknown workflow "${run.workflow}"`);
+  const node = run.graph.steps[stepId];
+  if (!node) return dead(`run "${runId}" has no step "${stepId}"`);
+  const handler = wf.handlers[node.type];
+  if (!handler) return dead(`unknown step type "${node.type}" in workflow "${wf.name}"`);
+
+  if (!acceptsMessage(run.steps[stepId], attempt, wake)) {
+    await flushRunOutbox(app, runId); // the first delivery may have died before publishing its successors
+    return 'duplicate';
+  }
+  if (wf.autonomous && (await parkIfPaused(app, runId, stepId, attempt, wake))) return 'parked';
+
+  const log = app.log.child({ runId, stepId, attempt });
+  const st = run.steps[stepId]!;
+  const outcome = await runHandler(wf, node.type, {
+    runId,
+    stepId,
+    type: node.type,
+    attempt,
+    input: run.input,
+    outputs: await getRunOutputs(app, runId),
+    params: node.params ?? {},
+    ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
+    now: app.clock.now(),
+    app,
+  });
+
+  const now = app.clock.now();
+  const entries = await app.db.runTransaction(async (tx) => {
+    const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
+    if (wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused) {
+      parkInTransaction(app.db, tx, fresh, stepId, now);
+      return [];
+    }
+    if ('effect' in outcome && outcome.effect) await outcome.effect(tx, app.db);
+    const t = applyOutcome(
+      { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
+      stepId,
+      toCore(outcome),
+      now.getTime(),
+    );
+    return commitTransition(app.db, tx, fresh, t, {
+      actor: { kind: 'system', id: `workflow:${wf.name}` },
+      now,
+      output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
+      patch: sidePatch(stepId, outcome, now),
+    });
+  });
+  if (entries === null) return 'duplicate';
+  log.debug('step committed', { outcome: outcome.type });
+  await flushOutbox(app, entries);
+  return 'completed';
+}
+
+async function runHandler(
+  wf: WorkflowDefinition,
+  type: string,
+  ctx: Parameters<WorkflowDefinition['handlers'][string]>[0],
+): Promise<StepOutcome> {
+  try {
+    return await wf.handlers[type]!(ctx);
+  } catch (err) {
+    if (err instanceof RetryableStepError)
+      return {
+        type: 'retry',
+        error: err.message,
+        ...(err.delayMs !== undefined ? { delayMs: err.delayMs } : {}),
+      };
+    if (err instanceof TerminalStepError)
+      return { type: 'fail', error: err.message, class: err.failureClass };
+    throw err; // unexpected: let Pub/Sub redeliver
+  }
+}
+
+function toCore(o: StepOutcome): CoreOutcome {
+  switch (o.type) {
+    case 'done':
+      return { type: 'done', ...(o.edge !== undefined ? { edge: o.edge } : {}) };
+    case 'gate':
+      return { type: 'gate', edges: o.edges };
+    case 'external':
+      return { type: 'external' };
+    case 'wait':
+      return { type: 'wait', until: o.until.getTime(), state: o.state };
+    case 'retry':
+      return { type: 'retry', error: o.error, ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}) };
+    case 'fail':
+      return { type: 'fail', error: o.error, class: o.class ?? 'terminal' };
+  }
+}
+
+function sidePatch(stepId: string, o: StepOutcome, now: Date): Record<string, unknown> | undefined {
+  if (o.type === 'gate')
+    return { [`gates.${stepId}`]: { stepId, context: o.context, edges: o.edges, openedAt: now } };
+  if (o.type === 'external') return { [`externals.${stepId}`]: { context: o.context, openedAt: now } };
+  return undefined;
+}
+
+async function parkIfPaused(
+  app: Container,
+  runId: string,
+  stepId: string,
+  attempt: number,
+  wake: number,
+): Promise<boolean> {
+  const now = app.clock.now();
+  return app.db.runTransaction(async (tx) => {
+    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    const paused = pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
+    if (!paused || !acceptsMessage(run.steps[stepId], attempt, wake)) return false;
+    parkInTransaction(app.db, tx, run, stepId, now);
+    return true;
+  });
+}
+
+function parkInTransaction(db: Firestore, tx: Transaction, run: RunDoc, stepId: string, now: Date): void {
+  const steps = structuredClone(run.steps);
+  steps[stepId] = { ...steps[stepId]!, status: 'parked' };
+  const t: Transition = {
+    steps,
+    failing: run.failing,
+    status: run.status,
+    events: [{ type: 'step.parked', data: { stepId, reason: 'engine paused' } }],
+    dispatch: [],
+  };
+  tx.set(db.collection(PARKED).doc(`${run.id}~${stepId}`), { runId: run.id, stepId, parkedAt: now });
+  commitTransition(db, tx, run, t, { actor: { kind: 'system', id: 'engine' }, now });
+}

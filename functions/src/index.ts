@@ -1,0 +1,24 @@
+/**
+ * Every deployed function, one line each. Reading this file tells what the system does.
+ * Triggers load lazily (platform/lazy.ts) so a cold instance starts as fast as a bare hello.
+ * The same list is in platform/catalog.ts with each function's trigger and limits (a test checks).
+ */
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { lazyEvent, lazyHttp } from './platform/lazy.js';
+
+http(
+  'api',
+  lazyHttp(() => import('./triggers/http/api.js')),
+); // /v1 API, /healthz, /livez
+cloudEvent(
+  'engineStep',
+  lazyEvent(() => import('./triggers/pubsub/engine-step.js')),
+); // one durable workflow step
+cloudEvent(
+  'engineSweep',
+  lazyEvent(() => import('./triggers/pubsub/engine-sweep.js')),
+); // timers, retries, stranded steps
+cloudEvent(
+  'deadLetterSink',
+  lazyEvent(() => import('./triggers/pubsub/dead-letter-sink.js')),
+); // records messages Pub/Sub gave up on

@@ -1,0 +1,118 @@
+/**
+ * THE catalog of deployed parts: every function with its trigger, every Pub/Sub topic and push
+ * subscription with its delivery policy, and every scheduler job. The local stack creates exactly
+ * these on the emulators; infra/ declares the same set, and a test checks the two agree.
+ * Pure data: no imports, so the infra check and the local stack can read it cheaply.
+ */
+
+export interface FunctionSpec {
+  /** Registered name in functions/src/index.ts, and the deployed function's entry point. */
+  name: string;
+  trigger: 'http' | 'pubsub';
+  /** Service-account group: functions in a group share least-privilege roles. */
+  group: 'api' | 'slack' | 'engine' | 'ops';
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Kept warm where cold start matters (Slack's 3 s ack). */
+  minInstances: number;
+  /** Path prefix served by the local gateway (http functions). */
+  localPath?: string;
+}
+
+export interface TopicSpec {
+  name: string;
+  /** The function subscribed by push (Eventarc in the cloud). */
+  subscriber: string;
+  ackDeadlineSeconds: number;
+  maxDeliveryAttempts: number;
+  minBackoffSeconds: number;
+  maxBackoffSeconds: number;
+}
+
+export interface SchedulerJobSpec {
+  name: string;
+  /** Unix cron, evaluated in UTC. */
+  cron: string;
+  topic: string;
+  description: string;
+}
+
+export const DEAD_LETTER_TOPIC = 'dead-letter';
+
+export const FUNCTIONS: readonly FunctionSpec[] = [
+  {
+    name: 'api',
+    trigger: 'http',
+    group: 'api',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    minInstances: 0,
+    localPath: '/',
+  },
+  {
+    name: 'engineStep',
+    trigger: 'pubsub',
+    group: 'engine',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    minInstances: 0,
+  },
+  {
+    name: 'engineSweep',
+    trigger: 'pubsub',
+    group: 'engine',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    minInstances: 0,
+  },
+  {
+    name: 'deadLetterSink',
+    trigger: 'pubsub',
+    group: 'ops',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    minInstances: 0,
+  },
+];
+
+export const TOPICS: readonly TopicSpec[] = [
+  {
+    name: 'engine-step',
+    subscriber: 'engineStep',
+    ackDeadlineSeconds: 120,
+    maxDeliveryAttempts: 10,
+    minBackoffSeconds: 1,
+    maxBackoffSeconds: 60,
+  },
+  {
+    name: 'engine-sweep',
+    subscriber: 'engineSweep',
+    ackDeadlineSeconds: 120,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 10,
+    maxBackoffSeconds: 60,
+  },
+  {
+    name: DEAD_LETTER_TOPIC,
+    subscriber: 'deadLetterSink',
+    ackDeadlineSeconds: 60,
+    maxDeliveryAttempts: 100,
+    minBackoffSeconds: 10,
+    maxBackoffSeconds: 600,
+  },
+];
+
+export const SCHEDULER_JOBS: readonly SchedulerJobSpec[] = [
+  {
+    name: 'engine-sweep',
+    cron: '* * * * *',
+    topic: 'engine-sweep',
+    description: 'publish due outbox entries (timers, retries) and resume stranded parked steps',
+  },
+];
+
+/** Subscription name for a topic's subscriber. */
+export const subscriptionName = (t: Pick<TopicSpec, 'name' | 'subscriber'>) => `${t.name}--${t.subscriber}`;
+
+/** The topic a subscription belongs to (inverse of subscriptionName). */
+export const topicOfSubscription = (subscription: string) => subscription.split('/').pop()!.split('--')[0]!;

@@ -1,0 +1,17 @@
+/**
+ * Trigger: the HTTP API. /livez answers without loading any SDK (liveness and the cold-start
+ * figure); everything else loads the router, which builds the container on first use.
+ */
+import type { Request, Response } from '@google-cloud/functions-framework';
+
+type Router = { route(req: Request, res: Response): Promise<void> };
+let router: Promise<Router> | undefined;
+
+export async function handle(req: Request, res: Response): Promise<void> {
+  if (req.path === '/livez') {
+    res.status(200).json({ ok: true });
+    return;
+  }
+  router ??= import('./api-router.js');
+  await (await router).route(req, res);
+}

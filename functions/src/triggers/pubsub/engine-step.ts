@@ -1,0 +1,5 @@
+/** Trigger: topic engine-step -> one durable workflow step. */
+import { handleStepMessage } from '../../engine/step-handler.js';
+import { pubsubTrigger } from './push.js';
+
+export const handle = pubsubTrigger('engine-step', handleStepMessage);

@@ -1,0 +1,7 @@
+/** Every workflow of the product, registered on the step engine. One line each. */
+import { demoWorkflow } from './demo/demo-workflow.js';
+import { WorkflowRegistry } from './engine/workflow.js';
+
+export function productWorkflows(): WorkflowRegistry {
+  return new WorkflowRegistry().register(demoWorkflow); // fetch -> (a, b) -> join -> human gate -> publish | discard
+}
