@@ -1,0 +1,85 @@
+/**
+ * /v1 routes of the muse's production side: status, starting production for an intent, leaving
+ * safe mode, staged assets and the identity Bible. Each handler calls one use case.
+ * The safe-mode exit body accepts an empty rationale on purpose: the use case refuses it and the
+ * refused attempt is audited, which a schema rejection would skip.
+ */
+import { z } from 'zod';
+import type { Actor } from '../shared/ports.js';
+import { route, type Caller, type Route } from '../platform/http/route.js';
+import { exitSafeMode } from './critic/safe-mode-store.js';
+import { getAsset, listAssets } from './production/assets.js';
+import { loadBible, saveBible } from './production/bible-store.js';
+import { bibleInputSchema } from './production/core/bible.js';
+import { produceIntent } from './production/produce.js';
+import { getMuseStatus } from './status/status.js';
+
+const actorOf = (caller: Caller): Actor => ({ kind: 'apikey', id: caller.keyId, name: caller.name });
+
+const exitBody = z.strictObject({ rationale: z.string().max(2000).default('') });
+
+export const museRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/v1/muse/status',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await getMuseStatus(app) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/muse/intents/:id/produce',
+    scope: 'runs',
+    handle: async ({ app, params, caller }) => {
+      const r = await produceIntent(app, { intentId: params.id!, actor: actorOf(caller) });
+      return { status: r.created ? 201 : 200, body: r };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/muse/safemode/exit',
+    scope: 'operator',
+    body: exitBody,
+    handle: async ({ app, body, caller }) => ({
+      body: {
+        safeMode: await exitSafeMode(app, { actor: actorOf(caller), rationale: body.rationale, via: 'api' }),
+      },
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/assets',
+    scope: 'read',
+    handle: async ({ app, query }) => ({
+      body: {
+        assets: await listAssets(app, {
+          ...(query.limit !== undefined ? { limit: Number(query.limit) } : {}),
+          ...(query.before !== undefined ? { before: query.before } : {}),
+        }),
+      },
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/assets/:id',
+    scope: 'read',
+    handle: async ({ app, params }) => ({ body: await getAsset(app, params.id!) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/bible',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await loadBible(app.db, app.clock.now()) }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/muse/bible',
+    scope: 'operator',
+    body: bibleInputSchema,
+    handle: async ({ app, body, caller }) => ({
+      body: await saveBible(
+        { db: app.db, now: app.clock.now() },
+        { actor: actorOf(caller), bible: body, via: 'api' },
+      ),
+    }),
+  }),
+];
