@@ -33,7 +33,9 @@ export function toGenerateParams(
       ...(cached ? { cachedContent: cached.name } : {}),
       ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
       ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
-      ...(req.responseSchema ? { responseMimeType: 'application/json', responseSchema: req.responseSchema } : {}),
+      ...(req.responseSchema
+        ? { responseMimeType: 'application/json', responseSchema: req.responseSchema }
+        : {}),
       ...(req.tools?.length
         ? {
             tools: [
@@ -56,11 +58,18 @@ export function toGenerateParams(
  * JSON answer that does not parse is retryable (a new sample usually parses), with the raw text
  * kept so the caller can record it when it gives up.
  */
-export function fromGenerateResponse(model: string, req: ModelRequest, res: GenerateContentResponse): ModelResponse {
+export function fromGenerateResponse(
+  model: string,
+  req: ModelRequest,
+  res: GenerateContentResponse,
+): ModelResponse {
   const candidate = res.candidates?.[0];
   const blockReason = res.promptFeedback?.blockReason;
   if (!candidate) {
-    throw new ModelError(`Gemini returned no candidate${blockReason ? ` (prompt blocked: ${blockReason})` : ''}`, !blockReason);
+    throw new ModelError(
+      `Gemini returned no candidate${blockReason ? ` (prompt blocked: ${blockReason})` : ''}`,
+      !blockReason,
+    );
   }
   const parts = candidate.content?.parts ?? [];
   // Thought parts are the model's reasoning, not its answer.
@@ -90,7 +99,8 @@ export function fromGenerateResponse(model: string, req: ModelRequest, res: Gene
   }
   const u = res.usageMetadata;
   return {
-    model: res.modelVersion ?? model,
+    // The configured name, not res.modelVersion: callers price by it.
+    model,
     text,
     ...(json !== undefined ? { json } : {}),
     toolCalls,

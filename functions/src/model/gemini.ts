@@ -88,9 +88,10 @@ export function createGeminiModel(opts: GeminiOptions): ModelPort {
 
   async function once(req: ModelRequest): Promise<ModelResponse> {
     const ai = await getClient();
-    const cached = cache && !req.tools?.length && req.system?.startsWith(opts.cache?.systemInstruction ?? '\0')
-      ? await cache.name()
-      : undefined;
+    const cached =
+      cache && !req.tools?.length && req.system?.startsWith(opts.cache?.systemInstruction ?? '\0')
+        ? await cache.name()
+        : undefined;
     const params = toGenerateParams(
       opts.model,
       req,
@@ -128,7 +129,11 @@ export function createGeminiModel(opts: GeminiOptions): ModelPort {
  * Keeps one CachedContent alive for the instance. Creation is shared by concurrent callers; a
  * transient failure is retried on the next call, a refusal (4xx) disables caching.
  */
-function createCacheKeeper(opts: GeminiOptions, cacheOpts: GeminiCacheOptions, getClient: () => Promise<GoogleGenAI>) {
+function createCacheKeeper(
+  opts: GeminiOptions,
+  cacheOpts: GeminiCacheOptions,
+  getClient: () => Promise<GoogleGenAI>,
+) {
   const now = opts.now ?? Date.now;
   const ttlSeconds = cacheOpts.ttlSeconds ?? 3600;
   // Refresh a minute early so no call races the expiry.
@@ -149,7 +154,10 @@ function createCacheKeeper(opts: GeminiOptions, cacheOpts: GeminiCacheOptions, g
       });
       if (!created.name) throw new ModelError('Gemini created a cache without a name', true);
       const expiresAt = created.expireTime ? Date.parse(created.expireTime) : now() + ttlSeconds * 1000;
-      return { name: created.name, expiresAt: Number.isNaN(expiresAt) ? now() + ttlSeconds * 1000 : expiresAt };
+      return {
+        name: created.name,
+        expiresAt: Number.isNaN(expiresAt) ? now() + ttlSeconds * 1000 : expiresAt,
+      };
     } catch (err) {
       const e = toModelError(err, isRetryableStatus);
       if (!e.retryable) disabled = true;

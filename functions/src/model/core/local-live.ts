@@ -41,10 +41,18 @@ export function live(message: string, tools: readonly ToolDeclaration[], rng: Rn
       };
     }
   }
-  const topic = keywords(message).slice(0, 3).join(' ') || 'that';
+  const topic = talkTopic(message);
   const greeting = /^\s*(hi|hello|hey|yo|good (morning|evening|afternoon))\b/i.test(message);
   const reply = fillTemplate(rng.pick(LIVE_REPLIES), topic);
   return { text: greeting ? `${rng.pick(LIVE_OPENERS)} ${reply}` : reply, toolCalls: [] };
+}
+
+/** What the user is talking about: the words after "about", else a few content words, else "that". */
+function talkTopic(message: string): string {
+  const about = /\babout\s+([^?.!,;]{2,60})/i.exec(message)?.[1]?.trim();
+  if (about) return about;
+  const words = keywords(message).filter((w) => !/^(muse|think|love|like|really|please|tell|know)$/.test(w));
+  return words.slice(0, 3).join(' ') || 'that';
 }
 
 /**

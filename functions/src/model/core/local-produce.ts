@@ -52,13 +52,13 @@ export function visual(topic: string, rng: Rng): Produced {
     shots.push({ description: fillTemplate(shot ?? SHOTS[0], topic), durationSec: rng.int(2, 5) });
   }
   const aspectRatio = rng.pick(['9:16', '4:5', '1:1']);
-  const prompt = `${fillTemplate(topic, topic)}, seen through the muse's eyes: ${style}, ${aspectRatio} vertical composition, no text overlays`;
+  const frame = aspectRatio === '1:1' ? 'square' : 'vertical';
+  const prompt = `${fillTemplate(topic, topic)}, seen through the muse's eyes: ${style}, ${frame} ${aspectRatio} composition, no text overlays`;
   const spec = {
     prompt,
     style,
     aspectRatio,
     shots,
-    shotList: shots,
     totalDurationSec: shots.reduce((s, x) => s + x.durationSec, 0),
     negativePrompt: 'logos, watermarks, distorted hands, harsh flash',
   };

@@ -9,7 +9,9 @@ const STOPWORDS = new Set(
     'the and for with that this from your you are was were will would should could have has had ' +
     'into onto over under about than then them they their there here what when where which while ' +
     'who whom whose why how not but all any each more most some such only own same very can just ' +
-    'also been being does did doing its it our ours out off per via must shall may might'
+    'also been being does did doing its it our ours out off per via must shall may might ' +
+    // rubric verbs: they frame a criterion, they are not one
+    'mention mentions include includes contain contains uses using explain explains describe describes'
   ).split(' '),
 );
 
