@@ -12,6 +12,8 @@ export type StageKind = (typeof STAGE_KINDS)[number];
 /** Synthetic steps the pipeline workflow adds around the spec's stages. */
 export const BOOT_STEP = '__boot';
 export const EVALUATE_STEP = '__evaluate';
+/** The engine never reaches its fail-path step by an edge, so the fail path has its own evaluation step. */
+export const FAIL_EVALUATE_STEP = '__evaluate_failed';
 
 export interface HttpStageConfig {
   /** May use templates, e.g. `{{profile.baseUrl}}/draft`. */
@@ -126,6 +128,7 @@ export function specToGraph(spec: PipelineSpec): Graph {
   const steps: Record<string, GraphNode> = {
     [BOOT_STEP]: { type: 'boot', next: [...spec.start] },
     [EVALUATE_STEP]: { type: 'evaluate' },
+    [FAIL_EVALUATE_STEP]: { type: 'evaluate' },
   };
   const orEvaluate = (targets: string[] | undefined) =>
     targets && targets.length ? [...targets] : [EVALUATE_STEP];
@@ -141,7 +144,7 @@ export function specToGraph(spec: PipelineSpec): Graph {
       ...(stage.retry ? { retry: stage.retry } : {}),
     };
   }
-  return { start: [BOOT_STEP], steps, onFail: EVALUATE_STEP };
+  return { start: [BOOT_STEP], steps, onFail: FAIL_EVALUATE_STEP };
 }
 
 export function findStage(spec: PipelineSpec, stageId: string): StageSpec | undefined {

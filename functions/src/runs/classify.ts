@@ -1,0 +1,80 @@
+/**
+ * A person classifies a failed scenario (or failed stage): spec ambiguity, implementation defect or
+ * environment issue, with user impact and whether it is resolved. Classifications are append-only;
+ * the latest per target counts, so resolving one is a new classification, not an edit.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import { randomUUID } from 'node:crypto';
+import { auditInTransaction } from '../platform/audit.js';
+import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import type { ScenarioReport } from './core/evaluation.js';
+import type { FailureClassificationRecord } from './core/run-record.js';
+import { classifySchema } from './schemas.js';
+import { CLASSIFICATIONS, PIPELINE_RUNS, REPORTS, changeRun, readRunIn } from './store.js';
+
+export async function classifyFailure(
+  deps: { db: Firestore; clock: Clock },
+  runId: string,
+  raw: unknown,
+  actor: Actor,
+  via: 'api' | 'slack' = 'api',
+): Promise<FailureClassificationRecord> {
+  const r = classifySchema.safeParse(raw);
+  if (!r.success) throw invalidInput(`classification refused: ${describeIssues(r.error.issues).join('; ')}`);
+  const c = r.data;
+  const at = deps.clock.now();
+  return deps.db.runTransaction(async (tx) => {
+    const run = await readRunIn(deps.db, tx, runId);
+    const reportSnap = await tx.get(deps.db.collection(REPORTS).doc(runId));
+    if (c.target.type === 'scenario') {
+      if (!reportSnap.exists) throw conflict(`run "${runId}" is ${run.state} and has no scenario report yet`);
+      const report = reportSnap.data() as ScenarioReport;
+      const sc = report.scenarios.find((s) => s.id === c.target.id);
+      if (!sc) throw invalidInput(`scenario "${c.target.id}" is not in the report of run "${runId}"`);
+      if (sc.pass) throw invalidInput(`scenario "${c.target.id}" passed; only failures are classified`);
+    } else if (!run.stageFailures.some((f) => f.stageId === c.target.id)) {
+      throw invalidInput(`stage "${c.target.id}" did not fail in run "${runId}"`);
+    }
+    const id = `${runId}~${at.toISOString()}~${randomUUID().slice(0, 6)}`;
+    const record: FailureClassificationRecord = {
+      id,
+      runId,
+      ...c,
+      classifiedBy: actor,
+      at: at.toISOString(),
+    };
+    tx.create(deps.db.collection(CLASSIFICATIONS).doc(id), record);
+    auditInTransaction(
+      deps.db,
+      tx,
+      {
+        actor,
+        action: 'pipeline_run.classify_failure',
+        target: `${PIPELINE_RUNS}/${runId}`,
+        outcome: 'ok',
+        rationale: c.note,
+        via,
+        details: { target: c.target, category: c.category },
+      },
+      at,
+    );
+    changeRun(deps.db, tx, run, {
+      events: [
+        {
+          type: 'failure.classified',
+          data: {
+            classificationId: id,
+            target: c.target,
+            category: c.category,
+            userImpact: c.userImpact,
+            resolved: c.resolved,
+          },
+        },
+      ],
+      actor,
+      at,
+    });
+    return record;
+  });
+}

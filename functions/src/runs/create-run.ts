@@ -1,0 +1,184 @@
+/**
+ * Starting Level 4 runs: a run pins `spec@version`, `suite@version` and a profile. A suite asking for
+ * k repeated runs gets k runs in one group. Remediation starts a new run, on a new spec version,
+ * linked to the old run; the old run is not touched.
+ */
+import { randomUUID } from 'node:crypto';
+import { startRun } from '../engine/runs.js';
+import type { Container } from '../platform/container.js';
+import { auditInTransaction } from '../platform/audit.js';
+import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
+import type { Actor } from '../shared/ports.js';
+import type { PipelineRun, RunEvent } from './core/run-record.js';
+import type { PipelineSpec } from './core/spec.js';
+import { createRunSchema, remediateSchema } from './schemas.js';
+import {
+  PIPELINE_RUNS,
+  PIPELINE_WORKFLOW,
+  REMEDIATIONS,
+  RUN_EVENTS,
+  pipelineRunRef,
+  readSpec,
+  readSuite,
+} from './store.js';
+
+/** What the engine run carries: the spec (for the graph and the stages) and never the suite. */
+export interface PipelineInput {
+  pipelineRunId: string;
+  spec: PipelineSpec;
+  profile: string;
+  params: Record<string, unknown>;
+}
+
+export interface CreateRunRequest {
+  spec: string;
+  suite: string;
+  profile: string;
+  input?: Record<string, unknown>;
+}
+
+export interface CreatedRuns {
+  groupId: string;
+  runIds: string[];
+}
+
+function parseRequest(raw: unknown) {
+  const r = createRunSchema.safeParse(raw);
+  if (!r.success) throw invalidInput(`run refused: ${describeIssues(r.error.issues).join('; ')}`);
+  return r.data;
+}
+
+/** Creates the run records (state queued) and starts each on the step engine. */
+export async function createPipelineRuns(
+  app: Container,
+  raw: unknown,
+  actor: Actor,
+  link?: { remediates: { runId: string; rationale: string } },
+): Promise<CreatedRuns> {
+  const req = parseRequest(raw);
+  const at = app.clock.now();
+  const groupId = `g-${randomUUID().slice(0, 12)}`;
+  const { runIds, spec } = await app.db.runTransaction(async (tx) => {
+    const spec = await readSpec(app.db, req.spec, tx);
+    const suite = await readSuite(app.db, req.suite, tx);
+    if (suite.pipeline !== spec.name)
+      throw invalidInput(`suite "${req.suite}" accepts pipeline "${suite.pipeline}", not "${spec.name}"`);
+    if (!(req.profile in spec.profiles))
+      throw invalidInput(
+        `profile "${req.profile}" is not declared by "${req.spec}" (declared: ${Object.keys(spec.profiles).join(', ')})`,
+      );
+    const ids: string[] = [];
+    for (let index = 0; index < suite.repeat; index++) {
+      const id = `run-${randomUUID().slice(0, 12)}`;
+      ids.push(id);
+      const run: PipelineRun = {
+        id,
+        spec: req.spec,
+        suite: req.suite,
+        specName: spec.name,
+        profile: req.profile,
+        state: 'queued',
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+        createdBy: actor,
+        group: { id: groupId, index, size: suite.repeat },
+        ...(link ? { remediates: link.remediates } : {}),
+        eventSeq: 1,
+        stages: {},
+        stageFailures: [],
+        gates: [],
+        incidents: [],
+      };
+      tx.create(pipelineRunRef(app.db, id), run);
+      const queued: RunEvent = {
+        runId: id,
+        seq: 1,
+        type: 'run.queued',
+        at: run.createdAt,
+        actor,
+        data: {
+          spec: req.spec,
+          suite: req.suite,
+          profile: req.profile,
+          group: run.group,
+          ...(link ? { remediates: link.remediates.runId } : {}),
+        },
+      };
+      tx.create(app.db.collection(RUN_EVENTS).doc(`${id}~000001`), queued);
+    }
+    auditInTransaction(
+      app.db,
+      tx,
+      {
+        actor,
+        action: 'pipeline_run.create',
+        target: `${PIPELINE_RUNS}/${ids.join(',')}`,
+        outcome: 'ok',
+        via: 'api',
+        details: { spec: req.spec, suite: req.suite, profile: req.profile },
+      },
+      at,
+    );
+    return { runIds: ids, spec };
+  });
+  const { publishedAt: _a, publishedBy: _b, ...specDef } = spec;
+  for (const runId of runIds) {
+    // The graph is built from the pinned spec in the input; the suite is never put there, so no stage can see it.
+    const input: PipelineInput = {
+      pipelineRunId: runId,
+      spec: specDef,
+      profile: req.profile,
+      params: req.input,
+    };
+    await startRun(app, {
+      workflow: PIPELINE_WORKFLOW,
+      runId,
+      actor,
+      input: input as unknown as Record<string, unknown>,
+    });
+  }
+  return { groupId, runIds };
+}
+
+/**
+ * Remediation: a new run on a new spec version (and optionally a new suite version), linked to the
+ * old run through `remediates` and a `remediations/{newRunId}` record. The old run stays as it was.
+ */
+export async function remediateRun(
+  app: Container,
+  oldRunId: string,
+  raw: unknown,
+  actor: Actor,
+): Promise<CreatedRuns> {
+  const r = remediateSchema.safeParse(raw);
+  if (!r.success) throw invalidInput(`remediation refused: ${describeIssues(r.error.issues).join('; ')}`);
+  const snap = await pipelineRunRef(app.db, oldRunId).get();
+  if (!snap.exists) throw notFound(`pipeline run "${oldRunId}" does not exist`);
+  const old = snap.data() as PipelineRun;
+  if (r.data.spec === old.spec)
+    throw invalidInput(`remediation needs a new spec version; "${old.spec}" is the one that ran`);
+  if (r.data.spec.split('@')[0] !== old.specName)
+    throw invalidInput(`remediation must be a version of "${old.specName}", not "${r.data.spec}"`);
+  if (!['evaluating', 'approved', 'rejected'].includes(old.state))
+    throw conflict(`run "${oldRunId}" is ${old.state}; remediate a run after its evaluation`);
+  const created = await createPipelineRuns(
+    app,
+    { spec: r.data.spec, suite: r.data.suite ?? old.suite, profile: old.profile, input: r.data.input ?? {} },
+    actor,
+    { remediates: { runId: oldRunId, rationale: r.data.rationale } },
+  );
+  const at = app.clock.now().toISOString();
+  const batch = app.db.batch();
+  for (const runId of created.runIds)
+    batch.create(app.db.collection(REMEDIATIONS).doc(runId), {
+      runId,
+      remediates: oldRunId,
+      fromSpec: old.spec,
+      toSpec: r.data.spec,
+      rationale: r.data.rationale,
+      by: actor,
+      at,
+    });
+  await batch.commit();
+  return created;
+}

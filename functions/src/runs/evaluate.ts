@@ -1,0 +1,227 @@
+/**
+ * Scenario evaluation, the step every run ends with (on success and on the fail path). It grades the
+ * run's outputs against the pinned suite, holdouts included, writes the immutable scenario report,
+ * records stage failures the engine ended (retries exhausted), opens an incident for a systemic
+ * failure, and moves the run to `evaluating`, where it waits for a person's decision.
+ */
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { getRun } from '../engine/runs.js';
+import type { StepContext, StepHandler } from '../engine/workflow.js';
+import { openIncidentInTransaction } from '../incidents/open-incident.js';
+import type { ModelPort } from '../model/port.js';
+import {
+  RUN_TARGET,
+  evaluateCheck,
+  rubricRequest,
+  rubricResult,
+  checkTarget,
+  type Check,
+  type CheckResult,
+} from './core/checks.js';
+import { summarize, type ScenarioReport } from './core/evaluation.js';
+import { systemicReason, type FailureClass } from './core/failure.js';
+import type { PipelineRun } from './core/run-record.js';
+import { DEFAULT_SYSTEMIC } from './core/spec.js';
+import type { PipelineInput } from './create-run.js';
+import { workflowActor } from './stage-records.js';
+import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
+
+async function grade(model: ModelPort, check: Check, outputs: Record<string, unknown>): Promise<CheckResult> {
+  if (check.kind !== 'rubric') return evaluateCheck(check, outputs);
+  const t = checkTarget(check, outputs);
+  if (!t.found)
+    return {
+      kind: 'rubric',
+      target: check.stage,
+      pass: false,
+      evidence: { actual: null, note: `no output at ${check.stage}` },
+    };
+  try {
+    const res = await model.generate(rubricRequest(check, t.value));
+    return rubricResult(check, t.value, res.json ?? safeJson(res.text));
+  } catch (err) {
+    return {
+      kind: 'rubric',
+      target: check.stage,
+      pass: false,
+      evidence: { actual: null, note: `grading failed: ${(err as Error).message}` },
+    };
+  }
+}
+
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Failed stages as the engine ended them; `retries_exhausted` was a retryable failure out of attempts. */
+async function engineFailures(
+  ctx: StepContext,
+): Promise<Array<{ stageId: string; class: FailureClass; error: string }>> {
+  const run = await getRun(ctx.app, ctx.runId);
+  return Object.entries(run.steps)
+    .filter(([id, s]) => s.status === 'failed' && !id.startsWith('__'))
+    .map(([stageId, s]) => ({
+      stageId,
+      class:
+        s.failureClass === 'pipeline'
+          ? 'pipeline'
+          : s.failureClass === 'retries_exhausted'
+            ? 'retryable'
+            : 'terminal',
+      error: s.error ?? 'failed',
+    }));
+}
+
+export function evaluateStep(deps: { model: ModelPort }): StepHandler {
+  return async (ctx) => {
+    const pin = ctx.input as unknown as PipelineInput;
+    const db = ctx.app.db;
+    const runSnap = await pipelineRunRef(db, pin.pipelineRunId).get();
+    const record = runSnap.data() as PipelineRun;
+    const suite = await readSuite(db, record.suite);
+    const failures = await engineFailures(ctx);
+    const execution = failures.length ? 'failed' : 'succeeded';
+    const outputs: Record<string, unknown> = Object.fromEntries(
+      Object.entries(ctx.outputs).filter(([k]) => !k.startsWith('__')),
+    );
+    outputs[RUN_TARGET] = { state: execution, failures };
+    const scenarios = [];
+    for (const s of suite.scenarios) {
+      const checks = [];
+      for (const c of s.checks) checks.push(await grade(deps.model, c, outputs));
+      scenarios.push({
+        id: s.id,
+        title: s.title,
+        holdout: s.holdout,
+        critical: s.critical,
+        pass: checks.every((c) => c.pass),
+        checks,
+      });
+    }
+    const policyChecks = [];
+    for (const p of pin.spec.policyChecks) {
+      const result = await grade(deps.model, p.check, outputs);
+      policyChecks.push({ id: p.id, description: p.description, pass: result.pass, result });
+    }
+    const report: ScenarioReport = {
+      runId: record.id,
+      spec: record.spec,
+      suite: record.suite,
+      execution,
+      scenarios,
+      policyChecks,
+      summary: summarize(scenarios, policyChecks),
+      evaluatedAt: ctx.now.toISOString(),
+    };
+    return {
+      type: 'done',
+      output: { summary: report.summary },
+      effect: (tx, fdb) => commitEvaluation(fdb, tx, pin, report, failures, ctx.now),
+    };
+  };
+}
+
+async function commitEvaluation(
+  db: Firestore,
+  tx: Transaction,
+  pin: PipelineInput,
+  report: ScenarioReport,
+  failures: Array<{ stageId: string; class: FailureClass; error: string }>,
+  at: Date,
+): Promise<void> {
+  const run = await readRunIn(db, tx, pin.pipelineRunId);
+  const reportRef = db.collection(REPORTS).doc(run.id);
+  if ((await tx.get(reportRef)).exists) return; // evaluated already; reports never change
+  const systemic = pin.spec.systemic ?? DEFAULT_SYSTEMIC;
+  let incident: { id: string; reason: string; stageId: string } | undefined;
+  for (const f of failures) {
+    const since = new Date(at.getTime() - systemic.windowMs).toISOString();
+    const recent = await tx.get(
+      db
+        .collection(STAGE_FAILURES)
+        .where('specName', '==', run.specName)
+        .where('stageId', '==', f.stageId)
+        .where('at', '>=', since),
+    );
+    const reason = systemicReason({
+      failureClass: f.class,
+      failingRunIds: [...recent.docs.map((d) => d.get('runId') as string), run.id],
+      threshold: systemic.threshold,
+    });
+    if (reason && !incident) {
+      // Reads, then writes: openIncidentInTransaction must come before this transaction's own writes.
+      const opened = await openIncidentInTransaction(
+        db,
+        tx,
+        {
+          severity: f.class === 'pipeline' ? 'sev2' : 'sev3',
+          source: 'run',
+          summary: `Level 4 pipeline "${run.specName}" stage "${f.stageId}": ${reason} (${f.error})`,
+          ref: { type: 'pipelineRun', id: run.id },
+          dedupeKey: `pipeline-stage:${run.specName}:${f.stageId}`,
+          actor: workflowActor,
+        },
+        at,
+      );
+      incident = { id: opened.id, reason, stageId: f.stageId };
+    }
+  }
+  for (const f of failures)
+    tx.create(db.collection(STAGE_FAILURES).doc(`${run.id}~${f.stageId}`), {
+      runId: run.id,
+      specName: run.specName,
+      spec: run.spec,
+      stageId: f.stageId,
+      class: f.class,
+      error: f.error,
+      at: at.toISOString(),
+    });
+  tx.create(reportRef, report);
+  const known = new Set(run.stageFailures.map((f) => f.stageId));
+  const missing = failures.filter((f) => !known.has(f.stageId));
+  changeRun(db, tx, run, {
+    to: [report.execution, 'evaluating'],
+    patch: {
+      evaluatedAt: at.toISOString(),
+      ...(missing.length
+        ? { stageFailures: [...run.stageFailures, ...missing.map((f) => ({ ...f, at: at.toISOString() }))] }
+        : {}),
+      ...Object.fromEntries(
+        missing.map((f) => [
+          `stages.${f.stageId}`,
+          {
+            ...run.stages[f.stageId],
+            status: 'failed',
+            attempts: run.stages[f.stageId]?.attempts ?? 1,
+            class: f.class,
+            error: f.error,
+          },
+        ]),
+      ),
+      ...(incident ? { incidents: [...run.incidents, incident.id] } : {}),
+    },
+    events: [
+      ...missing.map((f) => ({
+        type: 'stage.failed',
+        stageId: f.stageId,
+        data: { class: f.class, error: f.error, retriesExhausted: f.class === 'retryable' },
+      })),
+      ...(incident
+        ? [
+            {
+              type: 'incident.opened',
+              stageId: incident.stageId,
+              data: { incidentId: incident.id, reason: incident.reason },
+            },
+          ]
+        : []),
+      { type: 'evaluation.completed', data: { summary: report.summary } },
+    ],
+    actor: workflowActor,
+    at,
+  });
+}

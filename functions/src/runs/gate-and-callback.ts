@@ -1,0 +1,143 @@
+/**
+ * A person resolving a human gate, and an agent completing a callback stage. The engine owns the
+ * step (it refuses an edge not offered, a second decision, a callback for a stage that is not
+ * waiting); these use cases add the Level 4 record: the decision or result, the stage, the state.
+ */
+import { completeExternalStep } from '../engine/external.js';
+import { decideGate } from '../engine/gates.js';
+import type { Container } from '../platform/container.js';
+import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
+import type { Actor } from '../shared/ports.js';
+import { classifyFailure, type FailureClass } from './core/failure.js';
+import type { GateDecision, PipelineRun } from './core/run-record.js';
+import { callbackSchema, gateDecisionSchema } from './schemas.js';
+import { ARTIFACTS, changeRun, pipelineRunRef, readRunIn } from './store.js';
+
+async function mustExist(app: Container, runId: string): Promise<PipelineRun> {
+  const snap = await pipelineRunRef(app.db, runId).get();
+  if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
+  return snap.data() as PipelineRun;
+}
+
+export async function resolveGate(
+  app: Container,
+  runId: string,
+  raw: unknown,
+  actor: Actor,
+  via: 'api' | 'slack' = 'api',
+): Promise<GateDecision> {
+  const r = gateDecisionSchema.safeParse(raw);
+  if (!r.success) throw invalidInput(`gate decision refused: ${describeIssues(r.error.issues).join('; ')}`);
+  await mustExist(app, runId);
+  const d = await decideGate(app, {
+    runId,
+    ...(r.data.stageId ? { stepId: r.data.stageId } : {}),
+    edge: r.data.edge,
+    rationale: r.data.rationale,
+    actor,
+    via,
+  });
+  const record: GateDecision = {
+    stageId: d.stepId,
+    edge: d.edge,
+    rationale: d.rationale,
+    decidedBy: actor,
+    at: d.at.toISOString(),
+  };
+  const at = app.clock.now();
+  await app.db.runTransaction(async (tx) => {
+    const run = await readRunIn(app.db, tx, runId);
+    changeRun(app.db, tx, run, {
+      // A later step may have moved the run on already; only a parked run resumes here.
+      ...(run.state === 'awaiting_human' ? { to: 'running' as const } : {}),
+      patch: {
+        gates: [...run.gates, record],
+        [`stages.${d.stepId}`]: {
+          ...run.stages[d.stepId],
+          status: 'succeeded',
+          attempts: run.stages[d.stepId]?.attempts ?? 1,
+          edge: d.edge,
+        },
+      },
+      events: [
+        {
+          type: 'gate.decided',
+          stageId: d.stepId,
+          data: { edge: d.edge, rationale: d.rationale, decider: actor },
+        },
+      ],
+      actor,
+      at,
+    });
+  });
+  return record;
+}
+
+export async function completeCallbackStage(
+  app: Container,
+  runId: string,
+  stageId: string,
+  raw: unknown,
+  actor: Actor,
+): Promise<{ status: string; class?: FailureClass }> {
+  const r = callbackSchema.safeParse(raw);
+  if (!r.success) throw invalidInput(`callback refused: ${describeIssues(r.error.issues).join('; ')}`);
+  await mustExist(app, runId);
+  const body = r.data;
+  const cls: FailureClass | undefined = body.ok
+    ? undefined
+    : (body.class ?? (body.status ? classifyFailure({ kind: 'http', status: body.status }) : 'terminal'));
+  await completeExternalStep(app, {
+    runId,
+    stepId: stageId,
+    actor,
+    result: body.ok
+      ? { ok: true, output: body.output }
+      : {
+          ok: false,
+          error: `[${cls}] ${body.error}`,
+          retryable: cls === 'retryable',
+          class: cls === 'pipeline' ? 'pipeline' : 'terminal',
+        },
+  });
+  const at = app.clock.now();
+  await app.db.runTransaction(async (tx) => {
+    const run = await readRunIn(app.db, tx, runId);
+    const attempts = run.stages[stageId]?.attempts ?? 1;
+    if (body.ok)
+      tx.create(app.db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
+        runId,
+        stageId,
+        output: body.output ?? null,
+        attempt: attempts,
+        at: at.toISOString(),
+      });
+    const terminal = !body.ok && cls !== 'retryable';
+    changeRun(app.db, tx, run, {
+      ...(terminal && ['running', 'awaiting_human'].includes(run.state) ? { to: 'failed' as const } : {}),
+      patch: {
+        [`stages.${stageId}`]: body.ok
+          ? { status: 'succeeded', attempts }
+          : { status: terminal ? 'failed' : 'running', attempts, class: cls, error: body.error },
+        ...(terminal
+          ? {
+              stageFailures: [
+                ...run.stageFailures,
+                { stageId, class: cls, error: body.error, at: at.toISOString() },
+              ],
+            }
+          : {}),
+      },
+      events: [
+        {
+          type: body.ok ? 'stage.succeeded' : terminal ? 'stage.failed' : 'stage.attempt_failed',
+          stageId,
+          data: body.ok ? { via: 'callback' } : { via: 'callback', class: cls, error: body.error },
+        },
+      ],
+      actor,
+      at,
+    });
+  });
+  return { status: 'accepted', ...(cls ? { class: cls } : {}) };
+}

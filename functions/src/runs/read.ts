@@ -1,0 +1,64 @@
+/** Reading runs back: a run with its events, lists, and the handoff (JSON and Markdown). */
+import type { Firestore } from '@google-cloud/firestore';
+import { notFound } from '../shared/errors.js';
+import type { ScenarioReport } from './core/evaluation.js';
+import { buildHandoff, handoffMarkdown, type Handoff } from './core/handoff.js';
+import type { FailureClassificationRecord, PipelineRun, RunEvent } from './core/run-record.js';
+import type { RunState } from './core/states.js';
+import {
+  CLASSIFICATIONS,
+  PIPELINE_RUNS,
+  REMEDIATIONS,
+  REPORTS,
+  listRunEvents,
+  pipelineRunRef,
+} from './store.js';
+
+export async function getPipelineRun(
+  db: Firestore,
+  runId: string,
+): Promise<{ run: PipelineRun; report: ScenarioReport | null; events: RunEvent[] }> {
+  const [snap, report, events] = await Promise.all([
+    pipelineRunRef(db, runId).get(),
+    db.collection(REPORTS).doc(runId).get(),
+    listRunEvents(db, runId),
+  ]);
+  if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
+  return {
+    run: snap.data() as PipelineRun,
+    report: report.exists ? (report.data() as ScenarioReport) : null,
+    events,
+  };
+}
+
+/** Newest first. Filtering by state or spec needs the composite indexes (state|specName, createdAt). */
+export async function listPipelineRuns(
+  db: Firestore,
+  f: { state?: RunState; spec?: string; limit?: number } = {},
+): Promise<PipelineRun[]> {
+  let q: FirebaseFirestore.Query = db.collection(PIPELINE_RUNS);
+  if (f.state) q = q.where('state', '==', f.state);
+  if (f.spec) q = q.where('specName', '==', f.spec);
+  const snap = await q
+    .orderBy('createdAt', 'desc')
+    .limit(Math.min(f.limit ?? 50, 200))
+    .get();
+  return snap.docs.map((d) => d.data() as PipelineRun);
+}
+
+export async function getHandoff(db: Firestore, runId: string): Promise<{ json: Handoff; markdown: string }> {
+  const { run, report } = await getPipelineRun(db, runId);
+  const [cls, rem] = await Promise.all([
+    db.collection(CLASSIFICATIONS).where('runId', '==', runId).get(),
+    db.collection(REMEDIATIONS).where('remediates', '==', runId).get(),
+  ]);
+  const json = buildHandoff({
+    run,
+    report,
+    classifications: cls.docs
+      .map((d) => d.data() as FailureClassificationRecord)
+      .sort((a, b) => a.at.localeCompare(b.at)),
+    remediatedBy: rem.docs.map((d) => d.id).sort(),
+  });
+  return { json, markdown: handoffMarkdown(json) };
+}

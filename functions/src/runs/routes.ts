@@ -1,0 +1,168 @@
+/**
+ * /v1 routes of Level 4 runs: publish specs and suites; create, list and get runs (with events);
+ * resolve a gate; a callback stage's completion; classify a failure; decide; remediate; handoff.
+ * Scopes: `runs` to publish, create and call back; `decide` for gates, classifications, decisions;
+ * `read` for GETs. Bodies are validated again by each use case, which names every problem.
+ * Static paths come before `:id` ones.
+ */
+import { z } from 'zod';
+import { route, type Caller, type Route } from '../platform/http/route.js';
+import { invalidInput } from '../shared/errors.js';
+import type { Actor } from '../shared/ports.js';
+import { RUN_STATES, type RunState } from './core/states.js';
+import { classifyFailure } from './classify.js';
+import { createPipelineRuns, remediateRun } from './create-run.js';
+import { decideRun } from './decide.js';
+import { completeCallbackStage, resolveGate } from './gate-and-callback.js';
+import { publishSpec, publishSuite } from './publish.js';
+import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
+import { readSpec, readSuite } from './store.js';
+
+/** Any JSON object: each use case parses it with its own schema so refusals name every field. */
+const anyBody = z.record(z.string(), z.unknown());
+const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
+const param = (p: Record<string, string>, k: string) => p[k] ?? '';
+
+export const runRoutes: Route[] = [
+  route({
+    method: 'POST',
+    path: '/v1/pipelines',
+    scope: 'runs',
+    body: anyBody,
+    handle: async ({ app, body, caller }) => ({
+      status: 201,
+      body: await publishSpec(app, body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/pipelines/:pin',
+    scope: 'read',
+    handle: async ({ app, params }) => ({ body: await readSpec(app.db, param(params, 'pin')) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/suites',
+    scope: 'runs',
+    body: anyBody,
+    handle: async ({ app, body, caller }) => ({
+      status: 201,
+      body: await publishSuite(app, body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/suites/:pin',
+    scope: 'read',
+    handle: async ({ app, params }) => ({ body: await readSuite(app.db, param(params, 'pin')) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs',
+    scope: 'runs',
+    body: anyBody,
+    handle: async ({ app, body, caller }) => ({
+      status: 201,
+      body: await createPipelineRuns(app, body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/pipeline-runs',
+    scope: 'read',
+    handle: async ({ app, query }) => {
+      if (query.state && !(RUN_STATES as readonly string[]).includes(query.state))
+        throw invalidInput(`unknown state "${query.state}"; one of ${RUN_STATES.join(', ')}`);
+      const limit = query.limit ? Number(query.limit) : undefined;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+        throw invalidInput('limit must be a positive integer');
+      const runs = await listPipelineRuns(app.db, {
+        ...(query.state ? { state: query.state as RunState } : {}),
+        ...(query.spec ? { spec: query.spec } : {}),
+        ...(limit ? { limit } : {}),
+      });
+      return { body: { runs } };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/pipeline-runs/:id',
+    scope: 'read',
+    handle: async ({ app, params }) => ({ body: await getPipelineRun(app.db, param(params, 'id')) }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/pipeline-runs/:id/handoff',
+    scope: 'read',
+    handle: async ({ app, params, query }) => {
+      const h = await getHandoff(app.db, param(params, 'id'));
+      return query.format === 'md' || query.format === 'markdown'
+        ? { body: h.markdown, contentType: 'text/markdown; charset=utf-8' }
+        : { body: h.json };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/pipeline-runs/:id/handoff.md',
+    scope: 'read',
+    handle: async ({ app, params }) => ({
+      body: (await getHandoff(app.db, param(params, 'id'))).markdown,
+      contentType: 'text/markdown; charset=utf-8',
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/gate',
+    scope: 'decide',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      body: await resolveGate(app, param(params, 'id'), body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/stages/:stageId/callback',
+    scope: 'runs',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      status: 202,
+      body: await completeCallbackStage(
+        app,
+        param(params, 'id'),
+        param(params, 'stageId'),
+        body,
+        actorOf(caller),
+      ),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/classifications',
+    scope: 'decide',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      status: 201,
+      body: await classifyFailure(app, param(params, 'id'), body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/decision',
+    scope: 'decide',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      status: 201,
+      body: await decideRun(app, param(params, 'id'), body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/remediate',
+    scope: 'runs',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      status: 201,
+      body: await remediateRun(app, param(params, 'id'), body, actorOf(caller)),
+    }),
+  }),
+];
