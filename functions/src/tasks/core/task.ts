@@ -58,6 +58,8 @@ export function startVerdict(
 ): StartVerdict {
   if (task.status === 'in_progress')
     return { ok: false, reason: 'the task is already in progress', waitingOn: [] };
+  if (task.status === 'blocked')
+    return { ok: false, reason: 'the task is blocked; unblock it first', waitingOn: [] };
   if (FINISHED.includes(task.status))
     return { ok: false, reason: `the task is ${task.status}`, waitingOn: [] };
   const unknown = task.dependsOn.filter((d) => deps[d] === undefined);

@@ -1,0 +1,230 @@
+/**
+ * What people do to an incident: acknowledge (stops the rise, starts containment), mark recovery,
+ * escalate by hand, resolve (closes it and frees its dedupe key). Every action is audited with who
+ * and why, and refusals (unknown incident, acknowledging a resolved one) are audited too.
+ */
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { recordEvent } from '../engine/events.js';
+import { enqueueSlack } from '../notify/slack-outbox.js';
+import { auditInTransaction, recordAudit } from '../platform/audit.js';
+import { conflict, invalidInput, isAppError, policyViolation } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import { dedupeDocId, type Level } from './core/incident.js';
+import { phaseForAction } from './core/timeline.js';
+import { writeLevelChange } from './escalation.js';
+import { INCIDENT_KEYS } from './open-incident.js';
+import { incidentRef, readIncidentTx, type StoredIncident } from './store.js';
+
+export interface IncidentDeps {
+  db: Firestore;
+  clock: Clock;
+}
+
+type Action = 'acknowledge' | 'recover' | 'resolve' | 'escalate';
+const EVENT_TYPE: Record<Action, string> = {
+  acknowledge: 'incident.acknowledged',
+  recover: 'incident.recovering',
+  resolve: 'incident.resolved',
+  escalate: 'incident.escalated',
+};
+const via = (a: Actor) => (a.kind === 'user' ? 'slack' : a.kind === 'system' ? 'system' : 'api') as 'api';
+
+async function act<T>(
+  deps: IncidentDeps,
+  action: Action,
+  incidentId: string,
+  actor: Actor,
+  rationale: string | undefined,
+  body: (
+    inc: StoredIncident,
+    at: Date,
+  ) => { data: Record<string, unknown>; result: T; extra?: (at: Date) => void },
+): Promise<T> {
+  const at = deps.clock.now();
+  try {
+    return await deps.db.runTransaction(async (tx) => {
+      const inc = await readIncidentTx(deps.db, tx, incidentId);
+      const keySnap =
+        action === 'resolve' && inc.dedupeKey
+          ? await tx.get(deps.db.collection(INCIDENT_KEYS).doc(dedupeDocId(inc.dedupeKey)))
+          : undefined;
+      const { data, result } = body(inc, at);
+      tx.update(incidentRef(deps.db, incidentId), data);
+      // Free the dedupe key only if it still points here, so the next failure opens a new incident.
+      if (keySnap?.exists && keySnap.get('incidentId') === incidentId) tx.delete(keySnap.ref);
+      recordEvent(deps.db, tx, {
+        type: EVENT_TYPE[action],
+        actor,
+        at,
+        data: { incidentId },
+      });
+      auditInTransaction(
+        deps.db,
+        tx,
+        {
+          actor,
+          action: `incident.${action}`,
+          target: `incidents/${incidentId}`,
+          outcome: 'ok',
+          rationale,
+          via: via(actor),
+        },
+        at,
+      );
+      return result;
+    });
+  } catch (err) {
+    if (isAppError(err) && err.code !== 'unavailable')
+      await recordAudit(
+        deps.db,
+        {
+          actor,
+          action: `incident.${action}`,
+          target: `incidents/${incidentId}`,
+          outcome: 'refused',
+          rationale,
+          reason: `${err.code}: ${err.message}`,
+          via: via(actor),
+        },
+        at,
+      );
+    throw err;
+  }
+}
+
+const entry = (at: Date, type: string, actor: Actor, text: string, extra: Record<string, unknown> = {}) =>
+  FieldValue.arrayUnion({ at, type, actor, text, ...extra });
+
+/** Acknowledges an incident: the level stops rising and containment starts. */
+export async function acknowledgeIncident(
+  deps: IncidentDeps,
+  input: { incidentId: string; actor: Actor; note?: string },
+) {
+  return act(deps, 'acknowledge', input.incidentId, input.actor, input.note, (inc, at) => {
+    if (inc.status === 'resolved')
+      throw conflict(`incident ${inc.id} is resolved; it cannot be acknowledged`);
+    if (inc.status === 'acknowledged')
+      throw conflict(
+        `incident ${inc.id} was already acknowledged by ${inc.acknowledgedBy?.name ?? inc.acknowledgedBy?.id}`,
+      );
+    const phase = phaseForAction('acknowledge');
+    return {
+      data: {
+        status: 'acknowledged',
+        acknowledgedAt: at,
+        acknowledgedBy: input.actor,
+        [`phases.${phase}`]: inc.phases[phase] ?? at,
+        timeline: entry(
+          at,
+          'acknowledged',
+          input.actor,
+          input.note ? `acknowledged: ${input.note}` : 'acknowledged',
+          { phase },
+        ),
+      },
+      result: { id: inc.id, status: 'acknowledged' as const, level: inc.level },
+    };
+  });
+}
+
+/** Marks the start of recovery (containment done). */
+export async function markRecovering(
+  deps: IncidentDeps,
+  input: { incidentId: string; actor: Actor; note?: string },
+) {
+  return act(deps, 'recover', input.incidentId, input.actor, input.note, (inc, at) => {
+    if (inc.status === 'resolved') throw conflict(`incident ${inc.id} is resolved`);
+    return {
+      data: {
+        'phases.recover': inc.phases.recover ?? at,
+        ...(inc.phases.contain ? {} : { 'phases.contain': at }),
+        timeline: entry(at, 'phase', input.actor, input.note ?? 'recover', { phase: 'recover' }),
+      },
+      result: { id: inc.id, phase: 'recover' as const },
+    };
+  });
+}
+
+/** Resolves (closes) an incident; post-incident review starts. */
+export async function resolveIncident(
+  deps: IncidentDeps,
+  input: { incidentId: string; summary: string; actor: Actor },
+) {
+  if (!input.summary.trim()) throw invalidInput('summary: say how it was resolved');
+  return act(deps, 'resolve', input.incidentId, input.actor, input.summary, (inc, at) => {
+    if (inc.status === 'resolved') throw conflict(`incident ${inc.id} is already resolved`);
+    return {
+      data: {
+        status: 'resolved',
+        resolvedAt: at,
+        resolvedBy: input.actor,
+        resolution: input.summary.trim(),
+        'phases.postIncident': at,
+        timeline: entry(at, 'resolved', input.actor, input.summary.trim(), { phase: 'postIncident' }),
+      },
+      result: { id: inc.id, status: 'resolved' as const },
+    };
+  });
+}
+
+/** Raises an incident one level by hand (a person judging it worse than its timer). */
+export async function escalateIncident(
+  deps: IncidentDeps,
+  input: { incidentId: string; reason: string; actor: Actor },
+) {
+  if (!input.reason.trim()) throw invalidInput('reason: say why it is escalated');
+  const at = deps.clock.now();
+  try {
+    return await deps.db.runTransaction(async (tx) => {
+      const inc = await readIncidentTx(deps.db, tx, input.incidentId);
+      if (inc.status === 'resolved') throw conflict(`incident ${inc.id} is resolved`);
+      if (inc.level >= 4) throw policyViolation(`incident ${inc.id} is already at level 4 (emergency)`);
+      const to = (inc.level + 1) as Level;
+      writeLevelChange(deps.db, tx, inc, to, at, input.actor, input.reason.trim());
+      return { id: inc.id, level: to };
+    });
+  } catch (err) {
+    if (isAppError(err))
+      await recordAudit(
+        deps.db,
+        {
+          actor: input.actor,
+          action: 'incident.escalate',
+          target: `incidents/${input.incidentId}`,
+          outcome: 'refused',
+          rationale: input.reason,
+          reason: `${err.code}: ${err.message}`,
+          via: via(input.actor),
+        },
+        at,
+      );
+    throw err;
+  }
+}
+
+/** A note on the timeline (what was tried, what was seen), also posted to the incident thread. */
+export async function addIncidentNote(
+  deps: IncidentDeps,
+  input: { incidentId: string; text: string; actor: Actor },
+) {
+  if (!input.text.trim()) throw invalidInput('text: empty note');
+  const at = deps.clock.now();
+  await deps.db.runTransaction(async (tx) => {
+    const inc = await readIncidentTx(deps.db, tx, input.incidentId);
+    tx.update(incidentRef(deps.db, inc.id), { timeline: entry(at, 'note', input.actor, input.text.trim()) });
+    enqueueSlack(
+      deps.db,
+      tx,
+      `incident~${inc.id}~note~${at.getTime()}`,
+      {
+        kind: 'incident',
+        channelKey: 'incidents',
+        text: `Note on ${inc.id}: ${input.text.trim()}`,
+        ref: { type: 'incident', id: inc.id },
+        level: inc.level,
+      },
+      at,
+    );
+  });
+  return { id: input.incidentId };
+}

@@ -1,0 +1,178 @@
+/**
+ * Level timers on the step engine. One `incident-escalation` run per incident (run id
+ * `esc-<incidentId>`) holds a single `timer` step that waits until the current level's deadline,
+ * raises the level if the incident is still unacknowledged, and waits again, up to level 4.
+ * The rise re-reads the incident in the step's commit transaction and only acts when the deadline
+ * has really passed for the level it sees, so a duplicate message or a concurrent manual
+ * escalation never raises twice; the outbox id per level makes the Slack post unique too.
+ */
+import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { recordEvent } from '../engine/events.js';
+import { startRun } from '../engine/runs.js';
+import type { StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
+import { enqueueSlack } from '../notify/slack-outbox.js';
+import { auditInTransaction } from '../platform/audit.js';
+import type { Container } from '../platform/container.js';
+import { systemActor, type Actor } from '../shared/ports.js';
+import { escalationDecision, nextRiseAt, type EscalationPolicy } from './core/escalation.js';
+import { LEVEL_NAMES, channelForLevel, levelOutboxId, type Level } from './core/incident.js';
+import {
+  getIncident,
+  incidentRef,
+  loadEscalationPolicy,
+  readIncidentTx,
+  type StoredIncident,
+} from './store.js';
+
+export const ESCALATION_WORKFLOW = 'incident-escalation';
+export const escalationRunId = (incidentId: string) => `esc-${incidentId}`;
+
+const stateOf = (i: StoredIncident) => ({
+  severity: i.severity,
+  status: i.status,
+  level: i.level,
+  levelSince: i.levelSince ?? i.openedAt,
+});
+
+/**
+ * Writes a level change: incident level and timeline, the Slack outbox entry, an event and an
+ * audit record. Call after the transaction's reads.
+ */
+export function writeLevelChange(
+  db: Firestore,
+  tx: Transaction,
+  inc: StoredIncident,
+  to: Level,
+  at: Date,
+  actor: Actor,
+  why: string,
+): void {
+  tx.update(incidentRef(db, inc.id), {
+    level: to,
+    levelSince: at,
+    timeline: FieldValue.arrayUnion({ at, type: 'escalated', actor, text: `level ${to}: ${why}`, level: to }),
+  });
+  enqueueSlack(
+    db,
+    tx,
+    levelOutboxId(inc.id, to),
+    {
+      kind: 'incident',
+      channelKey: channelForLevel(to),
+      text: `[${inc.severity}] Level ${to} (${LEVEL_NAMES[to]}): ${inc.summary}`,
+      ref: { type: 'incident', id: inc.id },
+      level: to,
+      data: { severity: inc.severity, source: inc.source, summary: inc.summary, why },
+    },
+    at,
+  );
+  recordEvent(db, tx, {
+    type: 'incident.escalated',
+    actor,
+    at,
+    data: { incidentId: inc.id, from: inc.level, to, why },
+  });
+  auditInTransaction(
+    db,
+    tx,
+    {
+      actor,
+      action: 'incident.escalate',
+      target: `incidents/${inc.id}`,
+      outcome: 'ok',
+      rationale: why,
+      via: actor.kind === 'system' ? 'system' : 'api',
+      details: { from: inc.level, to },
+    },
+    at,
+  );
+}
+
+/** Raises the incident one level if its deadline has passed at `now`; reads first, then writes. */
+export async function riseIfDueInTransaction(
+  db: Firestore,
+  tx: Transaction,
+  incidentId: string,
+  policy: EscalationPolicy,
+  now: Date,
+): Promise<{ rose: Level | undefined; next: Date | undefined }> {
+  const inc = await readIncidentTx(db, tx, incidentId);
+  const d = escalationDecision(stateOf(inc), policy, now);
+  if (d.action !== 'rise') return { rose: undefined, next: d.action === 'wait' ? d.until : undefined };
+  const mins = Math.round((now.getTime() - stateOf(inc).levelSince.getTime()) / 60_000);
+  writeLevelChange(
+    db,
+    tx,
+    inc,
+    d.to,
+    now,
+    systemActor('escalation-timer'),
+    `unacknowledged for ${mins} min at level ${inc.level}`,
+  );
+  return { rose: d.to, next: nextRiseAt({ ...stateOf(inc), level: d.to, levelSince: now }, policy) };
+}
+
+/** Advances one incident's escalation outside the engine (sweeps, tests). Idempotent per deadline. */
+export async function advanceEscalation(
+  deps: { db: Firestore },
+  incidentId: string,
+  now: Date,
+): Promise<{ rose: Level | undefined; next: Date | undefined }> {
+  const policy = await loadEscalationPolicy(deps.db);
+  return deps.db.runTransaction((tx) => riseIfDueInTransaction(deps.db, tx, incidentId, policy, now));
+}
+
+async function timerStep(ctx: {
+  input: Record<string, unknown>;
+  now: Date;
+  app: Pick<Container, 'db'>;
+}): Promise<StepOutcome> {
+  const incidentId = String(ctx.input.incidentId ?? '');
+  const inc = await getIncident(ctx.app, incidentId);
+  const policy = await loadEscalationPolicy(ctx.app.db);
+  const d = escalationDecision(stateOf(inc), policy, ctx.now);
+  if (d.action === 'stop')
+    return { type: 'done', output: { incidentId, stopped: d.reason, level: inc.level } };
+  if (d.action === 'wait') return { type: 'wait', until: d.until, state: { level: inc.level } };
+  const next = nextRiseAt({ ...stateOf(inc), level: d.to, levelSince: ctx.now }, policy);
+  const effect = async (tx: Transaction, db: Firestore) => {
+    await riseIfDueInTransaction(db, tx, incidentId, policy, ctx.now);
+  };
+  if (!next) return { type: 'done', output: { incidentId, level: d.to }, effect };
+  return { type: 'wait', until: next, state: { level: d.to }, effect };
+}
+
+/** The workflow to register: `registry.register(incidentEscalationWorkflow)`. */
+export const incidentEscalationWorkflow: WorkflowDefinition = {
+  name: ESCALATION_WORKFLOW,
+  // Not autonomous: escalation must keep running while the breaker has paused the muse.
+  autonomous: false,
+  graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
+  handlers: { timer: (ctx) => timerStep(ctx) },
+};
+
+/** Starts (idempotently) the escalation run of an incident and records its id on the incident. */
+export async function startEscalation(
+  app: Container,
+  incidentId: string,
+): Promise<{ runId: string; created: boolean }> {
+  const res = await startRun(app, {
+    workflow: ESCALATION_WORKFLOW,
+    input: { incidentId },
+    actor: systemActor('escalation'),
+    runId: escalationRunId(incidentId),
+  });
+  await incidentRef(app.db, incidentId).update({ escalationRunId: res.runId });
+  return res;
+}
+
+/**
+ * Backstop sweep: starts escalation runs for open incidents that have none (opened by another
+ * system through openIncident without starting one). Idempotent through the run id.
+ */
+export async function ensureEscalations(app: Container): Promise<number> {
+  const snap = await app.db.collection('incidents').where('status', '==', 'open').limit(500).get();
+  const missing = snap.docs.filter((d) => !d.get('escalationRunId'));
+  for (const d of missing) await startEscalation(app, d.id);
+  return missing.length;
+}
