@@ -86,8 +86,14 @@ test('pre-built frames decode as text frames of every length class', async () =>
 });
 
 test('client frames: say and resume pass, anything else is an error with a reason', () => {
-  assert.deepEqual(parseClientFrame('{"type":"say","text":" hi "}'), { ok: true, frame: { type: 'say', text: 'hi' } });
-  assert.deepEqual(parseClientFrame('{"type":"resume","seq":42}'), { ok: true, frame: { type: 'resume', seq: 42 } });
+  assert.deepEqual(parseClientFrame('{"type":"say","text":" hi "}'), {
+    ok: true,
+    frame: { type: 'say', text: 'hi' },
+  });
+  assert.deepEqual(parseClientFrame('{"type":"resume","seq":42}'), {
+    ok: true,
+    frame: { type: 'resume', seq: 42 },
+  });
   assert.equal(parseClientFrame('not json').ok, false);
   const bad = parseClientFrame('{"type":"say","text":""}');
   assert.ok(!bad.ok && bad.code === 'invalid_frame' && bad.message.includes('text'));

@@ -108,7 +108,11 @@ export function connect(url: string): Promise<TestClient> {
             };
             const timer = setTimeout(() => {
               waiters.delete(check);
-              rej(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-3))}`));
+              rej(
+                new Error(
+                  `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-3))}`,
+                ),
+              );
             }, timeoutMs);
             waiters.add(check);
             check();

@@ -13,7 +13,10 @@ test('a good token verifies with its subject and expiry', () => {
 
 test('an expired token is refused', () => {
   const t = issueStreamToken(secret, { subject: 's', ttlSeconds: 60 }, now);
-  assert.deepEqual(verifyStreamToken(secret, t, new Date(now.getTime() + 60_000)), { ok: false, reason: 'expired' });
+  assert.deepEqual(verifyStreamToken(secret, t, new Date(now.getTime() + 60_000)), {
+    ok: false,
+    reason: 'expired',
+  });
 });
 
 test('bad tokens are refused: wrong secret, tampered payload, garbage, missing', () => {
@@ -21,7 +24,10 @@ test('bad tokens are refused: wrong secret, tampered payload, garbage, missing',
   assert.equal(verifyStreamToken('another-secret-entirely', t, now).ok, false);
   const [payload, sig] = t.split('.') as [string, string];
   const forged = Buffer.from(JSON.stringify({ sub: 's', exp: 9_999_999_999 })).toString('base64url');
-  assert.deepEqual(verifyStreamToken(secret, `${forged}.${sig}`, now), { ok: false, reason: 'bad_signature' });
+  assert.deepEqual(verifyStreamToken(secret, `${forged}.${sig}`, now), {
+    ok: false,
+    reason: 'bad_signature',
+  });
   assert.deepEqual(verifyStreamToken(secret, `${payload}.`, now), { ok: false, reason: 'bad_signature' });
   assert.deepEqual(verifyStreamToken(secret, 'nonsense', now), { ok: false, reason: 'malformed' });
   assert.deepEqual(verifyStreamToken(secret, '', now), { ok: false, reason: 'missing' });
