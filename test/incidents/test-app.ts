@@ -1,0 +1,32 @@
+/** A container on the emulators (fresh project) with the escalation workflow registered. */
+import { PubSub } from '@google-cloud/pubsub';
+import { loadConfig } from '../../functions/src/config.js';
+import { STEP_TOPIC } from '../../functions/src/engine/store.js';
+import { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
+import { incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
+import { createContainer, type Container } from '../../functions/src/platform/container.js';
+import { manualClock } from '../../functions/src/shared/ports.js';
+import { requireEmulator, testFirestore, uniqueProjectId } from '../helpers/firestore.js';
+
+export async function testApp(start = '2026-03-01T10:00:00Z') {
+  requireEmulator('PUBSUB_EMULATOR_HOST');
+  const projectId = uniqueProjectId('inc');
+  const clock = manualClock(start);
+  const config = loadConfig({
+    GOOGLE_CLOUD_PROJECT: projectId,
+    MUSE_ENV: 'test',
+    LOG_LEVEL: 'error',
+    FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
+    PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST,
+  });
+  // startRun publishes the first step; nobody consumes it here, the tests drive the timer step.
+  await new PubSub({ projectId }).createTopic(STEP_TOPIC);
+  const base = await createContainer(config, {
+    clock,
+    workflows: new WorkflowRegistry().register(incidentEscalationWorkflow),
+  });
+  // The container's Firestore prefers REST, which fails against the emulator without credentials
+  // (reported to the lead); tests use the gRPC client on the same project.
+  const app: Container = { ...base, db: testFirestore(projectId) };
+  return { app, clock };
+}
