@@ -1,0 +1,110 @@
+/**
+ * The status page in real headless Chromium (/usr/bin/chromium; .ci/run installs it): it shows a
+ * change made in Firestore within a second, and reconnects and resumes after the server restarts.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { recordEventNow } from '../../functions/src/engine/events.js';
+import { systemActor } from '../../functions/src/shared/ports.js';
+import { testFirestore } from '../helpers/firestore.js';
+import { startStream, token, type RunningStream } from './helpers.js';
+
+const db = testFirestore();
+const profile = mkdtempSync(join(tmpdir(), 'muse-chromium-'));
+let s: RunningStream;
+let browser: BrowserContext;
+let page: Page;
+
+before(async () => {
+  await db
+    .collection('muse')
+    .doc('status')
+    .set({ loop: 'running', safeMode: { active: false } });
+  s = await startStream(db);
+  // A fresh profile per run: nothing cached or remembered from another run.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(`http://127.0.0.1:${s.port}/status?token=${encodeURIComponent(token())}`);
+  await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });
+});
+after(async () => {
+  await browser?.close();
+  await s.stop();
+  await db.terminate();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+test('the page shows the status snapshot', async () => {
+  assert.equal(await page.textContent('#loop'), 'running');
+  assert.equal(await page.textContent('#safe-mode'), 'off');
+});
+
+test('a change made in Firestore shows within a second', async () => {
+  await db
+    .collection('muse')
+    .doc('status')
+    .set({ safeMode: { active: true, consecutiveRejections: 5 } }, { merge: true });
+  // A deadline, not a performance threshold: the requirement is "within a second".
+  await page.waitForFunction(
+    () => document.getElementById('safe-mode')?.textContent?.startsWith('ON'),
+    undefined,
+    {
+      timeout: 1000,
+    },
+  );
+  await recordEventNow(db, { type: 'breaker.tripped', actor: systemActor('cfo'), data: {}, at: new Date() });
+  await page.waitForFunction(
+    () => document.getElementById('feed')?.textContent?.includes('breaker.tripped'),
+    undefined,
+    {
+      timeout: 1000,
+    },
+  );
+});
+
+test('it reconnects after the server restarts and resumes what it missed', async () => {
+  const port = s.port;
+  await s.stop(); // clients get 1012 and come back at once
+  await page.waitForSelector('#conn[data-state=down]', { timeout: 5000 });
+  await recordEventNow(db, { type: 'while.down', actor: systemActor('t'), data: {}, at: new Date() });
+  s = await startStream(db, { port });
+  await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });
+  await page.waitForFunction(
+    () => document.getElementById('feed')?.textContent?.includes('while.down'),
+    undefined,
+    {
+      timeout: 5000,
+    },
+  );
+  // Resumed, not reloaded: the feed still holds what it had before the restart.
+  assert.ok((await page.textContent('#feed'))?.includes('breaker.tripped'));
+});
+
+test('the talk box gets a reply and a tool result', async () => {
+  await page.fill('#say', 'what is your status?');
+  await page.click('#talk button');
+  await page.waitForFunction(
+    () => document.getElementById('talk-log')?.textContent?.includes('get_status'),
+    undefined,
+    {
+      timeout: 5000,
+    },
+  );
+  assert.match((await page.textContent('#talk-log')) ?? '', /muse: /);
+});
