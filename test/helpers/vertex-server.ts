@@ -27,7 +27,7 @@ export interface RecordedRequest {
   model?: string;
   headers: IncomingHttpHeaders;
   /** The parsed JSON body (or the raw string when it is not JSON). */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read wire fields freely
+  body: any;
 }
 
 export interface ScriptedReply {
@@ -189,6 +189,7 @@ export async function startVertexServer(): Promise<VertexServer> {
       requests.length = 0;
       generateQueue.length = 0;
       cacheQueue.length = 0;
+      caches = 0;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -199,6 +199,29 @@ test('context caching: the Bible is cached once and referenced instead of resent
   assert.equal(second?.body.cachedContent, first?.body.cachedContent);
 });
 
+test('context caching: the cache is re-created when it nears expiry', async () => {
+  let now = Date.UTC(2030, 0, 1);
+  const model = gemini({ cache: { systemInstruction: 'bible', ttlSeconds: 600 }, now: () => now });
+  await model.generate(ask({ system: 'bible' }));
+  now += 550_000; // inside the refresh margin before the 600 s expiry
+  await model.generate(ask({ system: 'bible' }));
+  assert.equal(vertex.requests.filter((r) => r.rpc === 'cachedContents.create').length, 2);
+  assert.deepEqual(
+    vertex.generateRequests.map((r) => String(r.body.cachedContent).split('/').pop()),
+    ['cache-1', 'cache-2'],
+  );
+});
+
+test('context caching: calls with tools send the system prompt inline', async () => {
+  const model = gemini({ cache: { systemInstruction: 'bible' } });
+  const tools = [
+    { name: 'get_status', description: 'status', parameters: { type: 'object', properties: {} } },
+  ];
+  await model.generate(ask({ system: 'bible', tools }));
+  assert.equal(vertex.generateRequests[0]?.body.cachedContent, undefined);
+  assert.deepEqual(vertex.generateRequests[0]?.body.systemInstruction.parts, [{ text: 'bible' }]);
+});
+
 test('context caching: a refused cache falls back to the inline system prompt', async () => {
   const seen: ModelError[] = [];
   vertex.enqueueCache(errorReply(400, 'Cached content is too small'));
