@@ -10,8 +10,8 @@ import type { ModelPort } from './port.js';
 export type CreateModelOptions = Partial<Omit<GeminiOptions, 'model' | 'location' | 'baseUrl'>>;
 
 /**
- * The model for `config.model`. `opts.project` defaults to the caller's project id; pass it from
- * `config.projectId`.
+ * The model for `config.model`. Gemini needs `opts.project` (pass `config.projectId`); a missing
+ * one fails here, at wiring time, rather than on the first call.
  */
 export async function createModel(model: Config['model'], opts: CreateModelOptions = {}): Promise<ModelPort> {
   if (model.provider === 'gemini') {
