@@ -1,0 +1,99 @@
+/**
+ * Guards: the banned-import scan over files handed in (API) or read from disk (scripts/guard.ts),
+ * CI guard results reported by CI through the API, and compliance rates per guard over a period.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { auditInTransaction } from '../platform/audit.js';
+import { describeIssues, invalidInput } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import {
+  DEFAULT_RULE_SET,
+  parseRuleSet,
+  ruleSetSchema,
+  scanFiles,
+  type RuleSet,
+  type Violation,
+} from './core/guard-rules.js';
+import { guardCompliance } from './core/metrics.js';
+import { GUARD_RESULTS, revive } from './store.js';
+
+/** Resolves a rule set given as JSON text, an object, or nothing (the default set). */
+export function resolveRuleSet(rules: unknown): RuleSet {
+  if (rules === undefined || rules === null) return DEFAULT_RULE_SET;
+  if (typeof rules === 'string') {
+    const r = parseRuleSet(rules);
+    if (!r.ok) throw invalidInput(`rule set does not parse: ${r.errors.join('; ')}`, { errors: r.errors });
+    return r.ruleSet;
+  }
+  const parsed = ruleSetSchema.safeParse(rules);
+  if (!parsed.success)
+    throw invalidInput(`rule set does not parse: ${describeIssues(parsed.error.issues).join('; ')}`);
+  return parsed.data;
+}
+
+/** The banned-import scan over files given inline. */
+export function scanForBannedImports(input: {
+  files: Array<{ path: string; content: string }>;
+  rules?: unknown;
+}): {
+  violations: Violation[];
+  filesScanned: number;
+} {
+  const ruleSet = resolveRuleSet(input.rules);
+  return { violations: scanFiles(input.files, ruleSet), filesScanned: input.files.length };
+}
+
+export const guardResultSchema = z.object({
+  guard: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lowercase name, e.g. dev-mcp-ban'),
+  status: z.enum(['pass', 'fail', 'error']),
+  details: z.string().max(20_000).default(''),
+  commit: z.string().max(64).optional(),
+  ref: z.string().max(200).optional(),
+});
+
+/** Records a CI guard result. */
+export async function reportGuardResult(deps: { db: Firestore; clock: Clock }, raw: unknown, actor: Actor) {
+  const parsed = guardResultSchema.safeParse(raw);
+  if (!parsed.success)
+    throw invalidInput(`guard result refused: ${describeIssues(parsed.error.issues).join('; ')}`);
+  const at = deps.clock.now();
+  const ref = deps.db.collection(GUARD_RESULTS).doc();
+  await deps.db.runTransaction(async (tx) => {
+    tx.create(ref, { ...parsed.data, at, reportedBy: actor });
+    if (parsed.data.status !== 'pass')
+      auditInTransaction(
+        deps.db,
+        tx,
+        {
+          actor,
+          action: 'guard.report',
+          target: `${GUARD_RESULTS}/${ref.id}`,
+          outcome: 'ok',
+          rationale: `${parsed.data.guard} ${parsed.data.status}`,
+          via: 'api',
+        },
+        at,
+      );
+  });
+  return { id: ref.id, ...parsed.data, at };
+}
+
+export async function guardResultsBetween(db: Firestore, from: Date, to: Date) {
+  const snap = await db
+    .collection(GUARD_RESULTS)
+    .where('at', '>=', from)
+    .where('at', '<', to)
+    .limit(5000)
+    .get();
+  return snap.docs.map((d) =>
+    revive<{ guard: string; status: 'pass' | 'fail' | 'error'; at: Date; details: string }>(d.data()),
+  );
+}
+
+/** Compliance per guard over [from, to). */
+export async function guardComplianceReport(deps: { db: Firestore }, input: { from: Date; to: Date }) {
+  if (!(input.from < input.to)) throw invalidInput('from must be before to');
+  const results = await guardResultsBetween(deps.db, input.from, input.to);
+  return { from: input.from, to: input.to, results: results.length, ...guardCompliance(results) };
+}
