@@ -1,0 +1,177 @@
+/**
+ * SCMS session tracking. Start returns what an agent must load first (active L0 memories, L1 rules,
+ * focus areas); close builds the L5 closure report from what happened in the session and stores it.
+ * Both log a session event that is mirrored to SESSIONS.jsonl.
+ */
+import type { Firestore } from '@google-cloud/firestore';
+import { auditInTransaction } from '../platform/audit.js';
+import { conflict } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import { viaOf } from '../missions/audited.js';
+import { missionHealth } from '../missions/core/events.js';
+import { appendEvent, readBacklog, readEvents } from '../missions/store.js';
+import { buildClosureReport, renderClosureMarkdown, type ClosureReport } from './core/closure.js';
+import { promotionCandidates, type Memory, type WorkspaceRule } from './core/memory.js';
+import {
+  getSessionDoc,
+  readFailureLogs,
+  readMemories,
+  readPromotions,
+  readReuses,
+  readRules,
+  SCMS_SETTINGS,
+  SESSIONS,
+  sessionId,
+  type Session,
+} from './store.js';
+
+type Deps = { db: Firestore; clock: Clock };
+
+export interface SessionStart {
+  session: Session;
+  memories: Memory[];
+  rules: WorkspaceRule[];
+  focusAreas: string[];
+}
+
+/** Opens a session with a timestamp id; given focus areas replace the workspace's current ones. */
+export async function startSession(
+  deps: Deps,
+  input: { focusAreas?: string[]; actor: Actor },
+): Promise<SessionStart> {
+  const { db, clock } = deps;
+  const [memories, rules] = await Promise.all([readMemories(db), readRules(db)]);
+  const session = await db.runTransaction(async (tx) => {
+    const now = clock.now();
+    const focusRef = db.collection(SCMS_SETTINGS).doc('focusAreas');
+    const focus = input.focusAreas ?? ((await tx.get(focusRef)).get('areas') as string[] | undefined) ?? [];
+    const s: Session = {
+      id: sessionId(now),
+      status: 'open',
+      startedAt: now,
+      closedAt: null,
+      actor: input.actor,
+      focusAreas: focus,
+      closure: null,
+    };
+    tx.create(db.collection(SESSIONS).doc(s.id), s);
+    if (input.focusAreas) tx.set(focusRef, { areas: input.focusAreas, updatedAt: now, actor: input.actor });
+    appendEvent(
+      db,
+      tx,
+      { type: 'session_start', missionId: null, actor: input.actor, data: { sessionId: s.id } },
+      now,
+    );
+    return s;
+  });
+  const active = memories
+    .filter((m) => m.status === 'active')
+    .sort((a, b) => b.reuseCount - a.reuseCount || b.createdAt.getTime() - a.createdAt.getTime());
+  return { session, memories: active, rules, focusAreas: session.focusAreas };
+}
+
+export interface CloseInput {
+  id: string;
+  tests: { passed: boolean; total?: number; failed?: number; command?: string };
+  parity?: { inSync: boolean; differences?: number };
+  failuresObserved?: number;
+  notes?: string;
+  actor: Actor;
+}
+
+/** What the session did, read before the closing transaction (a report is a snapshot). */
+async function facts(db: Firestore, s: Session) {
+  const [failures, memories, reuses, promotions, backlog, events] = await Promise.all([
+    readFailureLogs(db, { sessionId: s.id }),
+    readMemories(db),
+    readReuses(db),
+    readPromotions(db),
+    readBacklog(db),
+    readEvents(db),
+  ]);
+  const title = new Map(memories.map((m) => [m.id, m.title]));
+  return {
+    failures: failures.map((f) => ({ id: f.id, summary: f.summary })),
+    approved: promotions
+      .filter((p) => p.sessionId === s.id || (p.sessionId === null && p.at >= s.startedAt))
+      .map((p) => ({ memoryId: p.memoryId, ruleId: p.ruleId })),
+    pending: promotionCandidates(memories).map((m) => ({
+      memoryId: m.id,
+      title: m.title,
+      sessions: m.reuseCount,
+    })),
+    anomalies: missionHealth(backlog, events).length,
+    captured: memories
+      .filter((m) => m.sessionId === s.id)
+      .map((m) => ({ id: m.id, kind: m.kind, title: m.title })),
+    reused: reuses
+      .filter((r) => r.sessionId === s.id)
+      .map((r) => ({
+        memoryId: r.memoryId,
+        title: title.get(r.memoryId) ?? r.memoryId,
+        tokensSaved: r.tokensSaved,
+      })),
+  };
+}
+
+/** Closes an open session and stores its L5 closure report. */
+export async function closeSession(deps: Deps, input: CloseInput): Promise<ClosureReport> {
+  const { db, clock } = deps;
+  const before = await getSessionDoc(db, input.id);
+  if (before.status !== 'open') throw conflict(`session ${input.id} is already closed`);
+  const known = await facts(db, before);
+  return db.runTransaction(async (tx) => {
+    const s = await getSessionDoc(db, input.id, tx);
+    if (s.status !== 'open') throw conflict(`session ${input.id} is already closed`);
+    const now = clock.now();
+    const report = buildClosureReport({
+      ...known,
+      session: s,
+      closedAt: now,
+      failuresObserved: input.failuresObserved,
+      parity: input.parity,
+      tests: input.tests,
+      notes: input.notes,
+    });
+    tx.update(db.collection(SESSIONS).doc(s.id), { status: 'closed', closedAt: now, closure: report });
+    appendEvent(
+      db,
+      tx,
+      {
+        type: 'session_close',
+        missionId: null,
+        actor: input.actor,
+        summary: `closure ${report.status}`,
+        data: { sessionId: s.id },
+      },
+      now,
+    );
+    auditInTransaction(
+      db,
+      tx,
+      {
+        actor: input.actor,
+        action: 'session.close',
+        target: `${SESSIONS}/${s.id}`,
+        outcome: 'ok',
+        via: viaOf(input.actor),
+        details: { status: report.status },
+      },
+      now,
+    );
+    return report;
+  });
+}
+
+export const getSession = (deps: { db: Firestore }, id: string) => getSessionDoc(deps.db, id);
+
+/** The stored closure report of a closed session, as data or Markdown. */
+export async function sessionReport(
+  deps: { db: Firestore },
+  id: string,
+): Promise<{ report: ClosureReport; markdown: string }> {
+  const s = await getSessionDoc(deps.db, id);
+  if (!s.closure)
+    throw conflict(`session ${id} is still open; its closure report is produced when it closes`);
+  return { report: s.closure, markdown: renderClosureMarkdown(s.closure) };
+}
