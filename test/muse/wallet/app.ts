@@ -4,6 +4,7 @@
  * only used when parked steps resume.
  */
 import { PubSub } from '@google-cloud/pubsub';
+import { WorkflowRegistry } from '../../../functions/src/engine/workflow.js';
 import { createPubSubBus } from '../../../functions/src/adapters/pubsub-bus.js';
 import type { Container } from '../../../functions/src/platform/container.js';
 import { loadConfig } from '../../../functions/src/config.js';
@@ -24,5 +25,6 @@ export function testApp(start = '2026-03-01T12:00:00Z'): TestApp {
     bus: createPubSubBus(pubsub),
     clock: manualClock(start),
     log: createLogger({ level: 'error' }),
+    workflows: new WorkflowRegistry(),
   };
 }
