@@ -13,7 +13,7 @@ import {
 import { missionHealthView, recordTelemetry } from '../../functions/src/missions/telemetry.js';
 import { appendContext, readContext } from '../../functions/src/missions/context.js';
 import { readEvents } from '../../functions/src/missions/store.js';
-import { AppError } from '../../functions/src/shared/errors.js';
+import type { AppError } from '../../functions/src/shared/errors.js';
 import { manualClock, type Actor } from '../../functions/src/shared/ports.js';
 import { testFirestore } from '../helpers/firestore.js';
 
