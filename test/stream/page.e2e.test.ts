@@ -61,21 +61,9 @@ test('a change made in Firestore shows within a second', async () => {
     .doc('status')
     .set({ safeMode: { active: true, consecutiveRejections: 5 } }, { merge: true });
   // A deadline, not a performance threshold: the requirement is "within a second".
-  await page.waitForFunction(
-    () => document.getElementById('safe-mode')?.textContent?.startsWith('ON'),
-    undefined,
-    {
-      timeout: 1000,
-    },
-  );
+  await page.locator('#safe-mode', { hasText: /^ON/ }).waitFor({ timeout: 1000 });
   await recordEventNow(db, { type: 'breaker.tripped', actor: systemActor('cfo'), data: {}, at: new Date() });
-  await page.waitForFunction(
-    () => document.getElementById('feed')?.textContent?.includes('breaker.tripped'),
-    undefined,
-    {
-      timeout: 1000,
-    },
-  );
+  await page.locator('#feed', { hasText: 'breaker.tripped' }).waitFor({ timeout: 1000 });
 });
 
 test('it reconnects after the server restarts and resumes what it missed', async () => {
@@ -85,13 +73,7 @@ test('it reconnects after the server restarts and resumes what it missed', async
   await recordEventNow(db, { type: 'while.down', actor: systemActor('t'), data: {}, at: new Date() });
   s = await startStream(db, { port });
   await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });
-  await page.waitForFunction(
-    () => document.getElementById('feed')?.textContent?.includes('while.down'),
-    undefined,
-    {
-      timeout: 5000,
-    },
-  );
+  await page.locator('#feed', { hasText: 'while.down' }).waitFor({ timeout: 5000 });
   // Resumed, not reloaded: the feed still holds what it had before the restart.
   assert.ok((await page.textContent('#feed'))?.includes('breaker.tripped'));
 });
@@ -99,12 +81,6 @@ test('it reconnects after the server restarts and resumes what it missed', async
 test('the talk box gets a reply and a tool result', async () => {
   await page.fill('#say', 'what is your status?');
   await page.click('#talk button');
-  await page.waitForFunction(
-    () => document.getElementById('talk-log')?.textContent?.includes('get_status'),
-    undefined,
-    {
-      timeout: 5000,
-    },
-  );
+  await page.locator('#talk-log', { hasText: 'get_status' }).waitFor({ timeout: 5000 });
   assert.match((await page.textContent('#talk-log')) ?? '', /muse: /);
 });
