@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runTrendTick } from '../../../functions/src/muse/trends/tick.js';
 import { FIXTURE_SOURCES, type SourceDef } from '../../../functions/src/muse/trends/sources/sources.js';
@@ -87,7 +87,7 @@ let server: Server | undefined;
 after(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 test('failing sources are recorded with their reasons while the others succeed', async () => {
-  const routes: Record<string, (res: import('node:http').ServerResponse) => void> = {
+  const routes: Record<string, (res: ServerResponse) => void> = {
     '/500': (res) => res.writeHead(500).end('boom'),
     '/slow': () => undefined, // never answers: the source's timeout fires
     '/bad.json': (res) =>
