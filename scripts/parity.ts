@@ -24,19 +24,27 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const app = await createContainer(loadConfig());
+  const config = loadConfig();
+  const app = await createContainer(config);
+  // The container's REST transport (preferRest) asks for Google credentials even on the emulator;
+  // until the container handles that, the emulator gets a plain gRPC client.
+  const { Firestore } = await import('@google-cloud/firestore');
+  const db = config.emulators.firestore
+    ? new Firestore({ projectId: config.projectId, ignoreUndefinedProperties: true })
+    : app.db;
+  const deps = { db, clock: app.clock };
   try {
     if (command === 'export') {
-      const n = await exportParityFiles(app, dir);
+      const n = await exportParityFiles(deps, dir);
       console.log(`exported ${n.missions} missions and ${n.events} events to ${dir}`);
       return 0;
     }
     if (command === 'import') {
-      const n = await importParityFiles(app, dir, systemActor('parity-cli'));
+      const n = await importParityFiles(deps, dir, systemActor('parity-cli'));
       console.log(`imported ${n.missions} missions and ${n.events} events from ${dir}`);
       return 0;
     }
-    const diffs = await checkParity(app, dir);
+    const diffs = await checkParity(deps, dir);
     for (const d of diffs) console.log(`- ${d.message}`);
     console.log(diffs.length ? `drift: ${diffs.length} difference(s)` : 'in parity');
     return diffs.length ? 1 : 0;
@@ -49,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     else console.error(err.message);
     return 2;
   } finally {
+    if (db !== app.db) await db.terminate();
     await app.db.terminate();
     await app.pubsub.close();
   }
