@@ -38,11 +38,12 @@ export async function createContainer(
     import('../adapters/pubsub-bus.js'),
     import('../workflows.js'),
   ]);
-  // REST for unary calls keeps cold start off gRPC; listeners still use gRPC when they start.
+  // REST for unary calls keeps cold start off gRPC in production (listeners still use gRPC). The
+  // emulator's REST path asks for real credentials, so against the emulator the SDK stays on gRPC.
   const db = new Firestore({
     projectId: config.projectId,
     ignoreUndefinedProperties: true,
-    preferRest: true,
+    preferRest: !config.emulators.firestore,
   });
   const pubsub = new PubSub({ projectId: config.projectId });
   const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });

@@ -1,0 +1,69 @@
+/**
+ * Serves every registered function on one local port, the way Cloud Functions serves each on its
+ * own URL: http functions by path prefix (catalog `localPath`), Pub/Sub-triggered functions at
+ * `/pubsub/<function>/projects/<p>/topics/<t>`, the push endpoint the emulator's subscriptions call.
+ * Each function runs inside the real functions framework (its own express app via getTestServer).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { FUNCTIONS } from '../platform/catalog.js';
+
+export interface Gateway {
+  url: string;
+  port: number;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  port?: number;
+  host?: string;
+  /** Extra HTTP handling tried first (the live stream's status page); return true when handled. */
+  extraHttp?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** WebSocket upgrades (the live stream). */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+}
+
+export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const servers = new Map(FUNCTIONS.map((f) => [f.name, getTestServer(f.name)]));
+  const httpFns = FUNCTIONS.filter((f) => f.trigger === 'http' && f.localPath).sort(
+    (a, b) => b.localPath!.length - a.localPath!.length,
+  );
+  const server = createServer((req, res) => {
+    if (opts.extraHttp?.(req, res)) return;
+    const path = req.url ?? '/';
+    const push = /^\/pubsub\/([A-Za-z0-9]+)(\/.*)$/.exec(path);
+    if (push) {
+      const target = servers.get(push[1]!);
+      if (!target) {
+        res.writeHead(404).end(`no function named ${push[1]}`);
+        return;
+      }
+      req.url = push[2];
+      target.emit('request', req, res);
+      return;
+    }
+    const fn = httpFns.find((f) => path.startsWith(f.localPath!));
+    if (!fn) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    servers.get(fn.name)!.emit('request', req, res);
+  });
+  if (opts.upgrade) server.on('upgrade', opts.upgrade);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

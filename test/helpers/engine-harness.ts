@@ -1,0 +1,141 @@
+/**
+ * The whole engine path for integration tests: the real functions framework serving every
+ * registered function on a local port, the Pub/Sub emulator pushing to it through the catalog's
+ * subscriptions, and Firestore on the emulator, all on a fresh project id. One harness per test
+ * file (the container is process-wide, as it is in a function instance).
+ */
+import { loadConfig, type Config } from '../../functions/src/config.js';
+import type { RunDoc } from '../../functions/src/engine/store.js';
+import type { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
+import { type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../functions/src/local/gateway.js';
+import { ensureTopology, removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
+import { createApiKey } from '../../functions/src/platform/api-keys.js';
+import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+import { createLogger } from '../../functions/src/platform/log.js';
+import type { Scope } from '../../functions/src/platform/http/route.js';
+import type { Clock } from '../../functions/src/shared/ports.js';
+import { productWorkflows } from '../../functions/src/workflows.js';
+import { requireEmulator, uniqueProjectId } from './firestore.js';
+
+export const TEST_PEPPER = 'test-pepper-0123456789abcdef';
+
+export interface Harness {
+  app: Container;
+  config: Config;
+  baseUrl: string;
+  gateway: Gateway;
+  /** An admin API key. */
+  apiKey: string;
+  keyFor(scopes: Scope[], name?: string): Promise<string>;
+  /** Calls the API; `body` may be a string to send raw bytes. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { key?: string | null; contentType?: string },
+  ): Promise<{ status: number; json: any; text: string }>;
+  waitForRun(runId: string, pred: (run: RunDoc) => boolean, timeoutMs?: number): Promise<RunDoc>;
+  waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  workflows?: WorkflowDefinition[];
+  clock?: Clock;
+  env?: Record<string, string>;
+  gateway?: GatewayOptions;
+}
+
+let registered = false;
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const projectId = uniqueProjectId('h');
+  const config = loadConfig({
+    GOOGLE_CLOUD_PROJECT: projectId,
+    MUSE_ENV: 'test',
+    FIRESTORE_EMULATOR_HOST: requireEmulator('FIRESTORE_EMULATOR_HOST'),
+    PUBSUB_EMULATOR_HOST: requireEmulator('PUBSUB_EMULATOR_HOST'),
+    API_KEY_PEPPER: TEST_PEPPER,
+    STREAM_TOKEN_SECRET: 'test-stream-secret-0123456789',
+    LOG_LEVEL: 'error',
+    ...opts.env,
+  });
+  const workflows = productWorkflows();
+  for (const w of opts.workflows ?? []) workflows.register(w);
+  const app = await createContainer(config, {
+    workflows: workflows as WorkflowRegistry,
+    log: createLogger({ level: 'error', projectId }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  setContainer(app);
+  if (!registered) {
+    await import('../../functions/src/index.js');
+    registered = true;
+  }
+  const gateway = await startGateway(opts.gateway);
+  await ensureTopology(app.pubsub, { projectId, pushBase: gateway.url });
+  const admin = await createApiKey(
+    app.db,
+    TEST_PEPPER,
+    { name: 'test-admin', scopes: ['admin'] },
+    new Date(),
+  );
+
+  const api: Harness['api'] = async (method, path, body, o = {}) => {
+    const headers: Record<string, string> = {};
+    const key = o.key === undefined ? admin.key : o.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+      headers['content-type'] = o.contentType ?? 'application/json';
+    }
+    const res = await fetch(gateway.url + path, { method, headers, body: payload });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text };
+  };
+
+  const waitFor: Harness['waitFor'] = async (what, probe, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  return {
+    app,
+    config,
+    baseUrl: gateway.url,
+    gateway,
+    apiKey: admin.key,
+    keyFor: async (scopes, name = `key-${scopes.join('-')}`) =>
+      (await createApiKey(app.db, TEST_PEPPER, { name, scopes }, new Date())).key,
+    api,
+    waitFor,
+    waitForRun: (runId, pred, timeoutMs) =>
+      waitFor(
+        `run ${runId}`,
+        async () => {
+          const run = (await app.db.collection('runs').doc(runId).get()).data() as RunDoc | undefined;
+          return run && pred(run) ? run : undefined;
+        },
+        timeoutMs,
+      ),
+    stop: async () => {
+      await removeSubscriptions(app.pubsub);
+      await gateway.stop();
+      await app.pubsub.close();
+      await app.db.terminate();
+    },
+  };
+}
