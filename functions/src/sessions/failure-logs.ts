@@ -18,7 +18,7 @@ export interface FailureLogInput {
   rootCause: string;
   prevention: { kind: PreventionKind; text: string };
   sessionId?: string;
-  source?: string;
+  source?: string | Record<string, unknown>;
   actor: Actor;
 }
 
@@ -31,7 +31,6 @@ export async function createFailureLog(
   deps: { db: Firestore; clock: Clock },
   input: FailureLogInput,
 ): Promise<{ id: string }> {
-  const { db, clock } = deps;
   const audit = {
     actor: input.actor,
     action: 'failure.log',

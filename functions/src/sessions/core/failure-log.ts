@@ -15,7 +15,8 @@ export interface FailureLogFields {
   rootCause: string;
   prevention: { kind: PreventionKind; text: string };
   sessionId?: string;
-  source?: string;
+  /** Where the log came from: free text, or a reference such as `{ type: 'incident', id }`. */
+  source?: string | Record<string, unknown>;
 }
 
 /** Prevention texts that promise nothing anyone can check. */
@@ -48,9 +49,12 @@ export function validateFailureLog(input: unknown): FailureLogFields {
       `prevention.text: "${text}" is not actionable; say what rule, test, guard or process changes`,
     );
   }
-  for (const k of ['sessionId', 'source'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'string') missing.push(`${k}: must be a string`);
-  }
+  if (o.sessionId !== undefined && typeof o.sessionId !== 'string')
+    missing.push('sessionId: must be a string');
+  const source = o.source;
+  const sourceOk =
+    typeof source === 'string' || (!!source && typeof source === 'object' && !Array.isArray(source));
+  if (source !== undefined && !sourceOk) missing.push('source: must be a string or an object');
   if (missing.length) {
     throw invalidInput(`failure log refused; missing or insufficient: ${missing.join('; ')}`, { missing });
   }
@@ -61,6 +65,6 @@ export function validateFailureLog(input: unknown): FailureLogFields {
     rootCause: str(o.rootCause),
     prevention: { kind: kind as PreventionKind, text },
     ...(typeof o.sessionId === 'string' ? { sessionId: o.sessionId } : {}),
-    ...(typeof o.source === 'string' ? { source: o.source } : {}),
+    ...(source !== undefined ? { source: source as FailureLogFields['source'] } : {}),
   };
 }
