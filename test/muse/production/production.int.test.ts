@@ -1,0 +1,131 @@
+/**
+ * Intent -> staged asset through the real engine: functions framework, Pub/Sub emulator push,
+ * Firestore emulator. Also: unfunded intents, duplicated step messages, garbage model answers.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { handleStepMessage } from '../../../functions/src/engine/step-handler.js';
+import type { RunDoc } from '../../../functions/src/engine/store.js';
+import { getRunOutputs } from '../../../functions/src/engine/runs.js';
+import { bibleCacheStats } from '../../../functions/src/muse/production/bible-store.js';
+import { produceIntent } from '../../../functions/src/muse/production/produce.js';
+import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
+import { getWallet } from '../../../functions/src/muse/wallet/ledger.js';
+import { startDriver, type Driver } from './driver.js';
+import {
+  addIntent,
+  ended,
+  fund,
+  ledgerOf,
+  operator,
+  topicModel,
+  workflow,
+  type CallLog,
+} from './fixtures.js';
+
+let h: Driver;
+const calls: CallLog = [];
+
+before(async () => {
+  h = await startDriver([workflow(topicModel(calls))]);
+});
+after(async () => {
+  await h.stop();
+});
+
+const intent = async (id: string) => (await h.app.db.collection('intents').doc(id).get()).data()!;
+const envelope = (runId: string, stepId: string, attempt = 1) => ({
+  topic: 'engine-step',
+  messageId: `dup-${runId}-${stepId}-${attempt}`,
+  data: Buffer.from(JSON.stringify({ v: 1, runId, stepId, attempt, wake: 0 })),
+  attributes: {},
+});
+
+test('an intent the wallet cannot cover is parked unfunded and nothing is produced; funded later, it publishes', async () => {
+  await addIntent(h.app.db, 'i-bread', 'sourdough starters');
+  const first = await produceIntent(h.app, { intentId: 'i-bread', actor: operator });
+  assert.equal(first.mode, 'free');
+  const run = await h.waitForRun(first.runId, ended);
+  assert.equal(run.status, 'succeeded');
+  assert.equal(run.steps.gate!.edge, 'unfunded');
+  assert.equal(run.steps.narrative!.status, 'skipped');
+  const parked = await intent('i-bread');
+  assert.equal(parked.status, 'unfunded');
+  assert.match(parked.reason, /insufficient funds/);
+  assert.deepEqual(await ledgerOf(h.app.db, first.runId), []);
+
+  await fund(h.app, 100);
+  const second = await produceIntent(h.app, { intentId: 'i-bread', actor: operator });
+  assert.notEqual(second.runId, first.runId);
+  const done = await h.waitForRun(second.runId, ended);
+  assert.equal(done.status, 'succeeded', JSON.stringify(done.steps));
+
+  const asset = (await h.app.db.collection('stagedAssets').doc(second.runId).get()).data()!;
+  assert.equal(asset.intentId, 'i-bread');
+  assert.equal(asset.runId, second.runId);
+  assert.equal(asset.mode, 'free');
+  assert.ok(asset.narrative.hook && asset.visual.shots.length >= 1 && asset.motion.timing.cuts.length >= 1);
+  assert.equal(asset.verdict.pass, true);
+  assert.ok(asset.verdict.drift < 0.02);
+  assert.ok(asset.cost.actual > 0 && asset.cost.estimated > 0);
+
+  const published = await intent('i-bread');
+  assert.equal(published.status, 'published');
+  assert.equal(published.assetId, second.runId);
+  assert.deepEqual(await ledgerOf(h.app.db, second.runId), ['reserve', 'debit', 'release']);
+  const wallet = await getWallet(h.app);
+  assert.equal(wallet.reserved, 0);
+  assert.equal(Math.round((100 - wallet.balance) * 1e6) / 1e6, asset.cost.actual);
+
+  const status = await getMuseStatus(h.app);
+  const runs = status.runs as Array<{ runId: string; state: string }>;
+  assert.deepEqual(runs.find((r) => r.runId === second.runId)?.state, 'published');
+  assert.deepEqual(runs.find((r) => r.runId === first.runId)?.state, 'unfunded');
+  assert.equal((status.lastVerdict as { runId: string }).runId, second.runId);
+  // Warm start: five steps needed the Bible; this instance read the document once.
+  assert.equal(bibleCacheStats(h.app.db).fullLoads, 1);
+});
+
+test('duplicated step messages create no second reservation, settlement or asset', async () => {
+  await addIntent(h.app.db, 'i-roof', 'city rooftop gardens');
+  const { runId } = await produceIntent(h.app, { intentId: 'i-roof', actor: operator });
+  // Deliver the gate message three more times, concurrently with Pub/Sub's own delivery.
+  await Promise.all(
+    [1, 2, 3].map((n) => handleStepMessage(h.app, { ...envelope(runId, 'gate'), messageId: `d${n}` })),
+  );
+  const run = await h.waitForRun(runId, ended);
+  assert.equal(run.status, 'succeeded');
+  // Every step message again, after the fact: each is a duplicate.
+  for (const stepId of Object.keys(run.steps).filter((s) => run.steps[s]!.status === 'done'))
+    assert.equal(
+      await handleStepMessage(h.app, envelope(runId, stepId, run.steps[stepId]!.attempt)),
+      'duplicate',
+    );
+  const resend = await produceIntent(h.app, { intentId: 'i-roof', actor: operator }).catch((e: Error) => e);
+  assert.match(String(resend), /already published/);
+  assert.deepEqual(await ledgerOf(h.app.db, runId), ['reserve', 'debit', 'release']);
+  const assets = await h.app.db.collection('stagedAssets').where('intentId', '==', 'i-roof').get();
+  assert.equal(assets.size, 1);
+});
+
+test('garbage from the model is retried, then the run fails with the raw answer kept and the reservation settled', async () => {
+  await addIntent(h.app.db, 'i-junk', 'garbage-visual film cameras');
+  const { runId } = await produceIntent(h.app, { intentId: 'i-junk', actor: operator });
+  const run: RunDoc = await h.waitForRun(runId, ended);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.steps.visual!.attempt, 3);
+  assert.equal(calls.filter((c) => c.topic.startsWith('garbage-visual') && c.purpose === 'visual').length, 3);
+  const outputs = await getRunOutputs(h.app, runId);
+  assert.equal((outputs.visual as { raw: string }).raw, 'I cannot comply with that request.');
+  const failed = await intent('i-junk');
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.reason, /visual: unusable visual answer: the answer is not JSON/);
+  assert.equal(failed.failure.raw, 'I cannot comply with that request.');
+  assert.deepEqual(await ledgerOf(h.app.db, runId), ['reserve', 'debit', 'release']);
+  assert.equal((await h.app.db.collection('stagedAssets').doc(runId).get()).exists, false);
+  const runs = (await getMuseStatus(h.app)).runs as Array<{ runId: string; state: string; step: string }>;
+  assert.deepEqual(
+    runs.filter((r) => r.runId === runId).map((r) => [r.state, r.step]),
+    [['failed', 'close']],
+  );
+});
