@@ -86,17 +86,17 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
   const entries = await app.db.runTransaction(async (tx) => {
     const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
-    if (wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused) {
-      parkInTransaction(app.db, tx, fresh, stepId, now);
-      return [];
-    }
+    // Paused while this step ran: its work commits, and the run parks where it is (the steps it
+    // would start are parked, not published) so nothing runs twice and nothing is lost.
+    const paused = wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
     if ('effect' in outcome && outcome.effect) await outcome.effect(tx, app.db);
-    const t = applyOutcome(
+    const applied = applyOutcome(
       { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
       stepId,
       toCore(outcome),
       now.getTime(),
     );
+    const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
     return commitTransition(app.db, tx, fresh, t, {
       actor: { kind: 'system', id: `workflow:${wf.name}` },
       now,
@@ -169,6 +169,17 @@ async function parkIfPaused(
     parkInTransaction(app.db, tx, run, stepId, now);
     return true;
   });
+}
+
+function parkDispatches(db: Firestore, tx: Transaction, runId: string, t: Transition, now: Date): Transition {
+  const steps = { ...t.steps };
+  const events = [...t.events];
+  for (const d of t.dispatch) {
+    steps[d.stepId] = { ...steps[d.stepId]!, status: 'parked' };
+    tx.set(db.collection(PARKED).doc(`${runId}~${d.stepId}`), { runId, stepId: d.stepId, parkedAt: now });
+    events.push({ type: 'step.parked', data: { stepId: d.stepId, reason: 'engine paused' } });
+  }
+  return { ...t, steps, events, dispatch: [] };
 }
 
 function parkInTransaction(db: Firestore, tx: Transaction, run: RunDoc, stepId: string, now: Date): void {
