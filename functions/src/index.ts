@@ -22,3 +22,19 @@ cloudEvent(
   'deadLetterSink',
   lazyEvent(() => import('./triggers/pubsub/dead-letter-sink.js')),
 ); // records messages Pub/Sub gave up on
+cloudEvent(
+  'heartbeatSweep',
+  lazyEvent(() => import('./triggers/pubsub/ops-jobs.js'), 'heartbeatSweepHandler'),
+); // stale heartbeats -> incidents
+cloudEvent(
+  'dailyReport',
+  lazyEvent(() => import('./triggers/pubsub/ops-jobs.js'), 'dailyReportHandler'),
+); // the daily health check
+cloudEvent(
+  'weeklyReport',
+  lazyEvent(() => import('./triggers/pubsub/ops-jobs.js'), 'weeklyReportHandler'),
+); // the weekly review
+cloudEvent(
+  'evidenceArchive',
+  lazyEvent(() => import('./triggers/pubsub/ops-jobs.js'), 'evidenceArchiveHandler'),
+); // evidence past retention

@@ -15,6 +15,8 @@ export interface PoisonMessage {
   data: Buffer;
   attributes: Record<string, string>;
   subscription?: string;
+  /** When Pub/Sub accepted the message (RFC 3339). */
+  publishTime?: string;
 }
 
 export interface DeadLetterDoc {

@@ -8,6 +8,7 @@ import type { PubSub } from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock, type Clock } from '../shared/ports.js';
 import type { WorkflowRegistry } from '../engine/workflow.js';
+import type { ModelPort } from '../model/port.js';
 import type { Bus } from './bus.js';
 import { createLogger, type Logger } from './log.js';
 
@@ -20,9 +21,12 @@ export interface Container {
   log: Logger;
   /** Every workflow the step engine can run, by name. */
   workflows: WorkflowRegistry;
+  /** The model: the deterministic local one unless MODEL_PROVIDER=gemini. */
+  model: ModelPort;
 }
 
 export interface ContainerOverrides {
+  model?: ModelPort;
   clock?: Clock;
   log?: Logger;
   workflows?: WorkflowRegistry;
@@ -32,12 +36,14 @@ export async function createContainer(
   config: Config,
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
-  const [{ Firestore }, { PubSub }, { createPubSubBus }, { productWorkflows }] = await Promise.all([
-    import('@google-cloud/firestore'),
-    import('@google-cloud/pubsub'),
-    import('../adapters/pubsub-bus.js'),
-    import('../workflows.js'),
-  ]);
+  const [{ Firestore }, { PubSub }, { createPubSubBus }, { productWorkflows }, { createModel }] =
+    await Promise.all([
+      import('@google-cloud/firestore'),
+      import('@google-cloud/pubsub'),
+      import('../adapters/pubsub-bus.js'),
+      import('../workflows.js'),
+      import('../model/create-model.js'),
+    ]);
   // REST for unary calls keeps cold start off gRPC in production (listeners still use gRPC). The
   // emulator's REST path asks for real credentials, so against the emulator the SDK stays on gRPC.
   const db = new Firestore({
@@ -55,6 +61,7 @@ export async function createContainer(
     clock: overrides.clock ?? systemClock,
     log,
     workflows: overrides.workflows ?? productWorkflows(),
+    model: overrides.model ?? (await createModel(config.model, { project: config.projectId })),
   };
 }
 

@@ -5,7 +5,8 @@
 import type { CloudEvent, HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 
 type HttpModule = { handle: HttpFunction };
-type EventModule = { handle: (event: CloudEvent<unknown>) => Promise<void> };
+type EventHandler = (event: CloudEvent<unknown>) => Promise<void>;
+type EventModule = Record<string, unknown>;
 
 export function lazyHttp(load: () => Promise<HttpModule>): HttpFunction {
   let mod: Promise<HttpModule> | undefined;
@@ -15,10 +16,13 @@ export function lazyHttp(load: () => Promise<HttpModule>): HttpFunction {
   };
 }
 
-export function lazyEvent(load: () => Promise<EventModule>): (event: CloudEvent<unknown>) => Promise<void> {
+/** `name` picks the export when one module holds several triggers. */
+export function lazyEvent(load: () => Promise<EventModule>, name = 'handle'): EventHandler {
   let mod: Promise<EventModule> | undefined;
   return async (event) => {
     mod ??= load();
-    return (await mod).handle(event);
+    const handler = (await mod)[name];
+    if (typeof handler !== 'function') throw new Error(`trigger module has no export "${name}"`);
+    return (handler as EventHandler)(event);
   };
 }

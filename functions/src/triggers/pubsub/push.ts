@@ -19,6 +19,7 @@ const pushSchema = z.object({
     attributes: z.record(z.string(), z.string()).optional(),
     messageId: z.string().optional(),
     message_id: z.string().optional(),
+    publishTime: z.string().optional(),
   }),
   subscription: z.string().optional(),
 });
@@ -49,6 +50,7 @@ export function pubsubTrigger(topic: string, useCase: PushUseCase) {
       data: Buffer.from(m.data ?? '', 'base64'),
       attributes: m.attributes ?? {},
       ...(parsed.data.subscription ? { subscription: parsed.data.subscription } : {}),
+      ...(m.publishTime ? { publishTime: m.publishTime } : {}),
     };
     try {
       await useCase(app, message);
