@@ -98,7 +98,7 @@ export const scenarioSuiteSchema = z.object({
 export const pinSchema = z
   .string()
   .regex(/^[^@\s]+@[^@\s]+$/, 'must be pinned as name@version')
-  .refine((v) => v.split('@')[1]!.toLowerCase() !== 'latest', '"latest" is not a pinned version');
+  .refine((v) => (v.split('@')[1] ?? '').toLowerCase() !== 'latest', '"latest" is not a pinned version');
 
 export const createRunSchema = z.object({
   spec: pinSchema,
