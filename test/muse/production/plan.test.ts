@@ -14,6 +14,7 @@ test('the production graphs are valid: free generation and the safe-mode templat
     'motion',
     'critic',
     'publish',
+    'rejected',
     'close',
   ]);
   assert.equal(productionGraph({ mode: 'template' }).steps.narrative, undefined);

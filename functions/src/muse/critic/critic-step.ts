@@ -54,7 +54,7 @@ export function criticStep(o: ProductionOptions) {
             intentId: input.intentId,
             topic: input.topic,
             mode: input.mode,
-            step: verdict.pass ? 'publish' : 'close',
+            step: verdict.pass ? 'publish' : 'rejected',
             state: 'running',
           },
         });

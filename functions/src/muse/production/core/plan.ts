@@ -5,8 +5,8 @@
  * Safe mode:         gate -> template -> critic -> publish
  *
  * The gate branches: `funded` continues, `unfunded` ends the run with no production. The critic
- * branches: `pass` publishes, `reject` closes. `close` is also the fail path, so the reservation is
- * settled whatever way the run ends.
+ * branches: `pass` publishes, `reject` goes to `rejected`. `close` is the fail path. `rejected` and
+ * `close` run the same handler, so the reservation is settled whatever way the run ends.
  */
 import type { Graph, RetryPolicy } from '../../../engine/core/graph.js';
 
@@ -58,8 +58,10 @@ export function productionGraph(input: Pick<ProductionInput, 'mode'>): Graph {
     params: { maxAttempts: MODEL_STEP_RETRY.maxAttempts },
   });
   const tail = {
-    critic: { ...modelStep('critic', []), next: { pass: ['publish'], reject: ['close'] } },
+    critic: { ...modelStep('critic', []), next: { pass: ['publish'], reject: ['rejected'] } },
     publish: { type: 'publish' },
+    // The engine never reaches the fail-path step by an edge, so rejection has its own step.
+    rejected: { type: 'close' },
     close: { type: 'close' },
   };
   if (input.mode === 'template') {

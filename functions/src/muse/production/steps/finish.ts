@@ -151,7 +151,7 @@ export function closeStep(o: ProductionOptions) {
             { merge: true },
           );
         }
-        writeRunStatus(db, tx, runs, { ...runEntry(ctx), step: 'close', state }, ctx.now);
+        writeRunStatus(db, tx, runs, { ...runEntry(ctx), step: ctx.stepId, state }, ctx.now);
       },
     };
   };
