@@ -46,6 +46,16 @@ function statusDoc(seq: number, payloadBytes: number): Record<string, unknown> {
 
 type Publish = (status: Record<string, unknown>) => void;
 
+/**
+ * Heap plus external memory (Buffers, including those queued on sockets): what a backlog costs.
+ * RSS is not used here because freed memory is not always returned to the OS, so it hides both
+ * growth and release.
+ */
+function jsMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
 function gcNow(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -112,12 +122,13 @@ async function main(): Promise<void> {
       // A steady stream of status changes at bytesPerSec, sampling memory every 250 ms.
       const size = m.payloadBytes ?? 16 * 1024;
       const perTick = Math.max(1, Math.round((m.bytesPerSec! / size) * 0.05));
-      const samples: number[] = [];
+      gcNow(); // the baseline follows the release of the clients closed before this phase
+      const samples: number[] = [jsMemory()];
       const start = Date.now();
       const tick = setInterval(() => {
         for (let i = 0; i < perTick; i++) publish(statusDoc(++seq, size));
       }, 50);
-      const sample = setInterval(() => samples.push(process.memoryUsage().rss), 250);
+      const sample = setInterval(() => samples.push(jsMemory()), 250);
       setTimeout(() => {
         clearInterval(tick);
         clearInterval(sample);

@@ -5,8 +5,8 @@
  *
  *   - one status change: p50/p99 delivery latency to all 5,000 clients (median of 5 rounds);
  *   - server memory per idle connection (RSS after GC, 5,000 connections vs none);
- *   - server memory while one client reads nothing and 100 healthy clients read ~1 MB/s each,
- *     with the number of healthy clients closed.
+ *   - server memory (JS heap + external, where socket backlogs live) while one client reads
+ *     nothing and 100 healthy clients read ~1 MB/s each, with the number of healthy clients closed.
  *
  *   npx tsx bench/stream.ts            (needs ~10,000 file descriptors: ulimit -n 20000 here)
  */
@@ -123,7 +123,7 @@ async function runMode(mode: 'prefram' | 'naive', secret: string): Promise<ModeR
       bytesPerConn,
       heapPerConn,
       slowPeakMiB: mib(Math.max(...samples) - base),
-      slowEndMiB: mib((streamed.endRss as number) - base),
+      slowEndMiB: mib((streamed.end as number) - base),
       healthyClosed: report.healthyClosed as number,
       slowClosed: stats.closedSlow ?? 0,
     };

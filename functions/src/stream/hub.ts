@@ -6,12 +6,18 @@
  * permessage-deflate here), so our frames and ws's control frames never interleave.
  */
 import type { Logger } from '../platform/log.js';
-import { encodeTextFrame } from './core/ws-frame.js';
+import { encodeTextFrame as encodeBytes } from './core/ws-frame.js';
 import { eventFrame } from './core/frames.js';
 import type { RetentionBuffer } from './core/retention.js';
 import type { FeedEvent } from './source.js';
 
 /** What the hub needs of a connection. */
+/** A frame as a Buffer view (no copy), so socket.write does not wrap it again for every client. */
+const encodeTextFrame = (text: string): Buffer => {
+  const bytes = encodeBytes(text);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
+
 export interface HubConn {
   socket: { write(chunk: Uint8Array): boolean; readonly writableLength: number; readonly writable: boolean };
   /** Frames with a seq at or below this were already sent (or are older than the client's view). */

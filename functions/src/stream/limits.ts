@@ -30,11 +30,12 @@ export interface StreamLimits {
 export const DEFAULT_LIMITS: StreamLimits = Object.freeze({
   maxPayloadBytes: 16 * 1024,
   maxConnections: 10_000,
-  // A client reading 1 MB/s drains 1 MiB in about a second; staying above it for 10 s means the
-  // client is not keeping up. 8 MiB bounds the memory one stuck client can hold.
+  // A client reading 1 MB/s drains 1 MiB in about a second; staying above it for 5 s straight
+  // means the client is not keeping up. 4 MiB (four times the cap that once cut healthy clients
+  // on a spike) bounds the memory one stuck client can hold.
   softBufferedBytes: 1024 * 1024,
-  hardBufferedBytes: 8 * 1024 * 1024,
-  slowWindowMs: 10_000,
+  hardBufferedBytes: 4 * 1024 * 1024,
+  slowWindowMs: 5000,
   slowCheckMs: 1000,
   frameBurst: 10,
   framesPerSecond: 2,

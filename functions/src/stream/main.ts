@@ -42,14 +42,19 @@ export async function start(config: Config, port = 8080): Promise<RunningStream>
   await new Promise<void>((resolve) => http.listen(port, resolve));
   const address = http.address() as AddressInfo;
   app.log.info('stream listening', { port: address.port });
+  let stopping: Promise<void> | undefined;
   return {
     address,
     http,
     stream,
-    async stop() {
-      await stream.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      await app.db.terminate();
+    stop() {
+      // Idempotent: SIGTERM and a test's cleanup may both ask.
+      stopping ??= (async () => {
+        await stream.close();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await app.db.terminate();
+      })();
+      return stopping;
     },
   };
 }
