@@ -5,6 +5,7 @@
  * Used until the shared engine harness can build its container against the emulators.
  */
 import { PubSub } from '@google-cloud/pubsub';
+import { createLocalModel } from '../../../functions/src/model/local.js';
 import { createPubSubBus } from '../../../functions/src/adapters/pubsub-bus.js';
 import { loadConfig } from '../../../functions/src/config.js';
 import { handleStepMessage } from '../../../functions/src/engine/step-handler.js';
@@ -38,6 +39,7 @@ export async function startDriver(workflows: WorkflowDefinition[]): Promise<Driv
     clock: systemClock,
     log: createLogger({ level: 'error' }),
     workflows: registry,
+    model: createLocalModel(),
   };
   const [topic] = await pubsub.createTopic(STEP_TOPIC);
   const [sub] = await topic.createSubscription('muse-driver', { ackDeadlineSeconds: 60 });

@@ -39,9 +39,7 @@ export function productionOptions(
 
 /** The model a step calls: the option when given, else the container's. */
 export function modelOf(app: Container, o: ProductionOptions): ModelPort {
-  const model = o.model ?? (app as Container & { model?: ModelPort }).model;
-  if (!model) throw new Error('muse production: no model in the container and none in the options');
-  return model;
+  return o.model ?? app.model;
 }
 
 /** The ledger key of a run's reservation (letters, digits and _ . : ~ @ - only). */
