@@ -10,14 +10,14 @@ import { testApp as bareApp } from '../wallet/app.js';
 
 /** A funded wallet: an empty one is under the panic line, and the breaker would pause every tick. */
 async function testApp() {
-  const app = bareApp();
+  const app = await bareApp();
   await creditWallet(app, { key: 'seed', amount: 100, actor: { kind: 'user', id: 'U-fin' } });
   return app;
 }
 
 const EXPECTED = ['ai-lip-sync', 'faceless-channels', 'micro-dramas'];
 
-async function intentsOf(app: ReturnType<typeof bareApp>) {
+async function intentsOf(app: Awaited<ReturnType<typeof bareApp>>) {
   const snap = await app.db.collection('intents').get();
   return snap.docs
     .map((d) => d.data())

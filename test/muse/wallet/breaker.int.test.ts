@@ -29,7 +29,7 @@ async function spend(app: TestApp, key: string, amount: number) {
 }
 
 test('the breaker trips on the panic line: pause hold, event, Slack outbox, status; ticks skip', async () => {
-  const app = testApp();
+  const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 10, actor: finance });
   assert.equal((await checkBreaker(app)).tripped, false);
   await spend(app, 'run-1', 9); // balance 1 < panic line 2
@@ -49,7 +49,7 @@ test('the breaker trips on the panic line: pause hold, event, Slack outbox, stat
 });
 
 test('the breaker trips on a burn-rate spike', async () => {
-  const app = testApp();
+  const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 500, actor: finance });
   await spend(app, 'a', 15);
   assert.equal((await checkBreaker(app)).tripped, false);
@@ -61,7 +61,7 @@ test('the breaker trips on a burn-rate spike', async () => {
 });
 
 test('override: refused without a rationale; with one it releases the hold, audited and evented', async () => {
-  const app = testApp();
+  const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 100, actor: finance });
   await tripBreaker(app, { reason: 'manual stop for a pricing review', actor: finance });
   await assert.rejects(
@@ -91,7 +91,7 @@ test('override: refused without a rationale; with one it releases the hold, audi
 });
 
 test('after an override under the panic line the breaker stays open until the balance recovers and falls again', async () => {
-  const app = testApp();
+  const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 3, actor: finance });
   await spend(app, 'x', 2);
   assert.equal((await checkBreaker(app)).tripped, true);

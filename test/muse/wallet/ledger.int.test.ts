@@ -15,7 +15,7 @@ const finance = { kind: 'user' as const, id: 'U-fin', name: 'Fin' };
 const isInvalid = (e: unknown) => e instanceof AppError && e.code === 'invalid_input';
 
 test('50 concurrent reservations never overdraw the wallet, and the balance stays exact', async () => {
-  const app = testApp();
+  const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 30, actor: finance });
   // 30 - floor 5 = 25 available for reservations of 1 each: exactly 25 of 50 may succeed.
   const at = app.clock.now();
@@ -46,7 +46,7 @@ test('50 concurrent reservations never overdraw the wallet, and the balance stay
 });
 
 test('duplicate idempotency keys create one entry', async () => {
-  const app = testApp();
+  const app = await testApp();
   const a = await creditWallet(app, { key: 'grant-1', amount: 10, actor: finance, note: 'seed' });
   const b = await creditWallet(app, { key: 'grant-1', amount: 10, actor: finance, note: 'seed' });
   assert.deepEqual([a.replay, b.replay], [false, true]);
@@ -102,7 +102,7 @@ test('duplicate idempotency keys create one entry', async () => {
 });
 
 test('bad amounts are refused and write nothing', async () => {
-  const app = testApp();
+  const app = await testApp();
   for (const amount of [-5, Number.NaN, '12' as unknown as number, Number.POSITIVE_INFINITY]) {
     await assert.rejects(
       creditWallet(app, { key: `k-${String(amount)}`, amount, actor: finance }),

@@ -138,17 +138,21 @@ export async function runTrendTick(
         docs.map((d) => d.id),
       )
     : new Set<string>();
-  await writeIntents(
-    app.db,
-    docs.filter((d) => !already.has(d.id)),
-  );
-  await writeTopicShards(
-    app.db,
-    shards,
-    docs.map((d) => ({ key: d.normalizedTopic, intentId: d.id })),
-    nowMs,
-    windowMs,
-  );
+  // Independent writes, so they run together; a crash between them is finished by the retry
+  // (the shards name this tick's own intent ids, and existing intents are not rewritten).
+  await Promise.all([
+    writeIntents(
+      app.db,
+      docs.filter((d) => !already.has(d.id)),
+    ),
+    writeTopicShards(
+      app.db,
+      shards,
+      docs.map((d) => ({ key: d.normalizedTopic, intentId: d.id })),
+      nowMs,
+      windowMs,
+    ),
+  ]);
 
   const summary: TickSummary = {
     tickId: p.tickId,
