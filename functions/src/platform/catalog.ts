@@ -73,6 +73,38 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 60,
     minInstances: 0,
   },
+  {
+    name: 'heartbeatSweep',
+    trigger: 'pubsub',
+    group: 'ops',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    minInstances: 0,
+  },
+  {
+    name: 'dailyReport',
+    trigger: 'pubsub',
+    group: 'ops',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    minInstances: 0,
+  },
+  {
+    name: 'weeklyReport',
+    trigger: 'pubsub',
+    group: 'ops',
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    minInstances: 0,
+  },
+  {
+    name: 'evidenceArchive',
+    trigger: 'pubsub',
+    group: 'ops',
+    memoryMb: 256,
+    timeoutSeconds: 540,
+    minInstances: 0,
+  },
 ];
 
 export const TOPICS: readonly TopicSpec[] = [
@@ -93,6 +125,38 @@ export const TOPICS: readonly TopicSpec[] = [
     maxBackoffSeconds: 60,
   },
   {
+    name: 'heartbeat-sweep',
+    subscriber: 'heartbeatSweep',
+    ackDeadlineSeconds: 300,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 10,
+    maxBackoffSeconds: 120,
+  },
+  {
+    name: 'daily-report',
+    subscriber: 'dailyReport',
+    ackDeadlineSeconds: 300,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 30,
+    maxBackoffSeconds: 600,
+  },
+  {
+    name: 'weekly-report',
+    subscriber: 'weeklyReport',
+    ackDeadlineSeconds: 300,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 30,
+    maxBackoffSeconds: 600,
+  },
+  {
+    name: 'evidence-archive',
+    subscriber: 'evidenceArchive',
+    ackDeadlineSeconds: 600,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 30,
+    maxBackoffSeconds: 600,
+  },
+  {
     name: DEAD_LETTER_TOPIC,
     subscriber: 'deadLetterSink',
     ackDeadlineSeconds: 60,
@@ -108,6 +172,30 @@ export const SCHEDULER_JOBS: readonly SchedulerJobSpec[] = [
     cron: '* * * * *',
     topic: 'engine-sweep',
     description: 'publish due outbox entries (timers, retries) and resume stranded parked steps',
+  },
+  {
+    name: 'heartbeat-sweep',
+    cron: '*/5 * * * *',
+    topic: 'heartbeat-sweep',
+    description: 'flag tasks with no heartbeat for 15 minutes and start escalation',
+  },
+  {
+    name: 'daily-report',
+    cron: '0 8 * * *',
+    topic: 'daily-report',
+    description: 'the daily health check report, kept and posted to Slack',
+  },
+  {
+    name: 'weekly-report',
+    cron: '0 9 * * 1',
+    topic: 'weekly-report',
+    description: 'the weekly review: compliance, coverage, response times',
+  },
+  {
+    name: 'evidence-archive',
+    cron: '30 3 * * *',
+    topic: 'evidence-archive',
+    description: 'archive evidence older than the retention window',
   },
 ];
 
