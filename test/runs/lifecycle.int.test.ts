@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { getTask, registerAgent } from '../../functions/src/tasks/tasks.js';
 import { holdoutStrings } from '../../functions/src/runs/core/suite.js';
 import type { RunEvent } from '../../functions/src/runs/core/run-record.js';
 import { ARTIFACTS, REPORTS, SPECS, pipelineRunRef } from '../../functions/src/runs/store.js';
@@ -261,6 +262,36 @@ test('published specs and finished runs do not change: republish, remediation an
   assert.deepEqual(fresh.remediates, { runId: oldId, rationale: 'clarify the tone' });
   assert.equal(fresh.spec, 'brief-writer@2');
   assert.deepEqual(await snapshot(), before, 'the old run and its artifacts are exactly as they were');
+
+  // A rejected run opens remediation tasks (Growth Engine tasks) that link back to it.
+  await registerAgent(h.app, { id: 'fixer', actor: { kind: 'system', id: 'test' } });
+  const notRejected = await h.call('POST', `/v1/pipeline-runs/${newId}/remediation-tasks`, {
+    tasks: [{ title: 'x', agentId: 'fixer', estimateMinutes: 30 }],
+  });
+  assert.equal(notRejected.status, 409);
+  const tasks = await h.call(
+    'POST',
+    `/v1/pipeline-runs/${oldId}/remediation-tasks`,
+    {
+      tasks: [
+        {
+          title: 'Say which tone the post takes',
+          agentId: 'fixer',
+          estimateMinutes: 60,
+          failure: 'gate:review',
+        },
+      ],
+    },
+    ['decide'],
+  );
+  assert.equal(tasks.status, 201, tasks.text);
+  const taskId = tasks.json.tasks[0].taskId as string;
+  const task = await getTask(h.app, taskId);
+  assert.match(task.description, new RegExp(`Remediation of Level 4 run ${oldId}`));
+  assert.deepEqual(await snapshot(), before, 'opening tasks does not touch the old run either');
+
   const handoff = await h.call('GET', `/v1/pipeline-runs/${oldId}/handoff`);
   assert.deepEqual(handoff.json.run.remediatedBy, [newId]);
+  assert.deepEqual(handoff.json.run.remediationTasks, [taskId]);
+  assert.ok(handoff.json.nextActions.includes(`complete remediation task ${taskId}`));
 });

@@ -9,6 +9,7 @@ import {
   CLASSIFICATIONS,
   PIPELINE_RUNS,
   REMEDIATIONS,
+  REMEDIATION_TASKS,
   REPORTS,
   listRunEvents,
   pipelineRunRef,
@@ -48,9 +49,10 @@ export async function listPipelineRuns(
 
 export async function getHandoff(db: Firestore, runId: string): Promise<{ json: Handoff; markdown: string }> {
   const { run, report } = await getPipelineRun(db, runId);
-  const [cls, rem] = await Promise.all([
+  const [cls, rem, tasks] = await Promise.all([
     db.collection(CLASSIFICATIONS).where('runId', '==', runId).get(),
     db.collection(REMEDIATIONS).where('remediates', '==', runId).get(),
+    db.collection(REMEDIATION_TASKS).where('runId', '==', runId).get(),
   ]);
   const json = buildHandoff({
     run,
@@ -59,6 +61,7 @@ export async function getHandoff(db: Firestore, runId: string): Promise<{ json: 
       .map((d) => d.data() as FailureClassificationRecord)
       .sort((a, b) => a.at.localeCompare(b.at)),
     remediatedBy: rem.docs.map((d) => d.id).sort(),
+    remediationTasks: tasks.docs.map((d) => d.id).sort(),
   });
   return { json, markdown: handoffMarkdown(json) };
 }

@@ -15,6 +15,7 @@ import { createPipelineRuns, remediateRun } from './create-run.js';
 import { decideRun } from './decide.js';
 import { completeCallbackStage, resolveGate } from './gate-and-callback.js';
 import { publishSpec, publishSuite } from './publish.js';
+import { openRemediationTasks } from './remediation-tasks.js';
 import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
 import { readSpec, readSuite } from './store.js';
 
@@ -163,6 +164,16 @@ export const runRoutes: Route[] = [
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: await remediateRun(app, param(params, 'id'), body, actorOf(caller)),
+    }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/pipeline-runs/:id/remediation-tasks',
+    scope: 'decide',
+    body: anyBody,
+    handle: async ({ app, params, body, caller }) => ({
+      status: 201,
+      body: { tasks: await openRemediationTasks(app, param(params, 'id'), body, actorOf(caller)) },
     }),
   }),
 ];

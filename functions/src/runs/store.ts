@@ -5,7 +5,7 @@
  * - `pipelineRunEvents/{runId~seq}`: every state change and stage event of a run;
  * - `pipelineArtifacts/{runId~stageId}`: stage outputs;
  * - `scenarioReports/{runId}`, `pipelineDecisions/{runId}` (one per run), `failureClassifications/{id}`,
- *   `pipelineStageFailures/{runId~stageId}`, `remediations/{newRunId}`.
+ *   `pipelineStageFailures/{runId~stageId}`, `remediations/{newRunId}`, `remediationTasks/{taskId}`.
  * Changed only by the run's steps and use cases, through `changeRun`: `pipelineRuns/{runId}`.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
@@ -26,6 +26,7 @@ export const DECISIONS = 'pipelineDecisions';
 export const CLASSIFICATIONS = 'failureClassifications';
 export const STAGE_FAILURES = 'pipelineStageFailures';
 export const REMEDIATIONS = 'remediations';
+export const REMEDIATION_TASKS = 'remediationTasks';
 
 /** The name of the step-engine workflow that carries Level 4 runs. */
 export const PIPELINE_WORKFLOW = 'pipeline';

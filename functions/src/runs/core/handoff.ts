@@ -17,6 +17,7 @@ export interface Handoff {
     group: PipelineRun['group'];
     remediates?: string;
     remediatedBy: string[];
+    remediationTasks: string[];
     stages: Array<{
       id: string;
       status: string;
@@ -40,6 +41,8 @@ export function buildHandoff(i: {
   report: ScenarioReport | null;
   classifications: FailureClassificationRecord[];
   remediatedBy: string[];
+  /** Growth Engine tasks opened to remediate this run. */
+  remediationTasks?: string[];
 }): Handoff {
   const { run, report, classifications } = i;
   const classified = new Set(classifications.map((c) => `${c.target.type}:${c.target.id}`));
@@ -68,6 +71,7 @@ export function buildHandoff(i: {
   if (!report) actions.push('wait for the run to reach evaluation');
   else if (!run.decision)
     actions.push('decide: approve (stating the user-visible outcome) or reject, with a rationale');
+  for (const t of i.remediationTasks ?? []) actions.push(`complete remediation task ${t}`);
   if (run.decision?.decision === 'approved')
     actions.push('hand the approved behaviour over; monitor it in production');
   if (run.decision?.decision === 'rejected' && i.remediatedBy.length === 0)
@@ -84,6 +88,7 @@ export function buildHandoff(i: {
       group: run.group,
       remediates: run.remediates?.runId,
       remediatedBy: i.remediatedBy,
+      remediationTasks: i.remediationTasks ?? [],
       stages: Object.entries(run.stages).map(([id, s]) => ({ id, ...s })),
       gates: run.gates,
       incidents: run.incidents,
