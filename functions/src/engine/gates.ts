@@ -108,6 +108,7 @@ function pickGate(run: RunDoc): string {
     .filter((g) => g.decision)
     .map((g) => g.stepId);
   if (open.length === 0 && decided.length === 1) return decided[0]!; // reports the first decision
-  if (open.length === 0) throw conflict(`run "${run.id}" has no open gate`);
+  if (open.length === 0)
+    throw conflict(`run "${run.id}" is ${run.status}, not awaiting a decision: it has no open gate yet`);
   throw invalidInput(`run "${run.id}" has several open gates (${open.join(', ')}); name one with stepId`);
 }

@@ -16,7 +16,9 @@ export function firedAtOf(publishTime: string | undefined, now: Date): Date {
 
 export function scheduledTrigger(topic: string, useCase: ScheduledUseCase) {
   return pubsubTrigger(topic, async (app, m) => {
-    const firedAt = firedAtOf(m.publishTime, app.clock.now());
+    // The local scheduler stamps its (possibly sped-up) schedule time; Cloud Scheduler does not, so
+    // in the cloud the publish time stands for it.
+    const firedAt = firedAtOf(m.attributes.scheduledTime ?? m.publishTime, app.clock.now());
     const result = await useCase(app, { firedAt });
     app.log.info(`scheduled job ${topic} done`, {
       firedAt: firedAt.toISOString(),

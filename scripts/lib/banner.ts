@@ -1,0 +1,39 @@
+/** The banner `npm start` prints when the stack is ready: every URL, and how to try each. */
+import { SCHEDULER_JOBS } from '../../functions/src/platform/catalog.js';
+import type { LocalExtras } from './local-extras.js';
+import type { LocalSecrets } from './local-secrets.js';
+
+export function printBanner(b: {
+  port: number;
+  speed: number;
+  fs: string;
+  ps: string;
+  secrets: LocalSecrets;
+  extras: LocalExtras;
+  readyMs: number;
+  dataDir: string;
+}) {
+  const base = `http://localhost:${b.port}`;
+  const key = b.secrets.adminApiKey;
+  const lines = [
+    '',
+    `Muse Ops is running locally (ready in ${(b.readyMs / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
+    '',
+    `  Health        ${base}/healthz                      curl ${base}/healthz`,
+    `  API           ${base}/v1                           curl -H "Authorization: Bearer ${key}" ${base}/v1/runs`,
+    `  Slack         ${base}/slack/events                 npm run slack -- "/muse status"`,
+    `  Emulators     Firestore ${b.fs}, Pub/Sub ${b.ps}`,
+    `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
+    `  Data          ${b.dataDir} (imported on start, exported on exit)`,
+    `  Admin key     ${key}   (local only; kept in .local/secrets.json)`,
+    '',
+    '  Try a demo run:',
+    `    export KEY=${key}`,
+    `    curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d '{"workflow":"demo","input":{"topic":"lo-fi study streams"}}' ${base}/v1/runs`,
+    `    curl -s -H "Authorization: Bearer $KEY" ${base}/v1/runs/RUN_ID            # awaiting_human at the review gate`,
+    `    curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d '{"edge":"approve","rationale":"reads well"}' ${base}/v1/runs/RUN_ID/gate`,
+    `    curl -s -H "Authorization: Bearer $KEY" ${base}/v1/runs/RUN_ID/events`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+}

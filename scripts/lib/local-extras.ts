@@ -1,0 +1,59 @@
+/**
+ * Everything `npm start` runs in-process once the emulators are up: the container, the functions
+ * behind the local gateway, the Pub/Sub topology, the seed API key and the local scheduler.
+ */
+import { loadConfig } from '../../functions/src/config.js';
+import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
+import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
+import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
+import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
+import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+
+export interface LocalExtras {
+  app: Container;
+  gateway: Gateway;
+  scheduler: LocalScheduler;
+  stop(): Promise<void>;
+}
+
+export async function startLocalExtras(o: {
+  env: Record<string, string>;
+  port: number;
+  speed: number;
+  adminApiKey: string;
+  projectId: string;
+}): Promise<LocalExtras> {
+  const config = loadConfig(o.env);
+  const app = await createContainer(config);
+  setContainer(app);
+  await import('../../functions/src/index.js'); // registers every function with the framework
+  const gateway = await startGateway({ port: o.port, host: '0.0.0.0' });
+  await ensureTopology(app.pubsub, { projectId: o.projectId, pushBase: `http://127.0.0.1:${gateway.port}` });
+
+  const pepper = config.secrets.apiKeyPepper!;
+  const existing = await app.db.collection(API_KEYS).doc(hashKey(pepper, o.adminApiKey)).get();
+  if (!existing.exists)
+    await createApiKey(
+      app.db,
+      pepper,
+      { name: 'local-admin', scopes: ['admin'], key: o.adminApiKey },
+      new Date(),
+    );
+
+  const scheduler = startScheduler({
+    bus: app.bus,
+    speed: o.speed,
+    onError: (job, err) => app.log.warn(`scheduler job ${job} failed to publish`, { err }),
+  });
+  return {
+    app,
+    gateway,
+    scheduler,
+    stop: async () => {
+      scheduler.stop();
+      await gateway.stop();
+      await app.pubsub.close().catch(() => undefined);
+      await app.db.terminate().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cronMatches, parseCron } from '../../functions/src/local/core/cron.js';
+import { firedAtOf } from '../../functions/src/triggers/pubsub/scheduled.js';
+
+test('cron fields: steps, ranges, lists, weekdays', () => {
+  const every5 = parseCron('*/5 * * * *');
+  assert.equal(cronMatches(every5, new Date('2026-11-21T10:05:00Z')), true);
+  assert.equal(cronMatches(every5, new Date('2026-11-21T10:06:00Z')), false);
+  const monday9 = parseCron('0 9 * * 1');
+  assert.equal(cronMatches(monday9, new Date('2026-11-23T09:00:00Z')), true, '2026-11-23 is a Monday');
+  assert.equal(cronMatches(monday9, new Date('2026-11-24T09:00:00Z')), false);
+  const sunday = parseCron('0 0 * * 7');
+  assert.equal(cronMatches(sunday, new Date('2026-11-22T00:00:00Z')), true, '7 is Sunday too');
+  const list = parseCron('0,30 8-10 1,15 * *');
+  assert.equal(cronMatches(list, new Date('2026-11-15T09:30:00Z')), true);
+  assert.equal(cronMatches(list, new Date('2026-11-16T09:30:00Z')), false);
+});
+
+test('bad cron expressions are named', () => {
+  assert.throws(() => parseCron('* * * *'), /must have 5 fields/);
+  assert.throws(() => parseCron('61 * * * *'), /minute: "61" is outside 0-59/);
+  assert.throws(() => parseCron('x * * * *'), /cannot read "x"/);
+});
+
+test('firedAt floors the schedule or publish time to the minute', () => {
+  const now = new Date('2026-11-21T10:00:00Z');
+  assert.equal(firedAtOf('2026-11-21T10:07:42.123Z', now).toISOString(), '2026-11-21T10:07:00.000Z');
+  assert.equal(firedAtOf(undefined, now).toISOString(), '2026-11-21T10:00:00.000Z');
+  assert.equal(firedAtOf('garbage', now).toISOString(), '2026-11-21T10:00:00.000Z');
+});
