@@ -1,0 +1,34 @@
+# GENERATED from functions/src/platform/catalog.ts and functions/src/config.ts.
+# Do not edit: change the catalog, then run `npx tsx scripts/lib/infra-catalog.ts`.
+# test/infra/catalog.test.ts fails when this file and the code disagree.
+
+locals {
+  dead_letter_topic = "dead-letter"
+
+  functions = {
+    api            = { entry_point = "api", trigger = "http", group = "api", memory_mb = 512, timeout_seconds = 60, min_instances = 0 }
+    engineStep     = { entry_point = "engineStep", trigger = "pubsub", group = "engine", memory_mb = 512, timeout_seconds = 120, min_instances = 0 }
+    engineSweep    = { entry_point = "engineSweep", trigger = "pubsub", group = "engine", memory_mb = 256, timeout_seconds = 120, min_instances = 0 }
+    deadLetterSink = { entry_point = "deadLetterSink", trigger = "pubsub", group = "ops", memory_mb = 256, timeout_seconds = 60, min_instances = 0 }
+    slack          = { entry_point = "slack", trigger = "http", group = "slack", memory_mb = 512, timeout_seconds = 60, min_instances = 1 }
+    slackWork      = { entry_point = "slackWork", trigger = "pubsub", group = "slack", memory_mb = 512, timeout_seconds = 60, min_instances = 0 }
+    slackOutbox    = { entry_point = "slackOutbox", trigger = "pubsub", group = "slack", memory_mb = 256, timeout_seconds = 120, min_instances = 0 }
+  }
+
+  topics = {
+    "engine-step"  = { subscriber = "engineStep", subscription = "engine-step--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-sweep" = { subscriber = "engineSweep", subscription = "engine-sweep--engineSweep", ack_deadline_seconds = 120, max_delivery_attempts = 5, min_backoff_seconds = 10, max_backoff_seconds = 60 }
+    "slack-work"   = { subscriber = "slackWork", subscription = "slack-work--slackWork", ack_deadline_seconds = 60, max_delivery_attempts = 5, min_backoff_seconds = 1, max_backoff_seconds = 30 }
+    "slack-outbox" = { subscriber = "slackOutbox", subscription = "slack-outbox--slackOutbox", ack_deadline_seconds = 120, max_delivery_attempts = 5, min_backoff_seconds = 10, max_backoff_seconds = 60 }
+    "dead-letter"  = { subscriber = "deadLetterSink", subscription = "dead-letter--deadLetterSink", ack_deadline_seconds = 60, max_delivery_attempts = 100, min_backoff_seconds = 10, max_backoff_seconds = 600 }
+  }
+
+  scheduler_jobs = {
+    "engine-sweep" = { cron = "* * * * *", topic = "engine-sweep", description = "publish due outbox entries (timers, retries) and resume stranded parked steps" }
+    "slack-outbox" = { cron = "* * * * *", topic = "slack-outbox", description = "deliver pending Slack outbox entries (escalations, alerts, reports); retry failed ones" }
+  }
+
+  secrets = ["API_KEY_PEPPER", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "STREAM_TOKEN_SECRET"]
+
+  required_env = ["GOOGLE_CLOUD_PROJECT"]
+}
