@@ -19,6 +19,10 @@ cloudEvent(
   lazyEvent(() => import('./triggers/pubsub/engine-sweep.js')),
 ); // timers, retries, stranded steps
 cloudEvent(
+  'museTrendTick',
+  lazyEvent(() => import('./triggers/pubsub/muse-jobs.js'), 'trendTickHandler'),
+); // the muse's hourly trend scan
+cloudEvent(
   'deadLetterSink',
   lazyEvent(() => import('./triggers/pubsub/dead-letter-sink.js')),
 ); // records messages Pub/Sub gave up on

@@ -2,12 +2,16 @@
 import { engineRoutes } from './engine/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { missionRoutes } from './missions/routes.js';
+import { museTrendRoutes } from './muse/trends/routes.js';
+import { museWalletRoutes } from './muse/wallet/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import type { Route } from './platform/http/route.js';
 import { taskRoutes } from './tasks/routes.js';
 
 export const ALL_ROUTES: Route[] = [
   ...engineRoutes, // runs, gates, callbacks, events, dead letters, pause switch
+  ...museTrendRoutes, // SMOS v2: trend ticks, intents
+  ...museWalletRoutes, // SMOS v2: CFO wallet, ledger, circuit breaker
   ...taskRoutes, // Growth Engine: agents, tasks, KB search, evidence, heartbeats, guards, metrics, reports
   ...incidentRoutes, // incidents, escalation, timeline, post-incident review
   ...missionRoutes, // CMOS: backlog, mission lifecycle, project context, telemetry, parity

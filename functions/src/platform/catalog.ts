@@ -66,6 +66,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     minInstances: 0,
   },
   {
+    name: 'museTrendTick',
+    trigger: 'pubsub',
+    group: 'engine',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    minInstances: 0,
+  },
+  {
     name: 'deadLetterSink',
     trigger: 'pubsub',
     group: 'ops',
@@ -157,6 +165,14 @@ export const TOPICS: readonly TopicSpec[] = [
     maxBackoffSeconds: 600,
   },
   {
+    name: 'muse-trend-tick',
+    subscriber: 'museTrendTick',
+    ackDeadlineSeconds: 300,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 30,
+    maxBackoffSeconds: 600,
+  },
+  {
     name: DEAD_LETTER_TOPIC,
     subscriber: 'deadLetterSink',
     ackDeadlineSeconds: 60,
@@ -167,6 +183,12 @@ export const TOPICS: readonly TopicSpec[] = [
 ];
 
 export const SCHEDULER_JOBS: readonly SchedulerJobSpec[] = [
+  {
+    name: 'muse-trend-tick',
+    cron: '0 * * * *',
+    topic: 'muse-trend-tick',
+    description: 'TrendScout: scan trend sources, score VVS, create intents (skipped while paused)',
+  },
   {
     name: 'engine-sweep',
     cron: '* * * * *',
