@@ -24,6 +24,9 @@ const schema = z.object({
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: z.string().url().optional(),
+  /** The app's bot and bot-user ids, so Bolt never calls auth.test before answering (issue 7). */
+  SLACK_BOT_ID: z.string().optional(),
+  SLACK_BOT_USER_ID: z.string().optional(),
   STREAM_TOKEN_SECRET: secret,
   MODEL_PROVIDER: z.enum(['local', 'gemini']).default('local'),
   GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
@@ -47,6 +50,7 @@ export interface Config {
     streamTokenSecret?: string;
   };
   slackApiUrl?: string;
+  slackBot: { botId?: string; botUserId?: string };
   model: { provider: Env['MODEL_PROVIDER']; geminiModel: string; location: string; baseUrl?: string };
 }
 
@@ -77,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       streamTokenSecret: e.STREAM_TOKEN_SECRET,
     },
     slackApiUrl: e.SLACK_API_URL,
+    slackBot: { botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID },
     model: {
       provider: e.MODEL_PROVIDER,
       geminiModel: e.GEMINI_MODEL,

@@ -42,3 +42,15 @@ cloudEvent(
   'evidenceArchive',
   lazyEvent(() => import('./triggers/pubsub/ops-jobs.js'), 'evidenceArchiveHandler'),
 ); // evidence past retention
+http(
+  'slack',
+  lazyHttp(() => import('./triggers/http/slack.js')),
+); // the Slack app: /muse, buttons, modals
+cloudEvent(
+  'slackWork',
+  lazyEvent(() => import('./triggers/pubsub/slack-jobs.js'), 'slackWorkHandler'),
+); // slow Slack work, answered through response_url or chat.postMessage
+cloudEvent(
+  'slackOutbox',
+  lazyEvent(() => import('./triggers/pubsub/slack-jobs.js'), 'slackOutboxHandler'),
+); // delivers pending Slack outbox entries, per channel, with retries

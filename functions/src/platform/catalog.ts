@@ -113,6 +113,31 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 540,
     minInstances: 0,
   },
+  {
+    name: 'slack',
+    trigger: 'http',
+    group: 'slack',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    minInstances: 1,
+    localPath: '/slack/',
+  },
+  {
+    name: 'slackWork',
+    trigger: 'pubsub',
+    group: 'slack',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    minInstances: 0,
+  },
+  {
+    name: 'slackOutbox',
+    trigger: 'pubsub',
+    group: 'slack',
+    memoryMb: 256,
+    timeoutSeconds: 120,
+    minInstances: 0,
+  },
 ];
 
 export const TOPICS: readonly TopicSpec[] = [
@@ -127,6 +152,22 @@ export const TOPICS: readonly TopicSpec[] = [
   {
     name: 'engine-sweep',
     subscriber: 'engineSweep',
+    ackDeadlineSeconds: 120,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 10,
+    maxBackoffSeconds: 60,
+  },
+  {
+    name: 'slack-work',
+    subscriber: 'slackWork',
+    ackDeadlineSeconds: 60,
+    maxDeliveryAttempts: 5,
+    minBackoffSeconds: 1,
+    maxBackoffSeconds: 30,
+  },
+  {
+    name: 'slack-outbox',
+    subscriber: 'slackOutbox',
     ackDeadlineSeconds: 120,
     maxDeliveryAttempts: 5,
     minBackoffSeconds: 10,
@@ -218,6 +259,12 @@ export const SCHEDULER_JOBS: readonly SchedulerJobSpec[] = [
     cron: '30 3 * * *',
     topic: 'evidence-archive',
     description: 'archive evidence older than the retention window',
+  },
+  {
+    name: 'slack-outbox',
+    cron: '* * * * *',
+    topic: 'slack-outbox',
+    description: 'deliver pending Slack outbox entries (escalations, alerts, reports); retry failed ones',
   },
 ];
 

@@ -1,0 +1,13 @@
+/**
+ * Trigger: the Slack app's HTTP endpoint (slash command, buttons, modals). The receiver verifies
+ * Slack's signature on the framework's raw body and answers after Bolt has processed the request;
+ * slow work is published to `slack-work`. Bad signatures get 401 and touch nothing.
+ */
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { getContainer } from '../../platform/container.js';
+import { getSlackRuntime } from '../../slack/runtime.js';
+
+export async function handle(req: Request, res: Response): Promise<void> {
+  const app = await getContainer();
+  await getSlackRuntime(app).receiver.handle(req, res);
+}
