@@ -6,6 +6,7 @@ import { loadConfig } from '../../functions/src/config.js';
 import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
+import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
 
@@ -39,6 +40,21 @@ export async function startLocalExtras(o: {
       { name: 'local-admin', scopes: ['admin'], key: o.adminApiKey },
       new Date(),
     );
+
+  // A fresh wallet is empty, which is below the breaker's panic line: fund the local muse once
+  // (idempotent by key), then scan trends right away instead of waiting for the top of the hour.
+  await creditWallet(app, {
+    key: 'seed-local-wallet',
+    amount: 100,
+    actor: { kind: 'system', id: 'npm-start' },
+    note: 'local seed',
+    via: 'cli',
+  });
+  await app.bus.publish(
+    'muse-trend-tick',
+    { job: 'muse-trend-tick' },
+    { scheduledTime: new Date().toISOString() },
+  );
 
   const scheduler = startScheduler({
     bus: app.bus,
