@@ -6,6 +6,7 @@ import { museTrendRoutes } from './muse/trends/routes.js';
 import { museWalletRoutes } from './muse/wallet/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import type { Route } from './platform/http/route.js';
+import { streamRoutes } from './stream/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 
 export const ALL_ROUTES: Route[] = [
@@ -16,4 +17,5 @@ export const ALL_ROUTES: Route[] = [
   ...incidentRoutes, // incidents, escalation, timeline, post-incident review
   ...missionRoutes, // CMOS: backlog, mission lifecycle, project context, telemetry, parity
   ...sessionRoutes, // SCMS: sessions, memories, failure logs, promotions, dashboard, economics
+  ...streamRoutes, // live stream tokens
 ];

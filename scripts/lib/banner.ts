@@ -22,6 +22,8 @@ export function printBanner(b: {
     `  Health        ${base}/healthz                      curl ${base}/healthz`,
     `  API           ${base}/v1                           curl -H "Authorization: Bearer ${key}" ${base}/v1/runs`,
     `  Slack         ${base}/slack/events                 npm run slack -- "/muse status"`,
+    `  Status page   ${b.extras.links.page}`,
+    `  Live stream   ${b.extras.links.stream}`,
     `  Emulators     Firestore ${b.fs}, Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
     `  Data          ${b.dataDir} (imported on start, exported on exit)`,

@@ -9,11 +9,18 @@ import { startScheduler, type LocalScheduler } from '../../functions/src/local/s
 import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+import { requireSecret } from '../../functions/src/config.js';
+import { streamLinks } from '../../functions/src/stream/routes.js';
+import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
+import { issueStreamToken } from '../../functions/src/stream/token.js';
 
 export interface LocalExtras {
   app: Container;
   gateway: Gateway;
   scheduler: LocalScheduler;
+  stream: StreamServer;
+  /** A ready stream URL and status page URL, each carrying a token valid for 12 hours. */
+  links: { stream: string; page: string };
   stop(): Promise<void>;
 }
 
@@ -28,7 +35,26 @@ export async function startLocalExtras(o: {
   const app = await createContainer(config);
   setContainer(app);
   await import('../../functions/src/index.js'); // registers every function with the framework
-  const gateway = await startGateway({ port: o.port, host: '0.0.0.0' });
+  // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.
+  const tokenSecret = requireSecret(config, 'streamTokenSecret');
+  const stream = createStreamServer({
+    db: app.db,
+    model: app.model,
+    clock: app.clock,
+    log: app.log,
+    tokenSecret,
+  });
+  await stream.start();
+  const gateway = await startGateway({
+    port: o.port,
+    host: '0.0.0.0',
+    extraHttp: (req, res) => stream.handleHttp(req, res),
+    upgrade: (req, socket, head) => stream.handleUpgrade(req, socket, head),
+  });
+  const links = streamLinks(
+    config.publicBaseUrl,
+    issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 12 * 3600 }, app.clock.now()),
+  );
   await ensureTopology(app.pubsub, { projectId: o.projectId, pushBase: `http://127.0.0.1:${gateway.port}` });
 
   const pepper = config.secrets.apiKeyPepper!;
@@ -65,8 +91,11 @@ export async function startLocalExtras(o: {
     app,
     gateway,
     scheduler,
+    stream,
+    links,
     stop: async () => {
       scheduler.stop();
+      await stream.close();
       await gateway.stop();
       await app.pubsub.close().catch(() => undefined);
       await app.db.terminate().catch(() => undefined);
