@@ -144,6 +144,21 @@ test('one run through every state, with a gate; events readable; holdouts never 
     'the suite is not in the run input',
   );
 
+  assert.deepEqual(Object.keys(got.json.run.stages).sort(), ['draft', 'polish', 'review']);
+  const listed = await h.call('GET', '/v1/pipeline-runs?state=approved&spec=brief-writer', undefined, [
+    'read',
+  ]);
+  assert.ok(listed.json.runs.some((r: { id: string }) => r.id === runId));
+  assert.equal((await h.call('GET', '/v1/pipeline-runs?state=done')).status, 400);
+  assert.equal(
+    (
+      await h.call('POST', `/v1/pipeline-runs/${runId}/decision`, { decision: 'reject', rationale: 'x' }, [
+        'read',
+      ])
+    ).status,
+    403,
+  );
+
   const json = await h.call('GET', `/v1/pipeline-runs/${runId}/handoff`, undefined, ['read']);
   assert.equal(json.json.decision.decision, 'approved');
   assert.ok(Array.isArray(json.json.openRisks) && Array.isArray(json.json.nextActions));

@@ -7,9 +7,9 @@ import type { StepHandler, WorkflowDefinition } from '../engine/workflow.js';
 import { specToGraph } from './core/spec.js';
 import type { PipelineInput } from './create-run.js';
 import { evaluateStep } from './evaluate.js';
-import { stageEffect } from './stage-records.js';
+import { workflowActor } from './stage-records.js';
 import { httpStage, humanStage, modelStage, produceStage, type StageDeps } from './stages.js';
-import { PIPELINE_WORKFLOW } from './store.js';
+import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './store.js';
 
 /** Boot: the run leaves `queued`; its first stage moves it to `running`. */
 const boot: StepHandler = (ctx) => {
@@ -18,13 +18,14 @@ const boot: StepHandler = (ctx) => {
     type: 'done',
     output: { profile: pin.profile },
     effect: async (tx, db) => {
-      await stageEffect(pin.pipelineRunId, '__boot', ctx.now, {
-        status: 'succeeded',
-        attempt: ctx.attempt,
-        event: 'run.booted',
+      const run = await readRunIn(db, tx, pin.pipelineRunId);
+      if (run.state !== 'queued') return; // booted already
+      changeRun(db, tx, run, {
         to: 'booting',
-        data: { profile: pin.profile },
-      })(tx, db);
+        events: [{ type: 'run.booted', data: { profile: pin.profile } }],
+        actor: workflowActor,
+        at: ctx.now,
+      });
     },
   });
 };
