@@ -84,7 +84,14 @@ test('in safe mode production fills the strict template and calls no model', asy
   const r = await produce('i-safe-1', 'off-voice trend 6');
   assert.equal(r.mode, 'template');
   assert.equal(r.run.status, 'succeeded');
-  assert.deepEqual(Object.keys(r.run.steps).sort(), ['close', 'critic', 'gate', 'publish', 'rejected', 'template']);
+  assert.deepEqual(Object.keys(r.run.steps).sort(), [
+    'close',
+    'critic',
+    'gate',
+    'publish',
+    'rejected',
+    'template',
+  ]);
   assert.equal(calls.filter((c) => c.topic === 'off-voice trend 6').length, 0);
   const asset = (await h.app.db.collection('stagedAssets').doc(r.runId).get()).data()!;
   assert.equal(asset.mode, 'template');

@@ -3,9 +3,11 @@
  * the narrative, then motion from the visual spec); each answer must parse as its spec or the step
  * is retried and finally fails with the raw answer kept (model-call.ts). Safe mode's `template`
  * step fills the fixed template instead and calls no model.
+ *
+ * These steps do not write the status document: `muse/status` is one hot document shared by every
+ * run and the wallet, so runs report there at the gate, the verdict and the end only.
  */
 import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
-import { readStatusRuns, writeRunStatus } from '../../status/status.js';
 import { loadBible } from '../bible-store.js';
 import { parseProductionInput } from '../core/plan.js';
 import { motionRequest, narrativeRequest, visualRequest } from '../core/prompts.js';
@@ -20,28 +22,6 @@ import {
 import { fillTemplate, TEMPLATE_VERSION } from '../core/template.js';
 import { callModel } from '../model-call.js';
 import { modelOf, type ProductionOptions } from '../options.js';
-
-/** The effect every producing step commits: the run's entry in the status document. */
-function progress(ctx: StepContext, next: string) {
-  const input = parseProductionInput(ctx.input);
-  return async (tx: FirebaseFirestore.Transaction, db: FirebaseFirestore.Firestore) => {
-    const runs = await readStatusRuns(db, tx);
-    writeRunStatus(
-      db,
-      tx,
-      runs,
-      {
-        runId: ctx.runId,
-        intentId: input.intentId,
-        topic: input.topic,
-        mode: input.mode,
-        step: next,
-        state: 'running',
-      },
-      ctx.now,
-    );
-  };
-}
 
 /** A completed step's value, by step id (outputs are stored as `{ value, usage }`). */
 export function outputValue<T>(ctx: StepContext, stepId: string): T {
@@ -65,7 +45,6 @@ export function narrativeStep(o: ProductionOptions) {
     return {
       type: 'done',
       output: { value: r.value, usage: r.usage, bibleVersion: bible.version },
-      effect: progress(ctx, 'visual'),
     };
   };
 }
@@ -78,7 +57,7 @@ export function visualStep(o: ProductionOptions) {
     const req = visualRequest(bible, input.topic, narrative);
     const r = await callModel(ctx, modelOf(ctx.app, o), input.intentId, req, parseVisualSpec);
     if (!r.ok) return r.outcome;
-    return { type: 'done', output: { value: r.value, usage: r.usage }, effect: progress(ctx, 'motion') };
+    return { type: 'done', output: { value: r.value, usage: r.usage } };
   };
 }
 
@@ -90,7 +69,7 @@ export function motionStep(o: ProductionOptions) {
     const req = motionRequest(bible, input.topic, visual);
     const r = await callModel(ctx, modelOf(ctx.app, o), input.intentId, req, parseMotionSpec);
     if (!r.ok) return r.outcome;
-    return { type: 'done', output: { value: r.value, usage: r.usage }, effect: progress(ctx, 'critic') };
+    return { type: 'done', output: { value: r.value, usage: r.usage } };
   };
 }
 
@@ -102,7 +81,6 @@ export function templateStep(o: ProductionOptions) {
     return {
       type: 'done',
       output: { value, template: TEMPLATE_VERSION, bibleVersion: bible.version },
-      effect: progress(ctx, 'critic'),
     };
   };
 }
