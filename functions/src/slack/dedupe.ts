@@ -8,12 +8,16 @@
  *   done     -> nothing left to do: a repeat is dropped
  */
 import { createHash } from 'node:crypto';
+import { FieldValue } from '@google-cloud/firestore';
 import type { Container } from '../platform/container.js';
+import { AppError } from '../shared/errors.js';
 import type { SlackMessage } from './post.js';
 
 export const SLACK_JOBS = 'slackJobs';
 /** Kept for a day, then removed by Firestore TTL on `expireAt`. */
 const KEEP_MS = 24 * 3600_000;
+/** A `running` job older than this is taken to have crashed, and runs again. */
+const RUNNING_LEASE_MS = 60_000;
 
 export type Claim = { state: 'new' } | { state: 'effected'; reply?: Reply } | { state: 'done' };
 
@@ -32,8 +36,15 @@ export async function claim(app: Container, key: string): Promise<Claim> {
     const now = app.clock.now();
     if (snap.exists) {
       const state = snap.get('state') as string;
-      if (state === 'done') return { state: 'done' };
+      if (state === 'done') {
+        tx.update(ref, { repeats: FieldValue.increment(1) }); // counted, so a repeat is visible
+        return { state: 'done' };
+      }
       if (state === 'effected') return { state: 'effected', reply: snap.get('reply') as Reply | undefined };
+      const started = (snap.get('startedAt') as { toMillis(): number } | undefined)?.toMillis() ?? 0;
+      // A twin is running it now: come back later (Pub/Sub redelivers), by when it is done.
+      if (now.getTime() - started < RUNNING_LEASE_MS)
+        throw new AppError('unavailable', 'the same Slack request is being handled; retry later');
     }
     tx.set(ref, {
       key: key.slice(0, 500),
