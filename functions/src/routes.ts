@@ -2,6 +2,7 @@
 import { engineRoutes } from './engine/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { missionRoutes } from './missions/routes.js';
+import { museRoutes } from './muse/routes.js';
 import { museTrendRoutes } from './muse/trends/routes.js';
 import { museWalletRoutes } from './muse/wallet/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
@@ -11,6 +12,7 @@ import { taskRoutes } from './tasks/routes.js';
 
 export const ALL_ROUTES: Route[] = [
   ...engineRoutes, // runs, gates, callbacks, events, dead letters, pause switch
+  ...museRoutes, // SMOS v2: status, production, safe mode, staged assets, the identity Bible
   ...museTrendRoutes, // SMOS v2: trend ticks, intents
   ...museWalletRoutes, // SMOS v2: CFO wallet, ledger, circuit breaker
   ...taskRoutes, // Growth Engine: agents, tasks, KB search, evidence, heartbeats, guards, metrics, reports

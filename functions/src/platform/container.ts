@@ -60,7 +60,7 @@ export async function createContainer(
     bus: createPubSubBus(pubsub),
     clock: overrides.clock ?? systemClock,
     log,
-    workflows: overrides.workflows ?? productWorkflows(),
+    workflows: overrides.workflows ?? productWorkflows(config),
     model: overrides.model ?? (await createModel(config.model, { project: config.projectId })),
   };
 }

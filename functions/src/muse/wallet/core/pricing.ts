@@ -27,7 +27,7 @@ export type CostEstimate = { ok: true; model: string; amount: number } | { ok: f
 export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
   'gemini-2.5-flash': { inputPer1k: 0.0003, outputPer1k: 0.0025 },
   'gemini-2.5-pro': { inputPer1k: 0.00125, outputPer1k: 0.01 },
-  'local-muse': { inputPer1k: 0.0003, outputPer1k: 0.0025 },
+  'local-muse-1': { inputPer1k: 0.0003, outputPer1k: 0.0025 },
 });
 
 const nonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
