@@ -195,7 +195,22 @@ test('a holdout failure blocks approval; a person classifies it; the run is reje
   );
   assert.equal(reject.status, 201, reject.text);
   assert.ok(reject.json.reasons.some((r: string) => /unresolved spec ambiguity with user impact/.test(r)));
+  const decided = (await h.call('GET', `/v1/pipeline-runs/${runId}`)).json.run;
+  const later = await h.call('POST', `/v1/pipeline-runs/${runId}/classifications`, {
+    target: { type: 'scenario', id: 'calm' },
+    category: 'spec_ambiguity',
+    userImpact: true,
+    resolved: true,
+    note: 'spec 2 names the tone',
+  });
+  assert.equal(later.status, 201);
+  assert.deepEqual(
+    (await h.call('GET', `/v1/pipeline-runs/${runId}`)).json.run,
+    decided,
+    'classifying later leaves the decided run as it was',
+  );
   const handoff = (await h.call('GET', `/v1/pipeline-runs/${runId}/handoff`)).json;
+  assert.equal(handoff.classifications.length, 2);
   assert.ok(handoff.nextActions.some((a: string) => /publish a new spec version/.test(a)));
 });
 

@@ -59,22 +59,24 @@ export async function classifyFailure(
       },
       at,
     );
-    changeRun(deps.db, tx, run, {
-      events: [
-        {
-          type: 'failure.classified',
-          data: {
-            classificationId: id,
-            target: c.target,
-            category: c.category,
-            userImpact: c.userImpact,
-            resolved: c.resolved,
+    // A decided run is history: its record stays as it was; the classification and audit carry it.
+    if (run.state === 'evaluating')
+      changeRun(deps.db, tx, run, {
+        events: [
+          {
+            type: 'failure.classified',
+            data: {
+              classificationId: id,
+              target: c.target,
+              category: c.category,
+              userImpact: c.userImpact,
+              resolved: c.resolved,
+            },
           },
-        },
-      ],
-      actor,
-      at,
-    });
+        ],
+        actor,
+        at,
+      });
     return record;
   });
 }

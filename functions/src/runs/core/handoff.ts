@@ -57,7 +57,9 @@ export function buildHandoff(i: {
       );
   }
   for (const p of report?.summary.failedPolicyChecks ?? []) risks.push(`policy check "${p}" failed`);
-  for (const c of classifications.filter((c) => !c.resolved)) {
+  // The latest classification per target counts (callers pass them oldest first).
+  const latest = new Map(classifications.map((c) => [`${c.target.type}:${c.target.id}`, c]));
+  for (const c of [...latest.values()].filter((c) => !c.resolved)) {
     risks.push(
       `unresolved ${c.category.replace('_', ' ')} on ${c.target.type} "${c.target.id}"${c.userImpact ? ' with user impact' : ''}`,
     );
