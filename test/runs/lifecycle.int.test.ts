@@ -261,6 +261,22 @@ test('published specs and finished runs do not change: republish, remediation an
   assert.equal(redecide.status, 409);
 
   assert.equal((await h.call('POST', '/v1/pipelines', gatedSpec('2'))).status, 201);
+  const once = {
+    requestId: 'req-000001',
+    spec: 'brief-writer@1',
+    suite: 'brief-writer-suite@1',
+    profile: 'staging',
+    input: { topic: 'lighthouses' },
+  };
+  const [a, b] = [
+    await h.call('POST', '/v1/pipeline-runs', once),
+    await h.call('POST', '/v1/pipeline-runs', once),
+  ];
+  assert.deepEqual(b.json, a.json, 'a retried request returns the same runs');
+  const reused = await h.call('POST', '/v1/pipeline-runs', { ...once, spec: 'brief-writer@2' });
+  assert.equal(reused.status, 409);
+  assert.match(reused.json.error.message, /requestId "req-000001" was used for brief-writer@1/);
+
   const same = await h.call('POST', `/v1/pipeline-runs/${oldId}/remediate`, {
     spec: 'brief-writer@1',
     rationale: 'retry',

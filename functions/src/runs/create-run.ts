@@ -57,7 +57,11 @@ export async function createPipelineRuns(
 ): Promise<CreatedRuns> {
   const req = parseRequest(raw);
   const at = app.clock.now();
-  const groupId = `g-${randomUUID().slice(0, 12)}`;
+  // With a requestId the ids are deterministic, so a retried request finds its runs and restarts
+  // any the engine did not get (startRun is idempotent by run id) instead of creating new ones.
+  const groupId = req.requestId ? `g-${req.requestId}` : `g-${randomUUID().slice(0, 12)}`;
+  const runIdOf = (index: number) =>
+    req.requestId ? `run-${req.requestId}-${index + 1}` : `run-${randomUUID().slice(0, 12)}`;
   const { runIds, spec } = await app.db.runTransaction(async (tx) => {
     const spec = await readSpec(app.db, req.spec, tx);
     const suite = await readSuite(app.db, req.suite, tx);
@@ -67,9 +71,20 @@ export async function createPipelineRuns(
       throw invalidInput(
         `profile "${req.profile}" is not declared by "${req.spec}" (declared: ${Object.keys(spec.profiles).join(', ')})`,
       );
+    if (req.requestId) {
+      const first = await tx.get(pipelineRunRef(app.db, runIdOf(0)));
+      if (first.exists) {
+        const prior = first.data() as PipelineRun;
+        if (prior.spec !== req.spec || prior.suite !== req.suite || prior.profile !== req.profile)
+          throw conflict(
+            `requestId "${req.requestId}" was used for ${prior.spec} / ${prior.suite} / ${prior.profile}`,
+          );
+        return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
+      }
+    }
     const ids: string[] = [];
     for (let index = 0; index < suite.repeat; index++) {
-      const id = `run-${randomUUID().slice(0, 12)}`;
+      const id = runIdOf(index);
       ids.push(id);
       const run: PipelineRun = {
         id,

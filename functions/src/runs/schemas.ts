@@ -101,6 +101,11 @@ export const pinSchema = z
   .refine((v) => (v.split('@')[1] ?? '').toLowerCase() !== 'latest', '"latest" is not a pinned version');
 
 export const createRunSchema = z.object({
+  /** Idempotency key: the same request retried returns (and restarts) the same runs. */
+  requestId: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{6,64}$/, '6-64 letters, digits, _ -')
+    .optional(),
   spec: pinSchema,
   suite: pinSchema,
   profile: z.string().min(1),
