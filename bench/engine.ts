@@ -10,13 +10,11 @@ import { loadConfig } from '../functions/src/config.js';
 import { start } from '../functions/src/engine/core/run-state.js';
 import { EVENTS, runEventId } from '../functions/src/engine/events.js';
 import { RUNS } from '../functions/src/engine/store.js';
-import type { WorkflowRegistry } from '../functions/src/engine/workflow.js';
 import { done, type WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { startGateway } from '../functions/src/local/gateway.js';
 import { ensureTopology, removeSubscriptions } from '../functions/src/local/pubsub-topology.js';
 import { createContainer, setContainer, type Container } from '../functions/src/platform/container.js';
 import { createLogger } from '../functions/src/platform/log.js';
-import { productWorkflows } from '../functions/src/workflows.js';
 import { round, type BenchRow } from './rows.js';
 
 const chain = (n: number): WorkflowDefinition => ({
@@ -50,12 +48,8 @@ async function engineApp(tag: string, workflows: WorkflowDefinition[]) {
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
     PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST,
   });
-  const registry = productWorkflows() as WorkflowRegistry;
-  for (const w of workflows) registry.register(w);
-  const app = await createContainer(config, {
-    workflows: registry,
-    log: createLogger({ level: 'error', projectId }),
-  });
+  const app = await createContainer(config, { log: createLogger({ level: 'error', projectId }) });
+  for (const w of workflows) app.workflows.register(w);
   setContainer(app);
   await import('../functions/src/index.js');
   const gateway = await startGateway();

@@ -7,6 +7,7 @@ import { museTrendRoutes } from './muse/trends/routes.js';
 import { museWalletRoutes } from './muse/wallet/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import type { Route } from './platform/http/route.js';
+import { runRoutes } from './runs/routes.js';
 import { streamRoutes } from './stream/routes.js';
 import { taskRoutes } from './tasks/routes.js';
 
@@ -17,6 +18,7 @@ export const ALL_ROUTES: Route[] = [
   ...museWalletRoutes, // SMOS v2: CFO wallet, ledger, circuit breaker
   ...taskRoutes, // Growth Engine: agents, tasks, KB search, evidence, heartbeats, guards, metrics, reports
   ...incidentRoutes, // incidents, escalation, timeline, post-incident review
+  ...runRoutes, // Level 4: pipelines, suites, pipeline runs, gates, callbacks, decisions, handoff
   ...missionRoutes, // CMOS: backlog, mission lifecycle, project context, telemetry, parity
   ...sessionRoutes, // SCMS: sessions, memories, failure logs, promotions, dashboard, economics
   ...streamRoutes, // live stream tokens

@@ -1,20 +1,28 @@
 /** Every workflow of the product, registered on the step engine. One line each. */
-import type { Config } from './config.js';
 import { demoWorkflow } from './demo/demo-workflow.js';
 import { WorkflowRegistry } from './engine/workflow.js';
 import { incidentEscalationWorkflow } from './incidents/escalation.js';
+import { produceBrief } from './muse/production/brief.js';
 import { productionOptions } from './muse/production/options.js';
 import { museProductionWorkflow } from './muse/production/workflow.js';
 import { DEFAULT_WALLET_SETTINGS } from './muse/wallet/policy.js';
+import type { Container } from './platform/container.js';
+import { createPipelineWorkflow } from './runs/workflow.js';
 
-export function productWorkflows(config?: Pick<Config, 'model'>): WorkflowRegistry {
+export function productWorkflows(app: Container, registry = new WorkflowRegistry()): WorkflowRegistry {
   const production = productionOptions({
     priceTable: DEFAULT_WALLET_SETTINGS.priceTable,
     reserveFloor: DEFAULT_WALLET_SETTINGS.reserveFloor,
-    critic: config?.model.provider === 'gemini' ? 'model' : 'local',
+    critic: app.config.model.provider === 'gemini' ? 'model' : 'local',
   });
-  return new WorkflowRegistry()
+  const pipeline = {
+    model: app.model,
+    callbackBaseUrl: app.config.publicBaseUrl,
+    produce: (req: Parameters<typeof produceBrief>[1]) => produceBrief(app, req),
+  };
+  return registry
     .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
-    .register(museProductionWorkflow(production)); // CFO gate -> narrative -> visual -> motion -> critic -> publish
+    .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish
+    .register(createPipelineWorkflow(pipeline)); // Level 4: boot -> the pinned spec's stages -> evaluation
 }

@@ -6,8 +6,7 @@
  */
 import { loadConfig, type Config } from '../../functions/src/config.js';
 import type { RunDoc } from '../../functions/src/engine/store.js';
-import type { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
-import { type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
+import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../functions/src/local/gateway.js';
 import { ensureTopology, removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
@@ -15,7 +14,6 @@ import { createContainer, setContainer, type Container } from '../../functions/s
 import { createLogger } from '../../functions/src/platform/log.js';
 import type { Scope } from '../../functions/src/platform/http/route.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
-import { productWorkflows } from '../../functions/src/workflows.js';
 import { requireEmulator, uniqueProjectId } from './firestore.js';
 
 export const TEST_PEPPER = 'test-pepper-0123456789abcdef';
@@ -61,13 +59,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'error',
     ...opts.env,
   });
-  const workflows = productWorkflows();
-  for (const w of opts.workflows ?? []) workflows.register(w);
   const app = await createContainer(config, {
-    workflows: workflows as WorkflowRegistry,
     log: createLogger({ level: 'error', projectId }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  for (const w of opts.workflows ?? []) app.workflows.register(w);
   setContainer(app);
   if (!registered) {
     await import('../../functions/src/index.js');

@@ -7,7 +7,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock, type Clock } from '../shared/ports.js';
-import type { WorkflowRegistry } from '../engine/workflow.js';
+import { WorkflowRegistry } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
 import type { Bus } from './bus.js';
 import { createLogger, type Logger } from './log.js';
@@ -53,16 +53,20 @@ export async function createContainer(
   });
   const pubsub = new PubSub({ projectId: config.projectId });
   const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });
-  return {
+  const model = overrides.model ?? (await createModel(config.model, { project: config.projectId }));
+  const container: Container = {
     config,
     db,
     pubsub,
     bus: createPubSubBus(pubsub),
     clock: overrides.clock ?? systemClock,
     log,
-    workflows: overrides.workflows ?? productWorkflows(config),
-    model: overrides.model ?? (await createModel(config.model, { project: config.projectId })),
+    model,
+    workflows: overrides.workflows ?? new WorkflowRegistry(),
   };
+  // Workflows whose steps call other use cases (Level 4's muse.produce) close over the container.
+  if (!overrides.workflows) productWorkflows(container, container.workflows);
+  return container;
 }
 
 let current: Promise<Container> | undefined;
