@@ -144,9 +144,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-async function records(
-  slackUrl: string,
-): Promise<{
+async function records(slackUrl: string): Promise<{
   calls: Array<{ method: string; body: Record<string, unknown> }>;
   responses: Array<{ id: string; body: Record<string, unknown> }>;
 }> {

@@ -19,6 +19,7 @@ import { loadLocalSecrets } from './lib/local-secrets.js';
 import { requireToolchain } from './lib/toolchain.js';
 import { printBanner } from './lib/banner.js';
 import { startLocalExtras, type LocalExtras } from './lib/local-extras.js';
+import { startLocalSlack, type LocalSlackInfo } from './lib/slack-local.js';
 
 const root = join(import.meta.dirname, '..');
 const local = join(root, '.local');
@@ -44,12 +45,14 @@ async function main() {
 
   const emulators: EmulatorHandle[] = [];
   let extras: LocalExtras | undefined;
+  let localSlack: LocalSlackInfo | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping: exporting Firestore data, then the emulators...');
     await extras?.stop().catch((e: unknown) => console.error('  stopping the local services:', e));
+    await localSlack?.slack.stop().catch(() => undefined);
     const fs = emulators.find((e) => e.name === 'firestore');
     if (fs && (await isUp(fs.host))) {
       await exportFirestore(fs.host, PROJECT, dataDir).then(
@@ -94,6 +97,10 @@ async function main() {
       METADATA_SERVER_DETECTION: 'none',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     };
+    // Slack's Web API is a local server that speaks its wire format and records every post.
+    process.env.SLACK_SIGNING_SECRET = secrets.slackSigningSecret;
+    localSlack = await startLocalSlack({ root, eventsUrl: `http://127.0.0.1:${port}/slack/events` });
+    Object.assign(env, localSlack.env);
     // The SDKs read the emulator hosts from the environment; set them before anything loads.
     Object.assign(process.env, env);
     extras = await startLocalExtras({
@@ -112,6 +119,7 @@ async function main() {
       extras,
       readyMs: Date.now() - t0,
       dataDir,
+      slackUrl: localSlack.slack.url,
     });
   }
 }

@@ -12,6 +12,7 @@ export function printBanner(b: {
   extras: LocalExtras;
   readyMs: number;
   dataDir: string;
+  slackUrl: string;
 }) {
   const base = `http://localhost:${b.port}`;
   const key = b.secrets.adminApiKey;
@@ -22,6 +23,7 @@ export function printBanner(b: {
     `  Health        ${base}/healthz                      curl ${base}/healthz`,
     `  API           ${base}/v1                           curl -H "Authorization: Bearer ${key}" ${base}/v1/runs`,
     `  Slack         ${base}/slack/events                 npm run slack -- "/muse status"`,
+    `  Slack Web API ${b.slackUrl} (local stand-in for slack.com; records every post)`,
     `  Status page   ${b.extras.links.page}`,
     `  Live stream   ${b.extras.links.stream}`,
     `  Emulators     Firestore ${b.fs}, Pub/Sub ${b.ps}`,

@@ -90,9 +90,18 @@ export interface StartOptions {
   importFrom?: string;
 }
 
+async function refuseBusyPort(host: string, name: string, flag: string): Promise<void> {
+  if (await isUp(host))
+    throw new Error(
+      `${host} already answers: a ${name} emulator left running by an earlier start? ` +
+        `Stop it (pkill -f ${name === 'Firestore' ? 'cloud-firestore-emulator' : 'pubsub-emulator'}) or pass ${flag} <port>.`,
+    );
+}
+
 export async function startFirestore(opts: StartOptions): Promise<EmulatorHandle> {
   const port = opts.firestorePort ?? (await freePort());
   const host = `127.0.0.1:${port}`;
+  await refuseBusyPort(host, 'Firestore', '--firestore-port');
   const args = ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'];
   const meta = opts.importFrom ? findExportMetadata(opts.importFrom) : undefined;
   if (meta) args.push(`--import-data=${meta}`);
@@ -104,6 +113,7 @@ export async function startFirestore(opts: StartOptions): Promise<EmulatorHandle
 export async function startPubSub(opts: StartOptions): Promise<EmulatorHandle> {
   const port = opts.pubsubPort ?? (await freePort());
   const host = `127.0.0.1:${port}`;
+  await refuseBusyPort(host, 'Pub/Sub', '--pubsub-port');
   const { child, logFile } = launch(
     'pubsub',
     ['beta', 'emulators', 'pubsub', 'start', `--host-port=${host}`, '--quiet'],

@@ -7,6 +7,7 @@ import { startGateway, type Gateway } from '../../functions/src/local/gateway.js
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
 import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
+import { seedLocalSlackConfig } from './slack-local.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
 import { requireSecret } from '../../functions/src/config.js';
@@ -67,6 +68,7 @@ export async function startLocalExtras(o: {
       new Date(),
     );
 
+  await seedLocalSlackConfig(app.db); // local channels, and the CLI's user in every role
   // A fresh wallet is empty, which is below the breaker's panic line: fund the local muse once
   // (idempotent by key), then scan trends right away instead of waiting for the top of the hour.
   await creditWallet(app, {

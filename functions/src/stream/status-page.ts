@@ -59,7 +59,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     const w = s.wallet;
     text('wallet', w && typeof w === 'object' ? ['balance', 'reserved', 'burnRate'].filter((k) => k in w).map((k) => k + ' ' + show(w[k])).join(', ') || show(w) : w);
     const b = s.breaker;
-    text('breaker', b && typeof b === 'object' ? (b.tripped || b.active ? 'TRIPPED' : 'closed') + (b.reason ? ' (' + b.reason + ')' : '') : b);
+    text('breaker', b && typeof b === 'object' ? (b.tripped || b.active ? 'TRIPPED' : 'armed') + (b.reason ? ' (' + b.reason + ')' : '') : 'armed');
     const m = s.safeMode;
     text('safe-mode', m && typeof m === 'object' ? (m.active ? 'ON' : 'off') + (m.consecutiveRejections !== undefined ? ', rejections ' + m.consecutiveRejections : '') : m);
     text('last-tick', s.lastTick && typeof s.lastTick === 'object' ? (s.lastTick.at || show(s.lastTick)) : s.lastTick);

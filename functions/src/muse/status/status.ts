@@ -18,6 +18,8 @@ export interface MuseStatusFields {
   safeMode?: { active: boolean; consecutiveRejections: number; since?: Date | null; exitedBy?: unknown };
   runs?: StatusRun[];
   lastVerdict?: { runId: string; drift: number; pass: boolean; notes: string; at: Date };
+  /** The trend tick's latest intents, with their status advanced as production moves. */
+  intents?: Array<{ id: string; status: string; [k: string]: unknown }>;
 }
 
 /** Turns Firestore Timestamps (anything with toDate) back into Dates, deeply. */
@@ -35,7 +37,38 @@ export function fromFirestore(value: unknown): unknown {
 export async function readStatusRuns(db: Firestore, tx: Transaction): Promise<StatusRun[]> {
   const snap = await tx.get(statusRef(db));
   const runs = fromFirestore(snap.get('runs')) as StatusRun[] | undefined;
-  return Array.isArray(runs) ? runs : [];
+  const list = Array.isArray(runs) ? runs : [];
+  const intents = fromFirestore(snap.get('intents')) as StatusIntent[] | undefined;
+  // Remembered with the runs read, so writeRunStatus can move the intent's status along in the same
+  // write: the trend tick lists the intents, production advances them.
+  if (Array.isArray(intents)) intentsReadWith.set(list, intents);
+  return list;
+}
+
+interface StatusIntent {
+  id: string;
+  status: string;
+  [k: string]: unknown;
+}
+
+const intentsReadWith = new WeakMap<readonly StatusRun[], StatusIntent[]>();
+
+const INTENT_STATUS: Record<StatusRun['state'], string> = {
+  queued: 'producing',
+  running: 'producing',
+  unfunded: 'unfunded',
+  published: 'published',
+  rejected: 'failed',
+  failed: 'failed',
+};
+
+function advanceIntents(
+  runs: readonly StatusRun[],
+  entry: Pick<StatusRun, 'intentId' | 'state'>,
+): StatusIntent[] | undefined {
+  const intents = intentsReadWith.get(runs);
+  if (!intents?.some((i) => i.id === entry.intentId)) return undefined;
+  return intents.map((i) => (i.id === entry.intentId ? { ...i, status: INTENT_STATUS[entry.state] } : i));
 }
 
 /** Merges this module's fields into the status document. */
@@ -52,7 +85,13 @@ export function writeRunStatus(
   at: Date,
   extra: MuseStatusFields = {},
 ): void {
-  writeStatus(db, tx, { ...extra, runs: upsertRun(runs, { ...entry, updatedAt: at }) }, at);
+  const intents = advanceIntents(runs, entry);
+  writeStatus(
+    db,
+    tx,
+    { ...extra, runs: upsertRun(runs, { ...entry, updatedAt: at }), ...(intents ? { intents } : {}) },
+    at,
+  );
 }
 
 /**

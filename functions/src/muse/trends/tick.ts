@@ -215,6 +215,8 @@ async function finish(app: Container, summary: TickSummary, docs: IntentDoc[], n
       {
         lastTick: { id, at: now, sourcesOk, sourcesFailed, candidates, intents: count, durationMs },
         intents,
+        // A tick only completes while nothing holds the pause switch: the loop is running.
+        loop: { state: 'running' },
         updatedAt: now,
       },
       { merge: true },
