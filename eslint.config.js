@@ -4,7 +4,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'functions/lib/**', '.local/**', 'infra/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'functions/lib/**',
+      '.local/**',
+      'infra/**',
+      'bench/fixtures/**',
+      'test/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
