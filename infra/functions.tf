@@ -13,7 +13,9 @@ locals {
   # api's URL is known before it exists and no resource depends on its own output.
   api_url         = "https://api-${data.google_project.this.number}.${var.region}.run.app"
   public_base_url = var.public_base_url == "" ? local.api_url : var.public_base_url
-  env_public      = { PUBLIC_BASE_URL = local.public_base_url }
+  # The stream's URL is deterministic too; links handed out by the API and Slack point at it.
+  stream_url = "https://muse-stream-${data.google_project.this.number}.${var.region}.run.app"
+  env_public = { PUBLIC_BASE_URL = local.public_base_url, STREAM_PUBLIC_URL = local.stream_url }
 
   # I/O-bound handlers: several requests share an instance (needs a whole vCPU). HTTP endpoints take
   # more at once; Pub/Sub steps fewer, so a slow step does not hold many messages.

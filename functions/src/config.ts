@@ -20,6 +20,8 @@ const schema = z.object({
   STEP_INLINE_DELAY_MAX_MS: intFrom(3000),
   /** Public base URL of the HTTP API, used in links (banner, Slack messages). */
   PUBLIC_BASE_URL: z.string().url().default('http://localhost:8080'),
+  /** Base URL of the live stream service (Cloud Run); defaults to PUBLIC_BASE_URL (one port locally). */
+  STREAM_PUBLIC_URL: z.string().url().optional(),
   API_KEY_PEPPER: secret,
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
@@ -43,6 +45,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   stepInlineDelayMaxMs: number;
   publicBaseUrl: string;
+  streamPublicUrl: string;
   secrets: {
     apiKeyPepper?: string;
     slackSigningSecret?: string;
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     stepInlineDelayMaxMs: e.STEP_INLINE_DELAY_MAX_MS,
     publicBaseUrl: e.PUBLIC_BASE_URL,
+    streamPublicUrl: e.STREAM_PUBLIC_URL ?? e.PUBLIC_BASE_URL,
     secrets: {
       apiKeyPepper: e.API_KEY_PEPPER,
       slackSigningSecret: e.SLACK_SIGNING_SECRET,

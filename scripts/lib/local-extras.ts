@@ -53,7 +53,7 @@ export async function startLocalExtras(o: {
     upgrade: (req, socket, head) => stream.handleUpgrade(req, socket, head),
   });
   const links = streamLinks(
-    config.publicBaseUrl,
+    config.streamPublicUrl,
     issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 12 * 3600 }, app.clock.now()),
   );
   await ensureTopology(app.pubsub, { projectId: o.projectId, pushBase: `http://127.0.0.1:${gateway.port}` });

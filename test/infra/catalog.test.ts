@@ -162,6 +162,7 @@ test('the environment infra sets satisfies loadConfig, and every variable it set
   const sample: Record<string, string> = {
     GOOGLE_CLOUD_PROJECT: 'muse-ops-prod',
     PUBLIC_BASE_URL: 'https://api-123.us-central1.run.app',
+    STREAM_PUBLIC_URL: 'https://muse-stream-123.us-central1.run.app',
     LOG_LEVEL: String(tf.variables.log_level?.default),
     MODEL_PROVIDER: String(tf.variables.model_provider?.default),
   };

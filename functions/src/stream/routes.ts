@@ -40,7 +40,7 @@ export const streamRoutes: Route[] = [
       const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
       return Promise.resolve({
         status: 201,
-        body: { token, expiresAt, path: STREAM_PATH, ...streamLinks(app.config.publicBaseUrl, token) },
+        body: { token, expiresAt, path: STREAM_PATH, ...streamLinks(app.config.streamPublicUrl, token) },
       });
     },
   }),
