@@ -36,8 +36,15 @@ async function once(
   sdkPath?: string,
 ): Promise<{ first: number; sdk?: number }> {
   const port = await freePort();
-  const env = { ...process.env, NODE_ENV: 'production', METADATA_SERVER_DETECTION: 'none' };
-  delete (env as NodeJS.ProcessEnv).NODE_EXTRA_CA_CERTS;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    METADATA_SERVER_DETECTION: 'none',
+    GOOGLE_CLOUD_PROJECT: 'bench-cold-start',
+    MUSE_ENV: 'test',
+    LOG_LEVEL: 'error',
+  };
+  delete env.NODE_EXTRA_CA_CERTS;
   const t0 = performance.now();
   const child = spawn(
     process.execPath,

@@ -70,7 +70,7 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -188,6 +188,7 @@ async function prepareRuns(app: Container, n: number): Promise<string[]> {
         gates: {},
         externals: {},
         nextSeq: 2,
+        outputSteps: [],
         startedBy: { kind: 'system', id: 'bench' },
         createdAt: now,
         updatedAt: now,
@@ -208,12 +209,20 @@ async function prepareRuns(app: Container, n: number): Promise<string[]> {
 }
 
 export async function runEngineBench(
-  opts: { chainLength?: number; parallel?: number } = {},
+  opts: { chainLength?: number; parallel?: number; parts?: Array<'serial' | 'parallel'> } = {},
 ): Promise<BenchRow[]> {
+  const parts = opts.parts ?? ['serial', 'parallel'];
   const n = opts.chainLength ?? 300;
   const p = opts.parallel ?? 1000;
   const rows: BenchRow[] = [];
 
+  if (parts.includes('serial')) rows.push(...(await serialBench(n)));
+  if (parts.includes('parallel')) rows.push(...(await parallelBench(p)));
+  return rows;
+}
+
+async function serialBench(n: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const s = await engineApp('serial', [chain(n)]);
   const raw = await rawChain(s.app, s.projectId, n);
   const { startRun } = await import('../functions/src/engine/runs.js');
@@ -240,6 +249,11 @@ export async function runEngineBench(
     pass: raw / engine >= 0.7,
   });
 
+  return rows;
+}
+
+async function parallelBench(p: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const q = await engineApp('parallel', [single]);
   const fan = await rawFanOut(q.app, q.projectId, p);
   const txs = await rawTransactions(q.app, p);

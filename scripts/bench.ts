@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
     return r.rows as BenchRow[];
   },
   stream: async () => (await import('../bench/stream.js')).runStreamBench() as Promise<BenchRow[]>,
+  slack: async () => (await import('../bench/slack-ack.js')).runSlackAckBench() as Promise<BenchRow[]>,
 };
 
 function table(rows: Array<BenchRow & { bench: string }>): string {

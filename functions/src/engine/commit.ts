@@ -1,12 +1,29 @@
 /**
- * Writes a run transition inside a transaction: the run document, the step output, one event per
- * change (with the run's increasing seq) and the outbox entries for the steps it dispatches.
+ * Writes a run transition inside a transaction (or a batch with an update-time precondition, which
+ * is the same guarantee for writes that need no reads): the run document, the step output, one
+ * event per change (with the run's increasing seq) and the outbox entries for the steps it
+ * dispatches.
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import {
+  FieldValue,
+  type DocumentData,
+  type DocumentReference,
+  type Firestore,
+  type Precondition,
+  type UpdateData,
+} from '@google-cloud/firestore';
 import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
 import { EVENTS, runEventId } from './events.js';
-import { OUTBOX, OUTPUTS, RUNS, STEP_TOPIC, type OutboxDoc, type RunDoc } from './store.js';
+import {
+  OUTBOX,
+  OUTPUTS,
+  RUNS,
+  STEP_TOPIC,
+  type OutboxDoc,
+  type RunDoc,
+  type StepEnvelope,
+} from './store.js';
 
 export interface CommitExtra {
   actor: Actor;
@@ -17,15 +34,33 @@ export interface CommitExtra {
   patch?: Record<string, unknown>;
   /** Extra data merged into each event's data (e.g. the gate decision). */
   eventData?: Record<string, Record<string, unknown>>;
+  /**
+   * The message being handled: its outbox entry is deleted in this same commit, so a published
+   * entry costs no separate delete (the sweep skips entries younger than its grace period).
+   */
+  consumed?: StepEnvelope;
+  /** Optimistic concurrency for batch commits: the run's update time when it was read. */
+  runUpdateTime?: Precondition['lastUpdateTime'];
 }
 
+/** What a Transaction and a WriteBatch have in common, for writing a transition with either. */
+export interface Writer {
+  create(ref: DocumentReference, data: DocumentData): unknown;
+  set(ref: DocumentReference, data: DocumentData): unknown;
+  update(ref: DocumentReference, data: UpdateData<DocumentData>, precondition?: Precondition): unknown;
+  delete(ref: DocumentReference): unknown;
+}
+
+export const outboxId = (e: Pick<StepEnvelope, 'runId' | 'stepId' | 'attempt' | 'wake'>) =>
+  `${e.runId}~${e.stepId}~${e.attempt}~${e.wake}`;
+
 export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
-  const id = `${runId}~${d.stepId}~${d.attempt}~${d.wake}`;
+  const data: StepEnvelope = { v: 1, runId, stepId: d.stepId, attempt: d.attempt, wake: d.wake };
   return {
-    id,
+    id: outboxId(data),
     topic: STEP_TOPIC,
     runId,
-    data: { v: 1, runId, stepId: d.stepId, attempt: d.attempt, wake: d.wake },
+    data,
     notBefore: new Date(d.notBefore ?? now.getTime()),
     createdAt: now,
   };
@@ -34,7 +69,7 @@ export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
 /** Returns the outbox entries written, for publishing after commit. */
 export function commitTransition(
   db: Firestore,
-  tx: Transaction,
+  w: Writer,
   run: RunDoc,
   t: Transition,
   x: CommitExtra,
@@ -42,7 +77,7 @@ export function commitTransition(
   let seq = run.nextSeq;
   for (const e of t.events) {
     const data = { ...e.data, ...x.eventData?.[e.type] };
-    tx.create(db.collection(EVENTS).doc(runEventId(run.id, seq)), {
+    w.create(db.collection(EVENTS).doc(runEventId(run.id, seq)), {
       id: runEventId(run.id, seq),
       runId: run.id,
       seq,
@@ -55,21 +90,28 @@ export function commitTransition(
     seq += 1;
   }
   const entries = t.dispatch.map((d) => outboxEntry(run.id, d, x.now));
-  for (const entry of entries) tx.set(db.collection(OUTBOX).doc(entry.id), entry);
-  if (x.output && x.output.value !== undefined)
-    tx.set(db.collection(RUNS).doc(run.id).collection(OUTPUTS).doc(x.output.stepId), {
-      output: x.output.value,
+  for (const entry of entries) w.set(db.collection(OUTBOX).doc(entry.id), entry);
+  if (x.consumed) w.delete(db.collection(OUTBOX).doc(outboxId(x.consumed)));
+  const storesOutput = x.output !== undefined && x.output.value !== undefined;
+  if (storesOutput)
+    w.set(db.collection(RUNS).doc(run.id).collection(OUTPUTS).doc(x.output!.stepId), {
+      output: x.output!.value,
       at: x.now,
     });
   const ended = t.status === 'succeeded' || t.status === 'failed';
-  tx.update(db.collection(RUNS).doc(run.id), {
+  const update = {
     steps: t.steps,
     failing: t.failing,
     status: t.status,
     nextSeq: seq,
     updatedAt: x.now,
+    // Which steps have stored outputs, so a step reads exactly those documents (or none).
+    ...(storesOutput ? { outputSteps: FieldValue.arrayUnion(x.output!.stepId) } : {}),
     ...(ended && !run.endedAt ? { endedAt: x.now } : {}),
     ...x.patch,
-  });
+  };
+  const ref = db.collection(RUNS).doc(run.id);
+  if (x.runUpdateTime) w.update(ref, update, { lastUpdateTime: x.runUpdateTime });
+  else w.update(ref, update);
   return entries;
 }

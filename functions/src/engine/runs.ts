@@ -49,6 +49,7 @@ export async function startRun(
       gates: {},
       externals: {},
       nextSeq: 1,
+      outputSteps: [],
       startedBy: req.actor,
       createdAt: now,
       updatedAt: now,
@@ -76,6 +77,16 @@ export async function getRun(app: Container, runId: string): Promise<RunDoc> {
 export async function getRunOutputs(app: Container, runId: string): Promise<Record<string, unknown>> {
   const snap = await runRef(app.db, runId).collection(OUTPUTS).get();
   return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
+}
+
+/** The outputs a step may read: exactly the stored ones listed on the run, in one round trip (none: no call). */
+export async function readOutputsOf(app: Container, run: RunDoc): Promise<Record<string, unknown>> {
+  if (run.outputSteps === undefined) return getRunOutputs(app, run.id); // runs from before the list existed
+  const ids = run.outputSteps;
+  if (ids.length === 0) return {};
+  const refs = ids.map((id) => runRef(app.db, run.id).collection(OUTPUTS).doc(id));
+  const snaps = await app.db.getAll(...refs);
+  return Object.fromEntries(snaps.filter((s) => s.exists).map((s) => [s.id, s.get('output')]));
 }
 
 export async function listRuns(

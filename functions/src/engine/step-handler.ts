@@ -15,8 +15,8 @@ import { commitTransition } from './commit.js';
 import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
-import { getRunOutputs } from './runs.js';
-import { PARKED, runRef, type RunDoc } from './store.js';
+import { readOutputsOf } from './runs.js';
+import { PARKED, runRef, type OutboxDoc, type RunDoc } from './store.js';
 import {
   RetryableStepError,
   TerminalStepError,
@@ -75,7 +75,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     type: node.type,
     attempt,
     input: run.input,
-    outputs: await getRunOutputs(app, runId),
+    outputs: await readOutputsOf(app, run),
     params: node.params ?? {},
     ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
     now: app.clock.now(),
@@ -83,26 +83,49 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
   });
 
   const now = app.clock.now();
-  const entries = await app.db.runTransaction(async (tx) => {
+  const actor = { kind: 'system' as const, id: `workflow:${wf.name}` };
+  const extra = (fresh: RunDoc) => ({
+    actor,
+    now,
+    output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
+    patch: sidePatch(stepId, outcome, now),
+    consumed: parsed.data,
+    ...(fresh === run ? { runUpdateTime: snap.updateTime } : {}),
+  });
+  const transition = (fresh: RunDoc) =>
+    applyOutcome(
+      { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
+      stepId,
+      toCore(outcome),
+      now.getTime(),
+    );
+
+  let entries: OutboxDoc[] | null = null;
+  const fast = !wf.autonomous && !('effect' in outcome && outcome.effect);
+  if (fast) {
+    // Nothing to read at commit time: write with the run's update time as a precondition, one
+    // round trip. If the run changed since it was read (a duplicate won, a gate was decided), the
+    // write fails as a whole and the transactional path below decides.
+    const batch = app.db.batch();
+    const written = commitTransition(app.db, batch, run, transition(run), extra(run));
+    entries = await batch.commit().then(
+      () => written,
+      (err: { code?: number }) => {
+        if (err.code === 9 || err.code === 10) return null; // FAILED_PRECONDITION, ABORTED
+        throw err;
+      },
+    );
+  }
+  entries ??= await app.db.runTransaction(async (tx) => {
     const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
     // would start are parked, not published) so nothing runs twice and nothing is lost.
     const paused = wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
     if ('effect' in outcome && outcome.effect) await outcome.effect(tx, app.db);
-    const applied = applyOutcome(
-      { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
-      stepId,
-      toCore(outcome),
-      now.getTime(),
-    );
+    const applied = transition(fresh);
     const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
-    return commitTransition(app.db, tx, fresh, t, {
-      actor: { kind: 'system', id: `workflow:${wf.name}` },
-      now,
-      output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
-      patch: sidePatch(stepId, outcome, now),
-    });
+    return commitTransition(app.db, tx, fresh, t, extra(fresh));
   });
   if (entries === null) return 'duplicate';
   log.debug('step committed', { outcome: outcome.type });

@@ -50,6 +50,8 @@ export interface RunDoc {
   gates: Record<string, GateRecord>;
   externals: Record<string, { context: Record<string, unknown>; openedAt: Date }>;
   nextSeq: number;
+  /** Steps whose outputs are stored under outputs/ (absent on runs with none yet). */
+  outputSteps?: string[];
   startedBy: Actor;
   createdAt: Date;
   updatedAt: Date;
