@@ -21,6 +21,7 @@ export async function startRun(
   app: Container,
   req: StartRunInput,
 ): Promise<{ runId: string; created: boolean }> {
+  await app.workflows.ready();
   const wf = app.workflows.get(req.workflow);
   if (!wf)
     throw invalidInput(`unknown workflow "${req.workflow}"; known: ${app.workflows.names().join(', ')}`);

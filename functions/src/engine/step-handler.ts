@@ -54,6 +54,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
   const snap = await runRef(app.db, runId).get();
   if (!snap.exists) return dead(`run "${runId}" does not exist`);
   const run = snap.data() as RunDoc;
+  await app.workflows.ready();
   const wf = app.workflows.get(run.workflow);
   if (!wf) return dead(`unknown workflow "${run.workflow}"`);
   const node = run.graph.steps[stepId];

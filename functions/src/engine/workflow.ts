@@ -87,9 +87,38 @@ export const done = (output?: unknown, extra: { edge?: string; effect?: TxEffect
 
 export class WorkflowRegistry {
   private readonly defs = new Map<string, WorkflowDefinition>();
+  private loader: (() => Promise<void>) | undefined;
+  private loading: Promise<void> | undefined;
+
+  private inLoader = false;
+
   register(def: WorkflowDefinition): this {
+    // A workflow registered before the lazy loader ran (a test's own version) keeps its place.
+    if (this.inLoader && this.defs.has(def.name)) return this;
     this.defs.set(def.name, def);
     return this;
+  }
+  /**
+   * Registers the product's workflows on first need rather than at container creation: their
+   * modules pull in every seed system, which a request that runs no workflow should not pay for.
+   */
+  loadWith(loader: () => Promise<void>): this {
+    this.loader = loader;
+    return this;
+  }
+  /** Resolves once the loader (if any) has registered its workflows. */
+  ready(): Promise<void> {
+    this.loading ??= this.runLoader();
+    return this.loading;
+  }
+  private async runLoader(): Promise<void> {
+    if (!this.loader) return;
+    this.inLoader = true;
+    try {
+      await this.loader();
+    } finally {
+      this.inLoader = false;
+    }
   }
   get(name: string): WorkflowDefinition | undefined {
     return this.defs.get(name);

@@ -5,12 +5,17 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
+import type * as PubSubModule from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock, type Clock } from '../shared/ports.js';
 import { WorkflowRegistry } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
+import { createRequire } from 'node:module';
+import { createPubSubBus } from '../adapters/pubsub-bus.js';
 import type { Bus } from './bus.js';
 import { createLogger, type Logger } from './log.js';
+
+const requireCjs = createRequire(import.meta.url);
 
 export interface Container {
   config: Config;
@@ -36,14 +41,10 @@ export async function createContainer(
   config: Config,
   overrides: ContainerOverrides = {},
 ): Promise<Container> {
-  const [{ Firestore }, { PubSub }, { createPubSubBus }, { productWorkflows }, { createModel }] =
-    await Promise.all([
-      import('@google-cloud/firestore'),
-      import('@google-cloud/pubsub'),
-      import('../adapters/pubsub-bus.js'),
-      import('../workflows.js'),
-      import('../model/create-model.js'),
-    ]);
+  const [{ Firestore }, { createModel }] = await Promise.all([
+    import('@google-cloud/firestore'),
+    import('../model/create-model.js'),
+  ]);
   // REST for unary calls keeps cold start off gRPC in production (listeners still use gRPC). The
   // emulator's REST path asks for real credentials, so against the emulator the SDK stays on gRPC.
   const db = new Firestore({
@@ -51,21 +52,36 @@ export async function createContainer(
     ignoreUndefinedProperties: true,
     preferRest: !config.emulators.firestore,
   });
-  const pubsub = new PubSub({ projectId: config.projectId });
   const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });
   const model = overrides.model ?? (await createModel(config.model, { project: config.projectId }));
+  // Pub/Sub loads on first use (a synchronous require of the CommonJS SDK), so requests that only
+  // read Firestore never pay for it.
+  let pubsub: PubSub | undefined;
+  let bus: Bus | undefined;
   const container: Container = {
     config,
     db,
-    pubsub,
-    bus: createPubSubBus(pubsub),
+    get pubsub() {
+      pubsub ??= new (requireCjs('@google-cloud/pubsub') as typeof PubSubModule).PubSub({
+        projectId: config.projectId,
+      });
+      return pubsub;
+    },
+    get bus() {
+      bus ??= createPubSubBus(container.pubsub);
+      return bus;
+    },
     clock: overrides.clock ?? systemClock,
     log,
     model,
     workflows: overrides.workflows ?? new WorkflowRegistry(),
   };
-  // Workflows whose steps call other use cases (Level 4's muse.produce) close over the container.
-  if (!overrides.workflows) productWorkflows(container, container.workflows);
+  // Workflows whose steps call other use cases (Level 4's muse.produce) close over the container;
+  // their modules load when a run starts or a step arrives (registry.ready()).
+  if (!overrides.workflows)
+    container.workflows.loadWith(async () => {
+      (await import('../workflows.js')).productWorkflows(container, container.workflows);
+    });
   return container;
 }
 

@@ -8,7 +8,6 @@ import { ZodError } from 'zod';
 import { ALL_ROUTES } from '../../routes.js';
 import { createKeyResolver, hasScope } from '../../platform/api-keys.js';
 import { getContainer, type Container } from '../../platform/container.js';
-import { checkHealth } from '../../platform/health.js';
 import type { Caller, Route } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
@@ -79,11 +78,6 @@ export async function route(req: Request, res: Response): Promise<void> {
   const app = await getContainer();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
-    if (req.path === '/healthz') {
-      const health = await checkHealth(app);
-      res.status(health.ok ? 200 : 503).json(health);
-      return;
-    }
     const matches = compiled.map((c) => ({ c, m: c.re.exec(req.path) })).filter((x) => x.m);
     if (matches.length === 0) throw new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`);
     const hit = matches.find((x) => x.c.route.method === req.method);

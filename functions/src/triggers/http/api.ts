@@ -1,6 +1,7 @@
 /**
  * Trigger: the HTTP API. /livez answers without loading any SDK (liveness and the cold-start
- * figure); everything else loads the router, which builds the container on first use.
+ * figure); /healthz loads only the container; everything else loads the router, which builds the
+ * container on first use.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 
@@ -10,6 +11,16 @@ let router: Promise<Router> | undefined;
 export async function handle(req: Request, res: Response): Promise<void> {
   if (req.path === '/livez') {
     res.status(200).json({ ok: true });
+    return;
+  }
+  if (req.path === '/healthz') {
+    // Health needs the container, not the router and every route module behind it.
+    const [{ getContainer }, { checkHealth }] = await Promise.all([
+      import('../../platform/container.js'),
+      import('../../platform/health.js'),
+    ]);
+    const health = await checkHealth(await getContainer());
+    res.status(health.ok ? 200 : 503).json(health);
     return;
   }
   router ??= import('./api-router.js');
