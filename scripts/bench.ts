@@ -25,14 +25,16 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   slack: async () => (await import('../bench/slack-ack.js')).runSlackAckBench() as Promise<BenchRow[]>,
 };
 
+const fmt = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '-');
+
 function table(rows: Array<BenchRow & { bench: string }>): string {
   const head = ['bench', 'figure', 'value', 'baseline/limit', 'ratio', 'goal', 'ok'];
   const body = rows.map((r) => [
     r.bench,
     r.name,
-    `${r.value} ${r.unit}`,
-    r.limit !== undefined ? `${r.limit} ${r.unit}` : '',
-    r.ratio !== undefined ? `${r.ratio}x` : '',
+    `${fmt(r.value)} ${r.unit}`,
+    r.limit !== undefined ? `${fmt(r.limit)} ${r.unit}` : '',
+    r.ratio !== undefined ? `${fmt(r.ratio)}x` : '',
     r.goal ?? '',
     r.pass === undefined ? '' : r.pass ? 'yes' : 'NO',
   ]);
