@@ -15,13 +15,9 @@ import { FunctionsReceiver } from '../functions/src/slack/receiver.js';
 import { interactionBody, signSlackRequest, slashCommandBody } from '../functions/src/slack/sign.js';
 import { APPROVER, SECRET, startSlackHarness } from '../test/slack/helpers.js';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  limit?: number;
-  ratio?: number;
-}
+import type { BenchRow } from './rows.js';
+
+export type { BenchRow };
 
 const CONCURRENCY = 50;
 const PER_KIND = 1000;

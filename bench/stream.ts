@@ -14,14 +14,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { issueStreamToken } from '../functions/src/stream/token.js';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  limit?: number;
-  /** value / limit for lower-is-better rows, limit / value for higher-is-better: <= 1 passes. */
-  ratio?: number;
-}
+import type { BenchRow } from './rows.js';
+
+export type { BenchRow };
 
 const CLIENTS = 5000;
 const ROUNDS = 5;
