@@ -12,6 +12,7 @@ import { EVENTS, runEventId } from '../functions/src/engine/events.js';
 import { RUNS } from '../functions/src/engine/store.js';
 import { done, type WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { startGateway } from '../functions/src/local/gateway.js';
+import { stepTopic } from '../functions/src/platform/catalog.js';
 import { ensureTopology, removeSubscriptions } from '../functions/src/local/pubsub-topology.js';
 import { createContainer, setContainer, type Container } from '../functions/src/platform/container.js';
 import { createLogger } from '../functions/src/platform/log.js';
@@ -262,7 +263,7 @@ async function parallelBench(p: number): Promise<BenchRow[]> {
   const t1 = performance.now();
   await Promise.all(
     ids.map((id) =>
-      q.app.bus.publish('engine-step', { v: 1, runId: id, stepId: 'only', attempt: 1, wake: 0 }),
+      q.app.bus.publish(stepTopic(id), { v: 1, runId: id, stepId: 'only', attempt: 1, wake: 0 }),
     ),
   );
   await waitUntil(

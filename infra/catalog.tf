@@ -21,7 +21,14 @@ locals {
   }
 
   topics = {
-    "engine-step"      = { subscriber = "engineStep", subscription = "engine-step--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-0"    = { subscriber = "engineStep", subscription = "engine-step-0--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-1"    = { subscriber = "engineStep", subscription = "engine-step-1--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-2"    = { subscriber = "engineStep", subscription = "engine-step-2--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-3"    = { subscriber = "engineStep", subscription = "engine-step-3--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-4"    = { subscriber = "engineStep", subscription = "engine-step-4--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-5"    = { subscriber = "engineStep", subscription = "engine-step-5--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-6"    = { subscriber = "engineStep", subscription = "engine-step-6--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
+    "engine-step-7"    = { subscriber = "engineStep", subscription = "engine-step-7--engineStep", ack_deadline_seconds = 120, max_delivery_attempts = 10, min_backoff_seconds = 1, max_backoff_seconds = 60 }
     "engine-sweep"     = { subscriber = "engineSweep", subscription = "engine-sweep--engineSweep", ack_deadline_seconds = 120, max_delivery_attempts = 5, min_backoff_seconds = 10, max_backoff_seconds = 60 }
     "slack-work"       = { subscriber = "slackWork", subscription = "slack-work--slackWork", ack_deadline_seconds = 60, max_delivery_attempts = 5, min_backoff_seconds = 1, max_backoff_seconds = 30 }
     "slack-outbox"     = { subscriber = "slackOutbox", subscription = "slack-outbox--slackOutbox", ack_deadline_seconds = 120, max_delivery_attempts = 5, min_backoff_seconds = 10, max_backoff_seconds = 60 }

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldValue } from '@google-cloud/firestore';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
+import { STEP_TOPICS, stepTopic } from '../../functions/src/platform/catalog.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
 const calls = new Map<string, number>();
@@ -61,7 +62,8 @@ const counter = async (id: string) =>
 test('one step message delivered three times changes state once', async () => {
   const { json } = await h.api('POST', '/v1/runs', { workflow: 'slow-count' });
   const envelope = { v: 1, runId: json.runId, stepId: 'count', attempt: 1, wake: 0 };
-  await Promise.all([h.app.bus.publish('engine-step', envelope), h.app.bus.publish('engine-step', envelope)]);
+  const topic = stepTopic(json.runId);
+  await Promise.all([h.app.bus.publish(topic, envelope), h.app.bus.publish(topic, envelope)]);
   const run = await h.waitForRun(json.runId, (r) => r.status === 'succeeded');
   await h
     .waitFor(
@@ -89,7 +91,7 @@ test('a handler that throws mid-step is redelivered and completes once', async (
 
 test('a poison message lands in the dead letters with its payload, and is replayed after a fix', async () => {
   const garbage = Buffer.from('{"v":1,"runId":42}');
-  await h.app.bus.publishRaw('engine-step', garbage, { source: 'test' });
+  await h.app.bus.publishRaw(STEP_TOPICS[0]!, garbage, { source: 'test' });
   const dl = await h.waitFor('garbage dead letter', async () => {
     const s = await h.app.db.collection('deadLetters').where('attributes.source', '==', 'test').get();
     return s.docs[0]?.data();
@@ -116,7 +118,13 @@ test('a poison message lands in the dead letters with its payload, and is replay
 });
 
 test('a message for a run that does not exist is a dead letter, acknowledged once', async () => {
-  await h.app.bus.publish('engine-step', { v: 1, runId: 'no-such-run', stepId: 'x', attempt: 1, wake: 0 });
+  await h.app.bus.publish(stepTopic('no-such-run'), {
+    v: 1,
+    runId: 'no-such-run',
+    stepId: 'x',
+    attempt: 1,
+    wake: 0,
+  });
   const dl = await h.waitFor('dead letter', async () => {
     const s = await h.app.db
       .collection('deadLetters')
@@ -124,5 +132,5 @@ test('a message for a run that does not exist is a dead letter, acknowledged onc
       .get();
     return s.docs[0]?.data();
   });
-  assert.equal(dl.topic, 'engine-step');
+  assert.equal(dl.topic, stepTopic('no-such-run'), 'recorded with the shard it came from, for replay');
 });

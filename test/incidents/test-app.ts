@@ -1,7 +1,7 @@
 /** A container on the emulators (fresh project) with the escalation workflow registered. */
 import { PubSub } from '@google-cloud/pubsub';
 import { loadConfig } from '../../functions/src/config.js';
-import { STEP_TOPIC } from '../../functions/src/engine/store.js';
+import { STEP_TOPICS } from '../../functions/src/platform/catalog.js';
 import { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
 import { incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
@@ -20,7 +20,8 @@ export async function testApp(start = '2026-03-01T10:00:00Z') {
     PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST,
   });
   // startRun publishes the first step; nobody consumes it here, the tests drive the timer step.
-  await new PubSub({ projectId }).createTopic(STEP_TOPIC);
+  const ps = new PubSub({ projectId });
+  await Promise.all(STEP_TOPICS.map((t) => ps.createTopic(t)));
   const base = await createContainer(config, {
     clock,
     workflows: new WorkflowRegistry().register(incidentEscalationWorkflow),

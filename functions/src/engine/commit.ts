@@ -12,18 +12,11 @@ import {
   type Precondition,
   type UpdateData,
 } from '@google-cloud/firestore';
+import { stepTopic } from '../platform/catalog.js';
 import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
 import { EVENTS, runEventId } from './events.js';
-import {
-  OUTBOX,
-  OUTPUTS,
-  RUNS,
-  STEP_TOPIC,
-  type OutboxDoc,
-  type RunDoc,
-  type StepEnvelope,
-} from './store.js';
+import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type RunDoc, type StepEnvelope } from './store.js';
 
 export interface CommitExtra {
   actor: Actor;
@@ -58,7 +51,7 @@ export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
   const data: StepEnvelope = { v: 1, runId, stepId: d.stepId, attempt: d.attempt, wake: d.wake };
   return {
     id: outboxId(data),
-    topic: STEP_TOPIC,
+    topic: stepTopic(runId),
     runId,
     data,
     notBefore: new Date(d.notBefore ?? now.getTime()),

@@ -20,7 +20,6 @@ export const OUTBOX = 'outbox';
 export const CONTROL = 'control';
 export const PARKED = 'parked';
 export const DEAD_LETTERS = 'deadLetters';
-export const STEP_TOPIC = 'engine-step';
 
 export interface GateDecision {
   edge: string;

@@ -39,6 +39,26 @@ export interface SchedulerJobSpec {
 
 export const DEAD_LETTER_TOPIC = 'dead-letter';
 
+/**
+ * Step messages are spread over several topics, each with its own push subscription to the
+ * `engineStep` function, by a hash of the run id. Push delivery ramps up per subscription (the
+ * emulator delivers at most 2 messages in flight per subscription; Pub/Sub's push slow start is per
+ * subscription too), so a burst of independent runs fans out over all of them. A run's steps always
+ * use the same topic. Subscription filters would be the neater form, but the emulator ignores them.
+ */
+export const STEP_SHARDS = 8;
+export const STEP_TOPICS: readonly string[] = Array.from(
+  { length: STEP_SHARDS },
+  (_, k) => `engine-step-${k}`,
+);
+
+/** The step topic of a run (FNV-1a of its id). */
+export function stepTopic(runId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) h = Math.imul(h ^ runId.charCodeAt(i), 0x01000193) >>> 0;
+  return STEP_TOPICS[h % STEP_SHARDS]!;
+}
+
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: 'api',
@@ -141,14 +161,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
 ];
 
 export const TOPICS: readonly TopicSpec[] = [
-  {
-    name: 'engine-step',
+  ...STEP_TOPICS.map((name) => ({
+    name,
     subscriber: 'engineStep',
     ackDeadlineSeconds: 120,
     maxDeliveryAttempts: 10,
     minBackoffSeconds: 1,
     maxBackoffSeconds: 60,
-  },
+  })),
   {
     name: 'engine-sweep',
     subscriber: 'engineSweep',

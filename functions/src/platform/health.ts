@@ -1,4 +1,5 @@
 /** Reachability of Firestore and Pub/Sub, each with its latency, for GET /healthz. */
+import { DEAD_LETTER_TOPIC } from './catalog.js';
 import type { Container } from './container.js';
 
 export interface DependencyHealth {
@@ -29,7 +30,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs: number): Promise<Dep
 export async function checkHealth(app: Container, timeoutMs = 3000) {
   const [firestore, pubsub] = await Promise.all([
     probe(() => app.db.collection('control').doc('health').get(), timeoutMs),
-    probe(() => app.pubsub.topic('engine-step').exists(), timeoutMs),
+    probe(() => app.pubsub.topic(DEAD_LETTER_TOPIC).exists(), timeoutMs),
   ]);
   return { ok: firestore.ok && pubsub.ok, project: app.config.projectId, firestore, pubsub };
 }

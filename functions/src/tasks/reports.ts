@@ -4,7 +4,7 @@
  * outbox in the same transaction.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { STEP_TOPIC } from '../engine/store.js';
+import { DEAD_LETTER_TOPIC } from '../platform/catalog.js';
 import { enqueueSlack } from '../notify/slack-outbox.js';
 import type { Container } from '../platform/container.js';
 import { computeMetrics } from './metrics.js';
@@ -47,7 +47,7 @@ async function components(app: Container): Promise<Record<string, boolean>> {
     );
   return {
     firestore: await probe(app.db.collection(REPORTS).limit(1).get()),
-    pubsub: await probe(app.pubsub.topic(STEP_TOPIC).exists()),
+    pubsub: await probe(app.pubsub.topic(DEAD_LETTER_TOPIC).exists()),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A small engine driver for the production tests: a container on the emulators (fresh project),
- * and a streaming-pull subscriber on the Pub/Sub emulator's `engine-step` topic that hands every
+ * and streaming-pull subscribers on the Pub/Sub emulator's step topics that hand every
  * message to the engine's step handler, as the push subscription does in the cloud.
  * Used until the shared engine harness can build its container against the emulators.
  */
@@ -9,7 +9,8 @@ import { createLocalModel } from '../../../functions/src/model/local.js';
 import { createPubSubBus } from '../../../functions/src/adapters/pubsub-bus.js';
 import { loadConfig } from '../../../functions/src/config.js';
 import { handleStepMessage } from '../../../functions/src/engine/step-handler.js';
-import { STEP_TOPIC, type RunDoc } from '../../../functions/src/engine/store.js';
+import type { RunDoc } from '../../../functions/src/engine/store.js';
+import { STEP_TOPICS } from '../../../functions/src/platform/catalog.js';
 import { WorkflowRegistry, type WorkflowDefinition } from '../../../functions/src/engine/workflow.js';
 import type { Container } from '../../../functions/src/platform/container.js';
 import { createLogger } from '../../../functions/src/platform/log.js';
@@ -41,25 +42,31 @@ export async function startDriver(workflows: WorkflowDefinition[]): Promise<Driv
     workflows: registry,
     model: createLocalModel(),
   };
-  const [topic] = await pubsub.createTopic(STEP_TOPIC);
-  const [sub] = await topic.createSubscription('muse-driver', { ackDeadlineSeconds: 60 });
   const errors: unknown[] = [];
-  sub.on(
-    'message',
-    (m: { id: string; data: Buffer; attributes: Record<string, string>; ack(): void; nack(): void }) => {
-      handleStepMessage(app, {
-        topic: STEP_TOPIC,
-        messageId: m.id,
-        data: m.data,
-        attributes: m.attributes,
-      }).then(
-        () => m.ack(),
-        (err: unknown) => {
-          errors.push(err);
-          m.nack();
+  // One pull subscription per step topic (the engine spreads runs over them by run id).
+  const subs = await Promise.all(
+    STEP_TOPICS.map(async (name) => {
+      const [topic] = await pubsub.createTopic(name);
+      const [sub] = await topic.createSubscription(`muse-driver-${name}`, { ackDeadlineSeconds: 60 });
+      sub.on(
+        'message',
+        (m: { id: string; data: Buffer; attributes: Record<string, string>; ack(): void; nack(): void }) => {
+          handleStepMessage(app, {
+            topic: name,
+            messageId: m.id,
+            data: m.data,
+            attributes: m.attributes,
+          }).then(
+            () => m.ack(),
+            (err: unknown) => {
+              errors.push(err);
+              m.nack();
+            },
+          );
         },
       );
-    },
+      return sub;
+    }),
   );
   const waitForRun: Driver['waitForRun'] = async (runId, pred, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -78,8 +85,7 @@ export async function startDriver(workflows: WorkflowDefinition[]): Promise<Driv
     errors,
     waitForRun,
     stop: async () => {
-      await sub.close();
-      await sub.delete();
+      await Promise.all(subs.map(async (sub) => (await sub.close(), await sub.delete())));
       await pubsub.close();
       await app.db.terminate();
     },

@@ -35,7 +35,7 @@ after(async () => {
 
 const intent = async (id: string) => (await h.app.db.collection('intents').doc(id).get()).data()!;
 const envelope = (runId: string, stepId: string, attempt = 1) => ({
-  topic: 'engine-step',
+  topic: 'engine-step-0',
   messageId: `dup-${runId}-${stepId}-${attempt}`,
   data: Buffer.from(JSON.stringify({ v: 1, runId, stepId, attempt, wake: 0 })),
   attributes: {},

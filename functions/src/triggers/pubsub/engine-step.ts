@@ -1,4 +1,4 @@
-/** Trigger: topic engine-step -> one durable workflow step. */
+/** Trigger: the step topics (engine-step-0..N) -> one durable workflow step. */
 import { handleStepMessage } from '../../engine/step-handler.js';
 import { pubsubTrigger } from './push.js';
 

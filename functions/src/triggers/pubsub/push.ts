@@ -45,7 +45,8 @@ export function pubsubTrigger(topic: string, useCase: PushUseCase) {
     }
     const m = parsed.data.message;
     const message: PoisonMessage = {
-      topic,
+      // One function may serve several topics (the step shards): the push path names the one.
+      topic: /\/topics\/([^/]+)$/.exec(event.source ?? '')?.[1] ?? topic,
       messageId: m.messageId ?? m.message_id ?? event.id,
       data: Buffer.from(m.data ?? '', 'base64'),
       attributes: m.attributes ?? {},
