@@ -47,6 +47,11 @@ test('hello carries the status snapshot, then status and events arrive in order 
   assert.equal(hello.resumed, false);
   assert.equal((hello.status as { loop: string }).loop, 'running');
   assert.deepEqual((hello.status as { openIncidents: unknown[] }).openIncidents, []);
+  const recent = hello.recent as Array<{ type: string }>;
+  assert.ok(
+    recent.some((e) => e.type === 'before.start'),
+    'a fresh hello carries the recent events, so the page shows what just happened',
+  );
 
   await db.collection('muse').doc('status').set({ loop: 'paused' }, { merge: true });
   const status = await c.next((f) => f.type === 'status');

@@ -18,6 +18,9 @@ const encodeTextFrame = (text: string): Buffer => {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 };
 
+/** How many recent events a fresh hello carries (oldest first). */
+export const RECENT_EVENTS = 20;
+
 export interface HubConn {
   socket: { write(chunk: Uint8Array): boolean; readonly writableLength: number; readonly writable: boolean };
   /** Frames with a seq at or below this were already sent (or are older than the client's view). */
@@ -65,6 +68,9 @@ export function createHub<C extends HubConn>(deps: {
     }
   }
 
+  /** The last few events as JSON, so a fresh hello shows what just happened (the page's feed). */
+  const recent: string[] = [];
+
   function retain(e: FeedEvent): Uint8Array {
     let seq = e.seq;
     if (seq <= head) {
@@ -74,6 +80,8 @@ export function createHub<C extends HubConn>(deps: {
       seq = head + 1;
     }
     head = seq;
+    recent.push(JSON.stringify(e.event));
+    if (recent.length > RECENT_EVENTS) recent.shift();
     const frame = encodeTextFrame(eventFrame(seq, e.event));
     retention.push({ seq, id: e.id, atMs: e.atMs, frame });
     return frame;
@@ -112,7 +120,9 @@ export function createHub<C extends HubConn>(deps: {
       const seq = resumed ? resumeSeq! : head;
       write(
         conn,
-        `{"type":"hello","seq":${seq},"resumed":${resumed},"retentionSeconds":${deps.retentionSeconds},"status":${statusJson}}`,
+        `{"type":"hello","seq":${seq},"resumed":${resumed},"retentionSeconds":${deps.retentionSeconds},"status":${statusJson}` +
+          // A resumed client gets what it missed as event frames instead.
+          `${resumed ? '' : `,"recent":[${recent.join(',')}]`}}`,
       );
       conn.floor = seq;
       let replayed = 0;

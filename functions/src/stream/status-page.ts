@@ -84,7 +84,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     ws.onopen = () => { retry = 0; };
     ws.onmessage = (m) => {
       const f = JSON.parse(m.data);
-      if (f.type === 'hello') { state('live'); lastSeq = f.seq; render(f.status); if (!f.resumed) $('feed').replaceChildren(); }
+      if (f.type === 'hello') { state('live'); lastSeq = f.seq; render(f.status); if (!f.resumed) { $('feed').replaceChildren(); (f.recent || []).forEach(feed); } }
       else if (f.type === 'status' || f.type === 'event') {
         if (lastSeq !== null && f.seq <= lastSeq) return; // already seen
         lastSeq = f.seq;

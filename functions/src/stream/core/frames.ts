@@ -3,7 +3,7 @@
  * validated with zod; server frames are built here so their shape lives in one place.
  *
  * Server -> client:
- *   {"type":"hello","seq":N,"status":{...},"resumed":bool,"retentionSeconds":S}
+ *   {"type":"hello","seq":N,"status":{...},"resumed":bool,"retentionSeconds":S,"recent"?:[event...]}
  *   {"type":"status","seq":N,"status":{...}}
  *   {"type":"event","seq":N,"event":{id,runId,seq,type,at,actor,data}}
  *   {"type":"reply","replyTo":id|null,"text":"..."}
