@@ -75,19 +75,29 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
   }
 }
 
-/** A raw push chain: each push to a 204 handler publishes the next message, n hops. */
-async function rawChain(app: Container, projectId: string, n: number): Promise<number> {
-  const topic = `raw-chain-${Date.now()}`;
-  let hops = 0;
+/**
+ * A 204 push target on a fresh topic: `onPush` runs after each answer with the number of pushes so
+ * far, `start` publishes the first message(s), and the result is the time until `n` pushes arrived.
+ */
+async function timePushes(
+  app: Container,
+  projectId: string,
+  kind: string,
+  n: number,
+  start: (topic: string) => Promise<unknown>,
+  onPush: (count: number, topic: string) => void = () => undefined,
+): Promise<number> {
+  const topic = `raw-${kind}-${Date.now()}`;
+  let count = 0;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(204).end();
-      hops += 1;
-      if (hops >= n) finish();
-      else void app.bus.publish(topic, { hop: hops });
+      count += 1;
+      if (count >= n) finish();
+      else onPush(count, topic);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -97,7 +107,7 @@ async function rawChain(app: Container, projectId: string, n: number): Promise<n
     pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/projects/${projectId}/topics/${topic}` },
   });
   const t0 = performance.now();
-  await app.bus.publish(topic, { hop: 0 });
+  await start(topic);
   await finished;
   const ms = performance.now() - t0;
   await sub.delete();
@@ -105,33 +115,22 @@ async function rawChain(app: Container, projectId: string, n: number): Promise<n
   return ms;
 }
 
+/** A raw push chain: each push to a 204 handler publishes the next message, n hops. */
+const rawChain = (app: Container, projectId: string, n: number) =>
+  timePushes(
+    app,
+    projectId,
+    'chain',
+    n,
+    (topic) => app.bus.publish(topic, { hop: 0 }),
+    (hop, topic) => void app.bus.publish(topic, { hop }),
+  );
+
 /** n raw publishes at once, each pushed to a 204 handler. */
-async function rawFanOut(app: Container, projectId: string, n: number): Promise<number> {
-  const topic = `raw-fan-${Date.now()}`;
-  let got = 0;
-  let finish!: () => void;
-  const finished = new Promise<void>((r) => (finish = r));
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(204).end();
-      if (++got === n) finish();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const [t] = await app.pubsub.createTopic(topic);
-  const [sub] = await t.createSubscription(`${topic}-push`, {
-    pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/projects/${projectId}/topics/${topic}` },
-  });
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: n }, (_, i) => app.bus.publish(topic, { i })));
-  await finished;
-  const ms = performance.now() - t0;
-  await sub.delete();
-  server.close();
-  return ms;
-}
+const rawFanOut = (app: Container, projectId: string, n: number) =>
+  timePushes(app, projectId, 'fan', n, (topic) =>
+    Promise.all(Array.from({ length: n }, (_, i) => app.bus.publish(topic, { i }))),
+  );
 
 /** n concurrent transactions shaped like a step commit: read the run, update it, create an event. */
 async function rawTransactions(app: Container, n: number): Promise<number> {
