@@ -58,14 +58,20 @@ export interface SlackHarness extends Harness {
   post(raw: string, headers: Record<string, string>): Promise<{ status: number; text: string }>;
 }
 
-export async function startSlackHarness(o: { workflows?: WorkflowDefinition[] } = {}): Promise<SlackHarness> {
+/**
+ * `slackApiUrl` points the app's Web API calls at a Slack server elsewhere (the ack benchmark runs
+ * one in another process); the in-process one still records for the tests that read it.
+ */
+export async function startSlackHarness(
+  o: { workflows?: WorkflowDefinition[]; slackApiUrl?: string } = {},
+): Promise<SlackHarness> {
   const slack = await startSlackServer();
   const h = await startHarness({
     ...(o.workflows ? { workflows: o.workflows } : {}),
     env: {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_API_URL: slack.apiUrl,
+      SLACK_API_URL: o.slackApiUrl ?? slack.apiUrl,
       SLACK_BOT_ID: 'B0MUSEBOT',
       SLACK_BOT_USER_ID: 'U0MUSEBOT',
     },
