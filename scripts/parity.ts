@@ -26,13 +26,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const app = await createContainer(config);
-  // The container's REST transport (preferRest) asks for Google credentials even on the emulator;
-  // until the container handles that, the emulator gets a plain gRPC client.
-  const { Firestore } = await import('@google-cloud/firestore');
-  const db = config.emulators.firestore
-    ? new Firestore({ projectId: config.projectId, ignoreUndefinedProperties: true })
-    : app.db;
-  const deps = { db, clock: app.clock };
+  const deps = { db: app.db, clock: app.clock };
   try {
     if (command === 'export') {
       const n = await exportParityFiles(deps, dir);
@@ -57,9 +51,7 @@ async function main(argv: string[]): Promise<number> {
     else console.error(err.message);
     return 2;
   } finally {
-    if (db !== app.db) await db.terminate();
     await app.db.terminate();
-    await app.pubsub.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
 import { incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
 import { manualClock } from '../../functions/src/shared/ports.js';
-import { requireEmulator, testFirestore, uniqueProjectId } from '../helpers/firestore.js';
+import { requireEmulator, uniqueProjectId } from '../helpers/firestore.js';
 
 export async function testApp(start = '2026-03-01T10:00:00Z') {
   requireEmulator('PUBSUB_EMULATOR_HOST');
@@ -22,12 +22,9 @@ export async function testApp(start = '2026-03-01T10:00:00Z') {
   // startRun publishes the first step; nobody consumes it here, the tests drive the timer step.
   const ps = new PubSub({ projectId });
   await Promise.all(STEP_TOPICS.map((t) => ps.createTopic(t)));
-  const base = await createContainer(config, {
+  const app: Container = await createContainer(config, {
     clock,
     workflows: new WorkflowRegistry().register(incidentEscalationWorkflow),
   });
-  // The container's Firestore prefers REST, which fails against the emulator without credentials
-  // (reported to the lead); tests use the gRPC client on the same project.
-  const app: Container = { ...base, db: testFirestore(projectId) };
   return { app, clock };
 }

@@ -27,11 +27,6 @@ export interface CommitExtra {
   patch?: Record<string, unknown>;
   /** Extra data merged into each event's data (e.g. the gate decision). */
   eventData?: Record<string, Record<string, unknown>>;
-  /**
-   * The message being handled: its outbox entry is deleted in this same commit, so a published
-   * entry costs no separate delete (the sweep skips entries younger than its grace period).
-   */
-  consumed?: StepEnvelope;
   /** Optimistic concurrency for batch commits: the run's update time when it was read. */
   runUpdateTime?: Precondition['lastUpdateTime'];
 }
@@ -84,7 +79,6 @@ export function commitTransition(
   }
   const entries = t.dispatch.map((d) => outboxEntry(run.id, d, x.now));
   for (const entry of entries) w.set(db.collection(OUTBOX).doc(entry.id), entry);
-  if (x.consumed) w.delete(db.collection(OUTBOX).doc(outboxId(x.consumed)));
   const storesOutput = x.output !== undefined && x.output.value !== undefined;
   if (storesOutput)
     w.set(db.collection(RUNS).doc(run.id).collection(OUTPUTS).doc(x.output!.stepId), {

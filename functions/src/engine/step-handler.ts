@@ -90,7 +90,6 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     now,
     output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
     patch: sidePatch(stepId, outcome, now),
-    consumed: parsed.data,
     ...(fresh === run ? { runUpdateTime: snap.updateTime } : {}),
   });
   const transition = (fresh: RunDoc) =>

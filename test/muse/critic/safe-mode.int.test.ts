@@ -11,7 +11,7 @@ import { fillTemplate } from '../../../functions/src/muse/production/core/templa
 import { produceIntent } from '../../../functions/src/muse/production/produce.js';
 import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { AppError } from '../../../functions/src/shared/errors.js';
-import { startDriver, type Driver } from '../production/driver.js';
+import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import {
   addIntent,
   ended,
@@ -22,11 +22,11 @@ import {
   type CallLog,
 } from '../production/fixtures.js';
 
-let h: Driver;
+let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startDriver([workflow(topicModel(calls))]);
+  h = await startHarness({ workflows: [workflow(topicModel(calls))] });
   await fund(h.app, 100);
 });
 after(async () => {

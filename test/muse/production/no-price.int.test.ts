@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { produceIntent } from '../../../functions/src/muse/production/produce.js';
 import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
-import { startDriver, type Driver } from './driver.js';
+import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import {
   addIntent,
   ended,
@@ -15,13 +15,15 @@ import {
   type CallLog,
 } from './fixtures.js';
 
-let h: Driver;
+let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startDriver([
-    workflow(topicModel(calls), { priceTable: { 'gemini-2.5-flash': { inputPer1k: 1, outputPer1k: 1 } } }),
-  ]);
+  h = await startHarness({
+    workflows: [
+      workflow(topicModel(calls), { priceTable: { 'gemini-2.5-flash': { inputPer1k: 1, outputPer1k: 1 } } }),
+    ],
+  });
   await fund(h.app, 100);
 });
 after(async () => {

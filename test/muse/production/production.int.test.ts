@@ -11,7 +11,7 @@ import { bibleCacheStats } from '../../../functions/src/muse/production/bible-st
 import { produceIntent } from '../../../functions/src/muse/production/produce.js';
 import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { getWallet } from '../../../functions/src/muse/wallet/ledger.js';
-import { startDriver, type Driver } from './driver.js';
+import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import {
   addIntent,
   ended,
@@ -23,11 +23,11 @@ import {
   type CallLog,
 } from './fixtures.js';
 
-let h: Driver;
+let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startDriver([workflow(topicModel(calls))]);
+  h = await startHarness({ workflows: [workflow(topicModel(calls))] });
 });
 after(async () => {
   await h.stop();
