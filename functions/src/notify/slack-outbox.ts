@@ -4,12 +4,14 @@
  * The Slack app delivers pending entries and retries failures, so nothing is lost while Slack is down.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 
 export const SLACK_OUTBOX = 'slackOutbox';
 
 export interface SlackOutboxEntry {
   /** What kind of message, so the Slack app can render it: incident, breaker, safemode, report, gate, run. */
-  kind: 'incident' | 'breaker' | 'safemode' | 'report' | 'gate' | 'run' | 'notice';
+  kind: 'incident' | 'breaker' | 'safemode' | 'report' | 'gate' | 'run' | 'notice' | 'decided' | 'alert';
   /** Where it goes: a key into the channel config (e.g. `alerts`, `level-3`, `finance`), not a raw channel id. */
   channelKey: string;
   /** Plain-text fallback, always present. */
@@ -46,4 +48,62 @@ export function enqueueSlack(
     { ...entry, id, status: 'pending', attempts: 0, createdAt: at },
     { merge: false },
   );
+}
+
+/**
+ * A subject whose decision was just made (from a button, `/muse` or the API). Every Slack message
+ * about it is rewritten in place by the delivery: who decided what, when and why, buttons removed.
+ * Enqueue it in the same transaction as the decision, then `kickSlackOutbox` after the commit.
+ */
+export interface DecidedNote {
+  /** Who decided: a Slack user id (`U…`), an API key id, or `system:<name>` for automatic recoveries. */
+  by: string;
+  /** What was decided, in a few words: `approve`, `acknowledged`, `override`, `resolved: heartbeat recovered`. */
+  what: string;
+  why?: string;
+  at: Date;
+}
+
+export function enqueueDecided(
+  db: Firestore,
+  tx: Transaction,
+  subject: { type: string; id: string },
+  note: DecidedNote,
+  channelKey = 'default',
+): void {
+  const id = `decided~${subject.type}~${subject.id}`.replace(/\//g, '_');
+  enqueueSlack(
+    db,
+    tx,
+    id,
+    {
+      kind: 'decided',
+      channelKey,
+      text: `${subject.type} ${subject.id}: ${note.what} by ${note.by}${note.why ? ` (${note.why})` : ''}`,
+      ref: subject,
+      data: {
+        by: note.by,
+        what: note.what,
+        ...(note.why ? { why: note.why } : {}),
+        at: note.at.toISOString(),
+      },
+    },
+    note.at,
+  );
+}
+
+/** The scheduler job's message, so a kick is a valid firing of `slack-outbox`. */
+export const SLACK_OUTBOX_TOPIC = 'slack-outbox';
+
+/**
+ * Asks for delivery now, after a commit that enqueued entries: publishes one `slack-outbox` firing.
+ * Best effort by design: if the publish fails, the every-minute job delivers the entry anyway, so
+ * a failure is logged, never thrown into the use case that already committed.
+ */
+export async function kickSlackOutbox(app: { bus: Bus; log: Logger }): Promise<void> {
+  try {
+    await app.bus.publish(SLACK_OUTBOX_TOPIC, { job: 'slack-outbox', kick: true });
+  } catch (err) {
+    app.log.warn('slack outbox kick failed; the minute job will deliver', { error: (err as Error).message });
+  }
 }
