@@ -1,5 +1,5 @@
 /**
- * The status page in real headless Chromium (/usr/bin/chromium; .ci/run installs it): it shows a
+ * The status page in real headless Chromium (the Chromium build that `@sparticuz/chromium` carries, see test/helpers/browser.ts): it shows a
  * change made in Firestore within a second, and reconnects and resumes after the server restarts.
  */
 import assert from 'node:assert/strict';
@@ -7,9 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { recordEventNow } from '../../functions/src/engine/events.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { testFirestore } from '../helpers/firestore.js';
 import { startStream, token, type RunningStream } from './helpers.js';
 
@@ -26,19 +27,7 @@ before(async () => {
     .set({ loop: 'running', safeMode: { active: false } });
   s = await startStream(db);
   // A fresh profile per run: nothing cached or remembered from another run.
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser(profile);
   page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(`http://127.0.0.1:${s.port}/status?token=${encodeURIComponent(token())}`);
   await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });

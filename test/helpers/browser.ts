@@ -1,0 +1,28 @@
+/**
+ * The browser for end-to-end tests comes from the project's own files: `@sparticuz/chromium` (a
+ * dev dependency) carries a headless Chromium build that it unpacks to the temp directory on first
+ * use, so `npm ci && npm test` needs nothing from the machine (Playwright's own browser download
+ * cannot work on these machines). `CHROMIUM_PATH` points at another Chromium when wanted.
+ */
+import sparticuz from '@sparticuz/chromium';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Flags that keep Chromium off the network: this machine refuses connections outside loopback. */
+const QUIET = [
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchBrowser(profileDir: string): Promise<BrowserContext> {
+  const own = process.env.CHROMIUM_PATH;
+  const executablePath = own ?? (await sparticuz.executablePath());
+  // The packaged build is made for serverless hosts and needs its own flags (single process,
+  // software GL); a machine's Chromium runs with the usual headless ones.
+  const args = own
+    ? ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET]
+    : [...sparticuz.args, ...QUIET];
+  return chromium.launchPersistentContext(profileDir, { executablePath, args, headless: true });
+}
