@@ -9,7 +9,7 @@ import { sweepOutbox } from './outbox.js';
 import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
 import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
 
-export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.name });
+export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const limit = (q: Record<string, string>) =>
   q.limit ? Math.max(1, Math.min(500, Number(q.limit) || 50)) : undefined;
 

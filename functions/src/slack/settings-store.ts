@@ -1,7 +1,7 @@
 /**
- * Reads `config/slack` (channels and roles), cached per container for a few seconds: the ack path
- * must not wait on Firestore for every click, and a role change should still apply within moments.
- * Also resolves Slack user-group membership (usergroups.users.list), cached the same way.
+ * Reads `config/slack` (channels and roles) on every request, so a role change applies to the next
+ * one (a single document read on the ack path).
+ * Also resolves Slack user-group membership (usergroups.users.list), cached for a minute.
  */
 import type { webApi } from '@slack/bolt';
 import type { Container } from '../platform/container.js';
@@ -10,13 +10,17 @@ import { holdsRole, slackSettingsSchema, type Role, type SlackSettings } from '.
 
 export const SETTINGS_DOC = { collection: 'config', id: 'slack' } as const;
 const TTL_MS = 10_000;
+/** No caching of config/slack: a role change applies to the next request. */
+const SETTINGS_TTL_MS = 0;
 
 const cache = new WeakMap<Container, { at: number; value: Promise<SlackSettings> }>();
 const groups = new WeakMap<Container, Map<string, { at: number; value: Promise<string[]> }>>();
 
 export function loadSettings(app: Container): Promise<SlackSettings> {
+  // Roles and channels are read on every request (one document read), so a role an admin removes
+  // stops working on the very next click, on every instance.
   const hit = cache.get(app);
-  if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+  if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
   const value = app.db
     .collection(SETTINGS_DOC.collection)
     .doc(SETTINGS_DOC.id)

@@ -25,7 +25,9 @@ export type Command =
   | { kind: 'ack'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; summary: string }
   | { kind: 'breaker.override'; rationale: string }
-  | { kind: 'safemode.exit'; rationale: string };
+  | { kind: 'safemode.exit'; rationale: string }
+  | { kind: 'roles' }
+  | { kind: 'audit'; subject: string };
 
 export type CommandKind = Command['kind'];
 
@@ -49,6 +51,8 @@ export const USAGE: Readonly<Record<string, string>> = Object.freeze({
   breaker: '/muse breaker override <rationale...> (finance role)',
   safemode: '/muse safemode exit <rationale...> (operator role)',
   wallet: '/muse wallet — balance, reserved, burn rate',
+  roles: '/muse roles — who holds which role, and the channels',
+  audit: '/muse audit <run-id|incident-id|@user> — the audit trail of a thing or a person (operator role)',
 });
 
 export type Parsed = { ok: true; command: Command } | { ok: false; usage: string; problem: string };
@@ -81,7 +85,18 @@ export function parseCommand(text: string): Parsed {
     case 'gates':
     case 'wallet':
     case 'missions':
+    case 'roles':
       return rest.length ? usage(sub, `"${sub}" takes no arguments`) : ok({ kind: sub });
+    case 'audit': {
+      // A mention arrives as <@U123|name>; keep the id.
+      const subject = (rest[0] ?? '').replace(/^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/, '$1');
+      const bad = ID.test(subject)
+        ? rest.length > 1
+          ? 'too many arguments'
+          : undefined
+        : 'missing or invalid <run-id|incident-id|@user>';
+      return bad ? usage(sub, bad) : ok({ kind: 'audit', subject });
+    }
     case 'gate': {
       const bad = needId(0, '<run-id>') ?? (rest[1] ? undefined : 'missing <edge>');
       if (bad) return usage(sub, bad);

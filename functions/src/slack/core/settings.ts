@@ -37,6 +37,7 @@ export const ROLE_FOR: Readonly<Record<string, Role>> = Object.freeze({
   'breaker.override': 'finance',
   'safemode.exit': 'operator',
   'incident.escalate': 'manager',
+  audit: 'operator',
 });
 
 /** The channel id for an outbox channel key, falling back to `default` when the key is absent. */

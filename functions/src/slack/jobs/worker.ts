@@ -17,6 +17,7 @@ import { postMessage, respond, updateMessage } from '../post.js';
 import { refreshIncident } from '../refresh.js';
 import { getSlackRuntime, type SlackRuntime } from '../runtime.js';
 import { runEffect } from './effects.js';
+import { auditReply, rolesReply } from './operator-reads.js';
 import { gatesReply, missionsReply, runReply, statusReply, walletReply } from './reads.js';
 
 export const SLACK_WORK_TOPIC = 'slack-work';
@@ -50,7 +51,7 @@ export async function publishJob(app: Container, job: SlackJob): Promise<void> {
   await app.bus.publish(SLACK_WORK_TOPIC, job);
 }
 
-const READS = new Set(['status', 'gates', 'wallet', 'run', 'missions']);
+const READS = new Set(['status', 'gates', 'wallet', 'run', 'missions', 'roles', 'audit']);
 
 /** What a subcommand's audit record names it. Reads are not audited. */
 const targetOf = (cmd: Command): string =>
@@ -85,6 +86,10 @@ async function read(app: Container, cmd: Command): Promise<Reply> {
       return missionsReply(app);
     case 'run':
       return runReply(app, cmd.runId);
+    case 'roles':
+      return rolesReply(app);
+    case 'audit':
+      return auditReply(app, cmd.subject);
     default:
       throw new Error(`not a read: ${cmd.kind}`);
   }
