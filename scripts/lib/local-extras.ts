@@ -54,7 +54,8 @@ export async function startLocalExtras(o: {
   });
   const links = streamLinks(
     config.streamPublicUrl,
-    issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 12 * 3600 }, app.clock.now()),
+    // The API's longest token (3600 s), so the banner and the README's token rules agree.
+    issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 3600 }, app.clock.now()),
   );
   await ensureTopology(app.pubsub, { projectId: o.projectId, pushBase: `http://127.0.0.1:${gateway.port}` });
 
