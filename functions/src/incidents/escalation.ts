@@ -175,6 +175,23 @@ export async function startEscalation(
 }
 
 /**
+ * Starts the escalation run after a commit that opened an incident inside another system's use case
+ * (a breaker trip). Best effort by design, like the Slack kick: the incident is committed, and if
+ * the start fails (Pub/Sub unavailable), the heartbeat sweep's `ensureEscalations` starts it within
+ * minutes, so the cause's own use case is not failed after its commit.
+ */
+export async function startEscalationAfterCommit(app: Container, incidentId: string): Promise<void> {
+  try {
+    await startEscalation(app, incidentId);
+  } catch (err) {
+    app.log.warn('escalation start failed; the heartbeat sweep will start it', {
+      incidentId,
+      error: (err as Error).message,
+    });
+  }
+}
+
+/**
  * Backstop sweep: starts escalation runs for open incidents that have none (opened by another
  * system through openIncident without starting one). Idempotent through the run id.
  */

@@ -15,7 +15,7 @@ import type { Container } from '../../platform/container.js';
 import { auditInTransaction, recordAudit } from '../../platform/audit.js';
 import { addPauseHold, getPause, releasePauseHold } from '../../engine/pause.js';
 import { recordEvent } from '../../engine/events.js';
-import { startEscalation } from '../../incidents/escalation.js';
+import { startEscalationAfterCommit } from '../../incidents/escalation.js';
 import { openIncidentInTransaction } from '../../incidents/open-incident.js';
 import { readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
@@ -200,7 +200,7 @@ export async function tripBreaker(
   });
   if (res.already) return res;
   await kickSlackOutbox(app);
-  await startEscalation(app, res.incidentId!);
+  await startEscalationAfterCommit(app, res.incidentId!);
   return res;
 }
 
