@@ -12,7 +12,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
 import type { Container } from '../platform/container.js';
-import { timelineView, type PhaseView } from './core/timeline.js';
+import { phasesToAlert, type PhaseView } from './core/timeline.js';
 import { INCIDENTS } from './open-incident.js';
 import { incidentFrom, incidentRef, readIncidentTx, type StoredIncident } from './store.js';
 
@@ -22,12 +22,8 @@ export const OVERRUN_LOOKBACK_MS = 48 * 60 * 60 * 1000;
 export const overrunOutboxId = (incidentId: string, phase: string) =>
   `incident~${incidentId}~overrun~${phase}`;
 
-/** The phases of this incident overdue now and not alerted yet. Pure. */
-export function overdueUnalerted(inc: StoredIncident, now: Date): PhaseView[] {
-  return timelineView(inc.openedAt, inc.phases, now).filter(
-    (v) => v.overrun && v.state !== 'done' && !inc.overrunAlerts?.[v.phase],
-  );
-}
+const overdueUnalerted = (inc: StoredIncident, now: Date): PhaseView[] =>
+  phasesToAlert(inc.openedAt, inc.phases, inc.overrunAlerts, now);
 
 const PHASE_LABEL: Record<string, string> = {
   assess: 'assess',
