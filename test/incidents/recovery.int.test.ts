@@ -14,7 +14,8 @@ import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
 import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
 import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
+import { manualClock, systemActor } from '../../functions/src/shared/ports.js';
 import { SETTINGS_DOC, forgetSettings } from '../../functions/src/slack/settings-store.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 import { startSlackServer, type LocalSlack } from '../helpers/slack-server.js';
@@ -240,4 +241,31 @@ test('a phase past its window is alerted once per phase by the heartbeat sweep',
     first.get('createdAt').toMillis(),
     (await outbox(overrunOutboxId(id, 'assess'))).get('createdAt').toMillis(),
   );
+});
+
+test('bad links never crash a recovery: a stale flag naming no incident, an overlong trip reason', async () => {
+  // A stale flag whose incident is gone (deleted by hand): the beat clears it and resolves nothing.
+  await h.app.db
+    .collection('tasks')
+    .doc('T1')
+    .update({
+      stale: { since: clock.now(), flaggedAt: clock.now(), incidentId: 'inc-does-not-exist' },
+    });
+  const beat = await h.api('POST', '/v1/tasks/T1/heartbeat', { agentId: 'a1' });
+  assert.equal(beat.status, 200, beat.text);
+  assert.deepEqual([beat.json.cleared, beat.json.resolvedIncidentId], [true, undefined]);
+
+  // The policy's reason is not bounded like the API's: the trip still happens, the summary is cut.
+  const trip = await tripBreaker(h.app, {
+    reason: 'x'.repeat(3000),
+    actor: systemActor('cfo'),
+    via: 'system',
+  });
+  assert.equal(trip.already, false);
+  const inc = await incident(trip.incidentId!);
+  assert.equal(inc.ref?.id, '2');
+  assert.ok(inc.summary.length < 2000);
+  const override = await h.api('POST', '/v1/muse/breaker/override', { rationale: 'reviewed' });
+  assert.equal(override.status, 200, override.text);
+  assert.equal((await incident(trip.incidentId!)).status, 'resolved');
 });

@@ -16,12 +16,10 @@ import { phaseForAction } from './core/timeline.js';
 import { deliverNow, type IncidentDeps } from './deps.js';
 import { writeLevelChange } from './escalation.js';
 import { INCIDENT_KEYS } from './open-incident.js';
+import { decidedBy } from './recover.js';
 import { incidentRef, readIncidentTx, type StoredIncident } from './store.js';
 
 export type { IncidentDeps } from './deps.js';
-
-/** Who decided, as the Slack rewrite names them: a Slack user id, an API key id, `system:<name>`. */
-const decidedBy = (a: Actor) => (a.kind === 'system' ? `system:${a.id}` : a.id);
 
 type Action = 'acknowledge' | 'recover' | 'resolve' | 'escalate';
 const EVENT_TYPE: Record<Action, string> = {

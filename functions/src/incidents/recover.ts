@@ -21,10 +21,13 @@ import {
 import { recordEvent } from '../engine/events.js';
 import { enqueueDecided } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
-import { systemActor } from '../shared/ports.js';
+import { systemActor, type Actor } from '../shared/ports.js';
 import { dedupeDocId } from './core/incident.js';
 import { INCIDENT_KEYS, INCIDENTS } from './open-incident.js';
 import { incidentFrom, incidentRef, type StoredIncident } from './store.js';
+
+/** Who decided, as the Slack rewrite names them: a Slack user id, an API key id, `system:<name>`. */
+export const decidedBy = (a: Actor): string => (a.kind === 'system' ? `system:${a.id}` : a.id);
 
 /** An incident still open or acknowledged, with its dedupe key document when that points at it. */
 export interface LiveIncident {

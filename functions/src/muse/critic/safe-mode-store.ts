@@ -13,7 +13,7 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { recordEvent } from '../../engine/events.js';
 import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
+import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
 import { auditInTransaction, recordAudit } from '../../platform/audit.js';
 import type { Container } from '../../platform/container.js';
@@ -190,7 +190,7 @@ export async function exitSafeMode(
         tx,
         { type: 'safemode', id: 'muse' },
         {
-          by: p.actor.kind === 'system' ? `system:${p.actor.id}` : p.actor.id,
+          by: decidedBy(p.actor),
           what: 'exited',
           why: next.exitRationale,
           at,

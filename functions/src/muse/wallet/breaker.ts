@@ -17,7 +17,7 @@ import { addPauseHold, getPause, releasePauseHold } from '../../engine/pause.js'
 import { recordEvent } from '../../engine/events.js';
 import { startEscalationAfterCommit } from '../../incidents/escalation.js';
 import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
+import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
@@ -68,9 +68,6 @@ function breakerFrom(data: FirebaseFirestore.DocumentData | undefined): BreakerS
 export async function getBreaker(app: Pick<Container, 'db'>): Promise<BreakerState> {
   return breakerFrom((await breakerRef(app.db).get()).data());
 }
-
-/** Who decided, as the Slack rewrite names them: a Slack user id, an API key id, `system:<name>`. */
-const decidedBy = (a: Actor) => (a.kind === 'system' ? `system:${a.id}` : a.id);
 
 const fmt = (micros: number) => fromMicros(micros).toFixed(2);
 
@@ -133,7 +130,8 @@ export async function tripBreaker(
         severity: 'sev2',
         source: 'breaker',
         team: 'finance',
-        summary: `CFO circuit breaker tripped: ${reason}. Every autonomous loop is paused until a finance override.`,
+        // Bounded: a long reason must never make the trip itself fail on the incident's summary limit.
+        summary: `CFO circuit breaker tripped: ${reason.slice(0, 1000)}. Every autonomous loop is paused until a finance override.`,
         ref: { type: 'breaker', id: String(trips) },
         dedupeKey: `breaker-trip-${trips}`,
         actor: p.actor,
