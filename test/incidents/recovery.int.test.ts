@@ -56,15 +56,15 @@ after(async () => {
   await slack.stop();
 });
 
+const outbox = (id: string) => h.app.db.collection(SLACK_OUTBOX).doc(id).get();
+const incident = (id: string) => getIncident(h.app, id);
+
 /** Slack posts (chat.postMessage) to a channel that mention `about` anywhere in the message. */
 const posts = (channel: string, about: string) =>
   slack.callsOf('chat.postMessage', channel).filter((c) => JSON.stringify(c.body).includes(about));
 /** Waits for an outbox entry to be delivered (by the producer's kick: no scheduler runs here). */
 const delivered = (entryId: string) =>
   h.waitFor(`${entryId} delivered`, async () => (await outbox(entryId)).get('status') === 'delivered');
-
-const outbox = (id: string) => h.app.db.collection(SLACK_OUTBOX).doc(id).get();
-const incident = (id: string) => getIncident(h.app, id);
 
 /** Fires the heartbeat sweep the way Cloud Scheduler does, stamped with the (manual) clock's time. */
 async function fireHeartbeatSweep(): Promise<void> {
