@@ -115,9 +115,9 @@ export async function heartbeatSweep(
       return { taskId: task.id, incidentId: inc.id };
     });
     if (!result) continue;
-    await kickSlackOutbox(app);
     await startEscalation(app, result.incidentId);
     flagged.push(result);
   }
+  if (flagged.length) await kickSlackOutbox(app); // one delivery run for every level-1 post
   return { flagged };
 }
