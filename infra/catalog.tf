@@ -43,7 +43,7 @@ locals {
   scheduler_jobs = {
     "muse-trend-tick"  = { cron = "0 * * * *", topic = "muse-trend-tick", description = "TrendScout: scan trend sources, score VVS, create intents (skipped while paused)" }
     "engine-sweep"     = { cron = "* * * * *", topic = "engine-sweep", description = "publish due outbox entries (timers, retries) and resume stranded parked steps" }
-    "heartbeat-sweep"  = { cron = "*/5 * * * *", topic = "heartbeat-sweep", description = "flag tasks with no heartbeat for 15 minutes and start escalation" }
+    "heartbeat-sweep"  = { cron = "*/5 * * * *", topic = "heartbeat-sweep", description = "flag tasks with no heartbeat for 15 minutes and start escalation; alert incident phases past their window" }
     "daily-report"     = { cron = "0 8 * * *", topic = "daily-report", description = "the daily health check report, kept and posted to Slack" }
     "weekly-report"    = { cron = "0 9 * * 1", topic = "weekly-report", description = "the weekly review: compliance, coverage, response times" }
     "evidence-archive" = { cron = "30 3 * * *", topic = "evidence-archive", description = "archive evidence older than the retention window" }

@@ -5,7 +5,7 @@ import {
   escalationDecision,
 } from '../../functions/src/incidents/core/escalation.js';
 import { channelForLevel } from '../../functions/src/incidents/core/incident.js';
-import { timelineView } from '../../functions/src/incidents/core/timeline.js';
+import { phasesToAlert, timelineView } from '../../functions/src/incidents/core/timeline.js';
 
 const at = (m: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + m * 60_000);
 
@@ -52,4 +52,23 @@ test('timeline: phases with windows; an overrun is visible', () => {
   assert.equal(v[2]!.overrunMinutes, 10);
   const late = timelineView(at(0), { assess: at(0) }, at(30));
   assert.equal(late[1]!.overrun, true); // containment never started and its window has passed
+});
+
+test('phase overrun alerts: overdue phases not alerted yet; late phases that ended are not alerted', () => {
+  const phasesOf = (views: ReturnType<typeof phasesToAlert>) => views.map((v) => v.phase);
+  const open = { assess: at(0) };
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), open, undefined, at(5))), [], 'on time at the window end');
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), open, undefined, at(6))), ['assess']);
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), open, { assess: at(6) }, at(7))), []);
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), open, { assess: at(6) }, at(16))), ['contain']);
+  // Resolved at 70 min by a recovery: the phases it skipped ended late, but only the running
+  // post-incident review is alerted, once it passes 24 h.
+  const resolved = { assess: at(0), postIncident: at(70) };
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), resolved, undefined, at(120))), []);
+  assert.deepEqual(phasesOf(phasesToAlert(at(0), resolved, undefined, at(24 * 60 + 1))), ['postIncident']);
+  assert.deepEqual(
+    phasesOf(phasesToAlert(at(0), { ...resolved, closed: at(600) }, undefined, at(24 * 60 + 1))),
+    [],
+    'reviewed: closed',
+  );
 });

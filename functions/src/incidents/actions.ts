@@ -2,23 +2,24 @@
  * What people do to an incident: acknowledge (stops the rise, starts containment), mark recovery,
  * escalate by hand, resolve (closes it and frees its dedupe key). Every action is audited with who
  * and why, and refusals (unknown incident, acknowledging a resolved one) are audited too.
+ * Acknowledging and resolving are decisions: every Slack message about the incident is rewritten in
+ * place (`enqueueDecided`), and each committed action asks for delivery at once.
  */
-import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { FieldValue } from '@google-cloud/firestore';
 import { recordEvent } from '../engine/events.js';
-import { enqueueSlack } from '../notify/slack-outbox.js';
+import { enqueueDecided, enqueueSlack } from '../notify/slack-outbox.js';
 import { auditInTransaction, recordAudit } from '../platform/audit.js';
 import { conflict, invalidInput, isAppError, policyViolation } from '../shared/errors.js';
-import type { Actor, Clock } from '../shared/ports.js';
+import type { Actor } from '../shared/ports.js';
 import { dedupeDocId, type Level } from './core/incident.js';
 import { phaseForAction } from './core/timeline.js';
+import { deliverNow, type IncidentDeps } from './deps.js';
 import { writeLevelChange } from './escalation.js';
 import { INCIDENT_KEYS } from './open-incident.js';
+import { decidedBy } from './recover.js';
 import { incidentRef, readIncidentTx, type StoredIncident } from './store.js';
 
-export interface IncidentDeps {
-  db: Firestore;
-  clock: Clock;
-}
+export type { IncidentDeps } from './deps.js';
 
 type Action = 'acknowledge' | 'recover' | 'resolve' | 'escalate';
 const EVENT_TYPE: Record<Action, string> = {
@@ -42,7 +43,7 @@ async function act<T>(
 ): Promise<T> {
   const at = deps.clock.now();
   try {
-    return await deps.db.runTransaction(async (tx) => {
+    const committed = await deps.db.runTransaction(async (tx) => {
       const inc = await readIncidentTx(deps.db, tx, incidentId);
       const keySnap =
         action === 'resolve' && inc.dedupeKey
@@ -50,6 +51,19 @@ async function act<T>(
           : undefined;
       const { data, result } = body(inc, at);
       tx.update(incidentRef(deps.db, incidentId), data);
+      if (action === 'acknowledge' || action === 'resolve')
+        enqueueDecided(
+          deps.db,
+          tx,
+          { type: 'incident', id: incidentId },
+          {
+            by: decidedBy(actor),
+            what: action === 'resolve' ? 'resolved' : 'acknowledged',
+            why: rationale,
+            at,
+          },
+          'incidents',
+        );
       // Free the dedupe key only if it still points here, so the next failure opens a new incident.
       if (keySnap?.exists && keySnap.get('incidentId') === incidentId) tx.delete(keySnap.ref);
       recordEvent(deps.db, tx, {
@@ -73,6 +87,8 @@ async function act<T>(
       );
       return result;
     });
+    if (action !== 'recover') await deliverNow(deps);
+    return committed;
   } catch (err) {
     if (isAppError(err) && err.code !== 'unavailable')
       await recordAudit(
@@ -175,7 +191,7 @@ export async function escalateIncident(
   if (!input.reason.trim()) throw invalidInput('reason: say why it is escalated');
   const at = deps.clock.now();
   try {
-    return await deps.db.runTransaction(async (tx) => {
+    const raised = await deps.db.runTransaction(async (tx) => {
       const inc = await readIncidentTx(deps.db, tx, input.incidentId);
       if (inc.status === 'resolved') throw conflict(`incident ${inc.id} is resolved`);
       if (inc.level >= 4) throw policyViolation(`incident ${inc.id} is already at level 4 (emergency)`);
@@ -183,6 +199,8 @@ export async function escalateIncident(
       writeLevelChange(deps.db, tx, inc, to, at, input.actor, input.reason.trim());
       return { id: inc.id, level: to };
     });
+    await deliverNow(deps);
+    return raised;
   } catch (err) {
     if (isAppError(err))
       await recordAudit(
@@ -226,5 +244,6 @@ export async function addIncidentNote(
       at,
     );
   });
+  await deliverNow(deps);
   return { id: input.incidentId };
 }

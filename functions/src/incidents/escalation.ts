@@ -2,15 +2,16 @@
  * Level timers on the step engine. One `incident-escalation` run per incident (run id
  * `esc-<incidentId>`) holds a single `timer` step that waits until the current level's deadline,
  * raises the level if the incident is still unacknowledged, and waits again, up to level 4.
- * The rise re-reads the incident in the step's commit transaction and only acts when the deadline
- * has really passed for the level it sees, so a duplicate message or a concurrent manual
- * escalation never raises twice; the outbox id per level makes the Slack post unique too.
+ * The rise re-reads the incident in its transaction and only acts when the deadline has really
+ * passed for the level it sees, so a duplicate message or a concurrent manual escalation never
+ * raises twice, and a resolved or acknowledged incident is never raised; the outbox id per level
+ * makes the Slack post unique too.
  */
 import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { recordEvent } from '../engine/events.js';
 import { startRun } from '../engine/runs.js';
 import type { StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
-import { enqueueSlack } from '../notify/slack-outbox.js';
+import { enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
 import type { Container } from '../platform/container.js';
 import { systemActor, type Actor } from '../shared/ports.js';
@@ -122,10 +123,17 @@ export async function advanceEscalation(
   return deps.db.runTransaction((tx) => riseIfDueInTransaction(deps.db, tx, incidentId, policy, now));
 }
 
+/**
+ * One wake of the timer. The rise commits in its own transaction (idempotent per deadline, see
+ * riseIfDueInTransaction) rather than as the step's effect, so the Slack post is kicked for delivery
+ * right after its commit; the step then waits for the next deadline or ends. An incident resolved or
+ * acknowledged from any surface (API, Slack, a recovered cause) ends the run at its next wake with
+ * nothing posted, as the rise re-reads the incident in its transaction.
+ */
 async function timerStep(ctx: {
   input: Record<string, unknown>;
   now: Date;
-  app: Pick<Container, 'db'>;
+  app: Pick<Container, 'db' | 'bus' | 'log'>;
 }): Promise<StepOutcome> {
   const incidentId = String(ctx.input.incidentId ?? '');
   const inc = await getIncident(ctx.app, incidentId);
@@ -134,12 +142,12 @@ async function timerStep(ctx: {
   if (d.action === 'stop')
     return { type: 'done', output: { incidentId, stopped: d.reason, level: inc.level } };
   if (d.action === 'wait') return { type: 'wait', until: d.until, state: { level: inc.level } };
-  const next = nextRiseAt({ ...stateOf(inc), level: d.to, levelSince: ctx.now }, policy);
-  const effect = async (tx: Transaction, db: Firestore) => {
-    await riseIfDueInTransaction(db, tx, incidentId, policy, ctx.now);
-  };
-  if (!next) return { type: 'done', output: { incidentId, level: d.to }, effect };
-  return { type: 'wait', until: next, state: { level: d.to }, effect };
+  const { db } = ctx.app;
+  const r = await db.runTransaction((tx) => riseIfDueInTransaction(db, tx, incidentId, policy, ctx.now));
+  if (r.rose) await kickSlackOutbox(ctx.app);
+  const level = r.rose ?? inc.level;
+  if (!r.next) return { type: 'done', output: { incidentId, level } };
+  return { type: 'wait', until: r.next, state: { level } };
 }
 
 /** The workflow to register: `registry.register(incidentEscalationWorkflow)`. */
@@ -164,6 +172,23 @@ export async function startEscalation(
   });
   await incidentRef(app.db, incidentId).update({ escalationRunId: res.runId });
   return res;
+}
+
+/**
+ * Starts the escalation run after a commit that opened an incident inside another system's use case
+ * (a breaker trip). Best effort by design, like the Slack kick: the incident is committed, and if
+ * the start fails (Pub/Sub unavailable), the heartbeat sweep's `ensureEscalations` starts it within
+ * minutes, so the cause's own use case is not failed after its commit.
+ */
+export async function startEscalationAfterCommit(app: Container, incidentId: string): Promise<void> {
+  try {
+    await startEscalation(app, incidentId);
+  } catch (err) {
+    app.log.warn('escalation start failed; the heartbeat sweep will start it', {
+      incidentId,
+      error: (err as Error).message,
+    });
+  }
 }
 
 /**

@@ -5,7 +5,8 @@
  * resolved, opening again returns it instead of creating a new one.
  *
  * Opening writes, in one transaction: the incident at level 1, its dedupe key, the level-1 Slack
- * outbox entry (deterministic id), a global event and an audit record. The level timers (levels
+ * outbox entry (deterministic id), a global event and an audit record. The causes that open
+ * incidents also close them when they recover: see recover.ts. The level timers (levels
  * 2-4) run on the engine workflow `incident-escalation`; see escalation.ts.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
@@ -15,7 +16,7 @@ import { recordEvent } from '../engine/events.js';
 import { enqueueSlack } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { describeIssues, invalidInput } from '../shared/errors.js';
-import type { Actor, Clock } from '../shared/ports.js';
+import type { Actor } from '../shared/ports.js';
 import {
   INCIDENT_SOURCES,
   LEVEL_NAMES,
@@ -27,6 +28,7 @@ import {
   type IncidentSource,
   type Severity,
 } from './core/incident.js';
+import { deliverNow, type IncidentDeps } from './deps.js';
 
 export const INCIDENTS = 'incidents';
 /** One document per live dedupe key, pointing at the incident that holds it. */
@@ -38,6 +40,8 @@ export interface OpenIncidentInput {
   summary: string;
   ref?: { type: string; id: string };
   dedupeKey?: string;
+  /** The team that owns the response when it is not the on-call engineers (the breaker's: `finance`). */
+  team?: string;
   actor: Actor;
 }
 
@@ -47,6 +51,7 @@ const inputSchema = z.object({
   summary: z.string().trim().min(1, 'a summary is required').max(2000),
   ref: z.object({ type: z.string().min(1), id: z.string().min(1) }).optional(),
   dedupeKey: z.string().min(1).max(500).optional(),
+  team: z.string().min(1).max(100).optional(),
   actor: z.object({ kind: z.enum(['user', 'apikey', 'system', 'agent']), id: z.string().min(1) }).loose(),
 });
 
@@ -91,6 +96,7 @@ export async function openIncidentInTransaction(
     summary: input.summary.trim(),
     ref: input.ref,
     dedupeKey: input.dedupeKey,
+    ...(input.team ? { team: input.team } : {}),
     status: 'open',
     level: 1,
     openedAt: at,
@@ -124,6 +130,7 @@ export async function openIncidentInTransaction(
         source: input.source,
         summary: incident.summary,
         ref: input.ref ?? null,
+        ...(input.team ? { team: input.team } : {}),
       },
     },
     at,
@@ -151,12 +158,17 @@ export async function openIncidentInTransaction(
   return { id, created: true };
 }
 
-/** Opens (or finds, by dedupe key) an incident in its own transaction. */
+/**
+ * Opens (or finds, by dedupe key) an incident in its own transaction, then asks for the level-1
+ * post to be delivered at once. Callers of `openIncidentInTransaction` kick after their own commit.
+ */
 export async function openIncident(
-  deps: { db: Firestore; clock: Clock },
+  deps: IncidentDeps,
   input: OpenIncidentInput,
 ): Promise<{ id: string; created: boolean }> {
   validate(input);
   const at = deps.clock.now();
-  return deps.db.runTransaction((tx) => openIncidentInTransaction(deps.db, tx, input, at));
+  const res = await deps.db.runTransaction((tx) => openIncidentInTransaction(deps.db, tx, input, at));
+  if (res.created) await deliverNow(deps);
+  return res;
 }

@@ -260,7 +260,8 @@ export const SCHEDULER_JOBS: readonly SchedulerJobSpec[] = [
     name: 'heartbeat-sweep',
     cron: '*/5 * * * *',
     topic: 'heartbeat-sweep',
-    description: 'flag tasks with no heartbeat for 15 minutes and start escalation',
+    description:
+      'flag tasks with no heartbeat for 15 minutes and start escalation; alert incident phases past their window',
   },
   {
     name: 'daily-report',

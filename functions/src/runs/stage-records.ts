@@ -1,9 +1,15 @@
 /**
  * The run-record side of stage outcomes: what each stage's effect writes into `pipelineRuns` and
  * its immutable artifacts, committed by the engine in the same transaction as the step.
+ *
+ * A stage's success also closes the loop on a systemic failure of that stage: if an incident opened
+ * for the same spec and stage (evaluation's dedupe key) is still live, the failure no longer recurs
+ * and the incident is resolved in the same transaction (recovery `system:pipeline-stage`). Should
+ * the stage fail again, the failures still in the window open a new incident, which pages again.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { StepOutcome, TxEffect } from '../engine/workflow.js';
+import { readLiveIncidentTx, writeRecovery } from '../incidents/recover.js';
 import type { Actor } from '../shared/ports.js';
 import type { FailureClass } from './core/failure.js';
 import type { StageStatus } from './core/run-record.js';
@@ -11,6 +17,10 @@ import type { RunState } from './core/states.js';
 import { ARTIFACTS, changeRun, readRunIn } from './store.js';
 
 export const workflowActor: Actor = { kind: 'system', id: 'workflow:pipeline' };
+
+/** The dedupe key evaluation opens a systemic-failure incident with (runs/evaluate.ts). */
+export const systemicIncidentKey = (specName: string, stageId: string) =>
+  `pipeline-stage:${specName}:${stageId}`;
 
 /** The states a stage moves a run back to `running` from. */
 const RESUMABLE: RunState[] = ['booting', 'awaiting_human'];
@@ -32,6 +42,22 @@ export function stageEffect(
 ): TxEffect {
   return async (tx: Transaction, db: Firestore) => {
     const run = await readRunIn(db, tx, runId);
+    // Reads before writes: a live systemic incident of this stage, which a success recovers.
+    const systemic =
+      s.status === 'succeeded'
+        ? await readLiveIncidentTx(db, tx, { dedupeKey: systemicIncidentKey(run.specName, stageId) })
+        : undefined;
+    if (systemic)
+      writeRecovery(
+        db,
+        tx,
+        systemic,
+        {
+          cause: 'pipeline-stage',
+          text: `stage "${stageId}" of "${run.specName}" succeeded in run ${runId}`,
+        },
+        at,
+      );
     if (s.artifact !== undefined)
       tx.create(db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
         runId,

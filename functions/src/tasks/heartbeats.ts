@@ -2,25 +2,28 @@
  * Heartbeats and the stale sweep. An agent beats for its running task; the sweep (a scheduler
  * job) flags must-beat tasks silent past the stale window, opens a sev3 incident (dedupe key per
  * task and silence, so a duplicate sweep message opens nothing new) and starts its escalation
- * run. A beat after the flag clears it, as an event.
+ * run. A beat after the flag clears it, as an event, and resolves the incident the silence opened
+ * (recovery `system:heartbeat`), so its escalation stops and no one is paged for a live agent.
  */
 import { recordEvent } from '../engine/events.js';
+import { deliverNow, type IncidentDeps } from '../incidents/deps.js';
 import { startEscalation } from '../incidents/escalation.js';
 import { openIncidentInTransaction } from '../incidents/open-incident.js';
+import { readLiveIncidentTx, writeRecovery } from '../incidents/recover.js';
+import { kickSlackOutbox } from '../notify/slack-outbox.js';
 import type { Container } from '../platform/container.js';
 import { conflict, forbidden, notFound } from '../shared/errors.js';
 import { systemActor, type Actor } from '../shared/ports.js';
 import { staleVerdict } from './core/heartbeat.js';
 import { FINISHED } from './core/task.js';
-import type { Deps } from './tasks.js';
 import { TASKS, loadHeartbeatPolicy, taskFrom } from './store.js';
 
 export async function recordHeartbeat(
-  deps: Deps,
+  deps: IncidentDeps,
   input: { taskId: string; agentId: string; note?: string; actor: Actor },
-): Promise<{ taskId: string; at: Date; cleared: boolean }> {
+): Promise<{ taskId: string; at: Date; cleared: boolean; resolvedIncidentId?: string }> {
   const at = deps.clock.now();
-  return deps.db.runTransaction(async (tx) => {
+  const res = await deps.db.runTransaction(async (tx) => {
     const ref = deps.db.collection(TASKS).doc(input.taskId);
     const task = taskFrom((await tx.get(ref)).data());
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
@@ -28,17 +31,41 @@ export async function recordHeartbeat(
       throw forbidden(`task ${task.id} is assigned to ${task.agentId}, not ${input.agentId}`);
     if (FINISHED.includes(task.status))
       throw conflict(`heartbeat refused: task ${task.id} is ${task.status}`);
+    const stale = task.stale;
+    // Reads before writes: the incident the silence opened, if it is still live.
+    const live = stale?.incidentId
+      ? await readLiveIncidentTx(deps.db, tx, { incidentId: stale.incidentId })
+      : undefined;
     tx.update(ref, { lastBeatAt: at, beats: ((task as { beats?: number }).beats ?? 0) + 1, stale: null });
-    const cleared = Boolean(task.stale);
-    if (cleared)
+    if (stale)
       recordEvent(deps.db, tx, {
         type: 'task.heartbeat.cleared',
         actor: input.actor,
         at,
-        data: { taskId: task.id, staleSince: task.stale!.since, incidentId: task.stale!.incidentId ?? null },
+        data: { taskId: task.id, staleSince: stale.since, incidentId: stale.incidentId ?? null },
       });
-    return { taskId: task.id, at, cleared };
+    if (live) {
+      const silent = Math.round((at.getTime() - new Date(stale!.since).getTime()) / 60_000);
+      writeRecovery(
+        deps.db,
+        tx,
+        live,
+        {
+          cause: 'heartbeat',
+          text: `task ${task.id} (${task.agentId}) beat again after ${silent} min of silence`,
+        },
+        at,
+      );
+    }
+    return {
+      taskId: task.id,
+      at,
+      cleared: Boolean(stale),
+      ...(live ? { resolvedIncidentId: live.incident.id } : {}),
+    };
   });
+  if (res.resolvedIncidentId) await deliverNow(deps);
+  return res;
 }
 
 /**
@@ -91,5 +118,6 @@ export async function heartbeatSweep(
     await startEscalation(app, result.incidentId);
     flagged.push(result);
   }
+  if (flagged.length) await kickSlackOutbox(app); // one delivery run for every level-1 post
   return { flagged };
 }

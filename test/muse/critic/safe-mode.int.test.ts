@@ -125,6 +125,18 @@ test('exiting safe mode is refused without a rationale (audited), and with one r
   const status = await getMuseStatus(h.app);
   assert.equal((status.safeMode as { active: boolean }).active, false);
   assert.equal((await docs('events')).filter((e) => e.type === 'muse.safemode.exited').length, 1);
+  // The exit resolves the incident safe mode opened, naming the recovery, and marks the posts decided.
+  const [incident] = (await docs('incidents')).filter((i) => i.source === 'safemode');
+  assert.equal(incident!.status, 'resolved');
+  assert.deepEqual(incident!.resolvedBy, { kind: 'system', id: 'safemode' });
+  const last = incident!.timeline.at(-1);
+  assert.deepEqual([last.type, last.recovery], ['resolved', 'safemode']);
+  assert.match(last.text, /safe mode exited by .*: Bible reviewed; banned term came from a bad prompt/);
+  const decided = (await docs('slackOutbox')).filter((e) => e.kind === 'decided');
+  assert.deepEqual(decided.map((e) => `${e.ref.type}:${e.data.by}:${e.data.what}`).sort(), [
+    `incident:system:safemode:resolved: safemode recovered`,
+    `safemode:${operator.id}:exited`,
+  ]);
 
   const r = await produce('i-free-again', 'night markets');
   assert.equal(r.mode, 'free');

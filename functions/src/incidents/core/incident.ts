@@ -29,6 +29,8 @@ export interface TimelineEntry {
   text: string;
   level?: number;
   phase?: string;
+  /** On a `resolved` entry written by a recovery: the cause that recovered (heartbeat, breaker, ...). */
+  recovery?: string;
 }
 
 export interface Incident {
@@ -38,6 +40,8 @@ export interface Incident {
   summary: string;
   ref?: { type: string; id: string };
   dedupeKey?: string;
+  /** The team that owns the response when it is not the on-call engineers (the breaker's: `finance`). */
+  team?: string;
   status: IncidentStatus;
   level: Level;
   openedAt: Date;
@@ -50,6 +54,8 @@ export interface Incident {
   /** Start time of each timeline phase reached so far (assess starts at opening). */
   phases: Partial<Record<'assess' | 'contain' | 'recover' | 'postIncident' | 'closed', Date>>;
   timeline: TimelineEntry[];
+  /** When each overrun phase was alerted in Slack (once per phase); see overrun.ts. */
+  overrunAlerts?: Partial<Record<'assess' | 'contain' | 'recover' | 'postIncident', Date>>;
   /** The engine run holding this incident's level timers, once started. */
   escalationRunId?: string;
   review?: {

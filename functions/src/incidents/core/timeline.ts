@@ -64,3 +64,18 @@ export function phaseForAction(action: 'acknowledge' | 'contain' | 'recover' | '
   if (action === 'recover') return 'recover';
   return 'postIncident';
 }
+
+/**
+ * The phases to alert now: overdue (running or not started past their window) and not alerted yet.
+ * Phases that ended late are left to the post-incident review: a sweep sees them while they run late.
+ */
+export function phasesToAlert(
+  openedAt: Date,
+  phases: Partial<Record<Phase | 'closed', Date>>,
+  alerted: Partial<Record<Phase, Date>> | undefined,
+  now: Date,
+): PhaseView[] {
+  return timelineView(openedAt, phases, now).filter(
+    (v) => v.overrun && v.state !== 'done' && !alerted?.[v.phase],
+  );
+}

@@ -4,11 +4,17 @@
  * writes, atomically with the verdict that caused it: the mode, a global event, a Slack outbox entry
  * for the operators, and an incident (source `safemode`, deduplicated while open). Exiting needs an
  * operator and a rationale, and is audited either way.
+ *
+ * Exiting resolves the safe-mode incident in the same transaction (recovery `system:safemode`) and
+ * marks the safe-mode Slack messages decided. Resolve, not acknowledge: the exit is itself the
+ * person's review (an operator, with a rationale, audited), and resolving still leaves the
+ * post-incident review of the identity collapse open for a person to record.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { recordEvent } from '../../engine/events.js';
 import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { enqueueSlack } from '../../notify/slack-outbox.js';
+import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
+import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
 import { auditInTransaction, recordAudit } from '../../platform/audit.js';
 import type { Container } from '../../platform/container.js';
 import { isAppError } from '../../shared/errors.js';
@@ -25,6 +31,8 @@ import {
 import type { Verdict } from './core/verdict.js';
 
 export const SAFE_MODE_DOC = 'safemode';
+/** The dedupe key of the safe-mode incident: one live incident per episode. */
+const SAFE_MODE_INCIDENT_KEY = 'muse-safemode';
 const safeModeRef = (db: Firestore) => db.collection(MUSE).doc(SAFE_MODE_DOC);
 
 function stateFrom(data: unknown): SafeModeState {
@@ -85,7 +93,7 @@ export async function applyVerdictInTransaction(
         source: 'safemode',
         summary,
         ref: { type: 'run', id: p.runId },
-        dedupeKey: 'muse-safemode',
+        dedupeKey: SAFE_MODE_INCIDENT_KEY,
         actor,
       },
       p.at,
@@ -132,15 +140,16 @@ export async function applyVerdictInTransaction(
 
 /** An operator leaves safe mode with a rationale; free generation resumes for new runs. */
 export async function exitSafeMode(
-  app: Pick<Container, 'db' | 'clock'>,
+  app: Pick<Container, 'db' | 'clock' | 'bus' | 'log'>,
   p: { actor: Actor; rationale: string; via?: 'api' | 'slack' | 'cli' },
 ): Promise<SafeModeState> {
   const { db } = app;
   const at = app.clock.now();
   const via = p.via ?? 'api';
   try {
-    return await db.runTransaction(async (tx) => {
+    const exited = await db.runTransaction(async (tx) => {
       const state = stateFrom((await tx.get(safeModeRef(db))).data());
+      const live = await readLiveIncidentTx(db, tx, { dedupeKey: SAFE_MODE_INCIDENT_KEY });
       const next = exitSafeModeState(state, p.actor, p.rationale ?? '', at);
       tx.set(safeModeRef(db), { ...next, updatedAt: at });
       writeStatus(db, tx, { safeMode: mirror(next) }, at);
@@ -176,8 +185,33 @@ export async function exitSafeMode(
         },
         at,
       );
+      enqueueDecided(
+        db,
+        tx,
+        { type: 'safemode', id: 'muse' },
+        {
+          by: decidedBy(p.actor),
+          what: 'exited',
+          why: next.exitRationale,
+          at,
+        },
+        'operators',
+      );
+      if (live)
+        writeRecovery(
+          db,
+          tx,
+          live,
+          {
+            cause: 'safemode',
+            text: `safe mode exited by ${p.actor.name ?? p.actor.id}: ${next.exitRationale}`,
+          },
+          at,
+        );
       return next;
     });
+    await kickSlackOutbox(app);
+    return exited;
   } catch (err) {
     if (isAppError(err))
       await recordAudit(

@@ -2,14 +2,23 @@
  * The CFO circuit breaker (SMOS v2 "financial panic"). Tripping, in one transaction: the breaker
  * state, a hold on the engine's pause switch (every autonomous workflow parks, trend scans refuse),
  * a global event, a Slack outbox entry for the finance channel, an audit record and the status
- * document. Only an override by a person with a rationale releases it.
+ * document, and a finance incident (sev2, linked to the trip by its ref `breaker/<trip>`). Only an
+ * override by a person with a rationale releases it; the override resolves that incident in its own
+ * transaction (recovery `system:breaker`) and marks the trip's Slack messages decided.
+ *
+ * Why sev2: a trip halts every autonomous loop and means money is leaving faster than the policy
+ * allows, a major degradation a person must act on within the sev2 deadlines (15/30/60 min), but no
+ * data is lost and nothing user-facing is down, which sev1 is kept for.
  */
 import { FieldValue } from '@google-cloud/firestore';
 import type { Container } from '../../platform/container.js';
 import { auditInTransaction, recordAudit } from '../../platform/audit.js';
 import { addPauseHold, getPause, releasePauseHold } from '../../engine/pause.js';
 import { recordEvent } from '../../engine/events.js';
-import { enqueueSlack } from '../../notify/slack-outbox.js';
+import { startEscalationAfterCommit } from '../../incidents/escalation.js';
+import { openIncidentInTransaction } from '../../incidents/open-incident.js';
+import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
+import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
 import { evaluateBreaker } from './core/breaker-policy.js';
@@ -30,6 +39,8 @@ export interface BreakerState {
   /** False after an override accepted a balance under the panic line; re-armed once above it. */
   panicArmed: boolean;
   override?: { by: Actor; rationale: string; at: Date };
+  /** The finance incident the current (or last) trip opened. */
+  incidentId?: string;
 }
 
 const toDate = (v: unknown): Date | undefined =>
@@ -49,6 +60,7 @@ function breakerFrom(data: FirebaseFirestore.DocumentData | undefined): BreakerS
     trips: typeof data?.trips === 'number' ? data.trips : 0,
     panicArmed: data?.panicArmed !== false,
     override: o ? { by: o.by, rationale: o.rationale, at: toDate(o.at)! } : undefined,
+    incidentId: typeof data?.incidentId === 'string' ? data.incidentId : undefined,
   };
 }
 
@@ -100,16 +112,32 @@ export async function checkBreaker(
 export async function tripBreaker(
   app: Container,
   p: { reason: string; actor: Actor; via?: Via; burnRatePerHour?: number },
-): Promise<{ already: boolean; reason: string; trippedAt: Date }> {
+): Promise<{ already: boolean; reason: string; trippedAt: Date; incidentId?: string }> {
   const reason = typeof p.reason === 'string' ? p.reason.trim() : '';
   if (!reason) throw invalidInput('a breaker trip needs a reason');
   const { db } = app;
-  return db.runTransaction(async (tx) => {
+  const res = await db.runTransaction(async (tx) => {
     const state = breakerFrom((await tx.get(breakerRef(db))).data());
     if (state.tripped)
       return { already: true, reason: state.reason ?? '', trippedAt: state.trippedAt ?? app.clock.now() };
     const at = app.clock.now();
     const trips = state.trips + 1;
+    // Reads before writes: the incident helper reads its dedupe key first.
+    const incident = await openIncidentInTransaction(
+      db,
+      tx,
+      {
+        severity: 'sev2',
+        source: 'breaker',
+        team: 'finance',
+        // Bounded: a long reason must never make the trip itself fail on the incident's summary limit.
+        summary: `CFO circuit breaker tripped: ${reason.slice(0, 1000)}. Every autonomous loop is paused until a finance override.`,
+        ref: { type: 'breaker', id: String(trips) },
+        dedupeKey: `breaker-trip-${trips}`,
+        actor: p.actor,
+      },
+      at,
+    );
     addPauseHold(db, tx, {
       holder: BREAKER_HOLDER,
       reason: `CFO circuit breaker: ${reason}`,
@@ -118,7 +146,15 @@ export async function tripBreaker(
     });
     tx.set(
       breakerRef(db),
-      { tripped: true, reason, trippedAt: at, trippedBy: p.actor, trips, panicArmed: state.panicArmed },
+      {
+        tripped: true,
+        reason,
+        trippedAt: at,
+        trippedBy: p.actor,
+        trips,
+        panicArmed: state.panicArmed,
+        incidentId: incident.id,
+      },
       { merge: true },
     );
     recordEvent(db, tx, { type: 'muse.breaker.tripped', actor: p.actor, at, data: { reason, trip: trips } });
@@ -131,7 +167,7 @@ export async function tripBreaker(
         channelKey: 'finance',
         text: `:rotating_light: CFO circuit breaker tripped: ${reason}. Every autonomous loop is paused until someone with the finance role runs \`/muse breaker override <rationale>\`.`,
         ref: { type: 'breaker', id: String(trips) },
-        data: { reason, trippedAt: at.toISOString() },
+        data: { reason, trippedAt: at.toISOString(), incidentId: incident.id },
       },
       at,
     );
@@ -158,8 +194,12 @@ export async function tripBreaker(
       },
       { merge: true },
     );
-    return { already: false, reason, trippedAt: at };
+    return { already: false, reason, trippedAt: at, incidentId: incident.id };
   });
+  if (res.already) return res;
+  await kickSlackOutbox(app);
+  await startEscalationAfterCommit(app, res.incidentId!);
+  return res;
 }
 
 /**
@@ -197,6 +237,9 @@ export async function overrideBreaker(
     const [bSnap, hSnap] = await tx.getAll(breakerRef(db), walletRef(db));
     const state = breakerFrom(bSnap!.data());
     if (!state.tripped) return null;
+    const live = state.incidentId
+      ? await readLiveIncidentTx(db, tx, { incidentId: state.incidentId })
+      : undefined;
     const at = app.clock.now();
     const o = { by: p.actor, rationale, at };
     const balance = (hSnap!.get('balance') as number | undefined) ?? 0;
@@ -228,8 +271,24 @@ export async function overrideBreaker(
       at,
     );
     tx.set(statusRef(db), { breaker: { tripped: false, override: o }, updatedAt: at }, { merge: true });
+    enqueueDecided(
+      db,
+      tx,
+      { type: 'breaker', id: String(state.trips) },
+      { by: decidedBy(p.actor), what: 'override', why: rationale, at },
+      'finance',
+    );
+    if (live)
+      writeRecovery(
+        db,
+        tx,
+        live,
+        { cause: 'breaker', text: `breaker overridden by ${p.actor.name ?? p.actor.id}: ${rationale}` },
+        at,
+      );
     return o;
   });
+  if (override) await kickSlackOutbox(app);
   if (!override) {
     // A retried override whose first attempt committed but did not release the hold finishes here.
     const last = (await getBreaker(app)).override;
