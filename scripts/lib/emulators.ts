@@ -152,3 +152,18 @@ export async function exportFirestore(host: string, projectId: string, dir: stri
   renameSync(join(staging, sub), dir);
   rmSync(staging, { recursive: true, force: true });
 }
+
+/**
+ * Imports an export made by `exportFirestore` into a project of a running emulator (what
+ * `--import-data` does at start), so a test can check what survives an export and an import.
+ */
+export async function importFirestore(host: string, projectId: string, dir: string): Promise<void> {
+  const meta = findExportMetadata(dir);
+  if (!meta) throw new Error(`no Firestore export in ${dir}`);
+  const res = await fetch(`http://${host}/emulator/v1/projects/${projectId}:import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: meta }),
+  });
+  if (!res.ok) throw new Error(`Firestore import failed: ${res.status} ${await res.text()}`);
+}

@@ -74,7 +74,7 @@ test('15: one block_actions payload delivered twice, then 10 at once, opens one 
 
 test('16: Escalate carries its level: 2 presses and then 10 from level 1 take the incident to 2', async () => {
   const id = await incident('stale escalate');
-  const views = [];
+  const views: any[] = [];
   for (let i = 0; i < 2; i++) {
     await h.click('incident.escalate', { i: id, l: 1 }, { user: MANAGER, channel: 'CINCIDENTS' });
     views.push(h.lastView());
