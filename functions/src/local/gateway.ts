@@ -51,13 +51,11 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     if (push) {
       if (opts.pushToken && !sameSecret(new URLSearchParams(push[3] ?? '').get('token'), opts.pushToken)) {
         req.resume();
-        res
-          .writeHead(403, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              error: { code: 'forbidden', message: 'push endpoints take pushes from Pub/Sub only' },
-            }),
-          );
+        res.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: { code: 'forbidden', message: 'push endpoints take pushes from Pub/Sub only' },
+          }),
+        );
         return;
       }
       const target = servers.get(push[1]!);
