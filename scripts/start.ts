@@ -10,6 +10,7 @@
  *   npm start                      normal schedule
  *   npm start -- --speed 60        demo: an hourly job fires every minute
  *   npm start -- --fresh           start from an empty database
+ *   npm start -- --host 0.0.0.0    listen on every interface (default 127.0.0.1: this machine only)
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ async function main() {
     options: {
       speed: { type: 'string', default: process.env.MUSE_SCHEDULE_SPEED ?? '1' },
       port: { type: 'string', default: process.env.PORT ?? '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
       'firestore-port': { type: 'string', default: '8085' },
       'pubsub-port': { type: 'string', default: '8086' },
       fresh: { type: 'boolean', default: false },
@@ -109,6 +111,7 @@ async function main() {
       speed,
       adminApiKey: secrets.adminApiKey,
       projectId: PROJECT,
+      host: values.host,
     });
     printBanner({
       port,

@@ -3,6 +3,15 @@ import { SCHEDULER_JOBS } from '../../functions/src/platform/catalog.js';
 import type { LocalExtras } from './local-extras.js';
 import type { LocalSecrets } from './local-secrets.js';
 
+/** Where the gateway listens, and what that exposes. */
+function listening(extras: LocalExtras): string {
+  const a = extras.gateway.server.address();
+  const host = typeof a === 'object' && a ? a.address : '?';
+  return host === '127.0.0.1' || host === '::1'
+    ? `${host}:${extras.gateway.port} (this machine only; --host to change)`
+    : `${host}:${extras.gateway.port} (reachable from other machines; Pub/Sub push paths need this start's token)`;
+}
+
 export function printBanner(b: {
   port: number;
   speed: number;
@@ -26,7 +35,8 @@ export function printBanner(b: {
     `  Slack Web API ${b.slackUrl} (local stand-in for slack.com; what the app posted: curl ${b.slackUrl}/_records)`,
     `  Status page   ${b.extras.links.page}   (token valid 1 h; restart or POST /v1/stream/tokens for another)`,
     `  Live stream   ${b.extras.links.stream}`,
-    `  Emulators     Firestore ${b.fs}, Pub/Sub ${b.ps}`,
+    `  Listening on  ${listening(b.extras)}`,
+    `  Emulators     Firestore ${b.fs} (enforcing firestore.rules), Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
     `  Data          ${b.dataDir} (imported on start, exported on exit)`,
     `  Admin key     ${key}   (local only; kept in .local/secrets.json)`,

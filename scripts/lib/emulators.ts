@@ -1,5 +1,6 @@
 /**
- * Starts and stops the official Firestore and Pub/Sub emulators as child process groups.
+ * Starts and stops the official Firestore and Pub/Sub emulators as child process groups. The
+ * Firestore emulator enforces `firestore.rules` for every project, for `npm start` and `npm test`.
  * Killing only the `gcloud` wrapper leaves the emulators' Java processes behind, so each
  * emulator runs in its own process group and the whole group is signalled on stop.
  */
@@ -88,7 +89,12 @@ export interface StartOptions {
   pubsubPort?: number;
   /** Directory holding a previous export; imported on start when present. */
   importFrom?: string;
+  /** Security rules every project gets (default: the repository's firestore.rules, as deployed). */
+  rulesFile?: string;
 }
+
+/** The rules file production deploys (infra/firestore.tf); the local emulator enforces the same. */
+export const RULES_FILE = join(import.meta.dirname, '..', '..', 'firestore.rules');
 
 async function refuseBusyPort(host: string, name: string, flag: string): Promise<void> {
   if (await isUp(host))
@@ -102,7 +108,16 @@ export async function startFirestore(opts: StartOptions): Promise<EmulatorHandle
   const port = opts.firestorePort ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   await refuseBusyPort(host, 'Firestore', '--firestore-port');
-  const args = ['emulators', 'firestore', 'start', `--host-port=${host}`, '--quiet'];
+  // With the rules loaded, a web client (Firebase JS SDK) is held to them as in production; the
+  // server SDK authenticates as the emulator's owner and bypasses them, as Admin credentials do.
+  const args = [
+    'emulators',
+    'firestore',
+    'start',
+    `--host-port=${host}`,
+    `--rules=${opts.rulesFile ?? RULES_FILE}`,
+    '--quiet',
+  ];
   const meta = opts.importFrom ? findExportMetadata(opts.importFrom) : undefined;
   if (meta) args.push(`--import-data=${meta}`);
   const { child, logFile } = launch('firestore', args, opts.logDir);
@@ -151,4 +166,19 @@ export async function exportFirestore(host: string, projectId: string, dir: stri
   rmSync(dir, { recursive: true, force: true });
   renameSync(join(staging, sub), dir);
   rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Imports an export made by `exportFirestore` into a project of a running emulator (what
+ * `--import-data` does at start), so a test can check what survives an export and an import.
+ */
+export async function importFirestore(host: string, projectId: string, dir: string): Promise<void> {
+  const meta = findExportMetadata(dir);
+  if (!meta) throw new Error(`no Firestore export in ${dir}`);
+  const res = await fetch(`http://${host}/emulator/v1/projects/${projectId}:import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ database: `projects/${projectId}/databases/(default)`, export_directory: meta }),
+  });
+  if (!res.ok) throw new Error(`Firestore import failed: ${res.status} ${await res.text()}`);
 }

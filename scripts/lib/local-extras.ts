@@ -2,6 +2,7 @@
  * Everything `npm start` runs in-process once the emulators are up: the container, the functions
  * behind the local gateway, the Pub/Sub topology, the seed API key and the local scheduler.
  */
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../functions/src/config.js';
 import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
@@ -31,6 +32,8 @@ export async function startLocalExtras(o: {
   speed: number;
   adminApiKey: string;
   projectId: string;
+  /** The interface the gateway listens on (127.0.0.1 unless `npm start -- --host` says otherwise). */
+  host: string;
 }): Promise<LocalExtras> {
   const config = loadConfig(o.env);
   const app = await createContainer(config);
@@ -46,9 +49,12 @@ export async function startLocalExtras(o: {
     tokenSecret,
   });
   await stream.start();
+  // Only the emulator's push subscriptions know this start's push token (gateway.ts).
+  const pushToken = randomBytes(24).toString('base64url');
   const gateway = await startGateway({
     port: o.port,
-    host: '0.0.0.0',
+    host: o.host,
+    pushToken,
     extraHttp: (req, res) => stream.handleHttp(req, res),
     upgrade: (req, socket, head) => stream.handleUpgrade(req, socket, head),
   });
@@ -57,7 +63,11 @@ export async function startLocalExtras(o: {
     // The API's longest token (3600 s), so the banner and the README's token rules agree.
     issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 3600 }, app.clock.now()),
   );
-  await ensureTopology(app.pubsub, { projectId: o.projectId, pushBase: `http://127.0.0.1:${gateway.port}` });
+  await ensureTopology(app.pubsub, {
+    projectId: o.projectId,
+    pushBase: `http://127.0.0.1:${gateway.port}`,
+    pushToken,
+  });
 
   const pepper = config.secrets.apiKeyPepper!;
   const existing = await app.db.collection(API_KEYS).doc(hashKey(pepper, o.adminApiKey)).get();

@@ -70,7 +70,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     registered = true;
   }
   const gateway = await startGateway(opts.gateway);
-  await ensureTopology(app.pubsub, { projectId, pushBase: gateway.url });
+  await ensureTopology(app.pubsub, {
+    projectId,
+    pushBase: gateway.url,
+    ...(opts.gateway?.pushToken ? { pushToken: opts.gateway.pushToken } : {}),
+  });
   const admin = await createApiKey(
     app.db,
     TEST_PEPPER,

@@ -2,8 +2,8 @@
  * A local server speaking Slack's Web API wire format, for tests, the benchmark and the local stack:
  * POST /api/<method> with a form or JSON body answers `{ ok: true, ... }` or `{ ok: false, error }`,
  * a 429 carries `Retry-After`; POST /response/<id> is a response_url. Everything is recorded, and
- * the server fails on demand (down, a method's error, a rate limit). GET /_records returns the
- * recordings (the CLI prints them).
+ * the server fails on demand (down, a method's error, a rate limit, an outage of 500s and 429s for a
+ * while on a test's clock). GET /_records returns the recordings (the CLI prints them).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
@@ -41,6 +41,13 @@ export interface LocalSlack {
   down(on: boolean): void;
   /** The next `times` calls (of `method`, if given) fail with `status` or `{ ok: false, error }`. */
   fail(f: Omit<Failure, 'times'> & { times?: number }): void;
+  /**
+   * An outage: until `untilMs` on `now` (a test's clock; real time if not given), every Web API
+   * call fails, taking turns through `statuses` (default 500, then 429 with `retryAfter` seconds).
+   * `refused` counts the calls turned away.
+   */
+  outage(o: { untilMs: number; now?: () => number; statuses?: number[]; retryAfter?: number }): void;
+  readonly refused: number;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -71,6 +78,8 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
   const usergroups = new Map<string, string[]>();
   let failures: Failure[] = [];
   let isDown = false;
+  let outage: { untilMs: number; now: () => number; statuses: number[]; retryAfter: number } | undefined;
+  let refused = 0;
   let seq = 0;
   const ts = () => `${1_700_000_000 + Math.floor(seq / 1000)}.${String(++seq).padStart(6, '0')}`;
 
@@ -124,6 +133,15 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
         }
         const resp = /^\/response\/([^/?]+)/.exec(url);
         const method = resp ? 'response_url' : url.replace(/^\/api\//, '').split('?')[0]!;
+        if (outage && !resp && outage.now() < outage.untilMs) {
+          const status = outage.statuses[refused++ % outage.statuses.length]!;
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            ...(status === 429 ? { 'retry-after': String(outage.retryAfter) } : {}),
+          });
+          res.end(JSON.stringify({ ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }));
+          return;
+        }
         const i = failures.findIndex((f) => !f.method || f.method === method);
         if (i >= 0) {
           const f = failures[i]!;
@@ -177,11 +195,23 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
     fail: (f) => {
       failures.push({ ...f, times: f.times ?? 1 });
     },
+    outage: (o) => {
+      outage = {
+        untilMs: o.untilMs,
+        now: o.now ?? Date.now,
+        statuses: o.statuses ?? [500, 429],
+        retryAfter: o.retryAfter ?? 30,
+      };
+    },
+    get refused() {
+      return refused;
+    },
     reset: () => {
       calls.length = 0;
       responses.length = 0;
       failures = [];
       isDown = false;
+      outage = undefined;
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   assertFails,
@@ -13,10 +12,12 @@ import {
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
 import { collection, deleteDoc, doc, getDoc, getDocs, setDoc, updateDoc } from 'firebase/firestore';
+import { RULES_FILE } from '../../scripts/lib/emulators.js';
 import { scanQueries } from '../../scripts/lib/infra-queries.js';
 import { requireEmulator, uniqueProjectId } from '../helpers/firestore.js';
 
-const rules = readFileSync(join(import.meta.dirname, '..', '..', 'firestore.rules'), 'utf8');
+/** The file infra/rules.tf deploys and the local emulator enforces (test/infra/rules-deploy.test.ts). */
+const rules = readFileSync(RULES_FILE, 'utf8');
 /** Collections the rules declare append-only: `match /<name>/{id} { allow update, delete: if false; }`. */
 const immutable = [...rules.matchAll(/match \/(\w+)\/\{\w+\} \{ allow update, delete: if false; \}/g)].map(
   (m) => m[1]!,

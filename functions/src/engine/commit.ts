@@ -15,7 +15,7 @@ import {
 import { stepTopic } from '../platform/catalog.js';
 import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
-import { EVENTS, runEventId } from './events.js';
+import { committedAtField, EVENTS, runEventId } from './events.js';
 import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type RunDoc, type StepEnvelope } from './store.js';
 
 export interface CommitExtra {
@@ -74,6 +74,7 @@ export function commitTransition(
       actor: x.actor,
       workflow: run.workflow,
       data,
+      ...committedAtField(),
     });
     seq += 1;
   }

@@ -1,11 +1,25 @@
 /**
  * The immutable event log. Every state change appends an event (run id, sequence number, type, time,
  * actor, data). Events of a run carry the run's own increasing `seq`; events outside any run (a
- * breaker trip, a pause) have `runId: null` and `seq: 0`. All of them form one global feed ordered by
- * `at` then document id, which the live stream and Slack read.
+ * breaker trip, a pause) have `runId: null` and `seq: 0`.
+ *
+ * All of them form one global feed, which the live stream and Slack read, ordered by `committedAt`
+ * then document id. `committedAt` is the server timestamp of the writing commit, stored in the
+ * document by that commit (every event of one commit shares it). The stream's position of an
+ * event (stream/core/seq.ts) is derived from it, so it is fixed when the event is written and
+ * survives an export, an import and a restart (a document's own createTime does not: an import
+ * rewrites it).
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Timestamp } from '@google-cloud/firestore';
+import {
+  FieldPath,
+  FieldValue,
+  type Firestore,
+  type QueryDocumentSnapshot,
+  type Transaction,
+} from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
+import { eventSeq } from '../stream/core/seq.js';
 import type { Actor } from '../shared/ports.js';
 
 export const EVENTS = 'events';
@@ -18,7 +32,12 @@ export interface EngineEvent {
   at: Date;
   actor: Actor;
   data: Record<string, unknown>;
+  /** The writing commit's time (a server timestamp); absent only on events written before it existed. */
+  committedAt?: Date;
 }
+
+/** The field every event document gets at write: its commit's time, set by the server in the commit. */
+export const committedAtField = () => ({ committedAt: FieldValue.serverTimestamp() });
 
 /** Document id of a run's event: sorts by run then seq. */
 export const runEventId = (runId: string, seq: number) => `${runId}~${String(seq).padStart(6, '0')}`;
@@ -38,6 +57,7 @@ export function recordEvent(
     at: e.at,
     actor: e.actor,
     data: e.data ?? {},
+    ...committedAtField(),
   });
   return id;
 }
@@ -48,4 +68,34 @@ export async function recordEventNow(
   e: { type: string; actor: Actor; data?: Record<string, unknown>; at: Date },
 ): Promise<string> {
   return db.runTransaction(async (tx) => recordEvent(db, tx, e));
+}
+
+/**
+ * Gives events read in feed order (committedAt, then id) the seq the live stream gives them: the
+ * first of a page counts the events of its commit time that sort before it.
+ */
+export async function withStreamSeqs(
+  db: Firestore,
+  docs: QueryDocumentSnapshot[],
+): Promise<Array<EngineEvent & { streamSeq: number }>> {
+  const out: Array<EngineEvent & { streamSeq: number }> = [];
+  let prev: { micros: number; ordinal: number } | undefined;
+  for (const d of docs) {
+    const t = d.get('committedAt') as Timestamp;
+    const micros = t.seconds * 1_000_000 + Math.floor(t.nanoseconds / 1000);
+    let ordinal = 1;
+    if (prev && prev.micros === micros) ordinal = prev.ordinal + 1;
+    else if (!prev) {
+      const before = await db
+        .collection(EVENTS)
+        .where('committedAt', '==', t)
+        .where(FieldPath.documentId(), '<', d.ref)
+        .count()
+        .get();
+      ordinal = before.data().count + 1;
+    }
+    prev = { micros, ordinal };
+    out.push({ ...(d.data() as EngineEvent), streamSeq: eventSeq(t, ordinal) });
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../shared/ports.js';
 import { validateGraph } from './core/graph.js';
 import { start } from './core/run-state.js';
 import { commitTransition } from './commit.js';
-import { EVENTS, type EngineEvent } from './events.js';
+import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
 import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
 
@@ -114,14 +114,17 @@ export async function listRunEvents(app: Container, runId: string, afterSeq = 0)
   return snap.docs.map((d) => d.data() as EngineEvent);
 }
 
-/** The global feed, oldest first, after a given event id (exclusive). */
+/**
+ * The global feed, oldest first, after a given event id (exclusive), in the live stream's order:
+ * by commit time, then document id. Each event carries `streamSeq`, the seq the stream gives it.
+ */
 export async function listGlobalEvents(
   app: Container,
   opts: { afterId?: string; limit?: number } = {},
-): Promise<EngineEvent[]> {
+): Promise<Array<EngineEvent & { streamSeq: number }>> {
   let q = app.db
     .collection(EVENTS)
-    .orderBy('at')
+    .orderBy('committedAt')
     .orderBy('__name__')
     .limit(Math.min(opts.limit ?? 100, 1000));
   if (opts.afterId) {
@@ -129,5 +132,5 @@ export async function listGlobalEvents(
     if (!after.exists) throw notFound(`event "${opts.afterId}" does not exist`);
     q = q.startAfter(after);
   }
-  return (await q.get()).docs.map((d) => d.data() as EngineEvent);
+  return withStreamSeqs(app.db, (await q.get()).docs);
 }

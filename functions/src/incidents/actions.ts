@@ -183,21 +183,27 @@ export async function resolveIncident(
   });
 }
 
-/** Raises an incident one level by hand (a person judging it worse than its timer). */
+/**
+ * Raises an incident one level by hand (a person judging it worse than its timer). `fromLevel` is
+ * the level the person saw (a Slack button carries it): when the incident has already risen past
+ * it, the request is stale and nothing changes (`changed: false`), so two presses raise it once.
+ */
 export async function escalateIncident(
   deps: IncidentDeps,
-  input: { incidentId: string; reason: string; actor: Actor },
-) {
+  input: { incidentId: string; reason: string; actor: Actor; fromLevel?: number },
+): Promise<{ id: string; level: Level; changed: boolean }> {
   if (!input.reason.trim()) throw invalidInput('reason: say why it is escalated');
   const at = deps.clock.now();
   try {
     const raised = await deps.db.runTransaction(async (tx) => {
       const inc = await readIncidentTx(deps.db, tx, input.incidentId);
       if (inc.status === 'resolved') throw conflict(`incident ${inc.id} is resolved`);
+      if (input.fromLevel !== undefined && inc.level > input.fromLevel)
+        return { id: inc.id, level: inc.level, changed: false };
       if (inc.level >= 4) throw policyViolation(`incident ${inc.id} is already at level 4 (emergency)`);
       const to = (inc.level + 1) as Level;
       writeLevelChange(deps.db, tx, inc, to, at, input.actor, input.reason.trim());
-      return { id: inc.id, level: to };
+      return { id: inc.id, level: to, changed: true };
     });
     await deliverNow(deps);
     return raised;

@@ -3,7 +3,13 @@
  * own URL: http functions by path prefix (catalog `localPath`), Pub/Sub-triggered functions at
  * `/pubsub/<function>/projects/<p>/topics/<t>`, the push endpoint the emulator's subscriptions call.
  * Each function runs inside the real functions framework (its own express app via getTestServer).
+ *
+ * It listens on 127.0.0.1 unless told otherwise. In the cloud only Pub/Sub may call a push
+ * endpoint (OIDC-authenticated push); locally, with `pushToken` set (npm start sets a fresh one
+ * per start), a push must carry it (`?token=`, in the endpoint the emulator's subscriptions call,
+ * see pubsub-topology.ts), so no one else can feed a function a message.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -23,7 +29,15 @@ export interface GatewayOptions {
   extraHttp?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** WebSocket upgrades (the live stream). */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** The secret every push (`/pubsub/*`) must carry as `?token=`; unset, pushes are not checked. */
+  pushToken?: string;
 }
+
+const sameSecret = (given: string | null, want: string) => {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const servers = new Map(FUNCTIONS.map((f) => [f.name, getTestServer(f.name)]));
@@ -33,8 +47,17 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const server = createServer((req, res) => {
     if (opts.extraHttp?.(req, res)) return;
     const path = req.url ?? '/';
-    const push = /^\/pubsub\/([A-Za-z0-9]+)(\/.*)$/.exec(path);
+    const push = /^\/pubsub\/([A-Za-z0-9]+)(\/[^?]*)(?:\?(.*))?$/.exec(path);
     if (push) {
+      if (opts.pushToken && !sameSecret(new URLSearchParams(push[3] ?? '').get('token'), opts.pushToken)) {
+        req.resume();
+        res.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            error: { code: 'forbidden', message: 'push endpoints take pushes from Pub/Sub only' },
+          }),
+        );
+        return;
+      }
       const target = servers.get(push[1]!);
       if (!target) {
         res.writeHead(404).end(`no function named ${push[1]}`);

@@ -8,12 +8,14 @@ import { DEAD_LETTER_TOPIC, subscriptionName, TOPICS, type TopicSpec } from '../
 
 const ALREADY_EXISTS = 6;
 
-export const pushEndpoint = (base: string, projectId: string, t: TopicSpec) =>
-  `${base}/pubsub/${t.subscriber}/projects/${projectId}/topics/${t.name}`;
+/** The push endpoint of a topic's subscription; with the gateway's `pushToken` when it checks one. */
+export const pushEndpoint = (base: string, projectId: string, t: TopicSpec, pushToken?: string) =>
+  `${base}/pubsub/${t.subscriber}/projects/${projectId}/topics/${t.name}` +
+  (pushToken ? `?token=${encodeURIComponent(pushToken)}` : '');
 
 export async function ensureTopology(
   pubsub: PubSub,
-  opts: { projectId: string; pushBase: string },
+  opts: { projectId: string; pushBase: string; pushToken?: string },
 ): Promise<void> {
   await Promise.all(
     TOPICS.map((t) =>
@@ -25,7 +27,7 @@ export async function ensureTopology(
   await Promise.all(
     TOPICS.map(async (t) => {
       const name = subscriptionName(t);
-      const pushEndpointUrl = pushEndpoint(opts.pushBase, opts.projectId, t);
+      const pushEndpointUrl = pushEndpoint(opts.pushBase, opts.projectId, t, opts.pushToken);
       const options = {
         pushConfig: { pushEndpoint: pushEndpointUrl },
         ackDeadlineSeconds: t.ackDeadlineSeconds,

@@ -4,7 +4,8 @@
  * state a button was clicked on). A job document per key records how far the work got:
  *
  *   running  -> the effect may be under way (a crash here re-runs it; use cases refuse duplicates)
- *   effected -> the effect committed; only the stored reply is still to send
+ *   effected -> the effect committed; only the stored reply is still to send (whoever holds the
+ *               reply lease sends it, so two concurrent twins never both answer)
  *   done     -> nothing left to do: a repeat is dropped
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +27,8 @@ export interface Reply extends SlackMessage {
   replaceOriginal?: boolean;
 }
 
+const millisOf = (v: unknown) => (v as { toMillis(): number } | undefined)?.toMillis?.() ?? 0;
+
 export const jobId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 40);
 
 /** Claims a key. `new` means go ahead; otherwise the work already ran (fully or up to its reply). */
@@ -40,11 +43,15 @@ export async function claim(app: Container, key: string): Promise<Claim> {
         tx.update(ref, { repeats: FieldValue.increment(1) }); // counted, so a repeat is visible
         return { state: 'done' };
       }
-      if (state === 'effected') return { state: 'effected', reply: snap.get('reply') as Reply | undefined };
-      const started = (snap.get('startedAt') as { toMillis(): number } | undefined)?.toMillis() ?? 0;
-      // A twin is running it now: come back later (Pub/Sub redelivers), by when it is done.
-      if (now.getTime() - started < RUNNING_LEASE_MS)
+      // A twin is running it, or sending its reply, now: come back later (Pub/Sub redelivers), by
+      // when it is done. Only a holder silent past the lease is taken to have crashed.
+      const heldSince = millisOf(snap.get(state === 'effected' ? 'replyingAt' : 'startedAt'));
+      if (now.getTime() - heldSince < RUNNING_LEASE_MS)
         throw new AppError('unavailable', 'the same Slack request is being handled; retry later');
+      if (state === 'effected') {
+        tx.update(ref, { replyingAt: now });
+        return { state: 'effected', reply: snap.get('reply') as Reply | undefined };
+      }
     }
     tx.set(ref, {
       key: key.slice(0, 500),
@@ -61,7 +68,12 @@ export async function markEffected(app: Container, key: string, reply: Reply | u
     .collection(SLACK_JOBS)
     .doc(jobId(key))
     .set(
-      { state: 'effected', ...(reply ? { reply: JSON.parse(JSON.stringify(reply)) as Reply } : {}) },
+      {
+        state: 'effected',
+        // The effect's holder sends the reply next: a twin arriving meanwhile waits for the lease.
+        replyingAt: app.clock.now(),
+        ...(reply ? { reply: JSON.parse(JSON.stringify(reply)) as Reply } : {}),
+      },
       { merge: true },
     );
 }

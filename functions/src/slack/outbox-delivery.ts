@@ -132,7 +132,7 @@ async function deliverChannel(
       r.failed++;
       continue;
     }
-    if (!(await lease(rt, e.id))) continue;
+    if (!(await lease(rt, e.id))) return; // another run is delivering this channel: it keeps the order
     try {
       const posted = await send(rt, e, channel);
       await ref.update({

@@ -2,7 +2,9 @@
  * A Bolt receiver for Cloud Functions: the functions framework has already read the body, so the
  * signature is checked on its `req.rawBody` (Slack signs the exact bytes), and the response is sent
  * only after Bolt has processed the event (`processBeforeResponse`: on FaaS, work after the response
- * may never get CPU). A bad, missing or stale (over 300 s) signature gets 401 before anything runs.
+ * may never get CPU). A bad or missing signature, or a timestamp more than 300 s from now (either
+ * way: Bolt's own check only refuses the past), gets 401 before anything runs. A signed body that is
+ * not a Slack request (`payload=null`, a JSON array, no `type` or `command`) gets 400 and is logged.
  *
  * Listeners ack first and hand slow work to Pub/Sub, so processing ends well inside Slack's 3 s.
  * If it ever does not, the request is still answered at the deadline with whatever was acked.
@@ -49,6 +51,7 @@ export class FunctionsReceiver implements Receiver {
       !!signature &&
       Number.isFinite(ts) &&
       ts > 0 &&
+      withinWindow(ts, this.o.now()) &&
       isValidSlackRequest({
         signingSecret: this.o.signingSecret,
         body: raw,
@@ -59,13 +62,18 @@ export class FunctionsReceiver implements Receiver {
       res.status(401).send('');
       return;
     }
-    let body: Record<string, unknown>;
-    try {
-      body = parseBody(raw, req.header('content-type') ?? '');
-    } catch {
-      res.status(400).send('');
+    const parsed = parseSlackRequest(raw, req.header('content-type') ?? '');
+    if (!parsed.ok) {
+      // Signed by someone holding the secret, yet not a request Slack sends: worth a look.
+      this.o.log.warn('malformed signed Slack request refused', {
+        reason: parsed.reason,
+        contentType: req.header('content-type'),
+        bytes: raw.length,
+      });
+      res.status(400).json({ error: { code: 'invalid_input', message: parsed.reason } });
       return;
     }
+    const body = parsed.body;
     if (body.ssl_check) {
       res.status(200).send('');
       return;
@@ -121,12 +129,43 @@ export class FunctionsReceiver implements Receiver {
   }
 }
 
-/** Slash commands and interactivity arrive form-encoded (`payload` holds the JSON); events as JSON. */
-export function parseBody(raw: string, contentType: string): Record<string, unknown> {
-  if (contentType.includes('application/x-www-form-urlencoded')) {
-    const form = Object.fromEntries(new URLSearchParams(raw));
-    if (typeof form.payload === 'string') return JSON.parse(form.payload) as Record<string, unknown>;
-    return form;
+/** Slack's replay window, in seconds, applied both ways: a timestamp from the future is no better. */
+export const SIGNATURE_WINDOW_SECONDS = 300;
+
+export const withinWindow = (tsSeconds: number, nowMs: number) =>
+  Math.abs(nowMs / 1000 - tsSeconds) <= SIGNATURE_WINDOW_SECONDS;
+
+export type ParsedSlackRequest = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Slash commands and interactivity arrive form-encoded (`payload` holds the JSON); events as JSON.
+ * Only the shapes Slack sends pass: an interactivity payload or event is a JSON object with a string
+ * `type`; a slash command has a `command`; an SSL check has `ssl_check`.
+ */
+export function parseSlackRequest(raw: string, contentType: string): ParsedSlackRequest {
+  let body: unknown;
+  try {
+    if (contentType.includes('application/x-www-form-urlencoded')) {
+      const form = Object.fromEntries(new URLSearchParams(raw));
+      if ('payload' in form) {
+        body = JSON.parse(form.payload!);
+        if (!isObject(body)) return { ok: false, reason: 'payload: not a JSON object' };
+        if (typeof body.type !== 'string') return { ok: false, reason: 'payload.type: missing' };
+        return { ok: true, body };
+      }
+      if (form.ssl_check) return { ok: true, body: form };
+      if (typeof form.command !== 'string' || !form.command.startsWith('/'))
+        return { ok: false, reason: 'neither a payload nor a slash command' };
+      return { ok: true, body: form };
+    }
+    body = JSON.parse(raw);
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message.slice(0, 200)}` };
   }
-  return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  if (!isObject(body)) return { ok: false, reason: 'body: not a JSON object' };
+  if (typeof body.type !== 'string') return { ok: false, reason: 'type: missing' };
+  return { ok: true, body };
 }

@@ -74,8 +74,9 @@ export function createHub<C extends HubConn>(deps: {
   function retain(e: FeedEvent): Uint8Array {
     let seq = e.seq;
     if (seq <= head) {
-      // Two commits in the same microsecond, or a status bump landed on this position: keep seq
-      // increasing; this one event's seq may then differ from another instance's (see README).
+      // Two commits stamped with the same time (the emulator stamps milliseconds), or a status bump
+      // landed on this position: keep seq increasing; this one event's seq may then differ from
+      // another instance's (see README).
       log.warn('stream event seq clamped', { id: e.id, seq, head });
       seq = head + 1;
     }

@@ -2,8 +2,9 @@
  * The changes the stream fans out, read from Firestore listeners so every instance sees every
  * change, whichever instance or function wrote it:
  *   - `muse/status` and the open `incidents`, merged into one status view;
- *   - the global `events` feed, from (startup - retention) on, each event numbered by its commit
- *     time (core/seq.ts) so all instances agree on its seq.
+ *   - the global `events` feed, from (startup - retention) on, each event numbered by the commit
+ *     time stored in it (`committedAt`, core/seq.ts), so all instances, before and after a restart
+ *     or an export and import, agree on its seq.
  * A listener that fails is re-opened after a pause; the events listener is also re-opened now and
  * then with a later cutoff, so the SDK does not hold every event since startup in memory.
  */
@@ -12,7 +13,7 @@ import { EVENTS } from '../engine/events.js';
 import { INCIDENTS } from '../incidents/open-incident.js';
 import type { Logger } from '../platform/log.js';
 import type { Clock } from '../shared/ports.js';
-import { assignEventSeqs, commitMicros } from './core/seq.js';
+import { assignEventSeqs, commitMicros, type CommitTime } from './core/seq.js';
 
 export interface FeedEvent {
   id: string;
@@ -44,6 +45,15 @@ export function toJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
   }
   return value;
+}
+
+/**
+ * The commit time an event carries (`committedAt`, written by its commit). An event written before
+ * the field existed falls back to its createTime, which an import rewrites.
+ */
+export function storedCommitTime(doc: DocumentSnapshot): CommitTime {
+  const t = doc.get('committedAt') as CommitTime | undefined;
+  return t && typeof t.seconds === 'number' ? t : doc.createTime!;
 }
 
 export interface FirestoreSourceOptions {
@@ -103,7 +113,7 @@ export function createFirestoreSource(opts: FirestoreSourceOptions): ChangeSourc
     const added = qs
       .docChanges()
       .filter((c) => c.type === 'added' && !seen.has(c.doc.id))
-      .map((c) => ({ id: c.doc.id, commit: c.doc.createTime, doc: c.doc }));
+      .map((c) => ({ id: c.doc.id, commit: storedCommitTime(c.doc), doc: c.doc }));
     return assignEventSeqs(added).map((e) => {
       const atMs = Math.floor(commitMicros(e.commit) / 1000);
       seen.set(e.id, atMs);

@@ -200,6 +200,18 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command): Prom
   }
 }
 
-export async function escalateFromSlack(app: Container, c: SlackCtx, incidentId: string, reason: string) {
-  await escalateIncident(app, { incidentId, reason, actor: actorOf(c) });
+/** Escalates from the level the button showed (`fromLevel`); a press from a passed level is a no-op. */
+export async function escalateFromSlack(
+  app: Container,
+  c: SlackCtx,
+  incidentId: string,
+  reason: string,
+  fromLevel?: number,
+) {
+  return escalateIncident(app, {
+    incidentId,
+    reason,
+    actor: actorOf(c),
+    ...(fromLevel !== undefined ? { fromLevel } : {}),
+  });
 }

@@ -3,6 +3,10 @@
  * the click's trigger id, which Slack honours for 3 s only; the decision is the modal's submission.
  * Acknowledge has no form: it is published as a job keyed by the incident, its level and the
  * message, so a double click acknowledges once. Role refusals answer ephemerally and are audited.
+ *
+ * The same click delivered twice (Slack's retry, a replayed payload) carries the same trigger id:
+ * it is handled once (a create-once mark per trigger id), so it never opens a second modal.
+ * Escalate carries the level it was pressed at, so a press from a level already passed changes nothing.
  */
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
 import { isAppError } from '../../shared/errors.js';
@@ -11,6 +15,7 @@ import { internalText, refusalText } from '../core/replies.js';
 import { roleRefusalText, type Role } from '../core/settings.js';
 import { CALLBACK, reasonModal } from '../core/views.js';
 import { auditSlack, ctxFromInteraction, type SlackCtx } from '../context.js';
+import { firstTime, release } from '../dedupe.js';
 import { publishJob } from '../jobs/worker.js';
 import { openView, respond } from '../post.js';
 import type { SlackRuntime } from '../runtime.js';
@@ -106,7 +111,7 @@ const BUTTONS: Record<string, { role?: Role; what: string; run: Handler }> = {
           title: 'Escalate',
           intro: `Escalate \`${v.i}\` above level ${v.l}.`,
           label: 'Why (required)',
-          meta: meta(ctx, { i: v.i! }),
+          meta: meta(ctx, { i: v.i!, l: v.l ?? '' }),
         }),
       ),
   },
@@ -166,12 +171,25 @@ async function tell(rt: SlackRuntime, ctx: SlackCtx, text: string) {
   else if (ctx.channelId) await rt.web.chat.postEphemeral({ channel: ctx.channelId, user: ctx.userId, text });
 }
 
+/** One click: its trigger id (unique per click), else the action's own timestamp and user. */
+function clickKey(b: Record<string, unknown>, actionId: string): string {
+  if (typeof b.trigger_id === 'string' && b.trigger_id) return `click:${b.trigger_id}`;
+  const a = (Array.isArray(b.actions) ? b.actions[0] : undefined) as { action_ts?: unknown } | undefined;
+  const user = (b.user as { id?: unknown } | undefined)?.id;
+  return `click:${actionId}:${String(user)}:${String(a?.action_ts)}`;
+}
+
 export function registerActions(rt: SlackRuntime): void {
   for (const [actionId, spec] of Object.entries(BUTTONS)) {
     rt.bolt.action<BlockAction<ButtonAction>>(actionId, async (args: Args) => {
       const b = args.body as unknown as Record<string, unknown>;
       const ctx = ctxFromInteraction(b);
+      const key = clickKey(b, actionId);
       try {
+        if (!(await firstTime(rt.app, key))) {
+          await args.ack(); // a repeat of a click already handled: nothing more, no second reply
+          return;
+        }
         const value = JSON.parse(args.action.value ?? '{}') as Record<string, unknown>;
         const v = Object.fromEntries(Object.entries(value).map(([k, x]) => [k, String(x)]));
         if (spec.role && !(await userHasRole(rt.app, rt.web, spec.role, ctx.userId))) {
@@ -185,7 +203,10 @@ export function registerActions(rt: SlackRuntime): void {
           await tell(rt, ctx, roleRefusalText(spec.role, spec.what));
         } else await spec.run(rt, ctx, v, args.body.trigger_id);
       } catch (err) {
-        if (!isAppError(err) || err.transient) rt.app.log.error('Slack button failed', { actionId, err });
+        if (!isAppError(err) || err.transient) {
+          rt.app.log.error('Slack button failed', { actionId, err });
+          await release(rt.app, key).catch(() => undefined); // Slack's retry may try again
+        }
         await tell(rt, ctx, isAppError(err) && !err.transient ? refusalText(err) : internalText).catch(
           () => undefined,
         );

@@ -115,7 +115,17 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const reason = required(values);
-      await escalateFromSlack(rt.app, ctx, m.i!, reason);
+      const from = m.l ? Number(m.l) : undefined;
+      const r = await escalateFromSlack(rt.app, ctx, m.i!, reason, Number.isInteger(from) ? from : undefined);
+      if (!r.changed)
+        return {
+          target: `incidents/${m.i}`,
+          rationale: reason,
+          ack: noteModal(
+            'Not escalated',
+            `\`${m.i}\` is already at level ${r.level}, above the level ${m.l} you escalated from: nothing changed.`,
+          ),
+        };
       return { target: `incidents/${m.i}`, rationale: reason, refreshIncident: m.i! };
     },
   },
@@ -165,6 +175,17 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     },
   },
 };
+
+/** Replaces the modal with a note only the person sees (the modal's answer is theirs alone). */
+const noteModal = (title: string, text: string) => ({
+  response_action: 'update',
+  view: {
+    type: 'modal',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+  },
+});
 
 function ctxOf(body: Record<string, unknown>, meta: ModalMeta): SlackCtx {
   const user = (body.user ?? {}) as { id?: string; username?: string; name?: string; team_id?: string };

@@ -1,10 +1,13 @@
 /**
  * Stream positions (`seq`). Every instance must give an event the same seq, so a client that saw
- * seq N on one instance can resume on another. The seq of an event is therefore derived from the
- * source: the Firestore commit time of the event document in microseconds since the epoch, plus
- * its ordinal among the events of the same commit (1, 2, ...: ordered by document id). Commit
- * times are microsecond-precise and the same on every listener, so every instance computes the
- * same number. Microseconds since 1970 stay below 2^53 until the year 2255.
+ * seq N on one instance can resume on another, and the seq must not change when the data is
+ * exported and imported (a restart of the local stack) or read again later. The seq of an event is
+ * therefore fixed by its write: the commit time the writing transaction stores in the event
+ * (`committedAt`, a server timestamp: engine/events.ts) in microseconds since the epoch, plus its
+ * ordinal among the events of that commit time (1, 2, ...: ordered by document id). A commit's
+ * time is microsecond-precise, later than every commit a listener has already delivered, and the
+ * same for every reader, so every instance and `GET /v1/events` compute the same number with no
+ * shared counter to contend on. Microseconds since 1970 stay below 2^53 until the year 2255.
  *
  * Status frames do not need a source-derived seq: every `hello` carries the current status, so a
  * resumed client always gets the latest status whatever its seq. A status frame takes the next
