@@ -27,6 +27,7 @@ import {
   type IncidentSource,
   type Severity,
 } from './core/incident.js';
+import { dependenciesSchema, normalizeDependencies } from './core/dependencies.js';
 
 export const INCIDENTS = 'incidents';
 /** One document per live dedupe key, pointing at the incident that holds it. */
@@ -38,6 +39,8 @@ export interface OpenIncidentInput {
   summary: string;
   ref?: { type: string; id: string };
   dedupeKey?: string;
+  /** Shared dependencies it affects: starting a Level 4 run that uses one is refused while it is open. */
+  dependencies?: string[];
   actor: Actor;
 }
 
@@ -47,6 +50,7 @@ const inputSchema = z.object({
   summary: z.string().trim().min(1, 'a summary is required').max(2000),
   ref: z.object({ type: z.string().min(1), id: z.string().min(1) }).optional(),
   dedupeKey: z.string().min(1).max(500).optional(),
+  dependencies: dependenciesSchema.optional(),
   actor: z.object({ kind: z.enum(['user', 'apikey', 'system', 'agent']), id: z.string().min(1) }).loose(),
 });
 
@@ -91,6 +95,7 @@ export async function openIncidentInTransaction(
     summary: input.summary.trim(),
     ref: input.ref,
     dedupeKey: input.dedupeKey,
+    ...(input.dependencies?.length ? { dependencies: normalizeDependencies(input.dependencies) } : {}),
     status: 'open',
     level: 1,
     openedAt: at,

@@ -38,6 +38,8 @@ export interface Incident {
   summary: string;
   ref?: { type: string; id: string };
   dedupeKey?: string;
+  /** Shared dependencies this incident affects (see ./dependencies.ts); Level 4 runs using one are held. */
+  dependencies?: string[];
   status: IncidentStatus;
   level: Level;
   openedAt: Date;
