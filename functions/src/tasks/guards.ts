@@ -119,3 +119,27 @@ export async function guardComplianceReport(deps: { db: Firestore }, input: { fr
   const results = await guardResultsBetween(deps.db, input.from, input.to);
   return { from: input.from, to: input.to, results: results.length, ...guardCompliance(results) };
 }
+
+export interface LatestGuardResult {
+  guard: string;
+  status: 'pass' | 'fail' | 'error';
+  at: Date;
+  commit?: string;
+}
+
+/** The most recent CI result of each guard (from the last 500 reported), guard names sorted. */
+export async function latestGuardResults(db: Firestore): Promise<LatestGuardResult[]> {
+  const snap = await db.collection(GUARD_RESULTS).orderBy('at', 'desc').limit(500).get();
+  const latest = new Map<string, LatestGuardResult>();
+  for (const d of snap.docs) {
+    const r = revive<LatestGuardResult>(d.data());
+    if (!latest.has(r.guard))
+      latest.set(r.guard, {
+        guard: r.guard,
+        status: r.status,
+        at: r.at,
+        ...(r.commit ? { commit: r.commit } : {}),
+      });
+  }
+  return [...latest.values()].sort((a, b) => a.guard.localeCompare(b.guard));
+}
