@@ -2,20 +2,17 @@
  * Starting Level 4 runs: a run pins `spec@version`, `suite@version` and a profile. A suite asking for
  * k repeated runs gets k runs in one group. Remediation starts a new run, on a new spec version,
  * linked to the old run; the old run is not touched.
- *
- * The seed's runbook, "verify no active incident on shared dependencies": while an incident that is
- * not resolved names one of the spec's dependencies, the start is refused (409, naming the incident)
- * unless an operator overrides with a rationale, which is kept on the run and audited.
+ * An open incident on one of the spec's shared dependencies holds the start (./incident-hold.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { startRun } from '../engine/runs.js';
-import { openIncidentsOnDependencies, type IncidentOnDependency } from '../incidents/dependencies.js';
 import type { Container } from '../platform/container.js';
-import { auditInTransaction, recordAudit } from '../platform/audit.js';
-import { conflict, describeIssues, forbidden, invalidInput, isAppError, notFound } from '../shared/errors.js';
+import { auditInTransaction } from '../platform/audit.js';
+import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import type { PipelineRun, RunEvent } from './core/run-record.js';
-import { specDependencies, type PipelineSpec } from './core/spec.js';
+import type { PipelineSpec } from './core/spec.js';
+import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import {
   PIPELINE_RUNS,
@@ -53,34 +50,6 @@ export interface CreateRunOptions {
   mayOverride?: boolean;
 }
 
-function incidentRefusal(spec: string, blocking: IncidentOnDependency[], needs: string[]) {
-  const named = blocking.map((i) => `${i.id} "${i.title}" (${i.dependencies.join(', ')})`).join('; ');
-  return conflict(
-    `run refused: ${spec} uses ${needs.join(', ')}, and an open incident names ${blocking.length === 1 ? 'one' : 'some'} of them: ${named}. Resolve it, or an operator may start the run with override: { rationale }`,
-    { incidents: blocking, dependencies: needs },
-  );
-}
-
-/** Audits a refused start (missing operator scope, or held by an incident), then rethrows. */
-async function auditRefusal(app: Container, err: unknown, actor: Actor, spec: string): Promise<never> {
-  if (isAppError(err) && (err.code === 'forbidden' || (err.code === 'conflict' && hasIncidents(err.details))))
-    await recordAudit(
-      app.db,
-      {
-        actor,
-        action: 'pipeline_run.create',
-        target: `${PIPELINE_RUNS}/${spec}`,
-        outcome: 'refused',
-        reason: `${err.code}: ${err.message}`,
-        via: 'api',
-      },
-      app.clock.now(),
-    );
-  throw err;
-}
-
-const hasIncidents = (d: unknown) => !!d && typeof d === 'object' && 'incidents' in d;
-
 function parseRequest(raw: unknown) {
   const r = createRunSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`run refused: ${describeIssues(r.error.issues).join('; ')}`);
@@ -97,13 +66,12 @@ export async function createPipelineRuns(
   const req = parseRequest(raw);
   const { link } = opts;
   const at = app.clock.now();
-  if (req.override && !opts.mayOverride)
-    await auditRefusal(
-      app,
-      forbidden('starting a run despite an open incident needs the "operator" scope'),
-      actor,
-      req.spec,
-    );
+  await requireOverrideScope(app, {
+    override: req.override,
+    mayOverride: opts.mayOverride === true,
+    actor,
+    spec: req.spec,
+  });
   // With a requestId the ids are deterministic, so a retried request finds its runs and restarts
   // any the engine did not get (startRun is idempotent by run id) instead of creating new ones.
   const groupId = req.requestId ? `g-${req.requestId}` : `g-${randomUUID().slice(0, 12)}`;
@@ -130,18 +98,12 @@ export async function createPipelineRuns(
           return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
         }
       }
-      const needs = specDependencies(spec);
-      const blocking = await openIncidentsOnDependencies(app.db, tx, needs);
-      if (blocking.length && !req.override) throw incidentRefusal(req.spec, blocking, needs);
-      const incidentOverride =
-        blocking.length && req.override
-          ? {
-              by: actor,
-              rationale: req.override.rationale,
-              incidents: blocking.map((i) => i.id),
-              dependencies: [...new Set(blocking.flatMap((i) => i.dependencies))].sort(),
-            }
-          : undefined;
+      const incidentOverride = await checkIncidentHold(app.db, tx, {
+        pin: req.spec,
+        spec,
+        ...(req.override ? { override: req.override } : {}),
+        actor,
+      });
       const ids: string[] = [];
       for (let index = 0; index < suite.repeat; index++) {
         const id = runIdOf(index);
@@ -196,25 +158,7 @@ export async function createPipelineRuns(
         },
         at,
       );
-      if (incidentOverride)
-        auditInTransaction(
-          app.db,
-          tx,
-          {
-            actor,
-            action: 'pipeline_run.incident_override',
-            target: `${PIPELINE_RUNS}/${ids.join(',')}`,
-            outcome: 'ok',
-            rationale: incidentOverride.rationale,
-            via: 'api',
-            details: {
-              spec: req.spec,
-              incidents: incidentOverride.incidents,
-              dependencies: incidentOverride.dependencies,
-            },
-          },
-          at,
-        );
+      if (incidentOverride) auditOverride(app.db, tx, incidentOverride, { pin: req.spec, runIds: ids, at });
       return { runIds: ids, spec };
     })
     .catch((err: unknown) => auditRefusal(app, err, actor, req.spec));
