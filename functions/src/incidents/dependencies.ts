@@ -25,7 +25,8 @@ export async function openIncidentsOnDependencies(
   if (!names.length) return [];
   const wanted = new Set(names);
   const snap = await tx.get(
-    db.collection(INCIDENTS).where('status', 'in', ['open', 'acknowledged']).limit(1000),
+    // Not-resolved rather than a list of statuses, so a status added later still holds runs.
+    db.collection(INCIDENTS).where('status', '!=', 'resolved').limit(1000),
   );
   return snap.docs
     .map((d) => ({
