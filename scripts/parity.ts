@@ -1,14 +1,18 @@
 /**
  * CMOS store <-> file parity.
  *
- *   npm run parity -- <dir>           compare Firestore with <dir>/backlog.yaml and <dir>/SESSIONS.jsonl
+ *   npm run parity -- <dir>           compare Firestore with <dir>/backlog.yaml and <dir>/SESSIONS.jsonl,
+ *                                     and record the result (session closure's "data in sync" reads it)
  *   npm run parity -- check <dir>     the same
  *   npm run parity -- export <dir>    write both files from Firestore
- *   npm run parity -- import <dir>    load both files into Firestore (refuses a malformed file, writing nothing)
+ *   npm run parity -- import <dir>    load both files into Firestore, all or nothing: a malformed file
+ *                                     or a write failing part way leaves Firestore as it was
  *
  * Exit codes: 0 in parity / done, 1 drift, 2 bad usage or a refused file.
  */
+import { resolve } from 'node:path';
 import { loadConfig } from '../functions/src/config.js';
+import { recordParityCheck } from '../functions/src/missions/parity-checks.js';
 import { checkParity, exportParityFiles, importParityFiles } from '../functions/src/missions/parity-files.js';
 import { createContainer } from '../functions/src/platform/container.js';
 import { isAppError } from '../functions/src/shared/errors.js';
@@ -39,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const diffs = await checkParity(deps, dir);
+    await recordParityCheck(app.db, {
+      dir: resolve(dir),
+      differences: diffs,
+      actor: systemActor('parity-cli'),
+      at: app.clock.now(),
+    });
     for (const d of diffs) console.log(`- ${d.message}`);
     console.log(diffs.length ? `drift: ${diffs.length} difference(s)` : 'in parity');
     return diffs.length ? 1 : 0;

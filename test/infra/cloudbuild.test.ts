@@ -1,7 +1,7 @@
 /**
  * cloudbuild.yaml parses, and its steps install, lint, run the README's test command (`npm test`) in
  * an image with Node, Java and gcloud, build, and deploy with Terraform, with project and region
- * as substitutions.
+ * as substitutions. The banned-import guard runs as its own step, so a violation fails the build.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,6 +34,17 @@ test('the steps install, lint, test, build and deploy, in that order', () => {
     at,
     'cloudbuild.yaml runs install, lint, test, build, deploy out of order',
   );
+});
+
+test('the build runs the banned-import guard over the production code, before the deploy', () => {
+  const guard = find(/^npm run guard -- functions\/src$/);
+  assert.ok(guard >= 0, 'cloudbuild.yaml has no step running `npm run guard -- functions/src`');
+  assert.ok(guard < find(/terraform.* apply/), 'the guard must run before the deploy');
+  assert.equal(build.steps[guard]!.name, '${_CI_IMAGE}', 'the guard runs in the CI step image');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  assert.match(pkg.scripts.guard ?? '', /scripts\/guard\.ts/, 'npm run guard is the banned-import guard');
 });
 
 test("the test step runs the README's test command in an image with Node, Java and gcloud", () => {

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildClosureReport, renderClosureMarkdown } from '../../functions/src/sessions/core/closure.js';
+import {
+  buildClosureReport,
+  renderClosureMarkdown,
+  type TestsEvidence,
+} from '../../functions/src/sessions/core/closure.js';
 import { buildDashboard, renderDashboardMarkdown } from '../../functions/src/sessions/core/dashboard.js';
 import { computeEconomics } from '../../functions/src/sessions/core/economics.js';
 import { validateFailureLog } from '../../functions/src/sessions/core/failure-log.js';
@@ -126,6 +130,10 @@ test('economics formulas over a period', () => {
 });
 
 test('closure report checklist and Markdown', () => {
+  const ci = (status: string): TestsEvidence => ({
+    source: 'ci-guard-results',
+    results: [{ guard: 'unit-tests', status, at: t0 }],
+  });
   const base = {
     session: { id: 'S-1', startedAt: t0 },
     closedAt: new Date(t0.getTime() + 60_000),
@@ -133,14 +141,22 @@ test('closure report checklist and Markdown', () => {
     approved: [],
     pending: [{ memoryId: 'm1', title: 'T', sessions: 2 }],
     anomalies: 0,
-    tests: { passed: true },
+    parity: { source: 'none' } as const,
+    tests: { source: 'none' } as const,
+    reportedTests: { passed: true },
     captured: [],
     reused: [{ memoryId: 'm1', title: 'T', tokensSaved: 10 }],
   };
   const r = buildClosureReport(base);
   assert.equal(r.status, 'attention');
   assert.equal(r.checklist.promotionsHandled.ok, false);
-  assert.equal(r.checklist.dataInSync.detail, 'parity not reported; 0 store anomalies');
+  // Nothing to check: unknown, never a pass, whatever the agent reported.
+  assert.equal(r.checklist.dataInSync.state, 'unknown');
+  assert.equal(r.checklist.dataInSync.ok, false);
+  assert.match(r.checklist.dataInSync.detail, /^no parity check: PARITY_DIR is not set/);
+  assert.equal(r.checklist.testsPassing.state, 'unknown');
+  assert.equal(r.checklist.testsPassing.ok, false);
+  assert.deepEqual(r.checklist.testsPassing.reported, { passed: true });
   assert.equal(r.tokensSaved, 10);
   const md = renderClosureMarkdown(r);
   assert.match(md, /^# Session closure report \(L5\): S-1/);
@@ -149,13 +165,25 @@ test('closure report checklist and Markdown', () => {
     /- \[ \] Pipeline update: promotions handled \(0 approved, 1 candidate\(s\) awaiting a decision\)/,
   );
   assert.match(md, /pending m1 "T" \(2 sessions\)/);
-  const clean = buildClosureReport({ ...base, pending: [], parity: { inSync: true } });
+  assert.match(md, /- \[\?\] Dashboard sync: data matches reality \(no parity check/);
+  assert.match(md, /- \[\?\] System health: tests unknown/);
+  const inSync = { source: 'files', dir: '/repo', differences: 0, at: t0 } as const;
+  const clean = buildClosureReport({ ...base, pending: [], parity: inSync, tests: ci('pass') });
   assert.equal(clean.status, 'clean');
+  assert.equal(clean.checklist.dataInSync.source, 'files:/repo');
+  assert.equal(clean.checklist.testsPassing.source, 'ci-guard-results');
   assert.equal(
-    buildClosureReport({ ...base, pending: [], parity: { inSync: false, differences: 3 } }).status,
-    'attention',
+    buildClosureReport({ ...base, pending: [], parity: { ...inSync, differences: 3 }, tests: ci('pass') })
+      .checklist.dataInSync.state,
+    'fail',
   );
-  assert.equal(buildClosureReport({ ...base, pending: [], anomalies: 1 }).checklist.dataInSync.ok, false);
+  assert.equal(
+    buildClosureReport({ ...base, pending: [], parity: inSync, tests: ci('error') }).checklist.testsPassing
+      .state,
+    'fail',
+  );
+  // Store anomalies fail the item even with no parity check to run.
+  assert.equal(buildClosureReport({ ...base, pending: [], anomalies: 1 }).checklist.dataInSync.state, 'fail');
 });
 
 test('dashboard lists candidates, promoted rules and recent failures', () => {

@@ -6,6 +6,7 @@ import { createFailureLog } from '../../functions/src/sessions/failure-logs.js';
 import { captureMemory, reportReuse } from '../../functions/src/sessions/memories.js';
 import { approvePromotion, listPromotions } from '../../functions/src/sessions/promotions.js';
 import { closeSession, sessionReport, startSession } from '../../functions/src/sessions/sessions.js';
+import { recordParityCheck } from '../../functions/src/missions/parity-checks.js';
 import type { AppError } from '../../functions/src/shared/errors.js';
 import { manualClock, type Actor } from '../../functions/src/shared/ports.js';
 import { testFirestore } from '../helpers/firestore.js';
@@ -165,10 +166,13 @@ test('the closure report reflects what happened in the session', async () => {
   await assert.rejects(sessionReport(deps, s.id), /still open/);
 
   deps.clock.advance(60_000);
+  // What closure reads: a recorded parity check and the latest CI guard result (see closure.int.test.ts
+  // for both through the API and the parity CLI's use case).
+  await recordParityCheck(db, { dir: '/repo', differences: [], actor: agent, at: deps.clock.now() });
+  await db.collection('guardResults').add({ guard: 'unit-tests', status: 'pass', at: deps.clock.now() });
   const report = await closeSession(deps, {
     id: s.id,
     tests: { passed: true, total: 42 },
-    parity: { inSync: true },
     actor: agent,
   });
   assert.equal(report.status, 'clean');
@@ -176,12 +180,13 @@ test('the closure report reflects what happened in the session', async () => {
   assert.deepEqual(report.memoriesCaptured, [{ id: mem.id, kind: 'success', title: 'Line numbers' }]);
   assert.deepEqual(report.memoriesReused, [{ memoryId: old.id, title: 'Emulator REST', tokensSaved: 300 }]);
   assert.equal(report.tokensSaved, 300);
-  assert.equal(report.checklist.testsPassing.total, 42);
+  assert.equal(report.checklist.testsPassing.reported?.total, 42);
+  assert.equal(report.checklist.testsPassing.total, 1);
   assert.equal(report.closedAt, '2026-01-01T00:01:00.000Z');
 
   const stored = await sessionReport(deps, s.id);
   assert.deepEqual(stored.report, report);
-  assert.match(stored.markdown, /- \[x\] System health: tests passed \(42\)/);
+  assert.match(stored.markdown, /- \[x\] System health: tests passed: latest CI result of each of 1 guard/);
   assert.match(stored.markdown, new RegExp(`${f.id}: JSON tool call broke`));
   await assert.rejects(
     closeSession(deps, { id: s.id, tests: { passed: true }, actor: agent }),
@@ -193,6 +198,8 @@ test('the closure report reflects what happened in the session', async () => {
   );
 
   const s2 = (await startSession(deps, { actor: agent })).session;
+  deps.clock.advance(1000);
+  await db.collection('guardResults').add({ guard: 'unit-tests', status: 'fail', at: deps.clock.now() });
   const bad = await closeSession(deps, {
     id: s2.id,
     tests: { passed: false, failed: 3 },

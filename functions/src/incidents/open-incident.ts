@@ -29,6 +29,7 @@ import {
   type Severity,
 } from './core/incident.js';
 import { deliverNow, type IncidentDeps } from './deps.js';
+import { dependenciesSchema, normalizeDependencies } from './core/dependencies.js';
 
 export const INCIDENTS = 'incidents';
 /** One document per live dedupe key, pointing at the incident that holds it. */
@@ -42,6 +43,8 @@ export interface OpenIncidentInput {
   dedupeKey?: string;
   /** The team that owns the response when it is not the on-call engineers (the breaker's: `finance`). */
   team?: string;
+  /** Shared dependencies it affects: starting a Level 4 run that uses one is refused while it is open. */
+  dependencies?: string[];
   actor: Actor;
 }
 
@@ -52,6 +55,7 @@ const inputSchema = z.object({
   ref: z.object({ type: z.string().min(1), id: z.string().min(1) }).optional(),
   dedupeKey: z.string().min(1).max(500).optional(),
   team: z.string().min(1).max(100).optional(),
+  dependencies: dependenciesSchema.optional(),
   actor: z.object({ kind: z.enum(['user', 'apikey', 'system', 'agent']), id: z.string().min(1) }).loose(),
 });
 
@@ -97,6 +101,7 @@ export async function openIncidentInTransaction(
     ref: input.ref,
     dedupeKey: input.dedupeKey,
     ...(input.team ? { team: input.team } : {}),
+    ...(input.dependencies?.length ? { dependencies: normalizeDependencies(input.dependencies) } : {}),
     status: 'open',
     level: 1,
     openedAt: at,

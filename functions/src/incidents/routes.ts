@@ -10,6 +10,7 @@ import {
   markRecovering,
   resolveIncident,
 } from './actions.js';
+import { dependenciesSchema } from './core/dependencies.js';
 import { escalationPolicySchema } from './core/escalation.js';
 import { SEVERITIES } from './core/incident.js';
 import { timelineView } from './core/timeline.js';
@@ -30,6 +31,7 @@ export const incidentRoutes: Route[] = [
       severity: z.enum(SEVERITIES),
       summary: z.string().min(1).max(2000),
       ref: z.object({ type: z.string(), id: z.string() }).optional(),
+      dependencies: dependenciesSchema.optional(),
     }),
     handle: async ({ app, body, caller }) => {
       const r = await openIncident(app, { ...body, source: 'person', actor: actorOf(caller) });

@@ -1,6 +1,8 @@
 /**
  * Parity between Firestore and the repository files `<dir>/backlog.yaml` and `<dir>/SESSIONS.jsonl`:
- * export, import (all or nothing: both files are validated before anything is written) and the check.
+ * export, import and the check. Import is all or nothing: both files are validated before anything
+ * is written, and the writes themselves commit atomically (./all-or-nothing.ts), so a failure part
+ * way (a document Firestore refuses, an outage) leaves Firestore as it was.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -12,15 +14,13 @@ import type { MissionEvent } from './core/events.js';
 import { eventsFromJsonl, eventsToJsonl, type FileIssue } from './core/files.js';
 import type { Mission } from './core/mission.js';
 import { diffParity, type Difference } from './core/parity.js';
+import { DEFAULT_LIMITS, writeAllOrNothing, type CommitLimits, type PlannedWrite } from './all-or-nothing.js';
 import { viaOf } from './audited.js';
 import { backlogToYaml, parseBacklogYaml } from './backlog-yaml.js';
 import { MISSION_EVENTS, MISSIONS, readBacklog, readEvents } from './store.js';
 
 export const BACKLOG_FILE = 'backlog.yaml';
 export const SESSIONS_FILE = 'SESSIONS.jsonl';
-
-/** Firestore allows 500 writes per batch. */
-const BATCH = 450;
 
 export interface FileProblem extends FileIssue {
   file: string;
@@ -75,30 +75,45 @@ export async function importParityFiles(
   deps: { db: Firestore; clock: Clock },
   dir: string,
   actor: Actor,
+  limits: CommitLimits = DEFAULT_LIMITS,
 ): Promise<{ missions: number; events: number }> {
   const { missions, events } = await readParityFiles(dir);
-  const writes: Array<[string, string, object]> = [
-    ...missions.map((m): [string, string, object] => [MISSIONS, m.id, m]),
-    ...events.map((e): [string, string, object] => [MISSION_EVENTS, e.id, e]),
+  const writes: PlannedWrite[] = [
+    ...missions.map((m) => ({
+      collection: MISSIONS,
+      id: m.id,
+      data: m,
+      origin: `${BACKLOG_FILE} mission ${m.id}`,
+    })),
+    ...events.map((e) => ({
+      collection: MISSION_EVENTS,
+      id: e.id,
+      data: e,
+      origin: `${SESSIONS_FILE} event ${e.id}`,
+    })),
   ];
-  for (let i = 0; i < writes.length; i += BATCH) {
-    const batch = deps.db.batch();
-    for (const [col, id, data] of writes.slice(i, i + BATCH))
-      batch.set(deps.db.collection(col).doc(id), data);
-    await batch.commit();
+  const audit = (outcome: 'ok' | 'refused', reason?: string) =>
+    recordAudit(
+      deps.db,
+      {
+        actor,
+        action: 'parity.import',
+        target: dir,
+        outcome,
+        ...(reason ? { reason } : {}),
+        via: actor.kind === 'system' ? 'cli' : viaOf(actor),
+        details: { missions: missions.length, events: events.length },
+      },
+      deps.clock.now(),
+    );
+  try {
+    await writeAllOrNothing(deps.db, writes, limits);
+  } catch (err) {
+    // The import's own failure is what the caller must see, even if the audit write fails too.
+    await audit('refused', (err as Error).message.slice(0, 1000)).catch(() => undefined);
+    throw err;
   }
-  await recordAudit(
-    deps.db,
-    {
-      actor,
-      action: 'parity.import',
-      target: dir,
-      outcome: 'ok',
-      via: actor.kind === 'system' ? 'cli' : viaOf(actor),
-      details: { missions: missions.length, events: events.length },
-    },
-    deps.clock.now(),
-  );
+  await audit('ok');
   return { missions: missions.length, events: events.length };
 }
 

@@ -2,6 +2,7 @@
  * Starting Level 4 runs: a run pins `spec@version`, `suite@version` and a profile. A suite asking for
  * k repeated runs gets k runs in one group. Remediation starts a new run, on a new spec version,
  * linked to the old run; the old run is not touched.
+ * An open incident on one of the spec's shared dependencies holds the start (./incident-hold.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { startRun } from '../engine/runs.js';
@@ -11,6 +12,7 @@ import { conflict, describeIssues, invalidInput, notFound } from '../shared/erro
 import type { Actor } from '../shared/ports.js';
 import type { PipelineRun, RunEvent } from './core/run-record.js';
 import type { PipelineSpec } from './core/spec.js';
+import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import {
   PIPELINE_RUNS,
@@ -42,6 +44,12 @@ export interface CreatedRuns {
   runIds: string[];
 }
 
+export interface CreateRunOptions {
+  link?: { remediates: { runId: string; rationale: string } };
+  /** The caller holds the operator scope, which an incident override needs. */
+  mayOverride?: boolean;
+}
+
 function parseRequest(raw: unknown) {
   const r = createRunSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`run refused: ${describeIssues(r.error.issues).join('; ')}`);
@@ -53,89 +61,107 @@ export async function createPipelineRuns(
   app: Container,
   raw: unknown,
   actor: Actor,
-  link?: { remediates: { runId: string; rationale: string } },
+  opts: CreateRunOptions = {},
 ): Promise<CreatedRuns> {
   const req = parseRequest(raw);
+  const { link } = opts;
   const at = app.clock.now();
+  await requireOverrideScope(app, {
+    override: req.override,
+    mayOverride: opts.mayOverride === true,
+    actor,
+    spec: req.spec,
+  });
   // With a requestId the ids are deterministic, so a retried request finds its runs and restarts
   // any the engine did not get (startRun is idempotent by run id) instead of creating new ones.
   const groupId = req.requestId ? `g-${req.requestId}` : `g-${randomUUID().slice(0, 12)}`;
   const runIdOf = (index: number) =>
     req.requestId ? `run-${req.requestId}-${index + 1}` : `run-${randomUUID().slice(0, 12)}`;
-  const { runIds, spec } = await app.db.runTransaction(async (tx) => {
-    const spec = await readSpec(app.db, req.spec, tx);
-    const suite = await readSuite(app.db, req.suite, tx);
-    if (suite.pipeline !== spec.name)
-      throw invalidInput(`suite "${req.suite}" accepts pipeline "${suite.pipeline}", not "${spec.name}"`);
-    if (!(req.profile in spec.profiles))
-      throw invalidInput(
-        `profile "${req.profile}" is not declared by "${req.spec}" (declared: ${Object.keys(spec.profiles).join(', ')})`,
-      );
-    if (req.requestId) {
-      const first = await tx.get(pipelineRunRef(app.db, runIdOf(0)));
-      if (first.exists) {
-        const prior = first.data() as PipelineRun;
-        if (prior.spec !== req.spec || prior.suite !== req.suite || prior.profile !== req.profile)
-          throw conflict(
-            `requestId "${req.requestId}" was used for ${prior.spec} / ${prior.suite} / ${prior.profile}`,
-          );
-        return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
+  const { runIds, spec } = await app.db
+    .runTransaction(async (tx) => {
+      const spec = await readSpec(app.db, req.spec, tx);
+      const suite = await readSuite(app.db, req.suite, tx);
+      if (suite.pipeline !== spec.name)
+        throw invalidInput(`suite "${req.suite}" accepts pipeline "${suite.pipeline}", not "${spec.name}"`);
+      if (!(req.profile in spec.profiles))
+        throw invalidInput(
+          `profile "${req.profile}" is not declared by "${req.spec}" (declared: ${Object.keys(spec.profiles).join(', ')})`,
+        );
+      if (req.requestId) {
+        const first = await tx.get(pipelineRunRef(app.db, runIdOf(0)));
+        if (first.exists) {
+          const prior = first.data() as PipelineRun;
+          if (prior.spec !== req.spec || prior.suite !== req.suite || prior.profile !== req.profile)
+            throw conflict(
+              `requestId "${req.requestId}" was used for ${prior.spec} / ${prior.suite} / ${prior.profile}`,
+            );
+          return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
+        }
       }
-    }
-    const ids: string[] = [];
-    for (let index = 0; index < suite.repeat; index++) {
-      const id = runIdOf(index);
-      ids.push(id);
-      const run: PipelineRun = {
-        id,
-        spec: req.spec,
-        suite: req.suite,
-        specName: spec.name,
-        profile: req.profile,
-        state: 'queued',
-        createdAt: at.toISOString(),
-        updatedAt: at.toISOString(),
-        createdBy: actor,
-        group: { id: groupId, index, size: suite.repeat },
-        ...(link ? { remediates: link.remediates } : {}),
-        eventSeq: 1,
-        stages: {},
-        stageFailures: [],
-        gates: [],
-        incidents: [],
-      };
-      tx.create(pipelineRunRef(app.db, id), run);
-      const queued: RunEvent = {
-        runId: id,
-        seq: 1,
-        type: 'run.queued',
-        at: run.createdAt,
+      const incidentOverride = await checkIncidentHold(app.db, tx, {
+        pin: req.spec,
+        spec,
+        ...(req.override ? { override: req.override } : {}),
         actor,
-        data: {
+      });
+      const ids: string[] = [];
+      for (let index = 0; index < suite.repeat; index++) {
+        const id = runIdOf(index);
+        ids.push(id);
+        const run: PipelineRun = {
+          id,
           spec: req.spec,
           suite: req.suite,
+          specName: spec.name,
           profile: req.profile,
-          group: run.group,
-          ...(link ? { remediates: link.remediates.runId } : {}),
+          state: 'queued',
+          createdAt: at.toISOString(),
+          updatedAt: at.toISOString(),
+          createdBy: actor,
+          group: { id: groupId, index, size: suite.repeat },
+          ...(link ? { remediates: link.remediates } : {}),
+          ...(incidentOverride ? { incidentOverride } : {}),
+          eventSeq: 1,
+          stages: {},
+          stageFailures: [],
+          gates: [],
+          incidents: [],
+        };
+        tx.create(pipelineRunRef(app.db, id), run);
+        const queued: RunEvent = {
+          runId: id,
+          seq: 1,
+          type: 'run.queued',
+          at: run.createdAt,
+          actor,
+          data: {
+            spec: req.spec,
+            suite: req.suite,
+            profile: req.profile,
+            group: run.group,
+            ...(link ? { remediates: link.remediates.runId } : {}),
+            ...(incidentOverride ? { incidentOverride } : {}),
+          },
+        };
+        tx.create(app.db.collection(RUN_EVENTS).doc(`${id}~000001`), queued);
+      }
+      auditInTransaction(
+        app.db,
+        tx,
+        {
+          actor,
+          action: 'pipeline_run.create',
+          target: `${PIPELINE_RUNS}/${ids.join(',')}`,
+          outcome: 'ok',
+          via: 'api',
+          details: { spec: req.spec, suite: req.suite, profile: req.profile },
         },
-      };
-      tx.create(app.db.collection(RUN_EVENTS).doc(`${id}~000001`), queued);
-    }
-    auditInTransaction(
-      app.db,
-      tx,
-      {
-        actor,
-        action: 'pipeline_run.create',
-        target: `${PIPELINE_RUNS}/${ids.join(',')}`,
-        outcome: 'ok',
-        via: 'api',
-        details: { spec: req.spec, suite: req.suite, profile: req.profile },
-      },
-      at,
-    );
-    return { runIds: ids, spec };
-  });
+        at,
+      );
+      if (incidentOverride) auditOverride(app.db, tx, incidentOverride, { pin: req.spec, runIds: ids, at });
+      return { runIds: ids, spec };
+    })
+    .catch((err: unknown) => auditRefusal(app, err, actor, req.spec));
   const { publishedAt: _a, publishedBy: _b, ...specDef } = spec;
   for (const runId of runIds) {
     // The graph is built from the pinned spec in the input; the suite is never put there, so no stage can see it.
@@ -164,6 +190,7 @@ export async function remediateRun(
   oldRunId: string,
   raw: unknown,
   actor: Actor,
+  opts: { mayOverride?: boolean } = {},
 ): Promise<CreatedRuns> {
   const r = remediateSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`remediation refused: ${describeIssues(r.error.issues).join('; ')}`);
@@ -178,9 +205,15 @@ export async function remediateRun(
     throw conflict(`run "${oldRunId}" is ${old.state}; remediate a run after its evaluation`);
   const created = await createPipelineRuns(
     app,
-    { spec: r.data.spec, suite: r.data.suite ?? old.suite, profile: old.profile, input: r.data.input ?? {} },
+    {
+      spec: r.data.spec,
+      suite: r.data.suite ?? old.suite,
+      profile: old.profile,
+      input: r.data.input ?? {},
+      ...(r.data.override ? { override: r.data.override } : {}),
+    },
     actor,
-    { remediates: { runId: oldRunId, rationale: r.data.rationale } },
+    { link: { remediates: { runId: oldRunId, rationale: r.data.rationale } }, mayOverride: opts.mayOverride },
   );
   const at = app.clock.now().toISOString();
   const batch = app.db.batch();

@@ -21,7 +21,7 @@ import {
 import { summarize, type ScenarioReport } from './core/evaluation.js';
 import { systemicReason, type FailureClass } from './core/failure.js';
 import type { PipelineRun } from './core/run-record.js';
-import { DEFAULT_SYSTEMIC } from './core/spec.js';
+import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
 import type { PipelineInput } from './create-run.js';
 import { workflowActor } from './stage-records.js';
 import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
@@ -163,6 +163,7 @@ async function commitEvaluation(
           summary: `Level 4 pipeline "${run.specName}" stage "${f.stageId}": ${reason} (${f.error})`,
           ref: { type: 'pipelineRun', id: run.id },
           dedupeKey: `pipeline-stage:${run.specName}:${f.stageId}`,
+          dependencies: stageDependencies(pin.spec, f.stageId),
           actor: workflowActor,
         },
         at,

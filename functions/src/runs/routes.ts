@@ -1,11 +1,13 @@
 /**
  * /v1 routes of Level 4 runs: publish specs and suites; create, list and get runs (with events);
  * resolve a gate; a callback stage's completion; classify a failure; decide; remediate; handoff.
- * Scopes: `runs` to publish, create and call back; `decide` for gates, classifications, decisions;
+ * Scopes: `runs` to publish, create and call back (starting despite an open incident also needs
+ * `operator`); `decide` for gates, classifications, decisions;
  * `read` for GETs. Bodies are validated again by each use case, which names every problem.
  * Static paths come before `:id` ones.
  */
 import { z } from 'zod';
+import { hasScope } from '../platform/api-keys.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
 import { invalidInput } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
@@ -64,7 +66,9 @@ export const runRoutes: Route[] = [
     body: anyBody,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await createPipelineRuns(app, body, actorOf(caller)),
+      body: await createPipelineRuns(app, body, actorOf(caller), {
+        mayOverride: hasScope(caller, 'operator'),
+      }),
     }),
   }),
   route({
@@ -163,7 +167,9 @@ export const runRoutes: Route[] = [
     body: anyBody,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await remediateRun(app, param(params, 'id'), body, actorOf(caller)),
+      body: await remediateRun(app, param(params, 'id'), body, actorOf(caller), {
+        mayOverride: hasScope(caller, 'operator'),
+      }),
     }),
   }),
   route({

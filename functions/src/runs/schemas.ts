@@ -1,5 +1,6 @@
 /** zod schemas for every boundary of the Level 4 runs: published definitions and API requests. */
 import { z } from 'zod';
+import { dependenciesSchema } from '../incidents/core/dependencies.js';
 import { FAILURE_CATEGORIES } from './core/decision.js';
 
 const id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
@@ -63,6 +64,7 @@ export const stageSchema = z.object({
     .optional(),
   brief: z.string().optional(),
   retry: retry.optional(),
+  dependencies: dependenciesSchema.optional(),
 });
 
 export const pipelineSpecSchema = z.object({
@@ -76,6 +78,7 @@ export const pipelineSpecSchema = z.object({
   systemic: z
     .object({ threshold: z.number().int().min(1).max(100), windowMs: z.number().int().min(60_000) })
     .optional(),
+  dependencies: dependenciesSchema.optional(),
 });
 
 export const scenarioSuiteSchema = z.object({
@@ -94,6 +97,11 @@ export const scenarioSuiteSchema = z.object({
   ),
 });
 
+/** An operator starting a run despite an open incident on one of its dependencies, and why. */
+const incidentOverride = z.strictObject({
+  rationale: z.string().trim().min(1, 'an override needs a rationale').max(2000),
+});
+
 /** `name@version`, pinned: no bare name and no `latest`. */
 export const pinSchema = z
   .string()
@@ -110,6 +118,7 @@ export const createRunSchema = z.object({
   suite: pinSchema,
   profile: z.string().min(1),
   input: z.record(z.string(), z.unknown()).default({}),
+  override: incidentOverride.optional(),
 });
 
 export const remediateSchema = z.object({
@@ -117,6 +126,7 @@ export const remediateSchema = z.object({
   suite: pinSchema.optional(),
   rationale: z.string().trim().min(1, 'a remediation needs a rationale'),
   input: z.record(z.string(), z.unknown()).optional(),
+  override: incidentOverride.optional(),
 });
 
 export const gateDecisionSchema = z.object({

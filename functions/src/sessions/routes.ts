@@ -22,13 +22,20 @@ const limitOf = (q: Record<string, string>, def: number) => {
   return Number.isInteger(n) && n > 0 ? Math.min(n, 200) : def;
 };
 
+/**
+ * `tests` is what the agent says and is kept in the report; whether tests pass and data is in sync
+ * comes from CI guard results and a parity check, never from this body. `parity` is still accepted
+ * from older agents and ignored.
+ */
 const closeBody = z.strictObject({
-  tests: z.strictObject({
-    passed: z.boolean(),
-    total: z.number().int().nonnegative().optional(),
-    failed: z.number().int().nonnegative().optional(),
-    command: line.optional(),
-  }),
+  tests: z
+    .strictObject({
+      passed: z.boolean(),
+      total: z.number().int().nonnegative().optional(),
+      failed: z.number().int().nonnegative().optional(),
+      command: line.optional(),
+    })
+    .optional(),
   parity: z
     .strictObject({ inSync: z.boolean(), differences: z.number().int().nonnegative().optional() })
     .optional(),
@@ -69,7 +76,15 @@ export const sessionRoutes: Route[] = [
     scope: 'agent',
     body: closeBody,
     handle: async ({ app, params, body, caller }) => ({
-      body: { report: await closeSession(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }) },
+      body: {
+        report: await closeSession(app, {
+          ...(body.tests ? { tests: body.tests } : {}),
+          ...(body.failuresObserved !== undefined ? { failuresObserved: body.failuresObserved } : {}),
+          ...(body.notes !== undefined ? { notes: body.notes } : {}),
+          id: params.id ?? '',
+          actor: callerActor(caller),
+        }),
+      },
     }),
   }),
   route({

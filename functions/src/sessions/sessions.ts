@@ -9,8 +9,17 @@ import { conflict } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { viaOf } from '../missions/audited.js';
 import { missionHealth } from '../missions/core/events.js';
+import { latestParityCheck } from '../missions/parity-checks.js';
+import { checkParity } from '../missions/parity-files.js';
 import { appendEvent, readBacklog, readEvents } from '../missions/store.js';
-import { buildClosureReport, renderClosureMarkdown, type ClosureReport } from './core/closure.js';
+import { latestGuardResults } from '../tasks/guards.js';
+import {
+  buildClosureReport,
+  renderClosureMarkdown,
+  type ClosureReport,
+  type ParityEvidence,
+  type TestsEvidence,
+} from './core/closure.js';
 import { promotionCandidates, type Memory, type WorkspaceRule } from './core/memory.js';
 import {
   getSessionDoc,
@@ -26,6 +35,8 @@ import {
 } from './store.js';
 
 type Deps = { db: Firestore; clock: Clock };
+/** Closing reads `config.parityDir` (PARITY_DIR): where the repository files are, when they are here. */
+type CloseDeps = Deps & { config?: { parityDir?: string } };
 
 export interface SessionStart {
   session: Session;
@@ -72,8 +83,8 @@ export async function startSession(
 
 export interface CloseInput {
   id: string;
-  tests: { passed: boolean; total?: number; failed?: number; command?: string };
-  parity?: { inSync: boolean; differences?: number };
+  /** What the agent says about its tests: kept in the report, but the item comes from CI guard results. */
+  tests?: { passed: boolean; total?: number; failed?: number; command?: string };
   failuresObserved?: number;
   notes?: string;
   actor: Actor;
@@ -114,12 +125,49 @@ async function facts(db: Firestore, s: Session) {
   };
 }
 
+/**
+ * "Data in sync": the repository files compared at closure when PARITY_DIR is set here, otherwise
+ * the last check `npm run parity` recorded, otherwise nothing (unknown).
+ */
+async function parityEvidence(deps: CloseDeps): Promise<ParityEvidence> {
+  const dir = deps.config?.parityDir;
+  if (dir) {
+    try {
+      const diffs = await checkParity(deps, dir);
+      return { source: 'files', dir, differences: diffs.length, at: deps.clock.now() };
+    } catch (err) {
+      // Unreadable or malformed files are the finding (unknown, with why), not a failure to close.
+      return { source: 'unavailable', reason: (err as Error).message.slice(0, 500) };
+    }
+  }
+  const last = await latestParityCheck(deps.db);
+  return last
+    ? {
+        source: 'recorded-check',
+        checkId: last.id,
+        dir: last.dir,
+        differences: last.differences,
+        at: last.at,
+      }
+    : { source: 'none' };
+}
+
+/** "Tests passing": the latest CI result of each guard, as reported through the API. */
+async function testsEvidence(db: Firestore): Promise<TestsEvidence> {
+  const results = await latestGuardResults(db);
+  return results.length ? { source: 'ci-guard-results', results } : { source: 'none' };
+}
+
 /** Closes an open session and stores its L5 closure report. */
-export async function closeSession(deps: Deps, input: CloseInput): Promise<ClosureReport> {
+export async function closeSession(deps: CloseDeps, input: CloseInput): Promise<ClosureReport> {
   const { db, clock } = deps;
   const before = await getSessionDoc(db, input.id);
   if (before.status !== 'open') throw conflict(`session ${input.id} is already closed`);
-  const known = await facts(db, before);
+  const [known, parity, tests] = await Promise.all([
+    facts(db, before),
+    parityEvidence(deps),
+    testsEvidence(db),
+  ]);
   return db.runTransaction(async (tx) => {
     const s = await getSessionDoc(db, input.id, tx);
     if (s.status !== 'open') throw conflict(`session ${input.id} is already closed`);
@@ -129,8 +177,9 @@ export async function closeSession(deps: Deps, input: CloseInput): Promise<Closu
       session: s,
       closedAt: now,
       failuresObserved: input.failuresObserved,
-      parity: input.parity,
-      tests: input.tests,
+      parity,
+      tests,
+      ...(input.tests ? { reportedTests: input.tests } : {}),
       notes: input.notes,
     });
     tx.update(db.collection(SESSIONS).doc(s.id), { status: 'closed', closedAt: now, closure: report });

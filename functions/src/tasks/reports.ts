@@ -9,10 +9,12 @@ import { enqueueSlack } from '../notify/slack-outbox.js';
 import type { Container } from '../platform/container.js';
 import { computeMetrics } from './metrics.js';
 import { guardComplianceReport, guardResultsBetween } from './guards.js';
-import { REPORTS, TASKS, taskFrom } from './store.js';
+import { AGENTS, REPORTS, TASKS, taskFrom } from './store.js';
 
 const DAY = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const listShort = (xs: string[], n = 20) =>
+  xs.length ? xs.slice(0, n).join(', ') + (xs.length > n ? ` and ${xs.length - n} more` : '') : 'none';
 
 async function saveReport(
   db: Firestore,
@@ -51,23 +53,30 @@ async function components(app: Container): Promise<Record<string, boolean>> {
   };
 }
 
-/** Daily report for the 24 h before `firedAt`: components, agents, blockers, stale beats, incidents, guard failures. */
+/**
+ * Daily report for the 24 h before `firedAt`: components, agents with active tasks and idle agents
+ * (registered, no task in progress), blockers, stale beats, incidents, guard failures.
+ */
 export async function dailyReport(app: Container, opts: { firedAt: Date }) {
   const to = opts.firedAt;
   const from = new Date(to.getTime() - DAY);
-  const [comps, tasksSnap, incSnap, guards] = await Promise.all([
+  const [comps, agentsSnap, tasksSnap, incSnap, guards] = await Promise.all([
     components(app),
+    app.db.collection(AGENTS).select().limit(5000).get(),
     app.db.collection(TASKS).where('status', 'in', ['todo', 'in_progress', 'blocked']).limit(5000).get(),
     app.db.collection('incidents').where('status', 'in', ['open', 'acknowledged']).limit(1000).get(),
     guardResultsBetween(app.db, from, to),
   ]);
   const tasks = tasksSnap.docs.map((d) => taskFrom(d.data())!);
+  const active = new Set(tasks.filter((t) => t.status === 'in_progress').map((t) => t.agentId));
   const body = {
     period: { from, to },
     components: comps,
-    agentsWithActiveTasks: [
-      ...new Set(tasks.filter((t) => t.status === 'in_progress').map((t) => t.agentId)),
-    ].sort(),
+    agentsWithActiveTasks: [...active].sort(),
+    idleAgents: agentsSnap.docs
+      .map((d) => d.id)
+      .filter((id) => !active.has(id))
+      .sort(),
     blockers: tasks
       .filter((t) => t.status === 'blocked')
       .map((t) => ({ taskId: t.id, agentId: t.agentId, blocker: t.blocker ?? null })),
@@ -92,6 +101,7 @@ export async function dailyReport(app: Container, opts: { firedAt: Date }) {
     `Daily health check ${day(to)}`,
     `components: ${down.length ? `UNREACHABLE ${down.join(', ')}` : 'all reachable'}`,
     `agents with active tasks: ${body.agentsWithActiveTasks.length}`,
+    `idle agents (registered, no active task): ${listShort(body.idleAgents)}`,
     `blocked tasks: ${body.blockers.length}; stale heartbeats: ${body.staleHeartbeats.length}`,
     `open incidents: ${body.openIncidents.length}; guard failures (24 h): ${body.guardFailures.length}`,
   ].join('\n');

@@ -6,7 +6,7 @@ import type { Actor } from '../shared/ports.js';
 import { TASK_STATUSES } from './core/task.js';
 import { heartbeatPolicySchema } from './core/heartbeat.js';
 import { listEvidence, submitEvidence } from './evidence.js';
-import { guardComplianceReport, reportGuardResult, scanForBannedImports } from './guards.js';
+import { guardComplianceReport, reportGuardResult, scanAndAlert } from './guards.js';
 import { recordHeartbeat } from './heartbeats.js';
 import { kbSearch } from './kb.js';
 import { computeMetrics } from './metrics.js';
@@ -149,8 +149,8 @@ export const taskRoutes: Route[] = [
       files: z.array(z.object({ path: z.string().min(1), content: z.string() })).max(5000),
       rules: z.unknown().optional(),
     }),
-    handle: async ({ body }) => {
-      const r = scanForBannedImports(body);
+    handle: async ({ app, body, caller }) => {
+      const r = await scanAndAlert(app, body, actorOf(caller));
       return { status: r.violations.length ? 422 : 200, body: r };
     },
   }),

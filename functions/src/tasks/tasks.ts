@@ -5,11 +5,15 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 import { recordEvent } from '../engine/events.js';
+import { kickSlackOutbox } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput, notFound, policyViolation } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { mustBeat } from './core/heartbeat.js';
 import { FINISHED, newTaskSchema, startVerdict, type Task, type TaskStatus } from './core/task.js';
+import { alertTaskWithoutEvidence } from './alerts.js';
 import { indexKbDocumentInTransaction, kbIndexReads } from './kb-index.js';
 import { AGENTS, TASKS, loadHeartbeatPolicy, taskFrom } from './store.js';
 
@@ -193,14 +197,17 @@ export async function unblockTask(deps: Deps, input: { taskId: string; actor: Ac
   });
 }
 
-/** Completes a task with its solution, which becomes searchable in the KB at once. */
+/**
+ * Completes a task with its solution, which becomes searchable in the KB at once. A task completed
+ * with no evidence record is an alert to people, enqueued with the completion.
+ */
 export async function completeTask(
-  deps: Deps,
+  deps: Deps & { bus: Bus; log: Logger },
   input: { taskId: string; solution: string; actor: Actor },
 ): Promise<Task> {
   if (!input.solution.trim()) throw invalidInput('solution: a completed task records its solution');
   const at = deps.clock.now();
-  return deps.db.runTransaction(async (tx) => {
+  const done = await deps.db.runTransaction(async (tx) => {
     const ref = deps.db.collection(TASKS).doc(input.taskId);
     const task = taskFrom((await tx.get(ref)).data());
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
@@ -216,6 +223,9 @@ export async function completeTask(
       at,
     });
     recordEvent(deps.db, tx, { type: 'task.completed', actor: input.actor, at, data: { taskId: task.id } });
+    if (!task.evidenceCount) alertTaskWithoutEvidence(deps.db, tx, task, at);
     return done;
   });
+  if (!done.evidenceCount) await kickSlackOutbox(deps);
+  return done;
 }

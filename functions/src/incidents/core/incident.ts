@@ -42,6 +42,8 @@ export interface Incident {
   dedupeKey?: string;
   /** The team that owns the response when it is not the on-call engineers (the breaker's: `finance`). */
   team?: string;
+  /** Shared dependencies this incident affects (see ./dependencies.ts); Level 4 runs using one are held. */
+  dependencies?: string[];
   status: IncidentStatus;
   level: Level;
   openedAt: Date;

@@ -41,6 +41,8 @@ export interface PipelineRun {
   group: { id: string; index: number; size: number };
   /** A remediation run names the run it remediates; the old run never changes. */
   remediates?: { runId: string; rationale: string };
+  /** Started by an operator despite open incidents on the spec's dependencies: who, why, which. */
+  incidentOverride?: { by: Actor; rationale: string; incidents: string[]; dependencies: string[] };
   eventSeq: number;
   stages: Record<string, StageState>;
   stageFailures: Array<{ stageId: string; class: FailureClass; error: string; at: string }>;

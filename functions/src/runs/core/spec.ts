@@ -42,6 +42,8 @@ export interface StageSpec {
   /** muse.produce: the brief handed to the muse's production. */
   brief?: string;
   retry?: Partial<RetryPolicy>;
+  /** Shared dependencies this stage uses beyond the spec's own (e.g. `agent-api`). */
+  dependencies?: string[];
 }
 
 /** A policy check: evaluated over the run's outputs, like a scenario check, on every run. */
@@ -62,6 +64,11 @@ export interface PipelineSpec {
   profiles: Record<string, Record<string, string>>;
   /** Same stage failing in `threshold` runs within `windowMs` counts as systemic. */
   systemic?: { threshold: number; windowMs: number };
+  /**
+   * Shared dependencies every stage uses (e.g. `vertex-ai`, `slack`). A run is not started while an
+   * open incident names one of the spec's dependencies, unless an operator overrides with a rationale.
+   */
+  dependencies?: string[];
 }
 
 export const DEFAULT_SYSTEMIC = { threshold: 3, windowMs: 24 * 60 * 60 * 1000 };
@@ -145,6 +152,19 @@ export function specToGraph(spec: PipelineSpec): Graph {
     };
   }
   return { start: [BOOT_STEP], steps, onFail: FAIL_EVALUATE_STEP };
+}
+
+/** Every shared dependency a run of this spec uses: the spec's own and each stage's, sorted. */
+export function specDependencies(spec: PipelineSpec): string[] {
+  return [
+    ...new Set([...(spec.dependencies ?? []), ...spec.stages.flatMap((s) => s.dependencies ?? [])]),
+  ].sort();
+}
+
+/** The dependencies one stage uses: the spec's own plus the stage's, sorted. */
+export function stageDependencies(spec: PipelineSpec, stageId: string): string[] {
+  const stage = findStage(spec, stageId);
+  return [...new Set([...(spec.dependencies ?? []), ...(stage?.dependencies ?? [])])].sort();
 }
 
 export function findStage(spec: PipelineSpec, stageId: string): StageSpec | undefined {
