@@ -26,6 +26,7 @@ export function printBanner(b: {
     `  Slack Web API ${b.slackUrl} (local stand-in for slack.com; records every post)`,
     `  Status page   ${b.extras.links.page}`,
     `  Live stream   ${b.extras.links.stream}`,
+    `  Trend feeds   ${b.extras.feeds.url} (the bundled fixtures, newest item = now)${b.extras.feeds.sources === 'kept' ? '; the stored sources settings were changed by a person and are kept' : ''}`,
     `  Emulators     Firestore ${b.fs}, Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
     `  Data          ${b.dataDir} (imported on start, exported on exit)`,
