@@ -25,7 +25,9 @@ export type Command =
   | { kind: 'ack'; incidentId: string }
   | { kind: 'resolve'; incidentId: string; summary: string }
   | { kind: 'breaker.override'; rationale: string }
-  | { kind: 'safemode.exit'; rationale: string };
+  | { kind: 'safemode.exit'; rationale: string }
+  | { kind: 'sources' }
+  | { kind: 'produce'; topic: string };
 
 export type CommandKind = Command['kind'];
 
@@ -49,6 +51,8 @@ export const USAGE: Readonly<Record<string, string>> = Object.freeze({
   breaker: '/muse breaker override <rationale...> (finance role)',
   safemode: '/muse safemode exit <rationale...> (operator role)',
   wallet: '/muse wallet — balance, reserved, burn rate',
+  sources: '/muse sources — the trend sources and their health (change them with PUT /v1/muse/sources)',
+  produce: '/muse produce <topic...> — a production now, through the CFO gate (operator role)',
 });
 
 export type Parsed = { ok: true; command: Command } | { ok: false; usage: string; problem: string };
@@ -81,6 +85,7 @@ export function parseCommand(text: string): Parsed {
     case 'gates':
     case 'wallet':
     case 'missions':
+    case 'sources':
       return rest.length ? usage(sub, `"${sub}" takes no arguments`) : ok({ kind: sub });
     case 'gate': {
       const bad = needId(0, '<run-id>') ?? (rest[1] ? undefined : 'missing <edge>');
@@ -104,6 +109,10 @@ export function parseCommand(text: string): Parsed {
     }
     case 'failure':
       return ok({ kind: 'failure', summary: tail(0) });
+    case 'produce':
+      return tail(0).length >= 2
+        ? ok({ kind: 'produce', topic: tail(0) })
+        : usage(sub, 'say what to produce: a topic');
     case 'mission':
       return parseMission(rest);
     case 'session':

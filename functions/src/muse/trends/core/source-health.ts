@@ -72,6 +72,7 @@ export function nextSourceHealth(
 
 /** One line for people: "4 of 5 sources ok; failing: reddit-popular (HTTP 429, 3 ticks)". */
 export function healthLine(health: readonly SourceHealth[]): string {
+  if (!health.length) return 'not read by any tick yet';
   const enabled = health.filter((h) => h.enabled);
   if (!enabled.length) return 'no enabled sources';
   const failing = enabled.filter((h) => h.ok === false);
