@@ -263,4 +263,5 @@ test('production on demand: created through the CFO gate, idempotent by requestI
     .where('target', '==', 'intents/request~req-lofi-1')
     .get();
   assert.equal(okAudit.size, 1);
+  await h.waitForRun(r.json.runId, ended, 90_000);
 });

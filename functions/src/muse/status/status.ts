@@ -25,6 +25,7 @@ export interface MuseStatusFields {
 
 /** Turns Firestore Timestamps (anything with toDate) back into Dates, deeply. */
 export function fromFirestore(value: unknown): unknown {
+  if (value instanceof Date) return value; // already converted (safe to call twice)
   if (value && typeof value === 'object') {
     if (typeof (value as { toDate?: unknown }).toDate === 'function')
       return (value as { toDate(): Date }).toDate();

@@ -29,7 +29,7 @@ export interface SourcesMessageView {
 }
 
 const iso = (d: Date | string | undefined) =>
-  d === undefined ? '—' : (d instanceof Date ? d.toISOString() : d).replace(/\.\d{3}Z$/, 'Z');
+  d instanceof Date ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : typeof d === 'string' ? d : '—';
 
 function healthText(h: Health | null, enabled: boolean): string {
   if (!enabled) return 'disabled';
