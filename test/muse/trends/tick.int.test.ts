@@ -9,11 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { runTrendTick } from '../../../functions/src/muse/trends/tick.js';
 import { sourceDefOf, type SourceDef } from '../../../functions/src/muse/trends/sources/sources.js';
 import type { SourceSetting } from '../../../functions/src/muse/trends/core/settings.js';
-import {
-  putTickSettings,
-  putTrendSources,
-  sourcesRef,
-} from '../../../functions/src/muse/trends/settings-store.js';
+import { putTickSettings, putTrendSources } from '../../../functions/src/muse/trends/settings-store.js';
 import { pauseEngine } from '../../../functions/src/engine/pause.js';
 import { creditWallet } from '../../../functions/src/muse/wallet/ledger.js';
 import { fixtureSources, startFeedServer, type FeedServer } from '../../../scripts/lib/feed-server.js';
