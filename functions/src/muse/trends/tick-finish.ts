@@ -46,7 +46,7 @@ export async function finishTick(
           {
             severity: 'sev3',
             source: 'trends',
-            summary: t.failure.summary,
+            summary: t.failure.summary.slice(0, 1900), // the incident's limit is 2,000
             dedupeKey: t.failure.dedupeKey,
             ref: { type: 'trendTick', id: summary.tickId },
             actor: TRENDSCOUT,
