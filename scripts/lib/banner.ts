@@ -36,6 +36,7 @@ export function printBanner(b: {
     `  Status page   ${b.extras.links.page}   (token valid 1 h; restart or POST /v1/stream/tokens for another)`,
     `  Live stream   ${b.extras.links.stream}`,
     `  Listening on  ${listening(b.extras)}`,
+    `  Trend feeds   ${b.extras.feeds.url} (the bundled fixtures, newest item = now)${b.extras.feeds.sources === 'kept' ? '; the stored sources settings were changed by a person and are kept' : ''}`,
     `  Emulators     Firestore ${b.fs} (enforcing firestore.rules), Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
     `  Data          ${b.dataDir} (imported on start, exported on exit)`,

@@ -1,6 +1,7 @@
 /**
  * Everything `npm start` runs in-process once the emulators are up: the container, the functions
- * behind the local gateway, the Pub/Sub topology, the seed API key and the local scheduler.
+ * behind the local gateway, the Pub/Sub topology, the seed API key, the local trend feed server
+ * (the sources settings point at it) and the local scheduler.
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../functions/src/config.js';
@@ -8,6 +9,8 @@ import { startGateway, type Gateway } from '../../functions/src/local/gateway.js
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
 import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
+import { startFeedServer, type FeedServer } from './feed-server.js';
+import { useLocalFeeds } from './local-feeds.js';
 import { seedLocalSlackConfig } from './slack-local.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
@@ -21,6 +24,8 @@ export interface LocalExtras {
   gateway: Gateway;
   scheduler: LocalScheduler;
   stream: StreamServer;
+  /** The bundled trend fixtures over HTTP; `sources` says whether the settings were pointed at it. */
+  feeds: FeedServer & { sources: 'written' | 'kept' };
   /** A ready stream URL and status page URL, each carrying a token valid for 12 hours. */
   links: { stream: string; page: string };
   stop(): Promise<void>;
@@ -80,6 +85,9 @@ export async function startLocalExtras(o: {
     );
 
   await seedLocalSlackConfig(app.db); // local channels, and the CLI's user in every role
+  // The trend sources are read over HTTP as in the cloud; locally they are the bundled fixtures.
+  const feedServer = await startFeedServer();
+  const feeds = Object.assign(feedServer, { sources: await useLocalFeeds(app, feedServer.url) });
   // A fresh wallet is empty, which is below the breaker's panic line: fund the local muse once
   // (idempotent by key), then scan trends right away instead of waiting for the top of the hour.
   await creditWallet(app, {
@@ -105,9 +113,11 @@ export async function startLocalExtras(o: {
     gateway,
     scheduler,
     stream,
+    feeds,
     links,
     stop: async () => {
       scheduler.stop();
+      await feeds.stop();
       await stream.close();
       await gateway.stop();
       await app.pubsub.close().catch(() => undefined);

@@ -73,3 +73,43 @@ test('the talk box gets a reply and a tool result', async () => {
   await page.locator('#talk-log', { hasText: 'get_status' }).waitFor({ timeout: 5000 });
   assert.match((await page.textContent('#talk-log')) ?? '', /muse: /);
 });
+
+test("the page shows each trend source's health and the last tick's outcome", async () => {
+  await db
+    .collection('muse')
+    .doc('status')
+    .set(
+      {
+        lastTick: {
+          id: 'hourly-1',
+          at: '2026-12-01T10:00:00Z',
+          status: 'failed',
+          reason: 'every enabled source failed',
+        },
+        trendSources: [
+          {
+            id: 'reddit-aivideo',
+            kind: 'reddit',
+            enabled: true,
+            ok: true,
+            consecutiveFailures: 0,
+            itemsLast: 6,
+          },
+          {
+            id: 'gone',
+            kind: 'feed',
+            enabled: true,
+            ok: false,
+            lastError: 'HTTP 404 Not Found',
+            consecutiveFailures: 3,
+          },
+          { id: 'off', kind: 'feed', enabled: false, consecutiveFailures: 0 },
+        ],
+      },
+      { merge: true },
+    );
+  await page
+    .locator('#sources', { hasText: '1 of 2 ok; failing: gone (HTTP 404 Not Found, 3x)' })
+    .waitFor({ timeout: 5000 });
+  assert.match((await page.textContent('#last-tick')) ?? '', /failed - every enabled source failed/);
+});

@@ -1,5 +1,5 @@
 /**
- * /v1 routes of the muse's production side: status, starting production for an intent, leaving
+ * /v1 routes of the muse's production side: status, production on demand or for an intent, leaving
  * safe mode, staged assets and the identity Bible. Each handler calls one use case.
  * The safe-mode exit body accepts an empty rationale on purpose: the use case refuses it and the
  * refused attempt is audited, which a schema rejection would skip.
@@ -11,6 +11,7 @@ import { exitSafeMode } from './critic/safe-mode-store.js';
 import { getAsset, listAssets } from './production/assets.js';
 import { loadBible, saveBible } from './production/bible-store.js';
 import { bibleInputSchema } from './production/core/bible.js';
+import { onDemandSchema, requestProduction } from './production/on-demand.js';
 import { produceIntent } from './production/produce.js';
 import { getMuseStatus } from './status/status.js';
 
@@ -24,6 +25,16 @@ export const museRoutes: Route[] = [
     path: '/v1/muse/status',
     scope: 'read',
     handle: async ({ app }) => ({ body: await getMuseStatus(app) }),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/muse/intents',
+    scope: 'runs',
+    body: onDemandSchema,
+    handle: async ({ app, body, caller }) => {
+      const r = await requestProduction(app, { ...body, actor: actorOf(caller), via: 'api' });
+      return { status: r.created ? 201 : 200, body: r };
+    },
   }),
   route({
     method: 'POST',

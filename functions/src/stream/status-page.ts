@@ -32,6 +32,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   <dt>Breaker</dt><dd id="breaker">-</dd>
   <dt>Safe mode</dt><dd id="safe-mode">-</dd>
   <dt>Last tick</dt><dd id="last-tick">-</dd>
+  <dt>Sources</dt><dd id="sources">-</dd>
   <dt>Seq</dt><dd id="seq">-</dd>
 </dl>
 <h2>Intents</h2><ul id="intents"></ul>
@@ -62,7 +63,11 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     text('breaker', b && typeof b === 'object' ? (b.tripped || b.active ? 'TRIPPED' : 'armed') + (b.reason ? ' (' + b.reason + ')' : '') : 'armed');
     const m = s.safeMode;
     text('safe-mode', m && typeof m === 'object' ? (m.active ? 'ON' : 'off') + (m.consecutiveRejections !== undefined ? ', rejections ' + m.consecutiveRejections : '') : m);
-    text('last-tick', s.lastTick && typeof s.lastTick === 'object' ? (s.lastTick.at || show(s.lastTick)) : s.lastTick);
+    const t = s.lastTick;
+    text('last-tick', t && typeof t === 'object' ? [t.at, t.status, t.reason].filter(Boolean).join(' - ') || show(t) : t);
+    const src = Array.isArray(s.trendSources) ? s.trendSources.filter((h) => h.enabled) : [];
+    const bad = src.filter((h) => h.ok === false);
+    text('sources', src.length ? src.filter((h) => h.ok).length + ' of ' + src.length + ' ok' + (bad.length ? '; failing: ' + bad.map((h) => h.id + ' (' + h.lastError + ', ' + h.consecutiveFailures + 'x)').join(', ') : '') : '-');
     list('intents', s.intents, (i) => typeof i === 'object' ? [i.topic || i.title || i.id, i.status, i.vvs !== undefined ? 'VVS ' + i.vvs : ''].filter(Boolean).join(' - ') : show(i));
     list('runs', s.runs, (r) => typeof r === 'object' ? [r.runId || r.id, r.state || r.status].filter(Boolean).join(' - ') : show(r));
     list('incidents', s.openIncidents, (i) => [i.id, i.severity, i.status, i.summary].filter(Boolean).join(' - '));

@@ -1,17 +1,40 @@
-import { test, after } from 'node:test';
+/**
+ * The trend tick on the emulators, reading its sources over HTTP from the local feed server (the
+ * bundled fixtures, shifted to the test's clock) as named by the stored sources settings.
+ */
+import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runTrendTick } from '../../../functions/src/muse/trends/tick.js';
-import { FIXTURE_SOURCES, type SourceDef } from '../../../functions/src/muse/trends/sources/sources.js';
+import { sourceDefOf, type SourceDef } from '../../../functions/src/muse/trends/sources/sources.js';
+import type { SourceSetting } from '../../../functions/src/muse/trends/core/settings.js';
+import { putTickSettings, putTrendSources } from '../../../functions/src/muse/trends/settings-store.js';
 import { pauseEngine } from '../../../functions/src/engine/pause.js';
 import { creditWallet } from '../../../functions/src/muse/wallet/ledger.js';
-import { testApp as bareApp } from '../wallet/app.js';
+import { fixtureSources, startFeedServer, type FeedServer } from '../../../scripts/lib/feed-server.js';
+import { testApp as bareApp, type TestApp } from '../wallet/app.js';
 
-/** A funded wallet: an empty one is under the panic line, and the breaker would pause every tick. */
+let feeds: FeedServer;
+let current: TestApp | undefined;
+before(async () => {
+  feeds = await startFeedServer({ now: () => (current ? current.clock.now().getTime() : Date.now()) });
+});
+after(() => feeds.stop());
+
+const operator = { kind: 'user' as const, id: 'U-op' };
+const setSources = (app: TestApp, sources: SourceSetting[]) =>
+  putTrendSources(app, { sources, actor: operator, rationale: 'test feeds', via: 'api' });
+
+/**
+ * A funded wallet (an empty one is under the panic line, and the breaker would pause every tick)
+ * and the sources settings pointing at the local feed server.
+ */
 async function testApp() {
   const app = await bareApp();
+  current = app;
   await creditWallet(app, { key: 'seed', amount: 100, actor: { kind: 'user', id: 'U-fin' } });
+  await setSources(app, fixtureSources(feeds.url));
   return app;
 }
 
@@ -24,9 +47,11 @@ async function intentsOf(app: Awaited<ReturnType<typeof bareApp>>) {
     .sort((a, b) => String(a.normalizedTopic).localeCompare(String(b.normalizedTopic)));
 }
 
-test('a tick over the fixture feeds yields the expected intents and a summary', async () => {
+test('a tick reads the configured sources over HTTP and yields the expected intents, a summary and health', async () => {
   const app = await testApp();
+  const before = feeds.hits.get('/reddit/r/NewTubers/hot.json') ?? 0;
   const summary = await runTrendTick(app, { tickId: 'hourly-1' });
+  assert.equal(feeds.hits.get('/reddit/r/NewTubers/hot.json'), before + 1);
   assert.equal(summary.status, 'done');
   assert.deepEqual([summary.sourcesOk, summary.sourcesFailed], [4, 0]);
   assert.ok(summary.candidates > 10);
@@ -50,6 +75,15 @@ test('a tick over the fixture feeds yields the expected intents and a summary', 
   );
   const stored = (await app.db.collection('trendTicks').doc('hourly-1').get()).data()!;
   assert.equal(stored.summary.intents, 3);
+  const health = status.trendSources as Array<Record<string, any>>;
+  assert.deepEqual(
+    health.map((h) => [h.id, h.ok, h.consecutiveFailures, h.lastTickId]),
+    fixtureSources(feeds.url).map((s) => [s.id, true, 0, 'hourly-1']),
+  );
+  for (const h of health) {
+    assert.ok(h.itemsLast > 0, h.id);
+    assert.equal(h.lastSuccessAt.toDate().toISOString(), '2026-03-01T12:00:00.000Z');
+  }
 });
 
 test('a duplicated tick, and a later tick within the window, create no duplicate intent', async () => {
@@ -67,10 +101,53 @@ test('a duplicated tick, and a later tick within the window, create no duplicate
   assert.equal((await intentsOf(app)).length, 6);
 });
 
-test('the threshold is configurable', async () => {
+test('the threshold is configurable in the stored tick settings', async () => {
   const app = await testApp();
-  const s = await runTrendTick(app, { tickId: 'low', settings: { threshold: 30 } });
+  await putTickSettings(app, {
+    settings: {
+      threshold: 30,
+      dedupeWindowHours: 24,
+      leaseMinutes: 5,
+      maxProductionsPerTick: 10,
+      vvs: { halfLifeHours: 6, maxAgeHours: 48, mentionScale: 3, engagementScale: 400, mentionWeight: 0.4 },
+    },
+    actor: operator,
+    rationale: 'more intents',
+    via: 'api',
+  });
+  const s = await runTrendTick(app, { tickId: 'low' });
   assert.deepEqual(s.intents, 4); // short form fatigue (35.1) joins
+});
+
+test('a disabled source is not read, and a source weight scales its contribution to VVS', async () => {
+  const app = await testApp();
+  const base = fixtureSources(feeds.url);
+  await setSources(app, [
+    { ...base[0]!, enabled: false },
+    ...base.slice(1).map((s) => ({ ...s, weight: s.kind === 'reddit' ? 0.1 : 1 })),
+  ]);
+  const s = await runTrendTick(app, { tickId: 'weighted' });
+  assert.deepEqual(
+    s.sources.map((x) => x.id),
+    ['reddit-aivideo', 'rss-creator-economy', 'atom-culture-desk'],
+  );
+  const full = await (async () => {
+    const other = await testApp();
+    return runTrendTick(other, { tickId: 'full' });
+  })();
+  const vvs = (sum: typeof s, key: string) => sum.top.find((t) => t.normalizedTopic === key)?.vvs ?? 0;
+  assert.ok(vvs(s, 'ai-lip-sync') < vvs(full, 'ai-lip-sync'), "a 0.1 weight lowers the topic's VVS");
+  const health = (await app.db.collection('muse').doc('status').get()).get('trendSources') as Array<{
+    id: string;
+    enabled: boolean;
+    ok?: boolean;
+  }>;
+  assert.deepEqual(health[0], {
+    id: 'reddit-newtubers',
+    kind: 'reddit',
+    enabled: false,
+    consecutiveFailures: 0,
+  });
 });
 
 test('while the engine is paused the tick refuses to scan and records a skip', async () => {
@@ -105,7 +182,7 @@ test('failing sources are recorded with their reasons while the others succeed',
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const limits = { timeoutMs: 300, maxBytes: 64 * 1024 };
   const sources: SourceDef[] = [
-    ...FIXTURE_SOURCES,
+    ...fixtureSources(feeds.url).map(sourceDefOf),
     { id: 'http-500', kind: 'reddit', url: `${base}/500`, limits },
     { id: 'timeout', kind: 'feed', url: `${base}/slow`, limits },
     { id: 'bad-json', kind: 'reddit', url: `${base}/bad.json`, limits },

@@ -3,6 +3,16 @@ import assert from 'node:assert/strict';
 import { normalizeTopic, hashtags } from '../../../functions/src/muse/trends/core/topics.js';
 import { scoreVvs } from '../../../functions/src/muse/trends/core/vvs.js';
 import { selectIntents, type Candidate } from '../../../functions/src/muse/trends/core/candidates.js';
+import {
+  DEFAULT_SOURCES,
+  DEFAULT_TICK_SETTINGS,
+  parseStored,
+  sourcesDocSchema,
+  sourcesSchema,
+  sourceUrl,
+  tickSettingsSchema,
+} from '../../../functions/src/muse/trends/core/settings.js';
+import { healthLine, nextSourceHealth } from '../../../functions/src/muse/trends/core/source-health.js';
 
 test('topics normalise across spellings, and generic labels are noise', () => {
   for (const raw of ['#AILipSync', 'AI lip-sync', 'Ai Lip Sync', ' ai  LIP sync '])
@@ -59,4 +69,99 @@ test('selectIntents: strictly above threshold, de-duped within the window unless
     r.deduped.map((x) => x.key),
     ['a'],
   );
+});
+
+test('the documented default sources are valid settings, and each kind has its URL', () => {
+  const parsed = sourcesSchema.safeParse(DEFAULT_SOURCES);
+  assert.ok(parsed.success, JSON.stringify(parsed.error?.issues));
+  assert.deepEqual(
+    DEFAULT_SOURCES.map((s) => sourceUrl(s)),
+    [
+      'https://www.reddit.com/r/popular/hot.json?limit=100&raw_json=1',
+      'https://www.reddit.com/r/NewTubers/hot.json?limit=100&raw_json=1',
+      'https://www.reddit.com/r/aivideo/hot.json?limit=100&raw_json=1',
+      'https://www.tubefilter.com/feed/',
+      'https://techcrunch.com/feed/',
+      'https://www.theverge.com/rss/index.xml',
+    ],
+  );
+  const top = sourcesSchema.parse([
+    { id: 'r', kind: 'reddit', subreddit: 'videos', sort: 'top', baseUrl: 'http://127.0.0.1:9/reddit/' },
+  ])[0]!;
+  assert.equal(sourceUrl(top), 'http://127.0.0.1:9/reddit/r/videos/top.json?limit=100&raw_json=1&t=day');
+  assert.deepEqual([top.weight, top.enabled, top.timeoutMs], [1, true, 5000]);
+});
+
+test('a stored settings document that does not parse names the field', () => {
+  const r = parseStored('config/trendSources', sourcesDocSchema, {
+    sources: [
+      { id: 'a', kind: 'feed', url: 'https://x.test/f' },
+      { id: 'a', kind: 'feed', url: 'https://x.test/g' },
+    ],
+  });
+  assert.deepEqual(r, {
+    ok: false,
+    error: 'config/trendSources is invalid: sources.1.id: duplicate source id "a"',
+  });
+  const t = parseStored('config/trendSettings', tickSettingsSchema, { threshold: 'high' });
+  assert.equal(t.ok, false);
+  assert.match(!t.ok ? t.error : '', /threshold/);
+  assert.deepEqual(parseStored('x', tickSettingsSchema, {}), { ok: true, value: DEFAULT_TICK_SETTINGS });
+});
+
+test('source health: successes reset, failures count, removed sources drop, disabled ones keep their last state', () => {
+  const at1 = new Date('2026-01-01T00:00:00Z');
+  const at2 = new Date('2026-01-01T01:00:00Z');
+  const configured = [
+    { id: 'a', kind: 'feed', enabled: true },
+    { id: 'b', kind: 'reddit', enabled: true },
+    { id: 'gone', kind: 'feed', enabled: true },
+  ];
+  const h1 = nextSourceHealth(
+    [],
+    configured,
+    [
+      { id: 'a', ok: true, items: 5 },
+      { id: 'b', ok: false, reason: 'HTTP 429', items: 0 },
+      { id: 'gone', ok: true, items: 1 },
+    ],
+    't1',
+    at1,
+  );
+  const h2 = nextSourceHealth(
+    h1,
+    [
+      { id: 'a', kind: 'feed', enabled: false },
+      { id: 'b', kind: 'reddit', enabled: true },
+    ],
+    [{ id: 'b', ok: false, reason: 'timed out after 5000 ms', items: 0 }],
+    't2',
+    at2,
+  );
+  assert.deepEqual(h2, [
+    {
+      id: 'a',
+      kind: 'feed',
+      enabled: false,
+      ok: true,
+      lastSuccessAt: at1,
+      itemsLast: 5,
+      consecutiveFailures: 0,
+      lastTickId: 't1',
+    },
+    {
+      id: 'b',
+      kind: 'reddit',
+      enabled: true,
+      ok: false,
+      lastErrorAt: at2,
+      lastError: 'timed out after 5000 ms',
+      itemsLast: 0,
+      consecutiveFailures: 2,
+      lastTickId: 't2',
+    },
+  ]);
+  assert.equal(healthLine(h2), '0 of 1 sources ok; failing: b (timed out after 5000 ms, 2 ticks)');
+  assert.equal(healthLine(h1), '2 of 3 sources ok; failing: b (HTTP 429, 1 tick)');
+  assert.equal(healthLine([]), 'not read by any tick yet');
 });

@@ -87,7 +87,7 @@ test('override: refused without a rationale; with one it releases the hold, audi
     overrideBreaker(app, { actor: finance, rationale: 'again' }),
     (e: unknown) => e instanceof AppError && e.code === 'conflict',
   );
-  assert.equal((await runTrendTick(app, { tickId: 'after-override' })).status, 'done');
+  assert.equal((await runTrendTick(app, { tickId: 'after-override', sources: [] })).status, 'done');
 });
 
 test('after an override under the panic line the breaker stays open until the balance recovers and falls again', async () => {

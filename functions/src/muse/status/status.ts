@@ -6,6 +6,7 @@
  */
 import type { DocumentReference, Firestore, Transaction } from '@google-cloud/firestore';
 import type { Container } from '../../platform/container.js';
+import { readTrendConfig } from '../trends/settings-store.js';
 import { upsertRun, type StatusRun } from './core/runs.js';
 
 export const MUSE = 'muse';
@@ -24,6 +25,7 @@ export interface MuseStatusFields {
 
 /** Turns Firestore Timestamps (anything with toDate) back into Dates, deeply. */
 export function fromFirestore(value: unknown): unknown {
+  if (value instanceof Date) return value; // already converted (safe to call twice)
   if (value && typeof value === 'object') {
     if (typeof (value as { toDate?: unknown }).toDate === 'function')
       return (value as { toDate(): Date }).toDate();
@@ -112,14 +114,22 @@ export async function recordRunStatus(
   });
 }
 
-/** The whole status document (every owner's fields), for Slack, the API and the live stream. */
+/**
+ * The whole status document (every owner's fields), for Slack, the API and the live stream, with
+ * whether the trend settings documents parse (read live: a broken one names its field here before
+ * the next tick fails on it).
+ */
 export async function getMuseStatus(app: Pick<Container, 'db'>): Promise<Record<string, unknown>> {
-  const snap = await statusRef(app.db).get();
+  const [snap, config] = await Promise.all([statusRef(app.db).get(), readTrendConfig(app.db)]);
   const data = (fromFirestore(snap.data() ?? {}) as Record<string, unknown>) ?? {};
+  const check = (c: { ok: boolean; origin: string; error?: string }) =>
+    c.ok ? { ok: true, origin: c.origin } : { ok: false, origin: c.origin, error: c.error };
   return {
     safeMode: { active: false, consecutiveRejections: 0 },
     runs: [],
     lastVerdict: null,
+    trendSources: [],
     ...data,
+    trendSettings: { sources: check(config.sources), tick: check(config.tick) },
   };
 }

@@ -1,11 +1,18 @@
 /**
- * /v1 routes for the trend loop: start a tick, read a tick, list intents. Thin: parse, call one use case.
+ * /v1 routes for the trend loop: run the loop now, read a tick, list intents, and the loop's
+ * settings (sources; threshold, de-dupe window and the other tick settings). Thin: parse, call one
+ * use case. Settings changes need the operator scope and a rationale, and are audited.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { route, type Route } from '../../platform/http/route.js';
+import { route, type Caller, type Route } from '../../platform/http/route.js';
 import { notFound } from '../../shared/errors.js';
-import { getTick, runTrendTick } from './tick.js';
+import type { Actor } from '../../shared/ports.js';
+import { sourcesSchema, tickSettingsSchema } from './core/settings.js';
+import { runTrendLoop } from './loop.js';
+import { putTickSettings, putTrendSources, readTrendConfig } from './settings-store.js';
+import { sourcesView } from './sources-view.js';
+import { getTick } from './tick.js';
 import { INTENTS } from './store.js';
 
 const tickBody = z
@@ -16,10 +23,14 @@ const tickBody = z
       .optional(),
   })
   .default({});
+const rationale = z.string().trim().min(1, 'say why the settings change').max(2000);
+const sourcesBody = z.strictObject({ sources: sourcesSchema, rationale });
+const tickSettingsBody = tickSettingsSchema.extend({ rationale });
 const STATUSES = ['new', 'funded', 'unfunded', 'producing', 'published', 'failed'] as const;
 
 const toIso = (v: unknown) =>
   v && typeof v === 'object' && 'toDate' in v ? (v as { toDate(): Date }).toDate().toISOString() : v;
+const actorOf = (caller: Caller): Actor => ({ kind: 'apikey', id: caller.keyId, name: caller.name });
 
 export const museTrendRoutes: Route[] = [
   route({
@@ -27,9 +38,12 @@ export const museTrendRoutes: Route[] = [
     path: '/v1/muse/ticks',
     scope: 'operator',
     body: tickBody,
-    handle: async ({ app, body }) => {
-      const summary = await runTrendTick(app, { tickId: body.tickId ?? `api-${randomUUID()}` });
-      return { status: summary.duplicate ? 200 : 201, body: summary };
+    handle: async ({ app, body, caller }) => {
+      const r = await runTrendLoop(app, {
+        tickId: body.tickId ?? `api-${randomUUID()}`,
+        actor: actorOf(caller),
+      });
+      return { status: r.duplicate ? 200 : 201, body: r };
     },
   }),
   route({
@@ -40,6 +54,39 @@ export const museTrendRoutes: Route[] = [
       const tick = await getTick(app, params.id ?? '');
       if (!tick) throw notFound(`no trend tick ${params.id}`);
       return { body: tick };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/sources',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await sourcesView(app) }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/muse/sources',
+    scope: 'operator',
+    body: sourcesBody,
+    handle: async ({ app, body, caller }) => {
+      await putTrendSources(app, { ...body, actor: actorOf(caller), via: 'api' });
+      return { body: await sourcesView(app) };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/settings/trends',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: (await readTrendConfig(app.db)).tick }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/muse/settings/trends',
+    scope: 'operator',
+    body: tickSettingsBody,
+    handle: async ({ app, body, caller }) => {
+      const { rationale: why, ...settings } = body;
+      await putTickSettings(app, { settings, rationale: why, actor: actorOf(caller), via: 'api' });
+      return { body: (await readTrendConfig(app.db)).tick };
     },
   }),
   route({

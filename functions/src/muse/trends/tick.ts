@@ -1,9 +1,11 @@
 /**
- * The trend tick (SMOS v2 3A "Scan" and "Filter"): read every source, score topics by VVS, create
- * an Intent for each topic above the threshold that has no intent within the de-dupe window, and
- * record a summary. Idempotent per tick id: a redelivered tick returns the stored summary and
- * creates nothing; a tick that crashed half-way is finished by its retry without duplicates.
- * While the engine is paused (CFO breaker, operator) the tick refuses to scan and records a skip.
+ * The trend tick (SMOS v2 3A "Scan" and "Filter"): read every enabled source named by the sources
+ * settings, score topics by VVS, create an Intent for each topic above the threshold that has no
+ * intent within the de-dupe window, and record a summary and each source's health. Idempotent per
+ * tick id: a redelivered tick returns the stored summary and creates nothing; a tick that crashed
+ * half-way is finished by its retry without duplicates. While the engine is paused (CFO breaker,
+ * operator) the tick refuses to scan and records a skip. A tick whose enabled sources all failed,
+ * or whose settings do not parse, is `failed` and opens an incident (tick-finish.ts).
  */
 import { performance } from 'node:perf_hooks';
 import type { Container } from '../../platform/container.js';
@@ -11,9 +13,10 @@ import { controlRef, pauseFrom } from '../../engine/pause.js';
 import { recordEvent } from '../../engine/events.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import { checkBreaker } from '../wallet/breaker.js';
-import { anchorToNow, scoreCandidates, selectIntents, type Candidate } from './core/candidates.js';
-import { DEFAULT_VVS, type VvsParams } from './core/vvs.js';
-import { FIXTURE_SOURCES, scanSources, type SourceDef } from './sources/sources.js';
+import { scoreCandidates, selectIntents, type Candidate } from './core/candidates.js';
+import { DEFAULT_TICK_SETTINGS, type TickSettings } from './core/settings.js';
+import { scanSources, sourceDefOf, type SourceDef } from './sources/sources.js';
+import { readTrendConfig } from './settings-store.js';
 import {
   existingIntents,
   intentId,
@@ -24,54 +27,49 @@ import {
   writeTopicShards,
   type IntentDoc,
 } from './store.js';
+import { finishTick, lockRef, statusRef } from './tick-finish.js';
+import { emptySummary, type TickSummary } from './tick-summary.js';
 
-export interface TrendSettings {
-  /** An intent is created when VVS is strictly above this. */
-  threshold: number;
-  /** A topic that became an intent within this window is not turned into another. */
-  dedupeWindowHours: number;
-  /** A running tick's claim expires after this, so a crashed tick does not block the loop. */
-  leaseMinutes: number;
-  vvs: VvsParams;
-}
-
-export const DEFAULT_TREND_SETTINGS: Readonly<TrendSettings> = Object.freeze({
-  threshold: 50,
-  dedupeWindowHours: 24,
-  leaseMinutes: 5,
-  vvs: DEFAULT_VVS,
-});
-
-export interface TickSummary {
-  tickId: string;
-  status: 'done' | 'skipped' | 'running';
-  /** True when this call found the tick already recorded and did nothing. */
-  duplicate: boolean;
-  reason?: string;
-  sourcesOk: number;
-  sourcesFailed: number;
-  sources: Array<{ id: string; kind: string; ok: boolean; reason?: string; items: number }>;
-  candidates: number;
-  intents: number;
-  intentIds: string[];
-  deduped: number;
-  top: Array<{ topic: string; normalizedTopic: string; vvs: number }>;
-  durationMs: number;
-}
+export type { TickSummary } from './tick-summary.js';
 
 const TICK_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-const lockRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('trendScan');
-const statusRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('status');
 const ms = (v: unknown) =>
   v && typeof v === 'object' && 'toMillis' in v ? (v as { toMillis(): number }).toMillis() : 0;
 
-/** Starts the tick; see the module comment. `sources` defaults to the bundled fixture feeds. */
+/** What to scan and with which settings: the stored settings, unless the caller names sources. */
+async function plan(app: Container, p: { sources?: readonly SourceDef[]; settings?: Partial<TickSettings> }) {
+  const config = await readTrendConfig(app.db);
+  const errors = [
+    ...(!p.sources && !config.sources.ok ? [config.sources.error] : []),
+    ...(!config.tick.ok ? [config.tick.error] : []),
+  ];
+  const settings: TickSettings = {
+    ...(config.tick.ok ? config.tick.value : DEFAULT_TICK_SETTINGS),
+    ...p.settings,
+  };
+  if (p.sources)
+    return {
+      settings,
+      errors,
+      defs: p.sources,
+      configured: p.sources.map((d) => ({ id: d.id, kind: d.kind, enabled: true })),
+    };
+  const list = config.sources.ok ? config.sources.value : undefined;
+  return {
+    settings,
+    errors,
+    defs: (list ?? []).filter((s) => s.enabled).map(sourceDefOf),
+    configured: list?.map((s) => ({ id: s.id, kind: s.kind, enabled: s.enabled })),
+  };
+}
+
+/** Runs one tick; see the module comment. `sources` and `settings` override the stored ones (bench, tests). */
 export async function runTrendTick(
   app: Container,
-  p: { tickId: string; sources?: readonly SourceDef[]; now?: Date; settings?: Partial<TrendSettings> },
+  p: { tickId: string; sources?: readonly SourceDef[]; now?: Date; settings?: Partial<TickSettings> },
 ): Promise<TickSummary> {
   if (!TICK_ID.test(p.tickId)) throw invalidInput('tickId must be 1-100 letters, digits or _ . : -');
-  const settings = { ...DEFAULT_TREND_SETTINGS, ...p.settings };
+  const { settings, errors, defs, configured } = await plan(app, p);
   const started = performance.now();
   const now = p.now ?? app.clock.now();
   const tickRef = app.db.collection(TICKS).doc(p.tickId);
@@ -113,13 +111,50 @@ export async function runTrendTick(
   if (claim.kind === 'running')
     return { ...emptySummary(p.tickId, 'running', 'this tick is already running', 0), duplicate: true };
 
-  const results = await scanSources(p.sources ?? FIXTURE_SOURCES);
+  if (errors.length) {
+    const reason = `settings do not parse, nothing was scanned: ${errors.join(' | ')}`;
+    const summary = emptySummary(p.tickId, 'failed', reason, 0);
+    await finishTick(app, {
+      summary,
+      docs: [],
+      now,
+      started,
+      configured,
+      failure: { dedupeKey: 'trends:settings-invalid', summary: `Trend tick ${p.tickId}: ${reason}` },
+    });
+    return summary;
+  }
+
+  const results = await scanSources(defs);
+  const sources = results.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    ok: r.ok,
+    ...(r.reason ? { reason: r.reason } : {}),
+    items: r.items.length,
+  }));
+  if (results.length > 0 && results.every((r) => !r.ok)) {
+    const why = results.map((r) => `${r.id}: ${r.reason}`).join('; ');
+    const summary: TickSummary = {
+      ...emptySummary(p.tickId, 'failed', `every enabled source failed (${why})`, 0),
+      sourcesFailed: results.length,
+      sources,
+    };
+    await finishTick(app, {
+      summary,
+      docs: [],
+      now,
+      started,
+      configured,
+      failure: {
+        dedupeKey: 'trends:all-sources-failed',
+        summary: `Trend scan read nothing: every enabled source failed. ${why}`,
+      },
+    });
+    return summary;
+  }
   const nowMs = now.getTime();
-  const fixtureItems = anchorToNow(
-    results.filter((r) => r.fixture).flatMap((r) => r.items),
-    nowMs,
-  );
-  const items = [...fixtureItems, ...results.filter((r) => !r.fixture).flatMap((r) => r.items)];
+  const items = results.flatMap((r) => r.items);
   const candidates = scoreCandidates(items, nowMs, settings.vvs);
 
   const shards = await readTopicShards(app.db);
@@ -160,21 +195,16 @@ export async function runTrendTick(
     duplicate: false,
     sourcesOk: results.filter((r) => r.ok).length,
     sourcesFailed: results.filter((r) => !r.ok).length,
-    sources: results.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      ok: r.ok,
-      ...(r.reason ? { reason: r.reason } : {}),
-      items: r.items.length,
-    })),
+    sources,
     candidates: candidates.length,
     intents: docs.length,
     intentIds: docs.slice(0, 100).map((d) => d.id),
     deduped: deduped.length,
+    ...(results.length === 0 ? { reason: 'no enabled sources' } : {}),
     top: candidates.slice(0, 20).map((c) => ({ topic: c.topic, normalizedTopic: c.key, vvs: c.vvs })),
     durationMs: 0,
   };
-  await finish(app, summary, docs, now, started);
+  await finishTick(app, { summary, docs, now, started, configured });
   return summary;
 }
 
@@ -190,73 +220,6 @@ function intentDoc(c: Candidate, tickId: string, now: Date): IntentDoc {
     sources: c.sources,
     mentions: c.mentions,
     engagement: c.engagement,
-  };
-}
-
-/** Stores the summary, frees the scan lock and updates the status document, in one transaction. */
-async function finish(app: Container, summary: TickSummary, docs: IntentDoc[], now: Date, started: number) {
-  await app.db.runTransaction(async (tx) => {
-    const [statusSnap, lockSnap] = await tx.getAll(statusRef(app), lockRef(app));
-    summary.durationMs = Math.round(performance.now() - started);
-    const prev = (statusSnap!.get('intents') as Array<{ id: string }> | undefined) ?? [];
-    const fresh = docs.slice(0, 10).map((d) => ({ id: d.id, topic: d.topic, vvs: d.vvs, status: d.status }));
-    const intents = [...fresh, ...prev.filter((x) => !fresh.some((f) => f.id === x.id))].slice(0, 10);
-    tx.set(app.db.collection(TICKS).doc(summary.tickId), {
-      id: summary.tickId,
-      status: 'done',
-      at: now,
-      finishedAt: now,
-      summary,
-    });
-    if (lockSnap!.get('tickId') === summary.tickId) tx.delete(lockRef(app));
-    const { tickId: id, sourcesOk, sourcesFailed, candidates, intents: count, durationMs } = summary;
-    tx.set(
-      statusRef(app),
-      {
-        lastTick: { id, at: now, sourcesOk, sourcesFailed, candidates, intents: count, durationMs },
-        intents,
-        // A tick only completes while nothing holds the pause switch: the loop is running.
-        loop: { state: 'running' },
-        updatedAt: now,
-      },
-      { merge: true },
-    );
-    recordEvent(app.db, tx, {
-      type: 'muse.tick.completed',
-      actor: { kind: 'system', id: 'trendscout' },
-      at: now,
-      data: {
-        tickId: id,
-        sourcesOk,
-        sourcesFailed,
-        candidates,
-        intents: count,
-        intentIds: summary.intentIds.slice(0, 20),
-      },
-    });
-  });
-}
-
-function emptySummary(
-  tickId: string,
-  status: TickSummary['status'],
-  reason: string,
-  durationMs: number,
-): TickSummary {
-  return {
-    tickId,
-    status,
-    duplicate: false,
-    reason,
-    sourcesOk: 0,
-    sourcesFailed: 0,
-    sources: [],
-    candidates: 0,
-    intents: 0,
-    intentIds: [],
-    deduped: 0,
-    top: [],
-    durationMs: Math.round(durationMs),
   };
 }
 

@@ -27,7 +27,9 @@ export type Command =
   | { kind: 'breaker.override'; rationale: string }
   | { kind: 'safemode.exit'; rationale: string }
   | { kind: 'roles' }
-  | { kind: 'audit'; subject: string };
+  | { kind: 'audit'; subject: string }
+  | { kind: 'sources' }
+  | { kind: 'produce'; topic: string };
 
 export type CommandKind = Command['kind'];
 
@@ -53,6 +55,8 @@ export const USAGE: Readonly<Record<string, string>> = Object.freeze({
   wallet: '/muse wallet — balance, reserved, burn rate',
   roles: '/muse roles — who holds which role, and the channels',
   audit: '/muse audit <run-id|incident-id|@user> — the audit trail of a thing or a person (operator role)',
+  sources: '/muse sources — the trend sources and their health (change them with PUT /v1/muse/sources)',
+  produce: '/muse produce <topic...> — a production now, through the CFO gate (operator role)',
 });
 
 export type Parsed = { ok: true; command: Command } | { ok: false; usage: string; problem: string };
@@ -86,6 +90,7 @@ export function parseCommand(text: string): Parsed {
     case 'wallet':
     case 'missions':
     case 'roles':
+    case 'sources':
       return rest.length ? usage(sub, `"${sub}" takes no arguments`) : ok({ kind: sub });
     case 'audit': {
       // A mention arrives as <@U123|name>; keep the id.
@@ -119,6 +124,10 @@ export function parseCommand(text: string): Parsed {
     }
     case 'failure':
       return ok({ kind: 'failure', summary: tail(0) });
+    case 'produce':
+      return tail(0).length >= 2
+        ? ok({ kind: 'produce', topic: tail(0) })
+        : usage(sub, 'say what to produce: a topic');
     case 'mission':
       return parseMission(rest);
     case 'session':

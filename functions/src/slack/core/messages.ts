@@ -3,6 +3,7 @@
  * Short lines and at most five buttons a row, so they read well on a phone. Pure: callers pass
  * plain data read by the use cases.
  */
+import { healthLine, type SourceHealth } from '../../muse/trends/core/source-health.js';
 import { actions, context, divider, header, message, section, sections, type Block } from './blocks.js';
 
 export const ACTION = Object.freeze({
@@ -82,8 +83,11 @@ export function statusMessage(v: StatusView, baseUrl: string) {
     breaker?: { tripped?: boolean; reason?: string };
     safeMode?: { active?: boolean; consecutiveRejections?: number };
     wallet?: { burnRatePerHour?: number };
+    trendSources?: SourceHealth[];
+    trendSettings?: { sources?: { ok: boolean; error?: string }; tick?: { ok: boolean; error?: string } };
   };
   const w = v.wallet;
+  const settingsError = [s.trendSettings?.sources?.error, s.trendSettings?.tick?.error].filter(Boolean);
   const lines = [
     `*Loop:* ${s.loop?.state ?? 'running'}${s.loop?.reason ? ` — ${s.loop.reason}` : ''}`,
     `*Wallet:* ${w ? `${money(w.available, w.currency)} available (${money(w.balance)} balance, ${money(w.reserved)} reserved)` : '—'}${
@@ -100,6 +104,7 @@ export function statusMessage(v: StatusView, baseUrl: string) {
         : ''
     }`,
     `*Open incidents:* ${v.incidents.length}`,
+    `*Trend sources:* ${settingsError.length ? `:warning: ${settingsError.join('; ')}` : healthLine(s.trendSources ?? [])}`,
   ];
   const inc = v.incidents.map((i) => `• \`${i.id}\` ${i.severity} L${i.level} ${i.status}: ${i.summary}`);
   return message(

@@ -36,6 +36,8 @@ export const ROLE_FOR: Readonly<Record<string, Role>> = Object.freeze({
   reject: 'approver',
   'breaker.override': 'finance',
   'safemode.exit': 'operator',
+  /** Spends money on demand: the people who run the loop. */
+  produce: 'operator',
   'incident.escalate': 'manager',
   audit: 'operator',
 });

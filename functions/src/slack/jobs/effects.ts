@@ -3,12 +3,14 @@
  * Slack user as the actor; the use case checks its own rules and audits its own decision. The
  * Slack-side audit (team and channel) is written by the worker around this.
  */
+import { createHash } from 'node:crypto';
 import { decideGate } from '../../engine/gates.js';
 import { acknowledgeIncident, escalateIncident, resolveIncident } from '../../incidents/actions.js';
 import { startEscalation } from '../../incidents/escalation.js';
 import { openIncident } from '../../incidents/open-incident.js';
 import { blockMission, completeMission, startMission, unblockMission } from '../../missions/lifecycle.js';
 import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
+import { requestProduction } from '../../muse/production/on-demand.js';
 import { overrideBreaker } from '../../muse/wallet/breaker.js';
 import type { Container } from '../../platform/container.js';
 import { decideRun } from '../../runs/decide.js';
@@ -76,8 +78,11 @@ async function openSession(app: Container): Promise<string> {
   return open[open.length - 1]!;
 }
 
-/** Runs an effectful subcommand; returns the reply. Refusals come back as AppErrors. */
-export async function runEffect(app: Container, c: SlackCtx, cmd: Command): Promise<Reply> {
+/**
+ * Runs an effectful subcommand; returns the reply. Refusals come back as AppErrors. `key` is the
+ * job's once-only key: effects that create something derive their idempotency key from it.
+ */
+export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key = ''): Promise<Reply> {
   const actor = actorOf(c);
   switch (cmd.kind) {
     case 'gate': {
@@ -189,6 +194,19 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command): Prom
       const r = await overrideBreaker(app, { actor, rationale: cmd.rationale, via: 'slack' });
       return {
         ...notice(`:unlock: ${said(c)} overrode the CFO breaker: ${cmd.rationale}. Loop: ${r.loop}.`),
+        inChannel: true,
+      };
+    }
+    case 'produce': {
+      const requestId = createHash('sha256')
+        .update(key || JSON.stringify(cmd))
+        .digest('hex')
+        .slice(0, 32);
+      const r = await requestProduction(app, { topic: cmd.topic, requestId, actor, via: 'slack' });
+      return {
+        ...notice(
+          `:clapper: ${said(c)} asked for a production of *${r.topic}*: intent \`${r.intentId}\`, run \`${r.runId}\` (CFO gate first).`,
+        ),
         inChannel: true,
       };
     }

@@ -6,6 +6,7 @@ import { listRuns } from '../../engine/runs.js';
 import { INCIDENTS } from '../../incidents/open-incident.js';
 import { listMissions } from '../../missions/lifecycle.js';
 import { getMuseStatus } from '../../muse/status/status.js';
+import { sourcesView } from '../../muse/trends/sources-view.js';
 import { getWallet } from '../../muse/wallet/ledger.js';
 import type { Container } from '../../platform/container.js';
 import { approveBlockers, rejectReasons } from '../../runs/core/decision.js';
@@ -20,6 +21,7 @@ import {
   type OpenGate,
   type RunView,
 } from '../core/messages.js';
+import { sourcesMessage } from '../core/sources-message.js';
 import type { Reply } from '../dedupe.js';
 
 export async function openGates(app: Container): Promise<OpenGate[]> {
@@ -107,4 +109,8 @@ export async function runReply(app: Container, runId: string): Promise<Reply> {
 export async function missionsReply(app: Container): Promise<Reply> {
   const { missions, next } = await listMissions(app);
   return missionsMessage(missions, next, app.config.publicBaseUrl);
+}
+
+export async function sourcesReply(app: Container): Promise<Reply> {
+  return sourcesMessage(await sourcesView(app), app.config.publicBaseUrl);
 }

@@ -18,7 +18,7 @@ import { refreshIncident } from '../refresh.js';
 import { getSlackRuntime, type SlackRuntime } from '../runtime.js';
 import { runEffect } from './effects.js';
 import { auditReply, rolesReply } from './operator-reads.js';
-import { gatesReply, missionsReply, runReply, statusReply, walletReply } from './reads.js';
+import { gatesReply, missionsReply, runReply, sourcesReply, statusReply, walletReply } from './reads.js';
 
 export const SLACK_WORK_TOPIC = 'slack-work';
 
@@ -51,7 +51,7 @@ export async function publishJob(app: Container, job: SlackJob): Promise<void> {
   await app.bus.publish(SLACK_WORK_TOPIC, job);
 }
 
-const READS = new Set(['status', 'gates', 'wallet', 'run', 'missions', 'roles', 'audit']);
+const READS = new Set(['status', 'gates', 'wallet', 'run', 'missions', 'roles', 'audit', 'sources']);
 
 /** What a subcommand's audit record names it. Reads are not audited. */
 const targetOf = (cmd: Command): string =>
@@ -72,7 +72,9 @@ const rationaleOf = (cmd: Command): string | undefined =>
         ? cmd.reason
         : 'summary' in cmd
           ? cmd.summary
-          : undefined;
+          : 'topic' in cmd
+            ? `produce "${cmd.topic}"`
+            : undefined;
 
 async function read(app: Container, cmd: Command): Promise<Reply> {
   switch (cmd.kind) {
@@ -90,6 +92,8 @@ async function read(app: Container, cmd: Command): Promise<Reply> {
       return rolesReply(app);
     case 'audit':
       return auditReply(app, cmd.subject);
+    case 'sources':
+      return sourcesReply(app);
     default:
       throw new Error(`not a read: ${cmd.kind}`);
   }
@@ -117,7 +121,7 @@ async function execute(rt: SlackRuntime, job: SlackJob): Promise<Reply | undefin
   }
   if (READS.has(cmd.kind)) return read(app, cmd);
   try {
-    const reply = await runEffect(app, job.ctx, cmd);
+    const reply = await runEffect(app, job.ctx, cmd, job.key);
     await auditSlack(app, job.ctx, {
       action: `slack.${cmd.kind}`,
       target: targetOf(cmd),

@@ -1,6 +1,5 @@
-/** Triggers: the muse's scheduled loop (TrendScout's hourly scan). */
-import { produceIntent } from '../../muse/production/produce.js';
-import { runTrendTick } from '../../muse/trends/tick.js';
+/** Triggers: the muse's scheduled loop (TrendScout's hourly scan, then production for new intents). */
+import { runTrendLoop } from '../../muse/trends/loop.js';
 import { isAppError } from '../../shared/errors.js';
 import { scheduledTrigger } from './scheduled.js';
 
@@ -8,20 +7,8 @@ export const trendTickHandler = scheduledTrigger('muse-trend-tick', async (app, 
   // One tick id per firing: a redelivery reuses it, so it creates nothing twice.
   const tickId = `hourly-${firedAt.toISOString().replace(/[^0-9TZ]/g, '')}`;
   try {
-    const summary = await runTrendTick(app, { tickId });
-    // Scan -> Filter -> Gate -> Plan -> Produce: every new intent goes to production (its first
-    // step is the CFO gate). A redelivered tick finds the same intents already producing.
-    const started = [];
-    for (const intentId of summary.intentIds) {
-      const r = await produceIntent(app, { intentId, actor: { kind: 'system', id: 'trendscout' } }).catch(
-        (e: unknown) => {
-          if (isAppError(e) && e.code === 'conflict') return undefined;
-          throw e;
-        },
-      );
-      if (r) started.push(intentId);
-    }
-    return { ...summary, top: summary.top.slice(0, 3), productionStarted: started.length };
+    const r = await runTrendLoop(app, { tickId, actor: { kind: 'system', id: 'trendscout' } });
+    return { ...r, top: r.top.slice(0, 3), sources: r.sources.filter((s) => !s.ok) };
   } catch (err) {
     // Another tick holds the lease: this firing has nothing to do, and retrying would only queue it.
     if (isAppError(err) && err.code === 'conflict') return { skipped: err.message };

@@ -13,6 +13,8 @@ export interface TrendItem {
   engagement: number;
   /** Raw topic labels: categories, flair, hashtags. */
   topics: string[];
+  /** The source's weight in VVS (default 1). */
+  weight?: number;
 }
 
 export interface Candidate {
@@ -49,7 +51,7 @@ export function scoreCandidates(
           t.key,
           (g = { label: t.label, mentions: [], sources: new Set(), engagement: 0, newest: 0 }),
         );
-      g.mentions.push({ at: item.publishedAt, engagement: item.engagement });
+      g.mentions.push({ at: item.publishedAt, engagement: item.engagement, weight: item.weight ?? 1 });
       g.sources.add(item.sourceId);
       g.engagement += item.engagement;
       g.newest = Math.max(g.newest, item.publishedAt);
@@ -96,12 +98,4 @@ export function selectIntents(
     (fresh ? deduped : selected).push(c);
   }
   return { selected, deduped };
-}
-
-/** Moves items so the newest one is at `nowMs`: bundled fixtures keep their spacing but stay recent. */
-export function anchorToNow(items: readonly TrendItem[], nowMs: number): TrendItem[] {
-  if (items.length === 0) return [];
-  const newest = items.reduce((m, i) => Math.max(m, i.publishedAt), 0);
-  const shift = nowMs - newest;
-  return items.map((i) => ({ ...i, publishedAt: i.publishedAt + shift }));
 }

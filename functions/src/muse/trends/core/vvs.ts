@@ -4,7 +4,8 @@
  * For each item (post or article) mentioning the topic, with age a (hours, 0 for timestamps in the
  * future) and engagement e (Reddit: score + comments; feeds: comment count when given, else 0):
  *
- *   recency weight          w = 0.5 ^ (a / halfLifeHours)          (halfLifeHours = 6; a > 48 h ignored)
+ *   recency weight          w = s · 0.5 ^ (a / halfLifeHours)      (halfLifeHours = 6; a > 48 h ignored;
+ *                                                                    s = the source's weight, default 1)
  *   mention velocity        M = Σ w                                 (decayed mentions)
  *   engagement velocity     E = Σ w · e / max(a, 1)                 (decayed engagement per hour)
  *   VVS = 100 · (0.4 · (1 − exp(−M / 3)) + 0.6 · (1 − exp(−E / 400)))
@@ -33,6 +34,8 @@ export const DEFAULT_VVS: Readonly<VvsParams> = Object.freeze({
 export interface Mention {
   at: number; // epoch ms
   engagement: number;
+  /** The weight of the source it came from (default 1). */
+  weight?: number;
 }
 
 export interface Velocity {
@@ -49,7 +52,7 @@ export function scoreVvs(mentions: readonly Mention[], nowMs: number, p: VvsPara
   for (const x of mentions) {
     const age = Math.max(0, (nowMs - x.at) / HOUR);
     if (age > p.maxAgeHours) continue;
-    const w = Math.pow(0.5, age / p.halfLifeHours);
+    const w = (x.weight ?? 1) * Math.pow(0.5, age / p.halfLifeHours);
     m += w;
     e += (w * Math.max(0, x.engagement)) / Math.max(age, 1);
   }

@@ -1,9 +1,8 @@
 /**
- * Reads a source body with a timeout and a size limit, from http(s) or, for the bundled fixtures,
- * a file: URL. Failures throw SourceError with a reason people can read in the tick summary.
+ * Reads a source body over http(s) with a timeout and a size limit. Failures throw SourceError with
+ * a reason people can read in the tick summary and the source's health. Only http(s): the deployed
+ * code reads no file (locally the bundled fixtures are served by a feed server).
  */
-import { open } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 
 export class SourceError extends Error {
   constructor(message: string) {
@@ -22,7 +21,6 @@ export const DEFAULT_LIMITS: FetchLimits = { timeoutMs: 5000, maxBytes: 2 * 1024
 const USER_AGENT = 'muse-ops-trendscout/0.1 (+https://github.com/muse-ops)';
 
 export async function fetchBody(url: string, limits: FetchLimits = DEFAULT_LIMITS): Promise<string> {
-  if (url.startsWith('file:')) return readFileBody(url, limits.maxBytes);
   if (!/^https?:/.test(url)) throw new SourceError(`unsupported URL scheme in ${url}`);
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {
@@ -57,21 +55,5 @@ export async function fetchBody(url: string, limits: FetchLimits = DEFAULT_LIMIT
     throw new SourceError(
       `fetch failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
     );
-  }
-}
-
-async function readFileBody(url: string, maxBytes: number): Promise<string> {
-  let fh;
-  try {
-    fh = await open(fileURLToPath(url), 'r');
-  } catch (err) {
-    throw new SourceError(`cannot open ${url}: ${(err as Error).message}`);
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size > maxBytes) throw new SourceError(`body of ${size} bytes is over the limit of ${maxBytes}`);
-    return await fh.readFile('utf8');
-  } finally {
-    await fh.close();
   }
 }

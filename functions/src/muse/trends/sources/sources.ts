@@ -1,19 +1,18 @@
 /**
- * Trend sources and the scan over them. Each source is read on its own: one that times out, answers
- * an HTTP error, is too large or is malformed is reported failed with its reason and the others go on.
- *
- * Bundled fixtures (`fixtures/feeds/`, the default sources of a local run) carry fixed timestamps.
- * They are marked `fixture: true`, and the tick shifts the items of all fixture sources together so
- * that the newest fixture item is "now": the spacing between items (what velocity measures) is
- * kept, and the loop finds the same trends whatever day it runs.
+ * Trend sources and the scan over them. Each source is read over HTTP by its adapter (Reddit's JSON
+ * listings, RSS 2.0 / Atom feeds), the same code locally and in the cloud: locally the sources
+ * point at a feed server serving the bundled fixtures (scripts/lib/feed-server.ts). Each source is
+ * read on its own: one that times out, answers an HTTP error, is too large or is malformed is
+ * reported failed with its reason and the others go on.
  */
 import type { TrendItem } from '../core/candidates.js';
+import { sourceUrl, type SourceSetting } from '../core/settings.js';
 import { DEFAULT_LIMITS, fetchBody, SourceError, type FetchLimits } from './fetch-body.js';
 import { parseFeed } from './feed.js';
 import { parseRedditListing } from './reddit.js';
 
 export type SourceDef =
-  | { id: string; kind: 'reddit' | 'feed'; url: string; fixture?: boolean; limits?: Partial<FetchLimits> }
+  | { id: string; kind: 'reddit' | 'feed'; url: string; weight?: number; limits?: Partial<FetchLimits> }
   /** Items already in memory (benchmarks, replays). */
   | { id: string; kind: 'static'; items: TrendItem[] };
 
@@ -22,38 +21,25 @@ export interface SourceResult {
   kind: SourceDef['kind'];
   ok: boolean;
   reason?: string;
-  fixture: boolean;
   items: TrendItem[];
 }
 
-/** fixtures/feeds at the repository root (same depth from functions/src and functions/lib). */
-export const FIXTURE_DIR = new URL('../../../../../fixtures/feeds/', import.meta.url);
-
-const fixture = (id: string, kind: 'reddit' | 'feed', file: string): SourceDef => ({
-  id,
-  kind,
-  url: new URL(file, FIXTURE_DIR).href,
-  fixture: true,
-});
-
-/** The bundled fixture feeds: two Reddit listings, an RSS 2.0 feed and an Atom feed. */
-export const FIXTURE_SOURCES: readonly SourceDef[] = Object.freeze([
-  fixture('reddit-newtubers', 'reddit', 'reddit-newtubers.json'),
-  fixture('reddit-aivideo', 'reddit', 'reddit-aivideo.json'),
-  fixture('rss-creator-economy', 'feed', 'creator-economy.rss.xml'),
-  fixture('atom-culture-desk', 'feed', 'culture-desk.atom.xml'),
-]);
+/** What the scan reads for a configured source. */
+export function sourceDefOf(s: SourceSetting): SourceDef {
+  return { id: s.id, kind: s.kind, url: sourceUrl(s), weight: s.weight, limits: { timeoutMs: s.timeoutMs } };
+}
 
 export async function scanSource(
   def: SourceDef,
   limits: FetchLimits = DEFAULT_LIMITS,
 ): Promise<SourceResult> {
-  const base = { id: def.id, kind: def.kind, fixture: def.kind !== 'static' && def.fixture === true };
+  const base = { id: def.id, kind: def.kind };
   if (def.kind === 'static') return { ...base, ok: true, items: def.items };
   try {
     const body = await fetchBody(def.url, { ...limits, ...def.limits });
     const items = def.kind === 'reddit' ? parseRedditListing(def.id, body) : parseFeed(def.id, body);
-    return { ...base, ok: true, items };
+    const weight = def.weight ?? 1;
+    return { ...base, ok: true, items: weight === 1 ? items : items.map((i) => ({ ...i, weight })) };
   } catch (err) {
     const reason = err instanceof SourceError ? err.message : `unexpected: ${(err as Error).message}`;
     return { ...base, ok: false, reason, items: [] };

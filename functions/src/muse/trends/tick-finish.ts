@@ -1,0 +1,117 @@
+/**
+ * The end of a trend tick, in one transaction: the stored summary, the scan lock freed, each
+ * source's health and the status document, a global event and, for a tick that could not scan
+ * (every enabled source failed, or the settings do not parse), a sev3 incident naming why. A tick
+ * that read nothing is a failure people hear about, not a success with 0 intents.
+ */
+import { performance } from 'node:perf_hooks';
+import { recordEvent } from '../../engine/events.js';
+import { startEscalation } from '../../incidents/escalation.js';
+import { openIncidentInTransaction } from '../../incidents/open-incident.js';
+import type { Container } from '../../platform/container.js';
+import { fromFirestore } from '../status/status.js';
+import { nextSourceHealth, type SourceHealth } from './core/source-health.js';
+import { TICKS, type IntentDoc } from './store.js';
+import type { TickSummary } from './tick-summary.js';
+
+const TRENDSCOUT = { kind: 'system' as const, id: 'trendscout' };
+export const lockRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('trendScan');
+export const statusRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('status');
+
+export interface TickFailure {
+  /** While an incident with this key is open, later failing ticks add nothing new. */
+  dedupeKey: string;
+  summary: string;
+}
+
+export async function finishTick(
+  app: Container,
+  t: {
+    summary: TickSummary;
+    docs: readonly IntentDoc[];
+    now: Date;
+    started: number;
+    /** The sources whose health this tick reports (configured ones, enabled or not); none: unchanged. */
+    configured?: ReadonlyArray<{ id: string; kind: string; enabled: boolean }>;
+    failure?: TickFailure;
+  },
+): Promise<void> {
+  const { summary, docs, now } = t;
+  const incident = await app.db.runTransaction(async (tx) => {
+    const [statusSnap, lockSnap] = await tx.getAll(statusRef(app), lockRef(app));
+    const opened = t.failure
+      ? await openIncidentInTransaction(
+          app.db,
+          tx,
+          {
+            severity: 'sev3',
+            source: 'trends',
+            summary: t.failure.summary.slice(0, 1900), // the incident's limit is 2,000
+            dedupeKey: t.failure.dedupeKey,
+            ref: { type: 'trendTick', id: summary.tickId },
+            actor: TRENDSCOUT,
+          },
+          now,
+        )
+      : undefined;
+    if (opened) summary.incidentId = opened.id;
+    summary.durationMs = Math.round(performance.now() - t.started);
+    const stored = fromFirestore(statusSnap!.get('trendSources')) as SourceHealth[] | undefined;
+    const prevHealth = Array.isArray(stored) ? stored : [];
+    const health = t.configured
+      ? nextSourceHealth(prevHealth, t.configured, summary.sources, summary.tickId, now)
+      : prevHealth;
+    const prev = (statusSnap!.get('intents') as Array<{ id: string }> | undefined) ?? [];
+    const fresh = docs.slice(0, 10).map((d) => ({ id: d.id, topic: d.topic, vvs: d.vvs, status: d.status }));
+    const intents = [...fresh, ...prev.filter((x) => !fresh.some((f) => f.id === x.id))].slice(0, 10);
+    tx.set(app.db.collection(TICKS).doc(summary.tickId), {
+      id: summary.tickId,
+      status: summary.status,
+      at: now,
+      finishedAt: now,
+      summary,
+    });
+    if (lockSnap!.get('tickId') === summary.tickId) tx.delete(lockRef(app));
+    const { tickId: id, status, sourcesOk, sourcesFailed, candidates, intents: count, durationMs } = summary;
+    tx.set(
+      statusRef(app),
+      {
+        lastTick: {
+          id,
+          at: now,
+          status,
+          ...(summary.reason ? { reason: summary.reason } : {}),
+          sourcesOk,
+          sourcesFailed,
+          candidates,
+          intents: count,
+          durationMs,
+        },
+        intents,
+        trendSources: health,
+        // A tick only finishes while nothing holds the pause switch: the loop is running.
+        loop: { state: 'running' },
+        updatedAt: now,
+      },
+      { merge: true },
+    );
+    recordEvent(app.db, tx, {
+      type: status === 'failed' ? 'muse.tick.failed' : 'muse.tick.completed',
+      actor: TRENDSCOUT,
+      at: now,
+      data: {
+        tickId: id,
+        sourcesOk,
+        sourcesFailed,
+        candidates,
+        intents: count,
+        intentIds: summary.intentIds.slice(0, 20),
+        ...(summary.reason ? { reason: summary.reason } : {}),
+        ...(opened ? { incidentId: opened.id } : {}),
+      },
+    });
+    return opened;
+  });
+  // The escalation timers start after the incident commits (idempotent by incident; the sweep is the backstop).
+  if (incident?.created) await startEscalation(app, incident.id);
+}
