@@ -96,6 +96,7 @@ test('duplicate idempotency keys create one entry', async () => {
     available: 8.75,
     currency: 'USD',
     entries: 4,
+    micros: { balance: 8_750_000, reserved: 0, available: 8_750_000 },
   });
   const audit = await app.db.collection('audit').where('action', '==', 'wallet.credit').get();
   assert.equal(audit.size, 1);

@@ -25,6 +25,8 @@ export interface WalletView {
   available: number;
   currency: string;
   entries: number;
+  /** The same figures as exact integers of micro-units (units are for reading). */
+  micros: { balance: number; reserved: number; available: number };
 }
 
 export const view = (h: WalletHead): WalletView => ({
@@ -33,6 +35,7 @@ export const view = (h: WalletHead): WalletView => ({
   available: fromMicros(h.balance - h.reserved),
   currency: h.currency,
   entries: h.seq,
+  micros: { balance: h.balance, reserved: h.reserved, available: h.balance - h.reserved },
 });
 
 /** The wallet head in currency units. */
@@ -120,7 +123,11 @@ export async function verifyLedger(
     else derived.reserved -= amount;
     derived.seq += 1;
   }
+  const contiguous = snap.docs.every((d, i) => d.get('seq') === i + 1);
   const ok =
-    derived.balance === head.balance && derived.reserved === head.reserved && derived.seq === head.seq;
+    contiguous &&
+    derived.balance === head.balance &&
+    derived.reserved === head.reserved &&
+    derived.seq === head.seq;
   return { ok, derived: view(derived), head: view(head) };
 }

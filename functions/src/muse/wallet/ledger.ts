@@ -184,7 +184,9 @@ export async function reserveFunds(
   app: Deps,
   p: { key: string; intentId: string; runId: string; amount: number; floor: number },
 ): Promise<ReserveResult> {
-  return runWalletTransaction(app.db, (tx) => reserveInTransaction(app.db, tx, { ...p, at: app.clock.now() }));
+  return runWalletTransaction(app.db, (tx) =>
+    reserveInTransaction(app.db, tx, { ...p, at: app.clock.now() }),
+  );
 }
 
 /**
