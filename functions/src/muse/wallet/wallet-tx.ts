@@ -19,6 +19,8 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { AppError } from '../../shared/errors.js';
+import { runOptimistic } from './optimistic-tx.js';
+import { walletRef } from './store.js';
 
 /** Waiting wallet transactions an instance holds before it sheds load with a 429. */
 export const MAX_QUEUE = 1_000;
@@ -59,7 +61,7 @@ async function attempt<T>(db: Firestore, q: Queue, fn: (tx: Transaction) => Prom
   for (let n = 1; ; n++) {
     const started = Date.now();
     try {
-      const out = await db.runTransaction(fn, { maxAttempts: 1 });
+      const out = await runOptimistic(db, walletRef(db), fn);
       q.meanMs = q.meanMs * 0.9 + (Date.now() - started) * 0.1;
       return out;
     } catch (err) {
