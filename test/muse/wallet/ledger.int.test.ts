@@ -4,6 +4,7 @@ import {
   creditWallet,
   getWallet,
   listLedger,
+  reserveFunds,
   reserveInTransaction,
   settleInTransaction,
   verifyLedger,
@@ -18,21 +19,9 @@ test('50 concurrent reservations never overdraw the wallet, and the balance stay
   const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 30, actor: finance });
   // 30 - floor 5 = 25 available for reservations of 1 each: exactly 25 of 50 may succeed.
-  const at = app.clock.now();
   const results = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
-      app.db.runTransaction(
-        (tx) =>
-          reserveInTransaction(app.db, tx, {
-            key: `r-${i}`,
-            intentId: `i-${i}`,
-            runId: `run-${i}`,
-            amount: 1,
-            floor: 5,
-            at,
-          }),
-        { maxAttempts: 100 },
-      ),
+      reserveFunds(app, { key: `r-${i}`, intentId: `i-${i}`, runId: `run-${i}`, amount: 1, floor: 5 }),
     ),
   );
   assert.equal(results.filter((r) => r.ok).length, 25);
@@ -42,7 +31,13 @@ test('50 concurrent reservations never overdraw the wallet, and the balance stay
   assert.deepEqual([wallet.balance, wallet.reserved, wallet.available], [30, 25, 5]);
   assert.equal((await verifyLedger(app)).ok, true);
   const status = (await app.db.collection('muse').doc('status').get()).data();
-  assert.deepEqual(status?.wallet, { balance: 30, reserved: 25, available: 5, currency: 'USD' });
+  assert.deepEqual(status?.wallet, {
+    balance: 30,
+    reserved: 25,
+    available: 5,
+    currency: 'USD',
+    burnRatePerHour: 0,
+  });
 });
 
 test('duplicate idempotency keys create one entry', async () => {
