@@ -2,7 +2,7 @@
  * The CFO wallet through the real HTTP API (functions framework, emulators): spend is checked where
  * it happens (a debit under the panic line trips the breaker with no tick, the panic line re-arms
  * and trips again), the debit route's scope, rationale and audit, bad keys and amounts refused with
- * a 400 naming the problem, and the exact-integer limits.
+ * a 400 naming the problem, the exact-integer limits, and a full queue's 429 with Retry-After.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -11,6 +11,7 @@ import { MAX_AMOUNT } from '../../../functions/src/muse/wallet/core/money.js';
 import { TICKS } from '../../../functions/src/muse/trends/store.js';
 import { LEDGER, WALLET } from '../../../functions/src/muse/wallet/store.js';
 import { CONTROL } from '../../../functions/src/engine/store.js';
+import { MAX_QUEUE, serialise } from '../../../functions/src/muse/wallet/wallet-tx.js';
 
 let h: Harness;
 let finance: string;
@@ -148,4 +149,26 @@ test('amounts: what rounds to zero micros or splits a micro is refused; the bala
   w = await wallet();
   assert.equal(w.wallet.micros.balance, 7 * MAX_AMOUNT * 1_000_000 + 2);
   assert.equal(w.wallet.entries, 9);
+});
+
+test('a full wallet queue answers 429 with Retry-After at once, and the same request later commits', async () => {
+  await resetWallet();
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  // Hold the instance's wallet queue and fill it to its bound with movements that do nothing.
+  const blocker = serialise(h.app.db, () => held);
+  const fillers = Array.from({ length: MAX_QUEUE - 1 }, () => serialise(h.app.db, async () => undefined));
+  const res = await fetch(`${h.baseUrl}/v1/muse/wallet/credit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${finance}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'late-grant', amount: 5 }),
+  });
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  assert.equal(res.status, 429);
+  assert.equal(body.error.code, 'rate_limited');
+  assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+  release();
+  await Promise.all([blocker, ...fillers]);
+  assert.equal((await credit('late-grant', 5)).status, 201);
+  assert.equal((await wallet()).wallet.balance, 5);
 });

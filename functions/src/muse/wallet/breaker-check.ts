@@ -7,6 +7,8 @@
  * instance's movements), and a movement that commits while a check is still waiting in the queue
  * joins that check instead of adding one. Every caller therefore waits for a check that started
  * after its movement committed, and a burst of 100 movements costs one or two checks, not 100.
+ * Because the check runs inside the wallet's queue, nothing it calls (the trip, and whatever the
+ * trip opens) may move money through that queue: it would wait on itself.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import type { Container } from '../../platform/container.js';
