@@ -7,6 +7,7 @@ import {
   reserveFunds,
   reserveInTransaction,
   settleInTransaction,
+  settleReservation,
   verifyLedger,
 } from '../../../functions/src/muse/wallet/ledger.js';
 import { AppError } from '../../../functions/src/shared/errors.js';
@@ -120,4 +121,35 @@ test('bad amounts are refused and write nothing', async () => {
   }
   await assert.rejects(creditWallet(app, { key: 'bad/key', amount: 1, actor: finance }), isInvalid);
   assert.equal((await listLedger(app)).entries.length, 0);
+});
+
+test('refusals inside a burst leave nothing behind: the movements grouped with them commit exactly', async () => {
+  const app = await testApp();
+  await creditWallet(app, { key: 'used', amount: 10, actor: finance });
+  const credits = Array.from({ length: 20 }, (_, i) =>
+    creditWallet(app, { key: `g-${i}`, amount: 0.5, actor: finance }),
+  );
+  // Decided in the same groups as the credits, and each refused there: a key already used by a
+  // credit, a settlement of a reservation that does not exist, a credit clashing with a prior one.
+  const refused = [
+    ...Array.from({ length: 5 }, (_, i) =>
+      reserveFunds(app, { key: 'used', intentId: `i-${i}`, runId: `r-${i}`, amount: 1, floor: 0 }),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      settleReservation(app, { reservationKey: `reserve~missing-${i}`, actual: 1 }),
+    ),
+    creditWallet(app, { key: 'used', amount: 11, actor: finance }),
+  ];
+  const [ok, bad] = await Promise.all([Promise.allSettled(credits), Promise.allSettled(refused)]);
+  assert.equal(ok.filter((r) => r.status === 'fulfilled').length, 20);
+  const codes = bad.map((r) =>
+    r.status === 'rejected' && r.reason instanceof AppError ? r.reason.code : 'ok',
+  );
+  assert.deepEqual(codes.sort(), [...Array(6).fill('conflict'), ...Array(5).fill('not_found')].sort());
+  const proof = await verifyLedger(app);
+  assert.equal(proof.ok, true);
+  assert.equal(proof.head.micros.balance, 20_000_000);
+  assert.equal(proof.head.entries, 21);
+  const audit = await app.db.collection('audit').where('action', '==', 'wallet.credit').get();
+  assert.equal(audit.size, 21, 'one audit record per committed credit, none for the refused');
 });
