@@ -81,7 +81,28 @@ export class GroupRecorder {
     return this as unknown as Transaction;
   }
 
+  /** While set, reads only note what a movement will read, and writes are ignored (see prefetch). */
+  private collecting: Map<string, DocumentReference> | undefined;
+
+  /**
+   * Reads, in one round trip, everything the movements will read, so deciding them one by one
+   * costs no further I/O: each movement is first run with reads that answer "missing" and writes
+   * that are dropped, only to learn which documents it reads (its keys come from its parameters).
+   * Whatever a movement reads that this missed is simply read when it is decided.
+   */
+  async prefetch(fns: Array<(tx: Transaction) => Promise<unknown>>): Promise<void> {
+    this.collecting = new Map([[this.head.path, this.head]]);
+    await Promise.all(fns.map((fn) => fn(this.tx).catch(() => undefined)));
+    const refs = [...this.collecting.values()];
+    this.collecting = undefined;
+    await this.getAll(...refs);
+  }
+
   async getAll(...refs: DocumentReference[]): Promise<DocumentSnapshot[]> {
+    if (this.collecting) {
+      for (const r of refs) this.collecting.set(r.path, r);
+      return refs.map((ref) => snapshot({ ref, data: undefined }));
+    }
     const missing = refs.filter((r) => !this.known.has(r.path));
     if (missing.length)
       for (const s of await this.db.getAll(...missing)) {
@@ -100,12 +121,14 @@ export class GroupRecorder {
   }
 
   create(ref: DocumentReference, data: DocumentData): this {
+    if (this.collecting) return this;
     this.writes.push({ kind: 'create', ref, data, merge: false });
     this.known.set(ref.path, { ref, data });
     return this;
   }
 
   set(ref: DocumentReference, data: DocumentData, opts?: SetOptions): this {
+    if (this.collecting) return this;
     const merge = (opts as { merge?: boolean } | undefined)?.merge === true;
     if (ref.path === this.head.path && this.headTime === undefined)
       throw new Error('the wallet head was written without being read');

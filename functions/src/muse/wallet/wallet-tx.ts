@@ -74,6 +74,7 @@ async function runGroup(db: Firestore, q: Queue, items: Item[]): Promise<void> {
   for (let n = 1; ; n++) {
     const started = Date.now();
     const rec = new GroupRecorder(db, walletRef(db));
+    if (items.length > 1) await rec.prefetch(items.map((it) => it.fn));
     const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     for (const it of items) {
       rec.begin();
