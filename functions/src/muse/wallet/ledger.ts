@@ -4,11 +4,13 @@
  * the same transaction as the head update, so the balance is exact under concurrent writers and a
  * reservation can never overdraw: the solvency check reads the head it is about to change.
  *
- * Every movement the wallet owns runs through `runWalletTransaction` (wallet-tx.ts: one at a time
- * per instance, retried on contention, a clear 429 when too busy); the production gate reserves
- * inside the engine's step transaction instead, so its reservation commits with the step. After a
- * movement commits, the breaker is evaluated (breaker-check.ts). The same transaction re-arms the
- * panic line when the balance is back at or above it, so a second fall trips again.
+ * Every movement the wallet owns runs through `runWalletTransaction` (wallet-tx.ts: queued per
+ * instance, grouped under one head write, retried on contention, a clear 429 when too busy); the
+ * functions below therefore read before they write and write nothing when they refuse. The
+ * production gate reserves inside the engine's step transaction instead, so its reservation
+ * commits with the step. After a movement commits, the breaker is evaluated (breaker-check.ts).
+ * The same write re-arms the panic line when the balance is back at or above it, so a second fall
+ * trips again.
  */
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { Container } from '../../platform/container.js';
