@@ -67,11 +67,7 @@ export async function addIntent(db: Firestore, id: string, topic: string): Promi
   });
 }
 
-export async function fund(
-  app: Pick<Container, 'db' | 'clock'>,
-  amount: number,
-  key = 'seed',
-): Promise<void> {
+export async function fund(app: Container, amount: number, key = 'seed'): Promise<void> {
   await creditWallet(app, { key, amount, actor: { kind: 'user', id: 'U-fin' } });
 }
 

@@ -4,8 +4,10 @@ import {
   creditWallet,
   getWallet,
   listLedger,
+  reserveFunds,
   reserveInTransaction,
   settleInTransaction,
+  settleReservation,
   verifyLedger,
 } from '../../../functions/src/muse/wallet/ledger.js';
 import { AppError } from '../../../functions/src/shared/errors.js';
@@ -18,21 +20,9 @@ test('50 concurrent reservations never overdraw the wallet, and the balance stay
   const app = await testApp();
   await creditWallet(app, { key: 'seed', amount: 30, actor: finance });
   // 30 - floor 5 = 25 available for reservations of 1 each: exactly 25 of 50 may succeed.
-  const at = app.clock.now();
   const results = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
-      app.db.runTransaction(
-        (tx) =>
-          reserveInTransaction(app.db, tx, {
-            key: `r-${i}`,
-            intentId: `i-${i}`,
-            runId: `run-${i}`,
-            amount: 1,
-            floor: 5,
-            at,
-          }),
-        { maxAttempts: 100 },
-      ),
+      reserveFunds(app, { key: `r-${i}`, intentId: `i-${i}`, runId: `run-${i}`, amount: 1, floor: 5 }),
     ),
   );
   assert.equal(results.filter((r) => r.ok).length, 25);
@@ -42,7 +32,13 @@ test('50 concurrent reservations never overdraw the wallet, and the balance stay
   assert.deepEqual([wallet.balance, wallet.reserved, wallet.available], [30, 25, 5]);
   assert.equal((await verifyLedger(app)).ok, true);
   const status = (await app.db.collection('muse').doc('status').get()).data();
-  assert.deepEqual(status?.wallet, { balance: 30, reserved: 25, available: 5, currency: 'USD' });
+  assert.deepEqual(status?.wallet, {
+    balance: 30,
+    reserved: 25,
+    available: 5,
+    currency: 'USD',
+    burnRatePerHour: 0,
+  });
 });
 
 test('duplicate idempotency keys create one entry', async () => {
@@ -96,6 +92,7 @@ test('duplicate idempotency keys create one entry', async () => {
     available: 8.75,
     currency: 'USD',
     entries: 4,
+    micros: { balance: 8_750_000, reserved: 0, available: 8_750_000 },
   });
   const audit = await app.db.collection('audit').where('action', '==', 'wallet.credit').get();
   assert.equal(audit.size, 1);
@@ -124,4 +121,35 @@ test('bad amounts are refused and write nothing', async () => {
   }
   await assert.rejects(creditWallet(app, { key: 'bad/key', amount: 1, actor: finance }), isInvalid);
   assert.equal((await listLedger(app)).entries.length, 0);
+});
+
+test('refusals inside a burst leave nothing behind: the movements grouped with them commit exactly', async () => {
+  const app = await testApp();
+  await creditWallet(app, { key: 'used', amount: 10, actor: finance });
+  const credits = Array.from({ length: 20 }, (_, i) =>
+    creditWallet(app, { key: `g-${i}`, amount: 0.5, actor: finance }),
+  );
+  // Decided in the same groups as the credits, and each refused there: a key already used by a
+  // credit, a settlement of a reservation that does not exist, a credit clashing with a prior one.
+  const refused = [
+    ...Array.from({ length: 5 }, (_, i) =>
+      reserveFunds(app, { key: 'used', intentId: `i-${i}`, runId: `r-${i}`, amount: 1, floor: 0 }),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      settleReservation(app, { reservationKey: `reserve~missing-${i}`, actual: 1 }),
+    ),
+    creditWallet(app, { key: 'used', amount: 11, actor: finance }),
+  ];
+  const [ok, bad] = await Promise.all([Promise.allSettled(credits), Promise.allSettled(refused)]);
+  assert.equal(ok.filter((r) => r.status === 'fulfilled').length, 20);
+  const codes = bad.map((r) =>
+    r.status === 'rejected' && r.reason instanceof AppError ? r.reason.code : 'ok',
+  );
+  assert.deepEqual(codes.sort(), [...Array(6).fill('conflict'), ...Array(5).fill('not_found')].sort());
+  const proof = await verifyLedger(app);
+  assert.equal(proof.ok, true);
+  assert.equal(proof.head.micros.balance, 20_000_000);
+  assert.equal(proof.head.entries, 21);
+  const audit = await app.db.collection('audit').where('action', '==', 'wallet.credit').get();
+  assert.equal(audit.size, 21, 'one audit record per committed credit, none for the refused');
 });

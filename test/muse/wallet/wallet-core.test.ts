@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { toMicros } from '../../../functions/src/muse/wallet/core/money.js';
+import {
+  MAX_AMOUNT,
+  MAX_BALANCE_MICROS,
+  balanceInRange,
+  toMicros,
+} from '../../../functions/src/muse/wallet/core/money.js';
+import { callerKeyProblem, systemKeyProblem } from '../../../functions/src/muse/wallet/core/keys.js';
 import { estimateCost, DEFAULT_PRICE_TABLE } from '../../../functions/src/muse/wallet/core/pricing.js';
 import { checkSolvency } from '../../../functions/src/muse/wallet/core/solvency.js';
 import { evaluateBreaker } from '../../../functions/src/muse/wallet/core/breaker-policy.js';
@@ -58,4 +64,34 @@ test('breaker policy: panic line, burn rate, and re-arming after an override', (
   );
   const calm = evaluateBreaker(policy, { balance: 3_000_000, burnInWindow: 0, panicArmed: false });
   assert.deepEqual(calm, { trip: false, burnRatePerHour: 0, rearm: true });
+});
+
+test('amounts: what rounds to zero micros or splits a micro is refused; the maximum is exact', () => {
+  const invalid = (e: unknown) => e instanceof AppError && e.code === 'invalid_input';
+  assert.throws(() => toMicros(1e-7), invalid);
+  assert.throws(() => toMicros(1.0000001), invalid);
+  assert.throws(() => toMicros(MAX_AMOUNT + 0.000001), invalid);
+  assert.equal(toMicros(0.000001), 1);
+  assert.equal(toMicros(MAX_AMOUNT), 1e15);
+  assert.equal(toMicros(999_999_999.999999), 999_999_999_999_999);
+  assert.equal(balanceInRange(MAX_BALANCE_MICROS), true);
+  assert.equal(balanceInRange(MAX_BALANCE_MICROS + 1), false);
+  assert.equal(balanceInRange(-MAX_BALANCE_MICROS - 1), false);
+  assert.ok(
+    MAX_BALANCE_MICROS + 1e15 < Number.MAX_SAFE_INTEGER,
+    'a max balance plus a max amount stays exact',
+  );
+});
+
+test('ledger keys: callers never reach the system namespace or reserved ids', () => {
+  for (const ok of ['grant-2026-03', 'invoice:981', 'a.b@c_d', 'x'.repeat(200)])
+    assert.equal(callerKeyProblem(ok), null, ok);
+  for (const bad of ['', '.', '..', '...', '__x__', '__proto__', 'a/b', 'x'.repeat(201), '\uD800', 'a b'])
+    assert.notEqual(callerKeyProblem(bad), null, JSON.stringify(bad));
+  for (const sys of ['grant~release', 'grant~debit', 'reserve~run-1', '~'])
+    assert.match(callerKeyProblem(sys) ?? '', /reserved for the system/);
+  assert.equal(systemKeyProblem('reserve~run-1'), null);
+  assert.equal(systemKeyProblem('reserve~run-1~release'), null);
+  for (const bad of ['plain', '~x', 'x~', '__a~b__', '..~b', 'a~b/c'])
+    assert.notEqual(systemKeyProblem(bad), null, bad);
 });

@@ -23,7 +23,7 @@ import { conflict, invalidInput } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
 import { evaluateBreaker } from './core/breaker-policy.js';
 import { fromMicros } from './core/money.js';
-import { debitsSince } from './ledger.js';
+import { debitsSince } from './ledger-queries.js';
 import { breakerPolicy, walletSettings, type WalletSettings } from './policy.js';
 import { BREAKER_HOLDER, breakerRef, statusRef, walletRef } from './store.js';
 

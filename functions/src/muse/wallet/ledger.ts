@@ -4,93 +4,98 @@
  * the same transaction as the head update, so the balance is exact under concurrent writers and a
  * reservation can never overdraw: the solvency check reads the head it is about to change.
  *
- * Rate: all wallet writes serialise on the head document. Firestore sustains about one write per
- * second on one document, i.e. ~3,600 entries an hour (a production takes two: reserve, then
- * settle), against a need of tens an hour. A burst of 50 concurrent reservations queues behind the
- * head's lock and drains in under a minute in production (~18 s on the emulator); none overdraws.
- * Sharding the head is the next step if the need ever reaches one reservation per second.
+ * Every movement the wallet owns runs through `runWalletTransaction` (wallet-tx.ts: queued per
+ * instance, grouped under one head write, retried on contention, a clear 429 when too busy); the
+ * functions below therefore read before they write and write nothing when they refuse. The
+ * production gate reserves inside the engine's step transaction instead, so its reservation
+ * commits with the step. After a movement commits, the breaker is evaluated (breaker-check.ts).
+ * The same write re-arms the panic line when the balance is back at or above it, so a second fall
+ * trips again.
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import type { Container } from '../../platform/container.js';
 import { auditInTransaction } from '../../platform/audit.js';
 import { conflict, invalidInput, notFound } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
-import { fromMicros, toMicros } from './core/money.js';
+import { checkBreakerAfterMovement } from './breaker-check.js';
+import { callerKeyProblem, systemKeyProblem } from './core/keys.js';
+import { MAX_BALANCE, balanceInRange, fromMicros, toMicros } from './core/money.js';
 import { checkSolvency } from './core/solvency.js';
-import { DEFAULT_WALLET_SETTINGS } from './policy.js';
+import { headFrom, view, type WalletView } from './ledger-queries.js';
+import { breakerPolicy, walletSettings } from './policy.js';
 import {
-  KEY_PATTERN,
-  LEDGER,
+  breakerRef,
   ledgerRef,
   statusRef,
   walletRef,
   type LedgerEntryDoc,
-  type LedgerType,
   type WalletHead,
 } from './store.js';
+import { runWalletTransaction } from './wallet-tx.js';
+
+export { getWallet, listLedger, verifyLedger, type LedgerEntry, type WalletView } from './ledger-queries.js';
 
 type Deps = Pick<Container, 'db' | 'clock'>;
+type Via = 'api' | 'slack' | 'system' | 'cli';
+type NewEntry = Omit<LedgerEntryDoc, 'seq' | 'balanceAfter' | 'reservedAfter'>;
 
 const fmt = (micros: number) =>
   fromMicros(micros)
     .toFixed(6)
     .replace(/\.?0+$/, '');
 
-function checkKey(key: unknown, what = 'key'): string {
-  if (typeof key !== 'string' || !KEY_PATTERN.test(key))
-    throw invalidInput(`${what} must be 1-300 characters of letters, digits and _ . : ~ @ -`);
-  return key;
+/** A caller's idempotency key (no `~`: that namespace is the system's). */
+function callerKey(key: unknown, what = 'key'): string {
+  const problem = callerKeyProblem(key);
+  if (problem) throw invalidInput(`${what}: ${problem}`);
+  return key as string;
 }
 
-function headFrom(data: FirebaseFirestore.DocumentData | undefined): WalletHead {
-  return {
-    balance: typeof data?.balance === 'number' ? data.balance : 0,
-    reserved: typeof data?.reserved === 'number' ? data.reserved : 0,
-    seq: typeof data?.seq === 'number' ? data.seq : 0,
-    currency: typeof data?.currency === 'string' ? data.currency : DEFAULT_WALLET_SETTINGS.currency,
-  };
+/** A reservation key: the system's (`reserve~<run>`) or a caller-shaped one; never a settlement's. */
+function reservationKeyOf(key: unknown, what = 'key'): string {
+  const problem = callerKeyProblem(key) && systemKeyProblem(key);
+  if (problem) throw invalidInput(`${what}: ${problem}`);
+  if (/~(debit|release)$/.test(key as string))
+    throw invalidInput(`${what}: a reservation key cannot end in a settlement's suffix (~debit, ~release)`);
+  return key as string;
 }
 
-/** The wallet as people read it, in currency units. */
-export interface WalletView {
-  balance: number;
-  reserved: number;
-  available: number;
-  currency: string;
-  entries: number;
+/** What every wallet transaction reads first: the head and whether the panic line is armed. */
+interface WalletRead {
+  head: WalletHead;
+  panicArmed: boolean;
 }
 
-const view = (h: WalletHead): WalletView => ({
-  balance: fromMicros(h.balance),
-  reserved: fromMicros(h.reserved),
-  available: fromMicros(h.balance - h.reserved),
-  currency: h.currency,
-  entries: h.seq,
-});
+async function readWallet(
+  tx: Transaction,
+  db: Firestore,
+  refs: DocumentReference[],
+): Promise<[WalletRead, ...DocumentSnapshot[]]> {
+  const [head, breaker, ...rest] = await tx.getAll(walletRef(db), breakerRef(db), ...refs);
+  return [{ head: headFrom(head!.data()), panicArmed: breaker!.get('panicArmed') !== false }, ...rest];
+}
 
 /** Appends entries and moves the head; writes only (all reads are done by the caller). */
-function append(
-  db: Firestore,
-  tx: Transaction,
-  head: WalletHead,
-  entries: Array<Omit<LedgerEntryDoc, 'seq' | 'balanceAfter' | 'reservedAfter'>>,
-  at: Date,
-): WalletHead {
-  const next = { ...head };
+function append(db: Firestore, tx: Transaction, w: WalletRead, entries: NewEntry[], at: Date): WalletHead {
+  const next = { ...w.head };
+  const docs: LedgerEntryDoc[] = [];
   for (const e of entries) {
     if (e.type === 'credit') next.balance += e.amount;
     else if (e.type === 'debit') next.balance -= e.amount;
     else if (e.type === 'reserve') next.reserved += e.amount;
     else next.reserved -= e.amount;
     next.seq += 1;
-    tx.create(ledgerRef(db, e.key), {
-      ...e,
-      seq: next.seq,
-      balanceAfter: next.balance,
-      reservedAfter: next.reserved,
-    });
+    docs.push({ ...e, seq: next.seq, balanceAfter: next.balance, reservedAfter: next.reserved });
   }
+  if (!balanceInRange(next.balance) || !balanceInRange(next.reserved))
+    throw conflict(
+      `refused: the balance would be ${fmt(next.balance)}, outside the ledger's exact range of ±${MAX_BALANCE}`,
+    );
+  for (const d of docs) tx.create(ledgerRef(db, d.key), d);
   tx.set(walletRef(db), { ...next, updatedAt: at });
+  // The panic line re-arms in the movement that brings the balance back (see breaker-policy.ts).
+  if (!w.panicArmed && next.balance >= breakerPolicy(walletSettings()).panicLine)
+    tx.set(breakerRef(db), { panicArmed: true }, { merge: true });
   tx.set(
     statusRef(db),
     {
@@ -120,25 +125,18 @@ export async function reserveInTransaction(
   tx: Transaction,
   p: { key: string; intentId: string; runId: string; amount: number; floor: number; at: Date },
 ): Promise<ReserveResult> {
-  const key = checkKey(p.key);
+  const key = reservationKeyOf(p.key);
   const amount = toMicros(p.amount, 'amount');
   const floor = toMicros(p.floor, 'floor', { allowZero: true });
-  const [headSnap, entrySnap] = await tx.getAll(walletRef(db), ledgerRef(db, key));
+  const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
   if (entrySnap!.exists) {
     const prior = entrySnap!.data() as LedgerEntryDoc;
     if (prior.type === 'reserve' && prior.intentId === p.intentId) return { ok: true, replay: true };
     throw conflict(`idempotency key ${key} is already used by a ${prior.type} entry`);
   }
-  const head = headFrom(headSnap!.data());
-  const verdict = checkSolvency(head, amount, floor, fmt);
+  const verdict = checkSolvency(w.head, amount, floor, fmt);
   if (!verdict.ok) return verdict;
-  append(
-    db,
-    tx,
-    head,
-    [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }],
-    p.at,
-  );
+  append(db, tx, w, [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }], p.at);
   return { ok: true, replay: false };
 }
 
@@ -159,155 +157,121 @@ export async function settleInTransaction(
   tx: Transaction,
   p: { reservationKey: string; actual: number; at: Date },
 ): Promise<SettleResult> {
-  const key = checkKey(p.reservationKey, 'reservationKey');
+  const key = reservationKeyOf(p.reservationKey, 'reservationKey');
   const actual = toMicros(p.actual, 'actual', { allowZero: true });
-  const [headSnap, resSnap, relSnap] = await tx.getAll(
-    walletRef(db),
+  const [w, resSnap, relSnap, debitSnap] = await readWallet(tx, db, [
     ledgerRef(db, key),
     ledgerRef(db, `${key}~release`),
-  );
+    ledgerRef(db, `${key}~debit`),
+  ]);
   if (!resSnap!.exists) throw notFound(`no reservation ${key}`);
   const res = resSnap!.data() as LedgerEntryDoc;
   if (res.type !== 'reserve') throw conflict(`ledger entry ${key} is a ${res.type}, not a reservation`);
-  if (relSnap!.exists) {
-    const debit = await tx.get(ledgerRef(db, `${key}~debit`));
+  if (relSnap!.exists)
     return {
       replay: true,
-      debited: fromMicros(debit.exists ? (debit.data()!.amount as number) : 0),
+      debited: fromMicros(debitSnap!.exists ? (debitSnap!.get('amount') as number) : 0),
       released: fromMicros(res.amount),
     };
-  }
   const common = { at: p.at, reservationKey: key, intentId: res.intentId, runId: res.runId };
-  const entries: Array<Omit<LedgerEntryDoc, 'seq' | 'balanceAfter' | 'reservedAfter'>> = [];
+  const entries: NewEntry[] = [];
   if (actual > 0) entries.push({ ...common, key: `${key}~debit`, type: 'debit', amount: actual });
   entries.push({ ...common, key: `${key}~release`, type: 'release', amount: res.amount });
-  append(db, tx, headFrom(headSnap!.data()), entries, p.at);
+  append(db, tx, w, entries, p.at);
   return { replay: false, debited: fromMicros(actual), released: fromMicros(res.amount) };
 }
 
-/**
- * Adds money to the wallet, audited. The same key with the same amount is a replay; the same key
- * with a different amount is refused.
- */
-export async function creditWallet(
+/** Reserves in a wallet transaction of its own (spend the engine does not commit with a step). */
+export async function reserveFunds(
   app: Deps,
-  p: { key: string; amount: number; actor: Actor; note?: string; via?: 'api' | 'slack' | 'system' | 'cli' },
-): Promise<{ replay: boolean; wallet: WalletView }> {
-  const key = checkKey(p.key);
+  p: { key: string; intentId: string; runId: string; amount: number; floor: number },
+): Promise<ReserveResult> {
+  return runWalletTransaction(app.db, (tx) =>
+    reserveInTransaction(app.db, tx, { ...p, at: app.clock.now() }),
+  );
+}
+
+/**
+ * Settles a reservation in a wallet transaction of its own, then evaluates the breaker. Idempotent
+ * by the reservation's key, so a step may call it before its own commit and again on redelivery.
+ */
+export async function settleReservation(
+  app: Container,
+  p: { reservationKey: string; actual: number },
+): Promise<SettleResult> {
+  const r = await runWalletTransaction(app.db, (tx) =>
+    settleInTransaction(app.db, tx, { ...p, at: app.clock.now() }),
+  );
+  await checkBreakerAfterMovement(app);
+  return r;
+}
+
+interface Movement {
+  type: 'credit' | 'debit';
+  key: string;
+  amount: number;
+  actor: Actor;
+  note?: string;
+  rationale?: string;
+  via?: Via;
+}
+
+/** A credit or a debit a person (or script) records, audited with who and why, then the breaker. */
+async function move(app: Container, p: Movement): Promise<{ replay: boolean; wallet: WalletView }> {
+  const key = callerKey(p.key);
   const amount = toMicros(p.amount, 'amount');
   const { db } = app;
-  return db.runTransaction(async (tx) => {
-    const [headSnap, entrySnap] = await tx.getAll(walletRef(db), ledgerRef(db, key));
-    const head = headFrom(headSnap!.data());
+  const r = await runWalletTransaction(db, async (tx) => {
+    const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
     if (entrySnap!.exists) {
       const prior = entrySnap!.data() as LedgerEntryDoc;
-      if (prior.type === 'credit' && prior.amount === amount) return { replay: true, wallet: view(head) };
+      if (prior.type === p.type && prior.amount === amount) return { replay: true, wallet: view(w.head) };
       throw conflict(`idempotency key ${key} is already used by a ${prior.type} of ${fmt(prior.amount)}`);
     }
     const at = app.clock.now();
     const actor = { kind: p.actor.kind, id: p.actor.id, ...(p.actor.name ? { name: p.actor.name } : {}) };
-    const next = append(db, tx, head, [{ key, type: 'credit', amount, at, actor, note: p.note }], at);
+    const why = { ...(p.note ? { note: p.note } : {}), ...(p.rationale ? { rationale: p.rationale } : {}) };
+    const next = append(db, tx, w, [{ key, type: p.type, amount, at, actor, ...why }], at);
     auditInTransaction(
       db,
       tx,
       {
         actor: p.actor,
-        action: 'wallet.credit',
+        action: `wallet.${p.type}`,
         target: `ledger/${key}`,
         outcome: 'ok',
         via: p.via ?? 'api',
+        ...(p.rationale ? { rationale: p.rationale } : {}),
         details: { amount: fromMicros(amount), note: p.note ?? null },
       },
       at,
     );
     return { replay: false, wallet: view(next) };
   });
-}
-
-/** The wallet head in currency units. */
-export async function getWallet(app: Pick<Container, 'db'>): Promise<WalletView> {
-  return view(headFrom((await walletRef(app.db).get()).data()));
-}
-
-/** A ledger entry in currency units. */
-export interface LedgerEntry {
-  key: string;
-  type: LedgerType;
-  amount: number;
-  seq: number;
-  at: string;
-  balanceAfter: number;
-  reservedAfter: number;
-  intentId?: string;
-  runId?: string;
-  reservationKey?: string;
-  actor?: LedgerEntryDoc['actor'];
-  note?: string;
-}
-
-function entryView(d: FirebaseFirestore.DocumentData): LedgerEntry {
-  const at = d.at instanceof Date ? d.at : (d.at as FirebaseFirestore.Timestamp).toDate();
-  return {
-    key: d.key,
-    type: d.type,
-    amount: fromMicros(d.amount),
-    seq: d.seq,
-    at: at.toISOString(),
-    balanceAfter: fromMicros(d.balanceAfter),
-    reservedAfter: fromMicros(d.reservedAfter),
-    ...(d.intentId ? { intentId: d.intentId } : {}),
-    ...(d.runId ? { runId: d.runId } : {}),
-    ...(d.reservationKey ? { reservationKey: d.reservationKey } : {}),
-    ...(d.actor ? { actor: d.actor } : {}),
-    ...(d.note ? { note: d.note } : {}),
-  };
-}
-
-/** Newest first. `after` is a sequence number from a previous page's `next`. */
-export async function listLedger(
-  app: Pick<Container, 'db'>,
-  p: { limit?: number; after?: number } = {},
-): Promise<{ entries: LedgerEntry[]; next?: number }> {
-  const limit = Math.min(Math.max(p.limit ?? 50, 1), 500);
-  let q = app.db.collection(LEDGER).orderBy('seq', 'desc').limit(limit);
-  if (p.after !== undefined) q = q.startAfter(p.after);
-  const entries = (await q.get()).docs.map((d) => entryView(d.data()));
-  const last = entries.at(-1);
-  return entries.length === limit && last ? { entries, next: last.seq } : { entries };
-}
-
-/** Micros debited at or after `since` (single-field index on `at`; the type is filtered here). */
-export async function debitsSince(db: Firestore, since: Date): Promise<number> {
-  const snap = await db.collection(LEDGER).where('at', '>=', since).get();
-  return snap.docs.reduce(
-    (sum, d) => (d.get('type') === 'debit' ? sum + (d.get('amount') as number) : sum),
-    0,
-  );
+  await checkBreakerAfterMovement(app);
+  return r;
 }
 
 /**
- * Re-derives the balance from every entry and compares it with the head: the proof that the
- * ledger is exact. Reads the whole ledger; for tests and audits, not hot paths.
+ * Adds money to the wallet, audited. The same key with the same amount is a replay; the same key
+ * with a different amount is refused.
  */
-export async function verifyLedger(
-  app: Pick<Container, 'db'>,
-): Promise<{ ok: boolean; derived: WalletView; head: WalletView }> {
-  const { db } = app;
-  const [snap, headSnap] = await Promise.all([
-    db.collection(LEDGER).orderBy('seq').get(),
-    walletRef(db).get(),
-  ]);
-  const head = headFrom(headSnap.data());
-  const derived: WalletHead = { balance: 0, reserved: 0, seq: 0, currency: head.currency };
-  for (const d of snap.docs) {
-    const { type, amount } = d.data() as LedgerEntryDoc;
-    if (type === 'credit') derived.balance += amount;
-    else if (type === 'debit') derived.balance -= amount;
-    else if (type === 'reserve') derived.reserved += amount;
-    else derived.reserved -= amount;
-    derived.seq += 1;
-  }
-  const ok =
-    derived.balance === head.balance && derived.reserved === head.reserved && derived.seq === head.seq;
-  return { ok, derived: view(derived), head: view(head) };
+export function creditWallet(
+  app: Container,
+  p: { key: string; amount: number; actor: Actor; note?: string; via?: Via },
+): Promise<{ replay: boolean; wallet: WalletView }> {
+  return move(app, { ...p, type: 'credit' });
+}
+
+/**
+ * Records spend made outside the muse (an adjustment), audited with who and why. A rationale is
+ * required. May take the balance under zero (the money is already spent); the breaker reacts.
+ */
+export function debitWallet(
+  app: Container,
+  p: { key: string; amount: number; actor: Actor; rationale: string; note?: string; via?: Via },
+): Promise<{ replay: boolean; wallet: WalletView }> {
+  const rationale = typeof p.rationale === 'string' ? p.rationale.trim() : '';
+  if (!rationale) return Promise.reject(invalidInput('a debit needs a rationale: why was this spent?'));
+  return move(app, { ...p, rationale, type: 'debit' });
 }

@@ -5,15 +5,38 @@ import { z } from 'zod';
 import { route, type Caller, type Route } from '../../platform/http/route.js';
 import type { Actor } from '../../shared/ports.js';
 import { getBreaker, overrideBreaker, tripBreaker } from './breaker.js';
-import { creditWallet, getWallet, listLedger } from './ledger.js';
-import { KEY_PATTERN } from './store.js';
+import { callerKeyProblem } from './core/keys.js';
+import { MAX_AMOUNT } from './core/money.js';
+import { creditWallet, debitWallet, getWallet, listLedger } from './ledger.js';
 
 const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 
+/** A caller's idempotency key, validated like any id (core/keys.ts says why `~` is refused). */
+const idempotencyKey = z.string().superRefine((key, ctx) => {
+  const problem = callerKeyProblem(key);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** Currency units; toMicros refuses what rounds to zero micros or carries a fraction of one. */
+const amount = z.number().finite().positive().max(MAX_AMOUNT);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Free text without lone UTF-16 surrogates (they cannot be stored as UTF-8). */
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !LONE_SURROGATE.test(s), 'contains a lone UTF-16 surrogate');
+
 const creditBody = z.object({
-  key: z.string().regex(KEY_PATTERN, 'idempotency key: 1-300 letters, digits or _ . : ~ @ -'),
-  amount: z.number().finite().positive(),
-  note: z.string().max(500).optional(),
+  key: idempotencyKey,
+  amount,
+  note: text(500).optional(),
+});
+const debitBody = z.object({
+  idempotencyKey,
+  amount,
+  rationale: text(2000).pipe(z.string().min(1, 'a rationale is required: why was this spent?')),
+  memo: text(500).optional(),
 });
 const tripBody = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
 const overrideBody = z.object({ rationale: z.string().trim().min(1, 'a rationale is required').max(2000) });
@@ -46,6 +69,23 @@ export const museWalletRoutes: Route[] = [
     body: creditBody,
     handle: async ({ app, body, caller }) => {
       const r = await creditWallet(app, { ...body, actor: actorOf(caller), via: 'api' });
+      return { status: r.replay ? 200 : 201, body: r };
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/muse/wallet/debit',
+    scope: 'finance',
+    body: debitBody,
+    handle: async ({ app, body, caller }) => {
+      const r = await debitWallet(app, {
+        key: body.idempotencyKey,
+        amount: body.amount,
+        rationale: body.rationale,
+        ...(body.memo ? { note: body.memo } : {}),
+        actor: actorOf(caller),
+        via: 'api',
+      });
       return { status: r.replay ? 200 : 201, body: r };
     },
   }),

@@ -3,8 +3,9 @@
  *
  * - `wallet/main`: the head, a running fold of the ledger (balance, reserved, entry count), updated
  *   in the same transaction as every entry. It is the single point of serialisation that makes the
- *   solvency check exact; see ledger.ts for the rate this sustains.
- * - `ledger/{idempotencyKey}`: append-only entries (firestore.rules forbid updates and deletes).
+ *   solvency check exact; see wallet-tx.ts for how writes queue on it and the README for the rate.
+ * - `ledger/{idempotencyKey}`: append-only entries (firestore.rules forbid updates and deletes); the
+ *   keys' two namespaces (callers' and the system's) are in core/keys.ts.
  * - `wallet/breaker`: the circuit breaker's state.
  * - `muse/status`: the shared status document; this module writes its `wallet`, `breaker` and `loop` fields.
  */
@@ -47,7 +48,6 @@ export interface LedgerEntryDoc {
   reservationKey?: string;
   actor?: { kind: string; id: string; name?: string };
   note?: string;
+  /** Why a person recorded this entry (required on a debit they record). */
+  rationale?: string;
 }
-
-/** Document ids must be non-empty, without '/', and not `.`/`..`; keys become ids. */
-export const KEY_PATTERN = /^[A-Za-z0-9_.:~@-]{1,300}$/;

@@ -4,7 +4,7 @@
  * plain data read by the use cases.
  */
 import { healthLine, type SourceHealth } from '../../muse/trends/core/source-health.js';
-import { actions, context, divider, header, message, section, sections, type Block } from './blocks.js';
+import { actions, context, cut, divider, header, message, section, sections, type Block } from './blocks.js';
 
 export const ACTION = Object.freeze({
   gatePick: 'gate.pick',
@@ -118,15 +118,44 @@ export function statusMessage(v: StatusView, baseUrl: string) {
   );
 }
 
+/** A ledger entry as the wallet reply lists it. */
+export interface LedgerLine {
+  key: string;
+  type: string;
+  amount: number;
+  at: string;
+  actor?: { id: string; name?: string };
+  rationale?: string;
+  note?: string;
+}
+
+const SIGN: Record<string, string> = { credit: '+', debit: '−', reserve: 'hold ', release: 'free ' };
+
+function ledgerLine(e: LedgerLine, cur: string): string {
+  const by = e.actor ? ` · ${e.actor.name ?? who(e.actor.id)}` : '';
+  const why = e.rationale ?? e.note;
+  const line = `\`${SIGN[e.type] ?? ''}${money(e.amount, cur)}\` ${e.type} \`${e.key}\`${by} · ${e.at.slice(0, 16).replace('T', ' ')}`;
+  return cut(why ? `${line} — ${why}` : line, 280);
+}
+
 export function walletMessage(
   w: { balance: number; reserved: number; available: number; currency: string },
   burn?: number,
+  entries: LedgerLine[] = [],
 ) {
   const text = `*Balance:* ${money(w.balance, w.currency)}\n*Reserved:* ${money(w.reserved, w.currency)}\n*Available:* ${money(
     w.available,
     w.currency,
   )}\n*Burn rate:* ${burn === undefined ? '—' : `${money(burn, w.currency)}/h`}`;
-  return message(text, [header('Wallet'), section(text)], '');
+  const blocks = [header('Wallet'), section(text)];
+  if (entries.length)
+    blocks.push(
+      section(
+        `*Last entries*\n${entries.map((e) => ledgerLine(e, w.currency)).join('\n')}`,
+        '/v1/muse/ledger',
+      ),
+    );
+  return message(text, blocks, '');
 }
 
 export interface RunView {

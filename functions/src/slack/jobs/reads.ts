@@ -7,7 +7,7 @@ import { INCIDENTS } from '../../incidents/open-incident.js';
 import { listMissions } from '../../missions/lifecycle.js';
 import { getMuseStatus } from '../../muse/status/status.js';
 import { sourcesView } from '../../muse/trends/sources-view.js';
-import { getWallet } from '../../muse/wallet/ledger.js';
+import { getWallet, listLedger } from '../../muse/wallet/ledger.js';
 import type { Container } from '../../platform/container.js';
 import { approveBlockers, rejectReasons } from '../../runs/core/decision.js';
 import { gatherEvidence } from '../../runs/decide.js';
@@ -71,10 +71,17 @@ export async function gatesReply(app: Container): Promise<Reply> {
   return gatesMessage(await openGates(app), app.config.publicBaseUrl);
 }
 
+/** Ledger entries the wallet reply lists (10 lines of at most 280 characters fit one section). */
+const WALLET_REPLY_ENTRIES = 10;
+
 export async function walletReply(app: Container): Promise<Reply> {
-  const [wallet, status] = await Promise.all([getWallet(app), getMuseStatus(app)]);
+  const [wallet, status, ledger] = await Promise.all([
+    getWallet(app),
+    getMuseStatus(app),
+    listLedger(app, { limit: WALLET_REPLY_ENTRIES }),
+  ]);
   const burn = (status.wallet as { burnRatePerHour?: number } | undefined)?.burnRatePerHour;
-  return walletMessage(wallet, burn);
+  return walletMessage(wallet, burn, ledger.entries);
 }
 
 /** A Level 4 run: summary, scenario report and, while it awaits its decision, the policy's answer. */

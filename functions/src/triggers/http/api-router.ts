@@ -34,6 +34,9 @@ const compiled: Compiled[] = ALL_ROUTES.map((route) => {
 let resolver: ReturnType<typeof createKeyResolver> | undefined;
 
 function sendError(res: Response, err: AppError) {
+  // A refusal that says when to come back (a busy wallet) carries it as Retry-After too.
+  const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
   res.status(err.status).json({
     error: {
       code: err.code,

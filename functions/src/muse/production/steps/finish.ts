@@ -1,7 +1,10 @@
 /**
  * The two ends of a production run. Both settle the reservation with the actual usage (debit the
- * actual, release the rest), in the same transaction as the step, so a redelivered message settles
- * nothing twice (the ledger's keys are a second guard).
+ * actual, release the rest) before the step commits, in a wallet transaction of its own (queued with
+ * the wallet's other movements, so a burst of settlements does not abort on contention), and the
+ * breaker is evaluated right after. The settlement is idempotent by the reservation's key, so a
+ * redelivered message settles nothing twice; the actual is computed from the recorded outputs, so
+ * every delivery settles the same amount.
  * - publish: stages the asset (create once, never changed) and marks the intent published.
  * - close: the `reject` edge and the fail path; marks the intent failed with the reason, unless an
  *   earlier step already recorded a more precise one (unfunded, garbage with the raw answer).
@@ -9,7 +12,7 @@
 import { recordEvent } from '../../../engine/events.js';
 import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
 import { systemActor } from '../../../shared/ports.js';
-import { settleInTransaction } from '../../wallet/ledger.js';
+import { settleReservation } from '../../wallet/ledger.js';
 import type { Verdict } from '../../critic/core/verdict.js';
 import { readStatusRuns, writeRunStatus } from '../../status/status.js';
 import type { RunState } from '../../status/core/runs.js';
@@ -30,9 +33,9 @@ interface GateOutput {
 function settlement(ctx: StepContext, o: ProductionOptions) {
   const gate = (ctx.outputs.gate ?? { reserved: false }) as GateOutput;
   const cost = actualCost(o.priceTable, usagesOf(ctx.outputs), gate.amount ?? 0);
-  const settle = async (tx: FirebaseFirestore.Transaction, db: FirebaseFirestore.Firestore) => {
+  const settle = async () => {
     if (gate.reserved && gate.key)
-      await settleInTransaction(db, tx, { reservationKey: gate.key, actual: cost.amount, at: ctx.now });
+      await settleReservation(ctx.app, { reservationKey: gate.key, actual: cost.amount });
   };
   return { gate, cost, settle };
 }
@@ -43,6 +46,7 @@ export function publishStep(o: ProductionOptions) {
     const gen = generationOf(ctx);
     const critic = ctx.outputs.critic as { value: Verdict; bibleVersion: number };
     const { gate, cost, settle } = settlement(ctx, o);
+    await settle();
     const asset: StagedAsset = {
       id: ctx.runId,
       runId: ctx.runId,
@@ -74,7 +78,6 @@ export function publishStep(o: ProductionOptions) {
         const ref = assetsRef(db).doc(asset.id);
         const existing = await tx.get(ref);
         const runs = await readStatusRuns(db, tx);
-        await settle(tx, db);
         // Staged once: a replayed effect finds the record and leaves it as it is.
         if (!existing.exists) tx.create(ref, asset);
         tx.set(
@@ -120,6 +123,7 @@ export function closeStep(o: ProductionOptions) {
     const input = parseProductionInput(ctx.input);
     const verdict = (ctx.outputs.critic as { value?: Verdict } | undefined)?.value;
     const { cost, settle } = settlement(ctx, o);
+    await settle();
     const rejected = verdict !== undefined && !verdict.pass;
     return {
       type: 'done',
@@ -128,7 +132,6 @@ export function closeStep(o: ProductionOptions) {
         const intentRef = intentsRef(db).doc(input.intentId);
         const intent = await tx.get(intentRef);
         const runs = await readStatusRuns(db, tx);
-        await settle(tx, db);
         let state: RunState = rejected ? 'rejected' : 'failed';
         const ours = intent.get('runId') === ctx.runId;
         const recorded = ours && ['unfunded', 'failed'].includes(String(intent.get('status')));
