@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../platform/catalog.js';
+import { answerFrameworkErrorsAsJson } from '../platform/http/framework-errors.js';
 
 export interface Gateway {
   url: string;
@@ -26,7 +27,7 @@ export interface GatewayOptions {
 }
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const servers = new Map(FUNCTIONS.map((f) => [f.name, getTestServer(f.name)]));
+  const servers = new Map(FUNCTIONS.map((f) => [f.name, answerFrameworkErrorsAsJson(getTestServer(f.name))]));
   const httpFns = FUNCTIONS.filter((f) => f.trigger === 'http' && f.localPath).sort(
     (a, b) => b.localPath!.length - a.localPath!.length,
   );

@@ -1,5 +1,6 @@
 /** The tasks API under /v1: tasks, KB search, evidence, heartbeats, guards, metrics, reports. */
 import { z } from 'zod';
+import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
 import type { Actor } from '../shared/ports.js';
@@ -34,7 +35,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/agents',
     scope: 'operator',
-    body: z.object({ id: z.string(), name: z.string().optional() }),
+    body: z.object({ id: id(), name: text(200).optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
       body: await registerAgent(app, { ...body, actor: actorOf(caller) }),
@@ -82,7 +83,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/tasks/:id/block',
     scope: 'agent',
-    body: z.object({ reason: z.string(), blockerTaskId: z.string().optional() }),
+    body: z.object({ reason: text(RATIONALE_MAX), blockerTaskId: id().optional() }),
     handle: async ({ app, params, body, caller }) => ({
       body: await blockTask(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
@@ -108,7 +109,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/tasks/:id/heartbeat',
     scope: 'agent',
-    body: z.object({ agentId: z.string().min(1), note: z.string().max(2000).optional() }),
+    body: z.object({ agentId: id(), note: z.string().max(2000).optional() }),
     handle: async ({ app, params, body, caller }) => ({
       body: await recordHeartbeat(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
@@ -118,7 +119,7 @@ export const taskRoutes: Route[] = [
     path: '/v1/tasks/:id/evidence',
     scope: 'agent',
     // JSONL travels as a string so each line keeps its number.
-    body: z.object({ agentId: z.string().min(1), jsonl: z.string().min(1) }),
+    body: z.object({ agentId: id(), jsonl: z.string().min(1) }),
     handle: async ({ app, params, body, caller }) => {
       const r = await submitEvidence(app, { taskId: params.id!, ...body, actor: actorOf(caller) });
       return { status: r.rejected.length ? 207 : 201, body: r };
