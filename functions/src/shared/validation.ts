@@ -66,8 +66,8 @@ export const QUERY_RULES: Record<string, z.ZodType> = {
     .refine((v) => Number(v) >= 1 && Number(v) <= 1000, 'must be a whole number from 1 to 1000'),
   after: id(),
   before: id(),
-  status: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a status name (letters, digits, _ . -)'),
-  state: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a state name (letters, digits, _ . -)'),
+  status: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be a status name (letters, digits, _ -)'),
+  state: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be a state name (letters, digits, _ -)'),
 };
 /** Any other query value: bounded, Unicode. */
 export const QUERY_VALUE = text(1000);

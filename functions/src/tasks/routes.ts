@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { TASK_STATUSES } from './core/task.js';
 import { heartbeatPolicySchema } from './core/heartbeat.js';
@@ -187,9 +188,8 @@ export const taskRoutes: Route[] = [
     scope: 'read',
     handle: async ({ app, params }) => {
       const snap = await app.db.collection(REPORTS).doc(params.id!).get();
-      return snap.exists
-        ? { body: snap.data() }
-        : { status: 404, body: { error: 'not_found', message: `unknown report "${params.id}"` } };
+      if (!snap.exists) throw notFound(`unknown report "${params.id}"`);
+      return { body: snap.data() };
     },
   }),
   route({
