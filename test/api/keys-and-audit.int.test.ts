@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { disableApiKeys } from '../../functions/src/platform/api-keys.js';
 import { AUDIT_COLLECTION, auditInTransaction, recordAudit } from '../../functions/src/platform/audit.js';
+import { storageLimitError } from '../../functions/src/platform/storage-errors.js';
 import { RATIONALE_MAX } from '../../functions/src/shared/validation.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
@@ -77,4 +78,20 @@ test('rationale and reason fields are bounded by their schemas: a 400 naming the
   const oneMb = await h.api('POST', '/v1/engine/resume', { rationale: 'x'.repeat(1_000_000) });
   assert.equal(oneMb.status, 413);
   assert.equal(oneMb.json.error.code, 'payload_too_large');
+});
+
+test("a document over Firestore's 1 MiB limit is refused at once and maps to a 413", async () => {
+  for (const size of [1_100_000, 1_500_000]) {
+    const err = await h.app.db
+      .collection('oversized')
+      .doc(`d${size}`)
+      .set({ s: 'x'.repeat(size) })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(err, `a ${size}-byte document was stored`);
+    const mapped = storageLimitError(err);
+    assert.equal(mapped?.status, 413, `${size}: ${String((err as Error).message)}`);
+  }
 });

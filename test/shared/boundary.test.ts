@@ -79,7 +79,11 @@ test('Firestore refusals of unstorable data map to 400 or 413, other errors pass
   assert.equal(storageLimitError(err(3, 'Document exceeds the maximum allowed size'))?.status, 413);
   assert.equal(storageLimitError(err(3, 'maximum entity size exceeded'))?.code, 'payload_too_large');
   assert.equal(storageLimitError(err(3, 'too many index entries for entity'))?.status, 400);
-  assert.equal(storageLimitError(err(8, 'Quota exceeded.')), undefined, 'a quota error is not permanent');
+  assert.equal(
+    storageLimitError(err(8, 'Quota exceeded.'))?.code,
+    'rate_limited',
+    'a quota error is transient',
+  );
   assert.equal(storageLimitError(err(14, 'UNAVAILABLE')), undefined);
   assert.equal(storageLimitError(new Error('boom')), undefined);
 });
