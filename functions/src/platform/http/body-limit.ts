@@ -28,8 +28,9 @@ export function oversizedBody(req: Request, max = HTTP_BODY_MAX_BYTES): AppError
   );
 }
 
-/** Answers with the API's error shape. */
+/** Answers with the API's error shape; a 429 says when to come back. */
 export function sendAppError(res: Response, err: AppError): void {
+  if (err.code === 'rate_limited' && !res.getHeader('retry-after')) res.setHeader('retry-after', '1');
   res.status(err.status).json({
     error: {
       code: err.code,
