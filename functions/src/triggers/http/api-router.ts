@@ -107,11 +107,12 @@ async function authenticate(app: Container, req: Request): Promise<Caller> {
 }
 
 export async function route(req: Request, res: Response): Promise<void> {
+  // Before anything else, the container included: an oversized body costs no SDK and no read.
+  const tooLarge = oversizedBody(req);
+  if (tooLarge) return sendError(res, tooLarge);
   const app = await getContainer();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
-    const tooLarge = oversizedBody(req);
-    if (tooLarge) throw tooLarge;
     const matches = compiled.map((c) => ({ c, m: c.re.exec(req.path) })).filter((x) => x.m);
     if (matches.length === 0) throw new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`);
     const hit = matches.find((x) => x.c.route.method === req.method);
