@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../platform/catalog.js';
+import { refuseAnnouncedOversize } from '../platform/http/body-limit.js';
 import { answerFrameworkErrorsAsJson } from '../platform/http/framework-errors.js';
 
 export interface Gateway {
@@ -50,6 +51,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       res.writeHead(404).end('not found');
       return;
     }
+    if (refuseAnnouncedOversize(req, res)) return;
     servers.get(fn.name)!.emit('request', req, res);
   });
   if (opts.upgrade) server.on('upgrade', opts.upgrade);

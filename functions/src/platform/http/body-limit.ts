@@ -5,6 +5,7 @@
  * A body over the cap is answered 413 at once, before any parsing of ours, any read or any write.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../../shared/errors.js';
 
 /** 256 KiB: a quarter of Firestore's document limit, far above any legitimate request. */
@@ -38,4 +39,22 @@ export function sendAppError(res: Response, err: AppError): void {
       ...(err.details !== undefined ? { details: err.details } : {}),
     },
   });
+}
+
+/**
+ * For a server in front of the framework (the local gateway): a body announced over the cap is
+ * answered 413 before the framework buffers it, and its bytes are drained, not kept.
+ */
+export function refuseAnnouncedOversize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  max = HTTP_BODY_MAX_BYTES,
+): boolean {
+  const size = Number(req.headers['content-length']);
+  if (!(size > max)) return false;
+  const message = `the request body is ${size} bytes; the limit is ${max} bytes (${max / 1024} KiB)`;
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ error: { code: 'payload_too_large', message, details: { size, limit: max } } }));
+  req.resume();
+  return true;
 }
