@@ -17,14 +17,14 @@ export function rawRequest(
   port: number,
   method: string,
   path: string,
-  opts: { key?: string; body?: string | Buffer; contentType?: string } = {},
+  opts: { key?: string; body?: string | Buffer; contentType?: string; chunked?: boolean } = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = {};
     if (opts.key) headers.authorization = `Bearer ${opts.key}`;
     if (opts.body !== undefined) {
       headers['content-type'] = opts.contentType ?? 'application/json';
-      headers['content-length'] = Buffer.byteLength(opts.body);
+      if (!opts.chunked) headers['content-length'] = Buffer.byteLength(opts.body);
     }
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
