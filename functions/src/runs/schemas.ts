@@ -1,6 +1,6 @@
 /** zod schemas for every boundary of the Level 4 runs: published definitions and API requests. */
 import { z } from 'zod';
-import { id as wellFormedId, RATIONALE_MAX } from '../shared/validation.js';
+import { id as wellFormedId, rationale } from '../shared/validation.js';
 import { FAILURE_CATEGORIES } from './core/decision.js';
 
 const id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
@@ -116,14 +116,14 @@ export const createRunSchema = z.object({
 export const remediateSchema = z.object({
   spec: pinSchema,
   suite: pinSchema.optional(),
-  rationale: z.string().trim().min(1, 'a remediation needs a rationale').max(RATIONALE_MAX),
+  rationale: rationale('a remediation needs a rationale'),
   input: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const gateDecisionSchema = z.object({
   stageId: wellFormedId().optional(),
   edge: z.string().min(1),
-  rationale: z.string().trim().min(1, 'a gate decision needs a rationale').max(RATIONALE_MAX),
+  rationale: rationale('a gate decision needs a rationale'),
 });
 
 export const callbackSchema = z.union([
@@ -147,6 +147,6 @@ export const classifySchema = z.object({
 
 export const decideSchema = z.object({
   decision: z.enum(['approve', 'reject']),
-  rationale: z.string().trim().min(1, 'a decision needs a rationale').max(RATIONALE_MAX),
+  rationale: rationale('a decision needs a rationale'),
   outcome: z.string().trim().optional(),
 });
