@@ -1,16 +1,28 @@
 /**
- * `npm run apikey -- create <name> <scope...>`: creates an API key and prints it once. Uses the
+ * `npm run apikey -- create <name> <scope...>`: creates an API key and prints it once.
+ * `npm run apikey -- disable <name>`: disables every key of that name, from the next request on. Uses the
  * same configuration as the functions (GOOGLE_CLOUD_PROJECT, API_KEY_PEPPER; the emulator when
  * FIRESTORE_EMULATOR_HOST is set). Only the key's HMAC is stored.
  */
 import { loadConfig, requireSecret } from '../functions/src/config.js';
-import { createApiKey } from '../functions/src/platform/api-keys.js';
+import { createApiKey, disableApiKeys } from '../functions/src/platform/api-keys.js';
 import { SCOPES, type Scope } from '../functions/src/platform/http/route.js';
 
 async function main() {
   const [cmd, name, ...scopes] = process.argv.slice(2);
+  if (cmd === 'disable' && name) {
+    const config = loadConfig();
+    const { Firestore } = await import('@google-cloud/firestore');
+    const db = new Firestore({ projectId: config.projectId, ignoreUndefinedProperties: true });
+    const n = await disableApiKeys(db, name, new Date());
+    console.log(`${n} key(s) named ${name} disabled; refused from the next request on`);
+    await db.terminate();
+    return n > 0 ? 0 : 1;
+  }
   if (cmd !== 'create' || !name || scopes.length === 0) {
-    console.error(`usage: npm run apikey -- create <name> <scope...>   (scopes: ${SCOPES.join(', ')})`);
+    console.error(
+      `usage: npm run apikey -- create <name> <scope...> | disable <name>   (scopes: ${SCOPES.join(', ')})`,
+    );
     return 2;
   }
   const bad = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));

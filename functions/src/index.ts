@@ -5,6 +5,9 @@
  */
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { lazyEvent, lazyHttp } from './platform/lazy.js';
+import { answerFrameworkErrorsAsJsonEverywhere } from './platform/http/framework-errors.js';
+
+answerFrameworkErrorsAsJsonEverywhere(); // the framework's own 4xx (malformed JSON, bad percent-escapes) answer JSON, not an HTML stack trace
 
 http('api', lazyHttp(() => import('./triggers/http/api.js'))); // /v1 API, /healthz, /livez
 cloudEvent('engineStep', lazyEvent(() => import('./triggers/pubsub/engine-step.js'))); // one durable workflow step

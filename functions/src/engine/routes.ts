@@ -1,5 +1,6 @@
 /** /v1 routes of the step engine: runs, gates, callbacks, the event feed, dead letters, the pause switch. */
 import { z } from 'zod';
+import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { route, type Caller } from '../platform/http/route.js';
 import type { Actor } from '../shared/ports.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
@@ -67,7 +68,7 @@ export const engineRoutes = [
     method: 'POST',
     path: '/v1/runs/:id/gate',
     scope: 'decide',
-    body: z.object({ edge: z.string().min(1), rationale: z.string(), stepId: z.string().optional() }),
+    body: z.object({ edge: id(), rationale: text(RATIONALE_MAX), stepId: id().optional() }),
     handle: async ({ params, body, caller, app }) => ({
       body: { decision: await decideGate(app, { runId: params.id!, ...body, actor: actorOf(caller) }) },
     }),
@@ -130,7 +131,7 @@ export const engineRoutes = [
     method: 'POST',
     path: '/v1/engine/pause',
     scope: 'operator',
-    body: z.object({ reason: z.string().min(1, 'a pause needs a reason') }),
+    body: z.object({ reason: text(RATIONALE_MAX).min(1, 'a pause needs a reason') }),
     handle: async ({ body, caller, app }) => ({
       body: await pauseEngine(app, { holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
     }),
@@ -139,7 +140,7 @@ export const engineRoutes = [
     method: 'POST',
     path: '/v1/engine/resume',
     scope: 'operator',
-    body: z.object({ rationale: z.string().min(1, 'resuming needs a rationale') }),
+    body: z.object({ rationale: text(RATIONALE_MAX).min(1, 'resuming needs a rationale') }),
     handle: async ({ body, caller, app }) => ({
       body: await releasePauseHold(app, {
         holder: 'operator',

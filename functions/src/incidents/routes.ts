@@ -1,5 +1,6 @@
 /** The incidents API under /v1: open, read, acknowledge, escalate, recover, resolve, review. */
 import { z } from 'zod';
+import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
 import type { Actor } from '../shared/ports.js';
@@ -30,7 +31,7 @@ export const incidentRoutes: Route[] = [
     body: z.object({
       severity: z.enum(SEVERITIES),
       summary: z.string().min(1).max(2000),
-      ref: z.object({ type: z.string(), id: z.string() }).optional(),
+      ref: z.object({ type: id(), id: id() }).optional(),
       dependencies: dependenciesSchema.optional(),
     }),
     handle: async ({ app, body, caller }) => {
@@ -89,7 +90,7 @@ export const incidentRoutes: Route[] = [
     method: 'POST',
     path: '/v1/incidents/:id/escalate',
     scope: 'operator',
-    body: z.object({ reason: z.string() }),
+    body: z.object({ reason: text(RATIONALE_MAX) }),
     handle: async ({ app, params, body, caller }) => ({
       body: await escalateIncident(app, {
         incidentId: params.id!,

@@ -14,6 +14,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FUNCTIONS } from '../platform/catalog.js';
+import { refuseAnnouncedOversize } from '../platform/http/body-limit.js';
+import { answerFrameworkErrorsAsJson } from '../platform/http/framework-errors.js';
 
 export interface Gateway {
   url: string;
@@ -40,7 +42,7 @@ const sameSecret = (given: string | null, want: string) => {
 };
 
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
-  const servers = new Map(FUNCTIONS.map((f) => [f.name, getTestServer(f.name)]));
+  const servers = new Map(FUNCTIONS.map((f) => [f.name, answerFrameworkErrorsAsJson(getTestServer(f.name))]));
   const httpFns = FUNCTIONS.filter((f) => f.trigger === 'http' && f.localPath).sort(
     (a, b) => b.localPath!.length - a.localPath!.length,
   );
@@ -72,6 +74,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       res.writeHead(404).end('not found');
       return;
     }
+    if (refuseAnnouncedOversize(req, res)) return;
     servers.get(fn.name)!.emit('request', req, res);
   });
   if (opts.upgrade) server.on('upgrade', opts.upgrade);

@@ -32,19 +32,27 @@ export async function createApiKey(
   return { key, name: k.name, scopes: k.scopes };
 }
 
-/** Looks a key up, with a short in-memory cache of hits so each request does not cost a read. */
-export function createKeyResolver(db: Firestore, pepper: string, ttlMs = 30_000) {
-  const cache = new Map<string, { caller: Caller; until: number }>();
+/** Disables every key with this name (keys are stored only as HMACs, so a name is how a person finds one). */
+export async function disableApiKeys(db: Firestore, name: string, now: Date): Promise<number> {
+  const snap = await db.collection(API_KEYS).where('name', '==', name).get();
+  await Promise.all(snap.docs.map((d) => d.ref.update({ disabled: true, disabledAt: now })));
+  return snap.size;
+}
+
+/**
+ * Looks a key up on every request: one document read by id (a few milliseconds), so disabling a
+ * key takes effect on the very next request on every instance. A cache would save that read but
+ * let a revoked key keep working for its lifetime on each warm instance, which is what revocation
+ * must not allow.
+ */
+export function createKeyResolver(db: Firestore, pepper: string) {
   return async (key: string): Promise<Caller | undefined> => {
+    if (key.length === 0 || key.length > 200) return undefined;
     const id = hashKey(pepper, key);
-    const hit = cache.get(id);
-    if (hit && hit.until > Date.now()) return hit.caller;
     const snap = await db.collection(API_KEYS).doc(id).get();
     const doc = snap.data() as ApiKeyDoc | undefined;
     if (!doc || doc.disabled) return undefined;
-    const caller: Caller = { keyId: id.slice(0, 12), name: doc.name, scopes: doc.scopes };
-    cache.set(id, { caller, until: Date.now() + ttlMs });
-    return caller;
+    return { keyId: id.slice(0, 12), name: doc.name, scopes: doc.scopes };
   };
 }
 

@@ -1,6 +1,7 @@
 /** zod schemas for every boundary of the Level 4 runs: published definitions and API requests. */
 import { z } from 'zod';
 import { dependenciesSchema } from '../incidents/core/dependencies.js';
+import { id as wellFormedId, rationale } from '../shared/validation.js';
 import { FAILURE_CATEGORIES } from './core/decision.js';
 
 const id = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'letters, digits, _ . - (max 64)');
@@ -124,15 +125,15 @@ export const createRunSchema = z.object({
 export const remediateSchema = z.object({
   spec: pinSchema,
   suite: pinSchema.optional(),
-  rationale: z.string().trim().min(1, 'a remediation needs a rationale'),
+  rationale: rationale('a remediation needs a rationale'),
   input: z.record(z.string(), z.unknown()).optional(),
   override: incidentOverride.optional(),
 });
 
 export const gateDecisionSchema = z.object({
-  stageId: z.string().min(1).optional(),
+  stageId: wellFormedId().optional(),
   edge: z.string().min(1),
-  rationale: z.string().trim().min(1, 'a gate decision needs a rationale'),
+  rationale: rationale('a gate decision needs a rationale'),
 });
 
 export const callbackSchema = z.union([
@@ -147,7 +148,7 @@ export const callbackSchema = z.union([
 ]);
 
 export const classifySchema = z.object({
-  target: z.object({ type: z.enum(['scenario', 'stage']), id: z.string().min(1) }),
+  target: z.object({ type: z.enum(['scenario', 'stage']), id: wellFormedId() }),
   category: z.enum(FAILURE_CATEGORIES),
   userImpact: z.boolean(),
   resolved: z.boolean().default(false),
@@ -156,6 +157,6 @@ export const classifySchema = z.object({
 
 export const decideSchema = z.object({
   decision: z.enum(['approve', 'reject']),
-  rationale: z.string().trim().min(1, 'a decision needs a rationale'),
+  rationale: rationale('a decision needs a rationale'),
   outcome: z.string().trim().optional(),
 });

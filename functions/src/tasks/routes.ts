@@ -1,7 +1,9 @@
 /** The tasks API under /v1: tasks, KB search, evidence, heartbeats, guards, metrics, reports. */
 import { z } from 'zod';
+import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { TASK_STATUSES } from './core/task.js';
 import { heartbeatPolicySchema } from './core/heartbeat.js';
@@ -34,7 +36,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/agents',
     scope: 'operator',
-    body: z.object({ id: z.string(), name: z.string().optional() }),
+    body: z.object({ id: id(), name: text(200).optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
       body: await registerAgent(app, { ...body, actor: actorOf(caller) }),
@@ -82,7 +84,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/tasks/:id/block',
     scope: 'agent',
-    body: z.object({ reason: z.string(), blockerTaskId: z.string().optional() }),
+    body: z.object({ reason: text(RATIONALE_MAX), blockerTaskId: id().optional() }),
     handle: async ({ app, params, body, caller }) => ({
       body: await blockTask(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
@@ -108,7 +110,7 @@ export const taskRoutes: Route[] = [
     method: 'POST',
     path: '/v1/tasks/:id/heartbeat',
     scope: 'agent',
-    body: z.object({ agentId: z.string().min(1), note: z.string().max(2000).optional() }),
+    body: z.object({ agentId: id(), note: z.string().max(2000).optional() }),
     handle: async ({ app, params, body, caller }) => ({
       body: await recordHeartbeat(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
@@ -118,7 +120,7 @@ export const taskRoutes: Route[] = [
     path: '/v1/tasks/:id/evidence',
     scope: 'agent',
     // JSONL travels as a string so each line keeps its number.
-    body: z.object({ agentId: z.string().min(1), jsonl: z.string().min(1) }),
+    body: z.object({ agentId: id(), jsonl: z.string().min(1) }),
     handle: async ({ app, params, body, caller }) => {
       const r = await submitEvidence(app, { taskId: params.id!, ...body, actor: actorOf(caller) });
       return { status: r.rejected.length ? 207 : 201, body: r };
@@ -186,9 +188,8 @@ export const taskRoutes: Route[] = [
     scope: 'read',
     handle: async ({ app, params }) => {
       const snap = await app.db.collection(REPORTS).doc(params.id!).get();
-      return snap.exists
-        ? { body: snap.data() }
-        : { status: 404, body: { error: 'not_found', message: `unknown report "${params.id}"` } };
+      if (!snap.exists) throw notFound(`unknown report "${params.id}"`);
+      return { body: snap.data() };
     },
   }),
   route({

@@ -1,8 +1,10 @@
 /**
  * Scenario and policy checks over a run's outputs: exact, contains, regex, JSON-path, and a
  * model-graded rubric. Pure: the rubric's model call happens in the evaluation use case, which
- * uses `rubricRequest` and `rubricResult` from here.
+ * uses `rubricRequest` and `rubricResult` from here. Regex checks run on RE2 (linear time).
  */
+import { compileLinear } from '../../shared/linear-regex.js';
+
 interface Target {
   /** The stage whose output is checked; `$run` is the run itself ({ state, failures }). */
   stage: string;
@@ -104,12 +106,9 @@ export function evaluateCheck(
     case 'contains':
       return result(asText(t.value).includes(check.text), check.text);
     case 'regex': {
-      let re: RegExp;
-      try {
-        re = new RegExp(check.pattern, check.flags);
-      } catch (err) {
-        return result(false, check.pattern, `invalid pattern: ${(err as Error).message}`);
-      }
+      // Linear time whatever the pattern: a caller's regex must never stall the process.
+      const re = compileLinear(check.pattern, check.flags);
+      if (!re.ok) return result(false, check.pattern, `invalid pattern: ${re.error}`);
       return result(re.test(asText(t.value)), `/${check.pattern}/${check.flags ?? ''}`);
     }
   }

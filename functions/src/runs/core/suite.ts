@@ -2,6 +2,7 @@
  * ScenarioSuite: the behaviour a pipeline is accepted by, published once as `name@version`.
  * Holdout scenarios are never shown to stages; the workflow never hands the suite to a stage. Pure.
  */
+import { compileLinear } from '../../shared/linear-regex.js';
 import type { Check } from './checks.js';
 
 export interface Scenario {
@@ -38,11 +39,8 @@ export function validateSuite(suite: ScenarioSuite): string[] {
     if (s.checks.length === 0) problems.push(`scenario "${s.id}" has no checks`);
     for (const c of s.checks) {
       if (c.kind !== 'regex') continue;
-      try {
-        new RegExp(c.pattern, c.flags);
-      } catch (err) {
-        problems.push(`scenario "${s.id}" has an invalid regex: ${(err as Error).message}`);
-      }
+      const re = compileLinear(c.pattern, c.flags);
+      if (!re.ok) problems.push(`scenario "${s.id}" has an invalid regex: ${re.error}`);
     }
   }
   return problems;

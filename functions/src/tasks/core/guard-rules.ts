@@ -4,7 +4,8 @@
  * path matches one of `paths` and none of `exceptPaths`. Pure: callers hand in file contents.
  */
 import { z } from 'zod';
-import { describeIssues } from '../../shared/errors.js';
+import { describeIssues, invalidInput } from '../../shared/errors.js';
+import { compileLinear } from '../../shared/linear-regex.js';
 
 export const guardRuleSchema = z.object({
   id: z.string().min(1).max(100),
@@ -91,8 +92,12 @@ export function parseRuleSet(text: string): { ok: true; ruleSet: RuleSet } | { o
   return { ok: true, ruleSet: parsed.data };
 }
 
-/** Glob to RegExp: `**` crosses `/`, `*` does not for paths; module patterns treat `*` as any run. */
-export function globToRegExp(glob: string, crossSlash = false): RegExp {
+/**
+ * Glob to a matcher: `**` crosses `/`, `*` does not for paths; module patterns treat `*` as any run.
+ * Rules come from callers, and a glob of many `*` backtracks polynomially in `RegExp`, so the
+ * matcher runs on RE2 (linear time).
+ */
+export function globToRegExp(glob: string, crossSlash = false): { test(input: string): boolean } {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
@@ -109,7 +114,9 @@ export function globToRegExp(glob: string, crossSlash = false): RegExp {
     else if (c === '?') re += '.';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  const compiled = compileLinear(`^${re}$`);
+  if (!compiled.ok) throw invalidInput(`glob "${glob}" cannot be compiled: ${compiled.error}`);
+  return compiled;
 }
 
 // import x from 'm' | import 'm' | export ... from 'm' | require('m') | import('m')

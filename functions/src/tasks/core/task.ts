@@ -3,6 +3,7 @@
  * blocked task names its blocker. Pure.
  */
 import { z } from 'zod';
+import { id } from '../../shared/validation.js';
 
 export const TASK_STATUSES = ['todo', 'in_progress', 'blocked', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -15,8 +16,8 @@ export const newTaskSchema = z.object({
     .optional(),
   title: z.string().trim().min(1).max(300),
   description: z.string().max(10_000).default(''),
-  agentId: z.string().min(1).max(100),
-  dependsOn: z.array(z.string().min(1)).max(50).default([]),
+  agentId: id(),
+  dependsOn: z.array(id()).max(50).default([]),
   estimateMinutes: z
     .number()
     .int()

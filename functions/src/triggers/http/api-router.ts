@@ -1,7 +1,8 @@
 /**
- * The /v1 router: authenticates the API key, matches the route, validates the body with the route's
- * zod schema, calls the use case, and maps AppError codes to HTTP statuses. One error shape:
- * `{ "error": { "code", "message", "details"? } }`.
+ * The /v1 router: refuses an oversized body, matches the route, authenticates the API key, checks
+ * every path parameter, query value and the whole JSON body against the shared rules (ids, bounded
+ * Unicode text), validates the body with the route's zod schema, calls the use case, and maps
+ * AppError codes to HTTP statuses. One error shape: `{ "error": { "code", "message", "details"? } }`.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { ZodError } from 'zod';
@@ -12,6 +13,9 @@ import type { Caller, Route } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
 import { AppError, describeIssues, isAppError } from '../../shared/errors.js';
+import { oversizedBody, sendAppError as sendError } from '../../platform/http/body-limit.js';
+import { storageLimitError } from '../../platform/storage-errors.js';
+import { idProblem, jsonBodyProblem, QUERY_RULES, QUERY_VALUE } from '../../shared/validation.js';
 
 interface Compiled {
   route: Route;
@@ -32,19 +36,6 @@ const compiled: Compiled[] = ALL_ROUTES.map((route) => {
 });
 
 let resolver: ReturnType<typeof createKeyResolver> | undefined;
-
-function sendError(res: Response, err: AppError) {
-  // A refusal that says when to come back (a busy wallet) carries it as Retry-After too.
-  const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
-  res.status(err.status).json({
-    error: {
-      code: err.code,
-      message: err.message,
-      ...(err.details !== undefined ? { details: err.details } : {}),
-    },
-  });
-}
 
 function bearer(req: Request): string | undefined {
   const h = req.header('authorization');
@@ -68,6 +59,44 @@ function bodyOf(req: Request): unknown {
   return b;
 }
 
+/** Decodes and checks every path parameter: each one names a document, so each must be a legal id. */
+function paramsOf(keys: string[], m: RegExpExecArray): Record<string, string> {
+  const params: Record<string, string> = {};
+  keys.forEach((k, i) => {
+    const raw = m[i + 1]!;
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      throw new AppError(
+        'invalid_input',
+        `path parameter ${k}: malformed percent-escape in "${raw.slice(0, 80)}"`,
+      );
+    }
+    const problem = idProblem(value);
+    if (problem) throw new AppError('invalid_input', `path parameter ${k}: not a valid id: ${problem}`);
+    params[k] = value;
+  });
+  return params;
+}
+
+/** Checks every query value: the shared rules for limit, after, before, status and state; bounded Unicode for the rest. */
+function queryOf(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) {
+    if (typeof v !== 'string')
+      throw new AppError('invalid_input', `query parameter ${k.slice(0, 40)}: give it once, as plain text`);
+    const parsed = (QUERY_RULES[k] ?? QUERY_VALUE).safeParse(v);
+    if (!parsed.success)
+      throw new AppError(
+        'invalid_input',
+        `query parameter ${k.slice(0, 40)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      );
+    query[k] = v;
+  }
+  return query;
+}
+
 async function authenticate(app: Container, req: Request): Promise<Caller> {
   const key = bearer(req);
   if (!key) throw new AppError('unauthenticated', 'missing API key: send "Authorization: Bearer <key>"');
@@ -78,6 +107,9 @@ async function authenticate(app: Container, req: Request): Promise<Caller> {
 }
 
 export async function route(req: Request, res: Response): Promise<void> {
+  // Before anything else, the container included: an oversized body costs no SDK and no read.
+  const tooLarge = oversizedBody(req);
+  if (tooLarge) return sendError(res, tooLarge);
   const app = await getContainer();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
@@ -98,7 +130,11 @@ export async function route(req: Request, res: Response): Promise<void> {
         'forbidden',
         `this key lacks the "${r.scope}" scope needed for ${r.method} ${r.path}`,
       );
+    const params = paramsOf(keys, hit.m!);
+    const query = queryOf(req);
     let body = bodyOf(req);
+    const problem = jsonBodyProblem(body);
+    if (problem) throw new AppError('invalid_input', `invalid request body: ${problem}`);
     if (r.body) {
       const parsed = r.body.safeParse(body ?? {});
       if (!parsed.success) {
@@ -107,10 +143,6 @@ export async function route(req: Request, res: Response): Promise<void> {
       }
       body = parsed.data;
     }
-    const params = Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(hit.m![i + 1]!)]));
-    const query = Object.fromEntries(
-      Object.entries(req.query).filter(([, v]) => typeof v === 'string'),
-    ) as Record<string, string>;
     const out = await r.handle({ params, query, body, caller, app });
     res.status(out.status ?? 200);
     if (out.contentType && out.contentType !== 'application/json')
@@ -120,6 +152,8 @@ export async function route(req: Request, res: Response): Promise<void> {
     if (isAppError(err)) return sendError(res, err);
     if (err instanceof ZodError)
       return sendError(res, new AppError('invalid_input', describeIssues(err.issues).join('; ')));
+    const refused = storageLimitError(err);
+    if (refused) return sendError(res, refused);
     log.error('unhandled API error', { err });
     sendError(res, new AppError('internal', 'internal error; see the logs for this trace'));
   }
