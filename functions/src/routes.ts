@@ -5,6 +5,7 @@ import { missionRoutes } from './missions/routes.js';
 import { museRoutes } from './muse/routes.js';
 import { museTrendRoutes } from './muse/trends/routes.js';
 import { museWalletRoutes } from './muse/wallet/routes.js';
+import { notifyRoutes } from './notify/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import type { Route } from './platform/http/route.js';
 import { runRoutes } from './runs/routes.js';
@@ -22,4 +23,5 @@ export const ALL_ROUTES: Route[] = [
   ...missionRoutes, // CMOS: backlog, mission lifecycle, project context, telemetry, parity
   ...sessionRoutes, // SCMS: sessions, memories, failure logs, promotions, dashboard, economics
   ...streamRoutes, // live stream tokens
+  ...notifyRoutes, // pushed decisions: reminder periods per kind
 ];
