@@ -48,7 +48,7 @@ export function enqueueDecisionsNeeded(
     enqueueSlack(
       db,
       tx,
-      `classify~${run.id}~${s.id}`,
+      `run-decision~${run.id}~classify~${s.id}`, // sorts after the run's own post
       {
         kind: 'classification',
         channelKey: RUNS_CHANNEL_KEY,
