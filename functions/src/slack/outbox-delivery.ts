@@ -119,7 +119,8 @@ async function send(rt: SlackRuntime, e: Entry, channel: string, settings: Slack
 }
 
 /** Pushed decisions get reminders; the ones whose start failed are started again by the next run. */
-const remindsAbout = (e: Entry) => isReminderKind(e.kind);
+const remindsAbout = (e: Entry) =>
+  isReminderKind(e.kind) && !(e.kind === 'safemode' && e.data?.entered !== true); // an exit asks nothing
 
 async function startRemindersOf(rt: SlackRuntime, entries: Entry[]): Promise<void> {
   await Promise.all(
