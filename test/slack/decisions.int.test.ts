@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { kickSlackOutbox } from '../../functions/src/notify/slack-outbox.js';
 import { signSlackRequest } from '../../functions/src/slack/sign.js';
 import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
 import type { SlackCall } from '../helpers/slack-server.js';
@@ -106,6 +107,22 @@ test('a decision through the API rewrites the same message', async () => {
     1,
     'one post per gate; the decision rewrites it',
   );
+});
+
+test('decided while Slack was down: the gate is posted already decided, never with live buttons', async () => {
+  h.slack.down(true);
+  const runId = await demoRun('storm warnings');
+  await h.waitFor('a failed delivery attempt', async () => {
+    const e = await h.app.db.collection('slackOutbox').doc(`gate~${runId}~review`).get();
+    return (e.get('attempts') as number | undefined) ? e : undefined;
+  });
+  const r = await h.api('POST', `/v1/runs/${runId}/gate`, { edge: 'approve', rationale: 'decided offline' });
+  assert.equal(r.status, 200, r.text);
+  h.slack.down(false);
+  await kickSlackOutbox(h.app); // what the next kick or the minute job does
+  const post = await postTo(GATES, new RegExp(runId));
+  assert.ok(!hasButtons(post), 'no live buttons on a decided gate');
+  assert.match(textOf(post.body), /decided \*approve\* .*: decided offline/);
 });
 
 test('Level 4: a human stage, the run awaiting approve/reject and a failed scenario to classify are pushed and rewritten', async () => {
