@@ -13,6 +13,7 @@
  *   FIRESTORE_EMULATOR_HOST=… PUBSUB_EMULATOR_HOST=… npx tsx bench/decision-slack.ts
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { enqueueSlack, kickSlackOutbox } from '../functions/src/notify/slack-outbox.js';
@@ -74,6 +75,7 @@ export async function runDecisionSlackBench(): Promise<BenchRow[]> {
   forgetSettings(h.app);
   const runIds: string[] = [];
   const enqueued = new Map<string, number>();
+  const load: number[] = [];
   try {
     // Warm-up: the first gate and entry load the workflow, the Slack runtime and the clients.
     await h.api('POST', '/v1/runs', { workflow: 'bench-gate' });
@@ -108,6 +110,7 @@ export async function runDecisionSlackBench(): Promise<BenchRow[]> {
       await sleep(INTERVAL_MS / 2);
       pending.push(baseline(i));
       await sleep(INTERVAL_MS / 2);
+      if (i % 10 === 0) load.push(loadavg()[0]!);
     }
     await Promise.all(pending);
     // Wait for every post (bounded), then match each to its gate or entry.

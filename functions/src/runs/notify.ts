@@ -6,6 +6,7 @@
  * `kickSlackOutbox` in the decision use cases).
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { deciderLabel } from '../engine/notify.js';
 import { enqueueDecided, enqueueSlack } from '../notify/slack-outbox.js';
 import type { Actor } from '../shared/ports.js';
 import type { ScenarioReport } from './core/evaluation.js';
@@ -20,7 +21,6 @@ export const classificationSubject = (runId: string, scenarioId: string) => ({
   id: `${runId}~${scenarioId}`,
 });
 
-const label = (a: Actor) => (a.kind === 'user' ? a.id : (a.name ?? a.id));
 
 /** The run awaits approve/reject; each failed scenario awaits its classification. */
 export function enqueueDecisionsNeeded(
@@ -77,7 +77,7 @@ export function enqueueRunDecided(
     db,
     tx,
     runSubject(runId),
-    { by: label(d.by), what: d.decision, why: d.rationale, at: d.at },
+    { by: deciderLabel(d.by), what: d.decision, why: d.rationale, at: d.at },
     RUNS_CHANNEL_KEY,
   );
 }
@@ -93,7 +93,7 @@ export function enqueueClassified(
     db,
     tx,
     classificationSubject(runId, c.target.id),
-    { by: label(c.by), what: c.category.replace(/_/g, ' '), why: c.note, at: c.at },
+    { by: deciderLabel(c.by), what: c.category.replace(/_/g, ' '), why: c.note, at: c.at },
     RUNS_CHANNEL_KEY,
   );
 }
