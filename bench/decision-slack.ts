@@ -156,6 +156,12 @@ export async function runDecisionSlackBench(): Promise<BenchRow[]> {
       },
       { name: 'outbox enqueue -> post p50 (baseline)', value: percentile(baseLatency, 50), unit: 'ms' },
       { name: 'outbox enqueue -> post p99 (baseline)', value: b99, unit: 'ms' },
+      // The machine is shared: a figure taken while other work held the CPUs says so here.
+      {
+        name: 'machine load average (1 min) during the run, mean',
+        value: load.reduce((a, b) => a + b, 0) / Math.max(1, load.length),
+        unit: '',
+      },
       {
         name: 'gates never posted',
         value: GATES - gateLatency.length,
