@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { kickSlackOutbox } from '../../functions/src/notify/slack-outbox.js';
+import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../functions/src/notify/slack-outbox.js';
 import { signSlackRequest } from '../../functions/src/slack/sign.js';
 import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
 import type { SlackCall } from '../helpers/slack-server.js';
@@ -196,6 +196,54 @@ test('Level 4: a human stage, the run awaiting approve/reject and a failed scena
   const runUpdated = await rewriteOf(RUNS, runTs, /decided \*reject\*/);
   assert.ok(!hasButtons(runUpdated));
   assert.match(textOf(runUpdated.body), /Decision:\* rejected/);
+});
+
+test('decided entries rewrite every kind: breaker, safe mode and a plain alert, wherever they were posted', async () => {
+  const at = new Date();
+  const kinds = [
+    { kind: 'breaker', channelKey: 'finance', ref: { type: 'breaker', id: 'bench-7' }, data: {} },
+    {
+      kind: 'safemode',
+      channelKey: 'operators',
+      ref: { type: 'safemode', id: 'muse-t' },
+      data: { entered: true },
+    },
+    { kind: 'alert', channelKey: 'incidents', ref: { type: 'task', id: 'task-9' }, data: {} },
+  ] as const;
+  await h.app.db.runTransaction(async (tx) => {
+    for (const k of kinds)
+      enqueueSlack(h.app.db, tx, `need-${k.ref.id}`, { ...k, text: `${k.kind} needs a person` }, at);
+  });
+  await kickSlackOutbox(h.app);
+  const ts = new Map<string, string>();
+  for (const k of kinds) {
+    const channel = CHANNELS[k.channelKey];
+    const post = await postTo(channel, new RegExp(`${k.kind} needs a person`));
+    assert.ok(k.kind === 'alert' || hasButtons(post), `${k.kind} is posted with its button`);
+    ts.set(
+      k.kind,
+      await h.waitFor(`${k.kind} remembered`, async () => {
+        const d = await h.app.db.collection('slackMessages').doc(`${k.ref.type}~${k.ref.id}`).get();
+        return (d.get('posts') as Record<string, string> | undefined)?.[channel];
+      }),
+    );
+  }
+  const later = new Date(at.getTime() + 1000);
+  await h.app.db.runTransaction(async (tx) => {
+    for (const k of kinds)
+      enqueueDecided(h.app.db, tx, k.ref, {
+        by: 'UFINANCE',
+        what: 'handled',
+        why: `${k.kind} done`,
+        at: later,
+      });
+  });
+  await kickSlackOutbox(h.app);
+  for (const k of kinds) {
+    const updated = await rewriteOf(CHANNELS[k.channelKey], ts.get(k.kind)!, new RegExp(`${k.kind} done`));
+    assert.ok(!hasButtons(updated), `${k.kind}: buttons removed`);
+    assert.match(textOf(updated.body), /<@UFINANCE>/);
+  }
 });
 
 test('App Home: opening it publishes what waits on the viewer; a new decision re-publishes it', async () => {
