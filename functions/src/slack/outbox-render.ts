@@ -42,8 +42,11 @@ export async function decisionOf(
   return d;
 }
 
+/** The fallback text (notifications, screen readers) says it is decided too. */
+const decidedText = (text: string, d?: DecidedView) => (d ? `${text} (decided: ${d.what} by ${d.by})` : text);
+
 const appended = (m: SlackMessage, d?: DecidedView): SlackMessage =>
-  d ? { text: m.text, blocks: [...(m.blocks ?? []), context(decidedLine(d))] } : m;
+  d ? { text: decidedText(m.text, d), blocks: [...(m.blocks ?? []), context(decidedLine(d))] } : m;
 
 /** The entry's message; `decided` renders it as decided (no buttons, who/what/when/why). */
 export async function renderEntry(app: Container, e: Entry, decided?: DecidedView): Promise<SlackMessage> {
@@ -62,8 +65,8 @@ export async function renderEntry(app: Container, e: Entry, decided?: DecidedVie
       );
       return appended(incidentMessage({ ...view, level: Math.max(view.level, e.level ?? 1) }, base), decided);
     }
-    case 'breaker':
-      return breakerMessage(
+    case 'breaker': {
+      const m = breakerMessage(
         {
           text: e.text,
           trip: e.ref.id,
@@ -71,6 +74,8 @@ export async function renderEntry(app: Container, e: Entry, decided?: DecidedVie
         },
         base,
       );
+      return { ...m, text: decidedText(m.text, decided) };
+    }
     case 'safemode':
       return appended(
         safeModeMessage(
@@ -93,7 +98,7 @@ export async function renderEntry(app: Container, e: Entry, decided?: DecidedVie
           context: (d.context as Record<string, unknown>) ?? {},
         };
         return message(
-          e.text,
+          decidedText(e.text, decided),
           decided
             ? [...gateBlocks(g), context(decidedLine(decided))].filter((b) => b.type !== 'actions')
             : gateBlocks(g),
@@ -106,8 +111,10 @@ export async function renderEntry(app: Container, e: Entry, decided?: DecidedVie
       const view = await runView(app, e.ref.id);
       return appended(runMessage(view, base), decided);
     }
-    case 'classification':
-      return classificationMessage(d as unknown as ClassificationView, base, decided);
+    case 'classification': {
+      const m = classificationMessage(d as unknown as ClassificationView, base, decided);
+      return { ...m, text: decidedText(m.text, decided) };
+    }
     default: {
       const m = plainAlert(e.text, e.ref, base);
       return decided ? withDecision(m, decided) : m;
