@@ -3,7 +3,8 @@
  * judged against, measured in the same run. Prints a table and writes bench/results/latest.json.
  *
  *   npm run bench                 all of them
- *   npm run bench -- engine       only the named ones (engine, cold-start, trend-tick, stream, slack, wallet)
+ *   npm run bench -- engine       only the named ones (engine, cold-start, trend-tick, stream, slack,
+ *                                 wallet, decision-slack)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   stream: async () => (await import('../bench/stream.js')).runStreamBench() as Promise<BenchRow[]>,
   slack: async () => (await import('../bench/slack-ack.js')).runSlackAckBench() as Promise<BenchRow[]>,
   wallet: async () => (await import('../bench/wallet.js')).runWalletBench(),
+  'decision-slack': async () => (await import('../bench/decision-slack.js')).runDecisionSlackBench(),
 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '-');

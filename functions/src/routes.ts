@@ -6,6 +6,7 @@ import { museRoutes } from './muse/routes.js';
 import { museTrendRoutes } from './muse/trends/routes.js';
 import { museWalletRoutes } from './muse/wallet/routes.js';
 import { operatorRoutes } from './operators/routes.js';
+import { notifyRoutes } from './notify/routes.js';
 import { sessionRoutes } from './sessions/routes.js';
 import type { Route } from './platform/http/route.js';
 import { runRoutes } from './runs/routes.js';
@@ -24,4 +25,5 @@ export const ALL_ROUTES: Route[] = [
   ...sessionRoutes, // SCMS: sessions, memories, failure logs, promotions, dashboard, economics
   ...streamRoutes, // live stream tokens
   ...operatorRoutes, // Slack channels and roles, the audit trail, API keys
+  ...notifyRoutes, // pushed decisions: reminder periods per kind
 ];

@@ -11,6 +11,8 @@ export interface SlackCall {
   method: string;
   body: Record<string, any>;
   token?: string;
+  /** When the request reached the server (ms since the epoch), for latency benchmarks. */
+  at: number;
 }
 
 export interface ResponsePost {
@@ -111,6 +113,7 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
         return { ok: true, message_ts: ts() };
       case 'views.open':
       case 'views.update':
+      case 'views.publish':
         return { ok: true, view: { ...(body.view ?? {}), id: `V${++seq}`, hash: `h${seq}` } };
       case 'usergroups.users.list':
         return { ok: true, users: usergroups.get(body.usergroup) ?? [] };
@@ -125,6 +128,7 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ calls, responses }));
       return;
     }
+    const arrived = Date.now();
     void readBody(req).then(
       (body) => {
         if (isDown) {
@@ -169,7 +173,7 @@ export async function startSlackServer(opts: { port?: number; host?: string } = 
           return;
         }
         const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '') || body.token;
-        calls.push({ method, body, ...(token ? { token } : {}) });
+        calls.push({ method, body, at: arrived, ...(token ? { token } : {}) });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, body)));
       },
       () => res.writeHead(400).end(),

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
+import type { Clock } from '../../functions/src/shared/ports.js';
 import { interactionBody, signSlackRequest, slashCommandBody } from '../../functions/src/slack/sign.js';
 import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
@@ -63,11 +64,12 @@ export interface SlackHarness extends Harness {
  * one in another process); the in-process one still records for the tests that read it.
  */
 export async function startSlackHarness(
-  o: { workflows?: WorkflowDefinition[]; slackApiUrl?: string } = {},
+  o: { workflows?: WorkflowDefinition[]; slackApiUrl?: string; clock?: Clock } = {},
 ): Promise<SlackHarness> {
   const slack = await startSlackServer();
   const h = await startHarness({
     ...(o.workflows ? { workflows: o.workflows } : {}),
+    ...(o.clock ? { clock: o.clock } : {}),
     env: {
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',

@@ -16,6 +16,7 @@ import { stepTopic } from '../platform/catalog.js';
 import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
 import { committedAtField, EVENTS, runEventId } from './events.js';
+import { slackKickEntry } from './notify.js';
 import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type RunDoc, type StepEnvelope } from './store.js';
 
 export interface CommitExtra {
@@ -29,6 +30,11 @@ export interface CommitExtra {
   eventData?: Record<string, Record<string, unknown>>;
   /** Optimistic concurrency for batch commits: the run's update time when it was read. */
   runUpdateTime?: Precondition['lastUpdateTime'];
+  /**
+   * Slack outbox writes that belong to this commit (a gate opened or decided, a step's notice):
+   * written with it, and a kick to deliver them is added to the outbox it returns (notify.ts).
+   */
+  slack?: (w: Writer) => void;
 }
 
 /** What a Transaction and a WriteBatch have in common, for writing a transition with either. */
@@ -79,6 +85,10 @@ export function commitTransition(
     seq += 1;
   }
   const entries = t.dispatch.map((d) => outboxEntry(run.id, d, x.now));
+  if (x.slack) {
+    x.slack(w);
+    entries.push(slackKickEntry(run.id, run.nextSeq, x.now));
+  }
   for (const entry of entries) w.set(db.collection(OUTBOX).doc(entry.id), entry);
   const storesOutput = x.output !== undefined && x.output.value !== undefined;
   if (storesOutput)

@@ -9,6 +9,7 @@ import { conflict, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
+import { enqueueGateDecided } from './notify.js';
 import { flushOutbox } from './outbox.js';
 import { runRef, type GateDecision, type RunDoc } from './store.js';
 
@@ -89,6 +90,8 @@ export async function decideGate(
           now: at,
           output: { stepId, value: { edge: d.edge, rationale, decider: d.actor } },
           patch: { [`gates.${stepId}.decision`]: decision },
+          // Every Slack message about the gate is rewritten: who chose what, when and why.
+          slack: (w) => enqueueGateDecided(app.db, w, run.id, stepId, decision),
         },
       );
       return { entries, decision: { ...decision, stepId } };

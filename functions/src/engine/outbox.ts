@@ -9,7 +9,9 @@ import { OUTBOX, toDate, type OutboxDoc } from './store.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function publishEntry(app: Container, e: OutboxDoc): Promise<void> {
-  await app.bus.publish(e.topic, e.data, { runId: e.runId, stepId: e.data.stepId });
+  const attributes: Record<string, string> =
+    'stepId' in e.data ? { runId: e.runId, stepId: e.data.stepId } : { runId: e.runId };
+  await app.bus.publish(e.topic, e.data, attributes);
   await app.db.collection(OUTBOX).doc(e.id).delete();
 }
 

@@ -11,8 +11,9 @@ import { z } from 'zod';
 import type { Container } from '../platform/container.js';
 import { describeIssues } from '../shared/errors.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
-import { commitTransition } from './commit.js';
+import { commitTransition, type CommitExtra } from './commit.js';
 import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
+import { enqueueGateOpened } from './notify.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
 import { readOutputsOf } from './runs.js';
@@ -90,6 +91,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     now,
     output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
     patch: sidePatch(stepId, outcome, now),
+    ...slackOf(app.db, fresh, stepId, outcome, now),
     ...(fresh === run ? { runUpdateTime: snap.updateTime } : {}),
   });
   const transition = (fresh: RunDoc) =>
@@ -168,6 +170,19 @@ function toCore(o: StepOutcome): CoreOutcome {
     case 'fail':
       return { type: 'fail', error: o.error, class: o.class ?? 'terminal' };
   }
+}
+
+/** A gate that opens is pushed to Slack; a step whose effect enqueued Slack entries asks for delivery. */
+function slackOf(
+  db: Firestore,
+  run: RunDoc,
+  stepId: string,
+  o: StepOutcome,
+  now: Date,
+): Pick<CommitExtra, 'slack'> {
+  if (o.type === 'gate') return { slack: (w) => enqueueGateOpened(db, w, run, stepId, o, now) };
+  if ('slack' in o && o.slack) return { slack: () => undefined };
+  return {};
 }
 
 function sidePatch(stepId: string, o: StepOutcome, now: Date): Record<string, unknown> | undefined {

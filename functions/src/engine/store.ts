@@ -65,10 +65,16 @@ export interface StepEnvelope {
   wake: number;
 }
 
+/** A request to deliver the Slack outbox now, written in the commit that enqueued Slack entries. */
+export interface SlackKick {
+  job: 'slack-outbox';
+  kick: true;
+}
+
 export interface OutboxDoc {
   id: string;
   topic: string;
-  data: StepEnvelope;
+  data: StepEnvelope | SlackKick;
   runId: string;
   notBefore: Date;
   createdAt: Date;

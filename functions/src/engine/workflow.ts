@@ -14,15 +14,19 @@ import type { Graph, RetryPolicy } from './core/graph.js';
 /** Firestore writes committed atomically with the step's processed mark. */
 export type TxEffect = (tx: Transaction, db: Firestore) => Promise<void>;
 
+/**
+ * `slack: true` says the effect enqueued Slack outbox entries: the commit then asks for their
+ * delivery through the engine's outbox (engine/notify.ts). A `gate` is always pushed to Slack.
+ */
 export type StepOutcome =
   /** Success. `edge` picks successors when the node's `next` is an edge map. */
-  | { type: 'done'; output?: unknown; edge?: string; effect?: TxEffect }
+  | { type: 'done'; output?: unknown; edge?: string; effect?: TxEffect; slack?: boolean }
   /** A human gate: the run parks with this context until a decision names one of `edges`. */
   | { type: 'gate'; context: Record<string, unknown>; edges: string[]; effect?: TxEffect }
   /** Parks until `completeExternalStep` is called (an agent's callback through the API). */
   | { type: 'external'; context: Record<string, unknown>; effect?: TxEffect }
   /** Runs this step again at `until` (durable timer); `state` is handed back as ctx.wake.state. */
-  | { type: 'wait'; until: Date; state?: unknown; effect?: TxEffect }
+  | { type: 'wait'; until: Date; state?: unknown; effect?: TxEffect; slack?: boolean }
   /** Retryable failure (timeout, 429, 5xx): retried with backoff up to the step's policy. */
   | { type: 'retry'; error: string; delayMs?: number }
   /** Terminal failure: the run's fail path runs. `pipeline` means the spec itself is at fault. */

@@ -3,7 +3,7 @@
  * reports, gates) is written here first, in the same transaction as the change when there is one.
  * The Slack app delivers pending entries and retries failures, so nothing is lost while Slack is down.
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { DocumentData, DocumentReference, Firestore } from '@google-cloud/firestore';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
 
@@ -11,7 +11,18 @@ export const SLACK_OUTBOX = 'slackOutbox';
 
 export interface SlackOutboxEntry {
   /** What kind of message, so the Slack app can render it: incident, breaker, safemode, report, gate, run. */
-  kind: 'incident' | 'breaker' | 'safemode' | 'report' | 'gate' | 'run' | 'notice' | 'decided' | 'alert';
+  kind:
+    | 'incident'
+    | 'breaker'
+    | 'safemode'
+    | 'report'
+    | 'gate'
+    | 'run'
+    | 'classification'
+    | 'reminder'
+    | 'notice'
+    | 'decided'
+    | 'alert';
   /** Where it goes: a key into the channel config (e.g. `alerts`, `level-3`, `finance`), not a raw channel id. */
   channelKey: string;
   /** Plain-text fallback, always present. */
@@ -32,22 +43,30 @@ export interface StoredSlackOutboxEntry extends SlackOutboxEntry {
   deliveredAt?: Date;
 }
 
+/** A transaction or a write batch (the engine commits some transitions as a batch). */
+export interface OutboxWriter {
+  set(ref: DocumentReference, data: DocumentData): unknown;
+}
+
 /**
  * Enqueues an entry. `id` makes it idempotent: a redelivered message that enqueues the same id
  * again changes nothing.
  */
 export function enqueueSlack(
   db: Firestore,
-  tx: Transaction,
+  tx: OutboxWriter,
   id: string,
   entry: SlackOutboxEntry,
   at: Date,
 ): void {
-  tx.set(
-    db.collection(SLACK_OUTBOX).doc(id),
-    { ...entry, id, status: 'pending', attempts: 0, createdAt: at },
-    { merge: false },
-  );
+  // A plain set replaces the whole document: an id enqueued again starts over as pending.
+  tx.set(db.collection(SLACK_OUTBOX).doc(id), {
+    ...entry,
+    id,
+    status: 'pending',
+    attempts: 0,
+    createdAt: at,
+  });
 }
 
 /**
@@ -64,14 +83,18 @@ export interface DecidedNote {
   at: Date;
 }
 
+/** The id of a subject's decided entry: one per subject, so it also marks the subject as decided. */
+export const decidedEntryId = (subject: { type: string; id: string }) =>
+  `decided~${subject.type}~${subject.id}`.replace(/\//g, '_');
+
 export function enqueueDecided(
   db: Firestore,
-  tx: Transaction,
+  tx: OutboxWriter,
   subject: { type: string; id: string },
   note: DecidedNote,
   channelKey = 'default',
 ): void {
-  const id = `decided~${subject.type}~${subject.id}`.replace(/\//g, '_');
+  const id = decidedEntryId(subject);
   enqueueSlack(
     db,
     tx,

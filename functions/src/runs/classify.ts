@@ -5,16 +5,20 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
+import { kickSlackOutbox } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { ScenarioReport } from './core/evaluation.js';
 import type { FailureClassificationRecord } from './core/run-record.js';
+import { enqueueClassified } from './notify.js';
 import { classifySchema } from './schemas.js';
 import { CLASSIFICATIONS, PIPELINE_RUNS, REPORTS, changeRun, readRunIn } from './store.js';
 
 export async function classifyFailure(
-  deps: { db: Firestore; clock: Clock },
+  deps: { db: Firestore; clock: Clock; bus: Bus; log: Logger },
   runId: string,
   raw: unknown,
   actor: Actor,
@@ -24,7 +28,7 @@ export async function classifyFailure(
   if (!r.success) throw invalidInput(`classification refused: ${describeIssues(r.error.issues).join('; ')}`);
   const c = r.data;
   const at = deps.clock.now();
-  return deps.db.runTransaction(async (tx) => {
+  const record = await deps.db.runTransaction(async (tx) => {
     const run = await readRunIn(deps.db, tx, runId);
     const reportSnap = await tx.get(deps.db.collection(REPORTS).doc(runId));
     if (c.target.type === 'scenario') {
@@ -77,6 +81,9 @@ export async function classifyFailure(
         actor,
         at,
       });
+    enqueueClassified(deps.db, tx, runId, { ...c, by: actor, at });
     return record;
   });
+  await kickSlackOutbox(deps);
+  return record;
 }

@@ -4,7 +4,10 @@
  * concurrent decisions exactly one commits; the rest are refused naming the first.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { kickSlackOutbox } from '../notify/slack-outbox.js';
 import { auditInTransaction, recordAudit } from '../platform/audit.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput, isAppError, policyViolation } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { compareRepeats, type ScenarioReport } from './core/evaluation.js';
@@ -15,6 +18,7 @@ import type {
   PipelineRun,
   RunEvent,
 } from './core/run-record.js';
+import { enqueueRunDecided } from './notify.js';
 import { decideSchema } from './schemas.js';
 import {
   CLASSIFICATIONS,
@@ -29,6 +33,8 @@ import {
 export interface DecideDeps {
   db: Firestore;
   clock: Clock;
+  bus: Bus;
+  log: Logger;
 }
 
 /** Everything the policy weighs, read in the decision's transaction. */
@@ -99,7 +105,7 @@ export async function decideRun(
   const req = r.data;
   const at = deps.clock.now();
   try {
-    return await deps.db.runTransaction(
+    const decided = await deps.db.runTransaction(
       async (tx) => {
         const run = await readRunIn(deps.db, tx, runId);
         const ref = deps.db.collection(DECISIONS).doc(runId);
@@ -159,10 +165,18 @@ export async function decideRun(
           actor,
           at,
         });
+        enqueueRunDecided(deps.db, tx, runId, {
+          decision: req.decision,
+          rationale: req.rationale,
+          by: actor,
+          at,
+        });
         return record;
       },
       { maxAttempts: 30 },
     );
+    await kickSlackOutbox(deps);
+    return decided;
   } catch (err) {
     if (isAppError(err) && err.code !== 'not_found')
       await recordAudit(

@@ -23,6 +23,7 @@ import { systemicReason, type FailureClass } from './core/failure.js';
 import type { PipelineRun } from './core/run-record.js';
 import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
 import type { PipelineInput } from './create-run.js';
+import { enqueueDecisionsNeeded } from './notify.js';
 import { workflowActor } from './stage-records.js';
 import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
 
@@ -121,6 +122,7 @@ export function evaluateStep(deps: { model: ModelPort }): StepHandler {
       type: 'done',
       output: { summary: report.summary },
       effect: (tx, fdb) => commitEvaluation(fdb, tx, pin, report, failures, ctx.now),
+      slack: true, // the decisions it asks for are delivered right after the commit
     };
   };
 }
@@ -225,4 +227,5 @@ async function commitEvaluation(
     actor: workflowActor,
     at,
   });
+  enqueueDecisionsNeeded(db, tx, run, report, at);
 }

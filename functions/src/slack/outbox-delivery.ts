@@ -7,20 +7,29 @@
  * Incident entries are one message per incident per channel, updated in place as the level rises;
  * level 3 also goes to the system-wide channel and level 4 to the emergency one (their channel keys).
  * Entries are leased while being sent so overlapping runs do not post one twice.
+ *
+ * Pushed decisions (gates, runs awaiting approval, failures to classify, breaker, safe mode) post
+ * with their buttons and start their reminders (notify/reminders.ts); a `decided` entry rewrites
+ * every post of its subject in place; a `reminder` replies in the subject's thread. The App Home
+ * of people who opened it is re-published when decisions were pushed or made.
  */
 import { FieldValue } from '@google-cloud/firestore';
+import { isReminderKind } from '../notify/core/reminders.js';
+import { startReminders } from '../notify/reminders.js';
 import { SLACK_OUTBOX, type StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
-import { breakerMessage, incidentMessage, plainAlert, safeModeMessage } from './core/alerts.js';
-import { gateBlocks, notice } from './core/messages.js';
-import { message } from './core/blocks.js';
-import { channelFor } from './core/settings.js';
-import { postMessage, type SlackMessage } from './post.js';
-import { incidentView, postsOf, rememberPost, updateEverywhere } from './refresh.js';
+import { managerMentions, reminderText, type DecidedView } from './core/decisions.js';
+import { channelFor, type SlackSettings } from './core/settings.js';
+import { refreshHomes } from './home.js';
+import { decisionOf, millis, renderEntry } from './outbox-render.js';
+import { postMessage, updateMessage } from './post.js';
+import { postsOf, rememberPost, subjectPosts, updateEverywhere } from './refresh.js';
 import type { SlackRuntime } from './runtime.js';
 import { loadSettings } from './settings-store.js';
 
 const LEASE_MS = 90_000;
 const BATCH = 200;
+/** `decided` entries rewrite posts wherever they are: they need no channel of their own. */
+const ANYWHERE = '*';
 
 type Entry = StoredSlackOutboxEntry;
 
@@ -30,12 +39,12 @@ export interface DeliveryResult {
   pending: number;
 }
 
-const millis = (v: unknown) =>
-  v instanceof Date
-    ? v.getTime()
-    : v && typeof v === 'object' && 'toMillis' in v
-      ? (v as { toMillis(): number }).toMillis()
-      : 0;
+interface Sent {
+  channel: string;
+  ts: string;
+  /** What changed besides a post: messages rewritten, a reminder skipped because decided. */
+  note?: string;
+}
 
 async function lease(rt: SlackRuntime, id: string): Promise<boolean> {
   const { db, clock } = rt.app;
@@ -49,50 +58,41 @@ async function lease(rt: SlackRuntime, id: string): Promise<boolean> {
   });
 }
 
-/** Renders an entry as its kind's message. */
-async function render(rt: SlackRuntime, e: Entry): Promise<SlackMessage> {
-  const base = rt.app.config.publicBaseUrl;
-  const d = e.data ?? {};
-  switch (e.kind) {
-    case 'incident': {
-      const view = await incidentView(rt.app, e.ref.id, typeof d.why === 'string' ? d.why : undefined).catch(
-        () => ({
-          id: e.ref.id,
-          severity: String(d.severity ?? 'sev?'),
-          summary: String(d.summary ?? e.text),
-          level: e.level ?? 1,
-          status: 'open',
-        }),
-      );
-      return incidentMessage({ ...view, level: Math.max(view.level, e.level ?? 1) }, base);
-    }
-    case 'breaker':
-      return breakerMessage({ text: e.text, trip: e.ref.id }, base);
-    case 'safemode':
-      return safeModeMessage({ text: e.text, entered: d.entered === true }, base);
-    case 'gate':
-      if (typeof d.runId === 'string' && typeof d.stepId === 'string' && Array.isArray(d.edges))
-        return message(
-          e.text,
-          gateBlocks({
-            runId: d.runId,
-            stepId: d.stepId,
-            workflow: String(d.workflow ?? ''),
-            edges: d.edges.map(String),
-            context: (d.context as Record<string, unknown>) ?? {},
-          }),
-          base,
-        );
-      return notice(e.text);
-    default:
-      return plainAlert(e.text, e.ref, base);
-  }
+/** A decision made: every post of the subject is rendered again from the entry it showed, decided. */
+async function sendDecided(rt: SlackRuntime, e: Entry): Promise<Sent> {
+  const decided = e.data as unknown as DecidedView;
+  const { posts, source } = await subjectPosts(rt.app, e.ref);
+  if (!Object.keys(posts).length) return { channel: ANYWHERE, ts: '', note: 'no post to update yet' };
+  const original = source ? await rt.app.db.collection(SLACK_OUTBOX).doc(source).get() : undefined;
+  const m = original?.exists
+    ? await renderEntry(rt.app, { ...(original.data() as Entry), id: original.id }, decided)
+    : await renderEntry(rt.app, { ...e, kind: 'notice' }, decided);
+  const n = await updateEverywhere(rt, e.ref, m);
+  return { channel: ANYWHERE, ts: '', note: `${n} message(s) rewritten` };
+}
+
+/** A reminder replies in the thread of the subject's post in this channel (or stands alone). */
+async function sendReminder(rt: SlackRuntime, e: Entry, channel: string, settings: SlackSettings) {
+  const d = (e.data ?? {}) as { stage?: string; waitedMinutes?: number; neededAt?: string };
+  if (await decisionOf(rt.app, e.ref, millis(d.neededAt)))
+    return { channel, ts: '', note: 'skipped: decided meanwhile' };
+  const thread = (await postsOf(rt.app, e.ref))[channel];
+  const text = reminderText(
+    d.stage === 'manager' ? 'manager' : 'reminder',
+    d.waitedMinutes ?? 0,
+    thread ? '' : e.text,
+    managerMentions(settings),
+  );
+  return postMessage(rt, channel, { text, ...(thread ? { thread_ts: thread } : {}) }, { maxWaitMs: 5000 });
 }
 
 /** Sends one entry: incidents (other than notes) update their earlier copies, everything else posts. */
-async function send(rt: SlackRuntime, e: Entry, channel: string): Promise<{ channel: string; ts: string }> {
-  const m = await render(rt, e);
+async function send(rt: SlackRuntime, e: Entry, channel: string, settings: SlackSettings): Promise<Sent> {
+  if (e.kind === 'decided') return sendDecided(rt, e);
+  if (e.kind === 'reminder') return sendReminder(rt, e, channel, settings);
   const isNote = e.kind === 'incident' && !e.data;
+  const decided = isReminderKind(e.kind) ? await decisionOf(rt.app, e.ref, millis(e.createdAt)) : undefined;
+  const m = await renderEntry(rt.app, e, decided);
   if (e.kind === 'incident' && !isNote) {
     // Every earlier copy shows the new level; the level's own channel gets a post if it has none.
     await updateEverywhere(rt, e.ref, m);
@@ -108,16 +108,47 @@ async function send(rt: SlackRuntime, e: Entry, channel: string): Promise<{ chan
       : { ...m, ...(thread ? { thread_ts: thread } : {}) },
     { maxWaitMs: 5000 },
   );
-  if (!isNote) await rememberPost(rt.app, e.ref, posted.channel, posted.ts);
+  if (isNote) return posted;
+  await rememberPost(rt.app, e.ref, posted.channel, posted.ts, e.id);
+  if (isReminderKind(e.kind) && !decided) {
+    // Decided while this was posted: the decided entry may have found no post to rewrite yet.
+    const late = await decisionOf(rt.app, e.ref, millis(e.createdAt));
+    if (late) await updateMessage(rt, posted.channel, posted.ts, await renderEntry(rt.app, e, late));
+  }
   return posted;
+}
+
+/** Pushed decisions get reminders; the ones whose start failed are started again by the next run. */
+const remindsAbout = (e: Entry) =>
+  isReminderKind(e.kind) && !(e.kind === 'safemode' && e.data?.entered !== true); // an exit asks nothing
+
+async function startRemindersOf(rt: SlackRuntime, entries: Entry[]): Promise<void> {
+  await Promise.all(
+    entries.map(async (e) => {
+      try {
+        await startReminders(rt.app, {
+          entryId: e.id,
+          kind: e.kind,
+          subject: e.ref,
+          channelKey: e.channelKey,
+          neededAt: new Date(millis(e.createdAt)).toISOString(),
+          about: e.text,
+        });
+        await rt.app.db.collection(SLACK_OUTBOX).doc(e.id).update({ reminders: 'started' });
+      } catch (err) {
+        rt.app.log.warn('starting reminders failed; the next outbox run tries again', { id: e.id, err });
+      }
+    }),
+  );
 }
 
 async function deliverChannel(
   rt: SlackRuntime,
+  settings: SlackSettings,
   entries: Entry[],
   channel: string | undefined,
   deadline: number,
-  r: DeliveryResult,
+  r: DeliveryResult & { sent: Entry[] },
 ) {
   const { db, clock } = rt.app;
   for (const e of entries) {
@@ -134,15 +165,17 @@ async function deliverChannel(
     }
     if (!(await lease(rt, e.id))) return; // another run is delivering this channel: it keeps the order
     try {
-      const posted = await send(rt, e, channel);
+      const sent = await send(rt, e, channel, settings);
       await ref.update({
         status: 'delivered',
         deliveredAt: clock.now(),
         attempts: FieldValue.increment(1),
-        slack: posted,
+        slack: sent,
         leaseUntil: FieldValue.delete(),
+        ...(remindsAbout(e) ? { reminders: 'due' } : {}),
       });
       r.delivered++;
+      r.sent.push(e);
     } catch (err) {
       await ref.update({
         attempts: FieldValue.increment(1),
@@ -156,6 +189,19 @@ async function deliverChannel(
   }
 }
 
+/** After the posts: reminders for the decisions pushed (and any left due), and the App Homes. */
+async function afterDelivery(rt: SlackRuntime, sent: Entry[]): Promise<void> {
+  const due = await rt.app.db.collection(SLACK_OUTBOX).where('reminders', '==', 'due').limit(50).get();
+  const start = new Map<string, Entry>();
+  for (const d of due.docs) start.set(d.id, { ...(d.data() as Entry), id: d.id });
+  for (const e of sent) if (remindsAbout(e)) start.set(e.id, e);
+  await startRemindersOf(rt, [...start.values()]);
+  if (sent.some((e) => remindsAbout(e) || e.kind === 'decided' || e.kind === 'incident'))
+    await refreshHomes(rt).catch((err: unknown) =>
+      rt.app.log.warn('App Home refresh failed; it is rebuilt when opened', { err }),
+    );
+}
+
 /** One delivery run. `budgetMs` keeps it inside the function's timeout; leftovers wait for the next run. */
 export async function deliverOutbox(rt: SlackRuntime, budgetMs = 45_000): Promise<DeliveryResult> {
   const deadline = Date.now() + budgetMs;
@@ -166,15 +212,15 @@ export async function deliverOutbox(rt: SlackRuntime, budgetMs = 45_000): Promis
     .sort((a, b) => millis(a.createdAt) - millis(b.createdAt) || a.id.localeCompare(b.id));
   const byChannel = new Map<string, { channel?: string; entries: Entry[] }>();
   for (const e of entries) {
-    const channel = channelFor(settings, e.channelKey);
+    const channel = channelFor(settings, e.channelKey) ?? (e.kind === 'decided' ? ANYWHERE : undefined);
     const k = channel ?? `?${e.channelKey}`;
     if (!byChannel.has(k)) byChannel.set(k, { ...(channel ? { channel } : {}), entries: [] });
     byChannel.get(k)!.entries.push(e);
   }
-  const r: DeliveryResult = { delivered: 0, failed: 0, pending: 0 };
+  const r = { delivered: 0, failed: 0, pending: 0, sent: [] as Entry[] };
   await Promise.all(
-    [...byChannel.values()].map((g) => deliverChannel(rt, g.entries, g.channel, deadline, r)),
+    [...byChannel.values()].map((g) => deliverChannel(rt, settings, g.entries, g.channel, deadline, r)),
   );
-  r.pending = entries.length - r.delivered;
-  return r;
+  await afterDelivery(rt, r.sent);
+  return { delivered: r.delivered, failed: r.failed, pending: entries.length - r.delivered };
 }

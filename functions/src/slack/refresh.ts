@@ -21,16 +21,34 @@ export async function postsOf(
   return (snap.get('posts') as Record<string, string> | undefined) ?? {};
 }
 
+/** Remembers a post of a subject; `source` is the outbox entry it rendered (re-rendered once decided). */
 export async function rememberPost(
   app: Container,
   ref: { type: string; id: string },
   channel: string,
   ts: string,
+  source?: string,
 ) {
   await app.db
     .collection(SLACK_MESSAGES)
     .doc(docId(ref))
-    .set({ ref, posts: { [channel]: ts }, updatedAt: app.clock.now() }, { merge: true });
+    .set(
+      { ref, posts: { [channel]: ts }, updatedAt: app.clock.now(), ...(source ? { source } : {}) },
+      { merge: true },
+    );
+}
+
+/** Every post of a subject and the outbox entry they show. */
+export async function subjectPosts(
+  app: Container,
+  ref: { type: string; id: string },
+): Promise<{ posts: Record<string, string>; source?: string }> {
+  const snap = await app.db.collection(SLACK_MESSAGES).doc(docId(ref)).get();
+  const source = snap.get('source') as string | undefined;
+  return {
+    posts: (snap.get('posts') as Record<string, string> | undefined) ?? {},
+    ...(source ? { source } : {}),
+  };
 }
 
 /** The incident as its Slack message shows it, read from the incidents system. */

@@ -15,6 +15,7 @@ export const ACTION = Object.freeze({
   incidentResolve: 'incident.resolve',
   breakerOverride: 'breaker.override',
   safeModeExit: 'safemode.exit',
+  classify: 'run.classify',
 });
 
 export interface OpenGate {

@@ -13,6 +13,7 @@ export const CALLBACK = Object.freeze({
   resolve: 'incident.resolve',
   override: 'breaker.override',
   exitSafeMode: 'safemode.exit',
+  classify: 'run.classify',
 });
 
 /** What a modal remembers between the click and the submission (Slack's `private_metadata`, ≤ 3,000 chars). */
@@ -86,6 +87,30 @@ export function reasonModal(p: {
   submit?: string;
 }): Record<string, unknown> {
   return modal({ ...p, fields: [{ blockId: 'reason', label: p.label, multiline: true }] });
+}
+
+/** Classifying a failed scenario: the category came with the button; a note and the user impact. */
+export function classifyModal(p: { intro: string; meta: ModalMeta }): Record<string, unknown> {
+  const yesNo = [
+    { text: { type: 'plain_text', text: 'Yes: users would notice' }, value: 'yes' },
+    { text: { type: 'plain_text', text: 'No user impact' }, value: 'no' },
+  ];
+  return modal({
+    callbackId: CALLBACK.classify,
+    title: 'Classify the failure',
+    submit: 'Classify',
+    intro: p.intro,
+    meta: p.meta,
+    fields: [
+      { blockId: 'reason', label: 'Why this category (required)', multiline: true },
+      {
+        type: 'input',
+        block_id: 'impact',
+        label: { type: 'plain_text', text: 'User impact' },
+        element: { type: 'static_select', action_id: 'value', options: yesNo },
+      },
+    ],
+  });
 }
 
 export const WHY_BLOCKS = Array.from({ length: MIN_WHYS }, (_, i) => `why${i + 1}`);

@@ -13,6 +13,7 @@ import { notice } from '../core/messages.js';
 import { refusalText } from '../core/replies.js';
 import { auditSlack, slackCtxSchema, type SlackCtx } from '../context.js';
 import { claim, markDone, markEffected, type Reply } from '../dedupe.js';
+import { homeOpened } from '../home.js';
 import { postMessage, respond, updateMessage } from '../post.js';
 import { refreshIncident } from '../refresh.js';
 import { getSlackRuntime, type SlackRuntime } from '../runtime.js';
@@ -36,6 +37,8 @@ export const jobSchema = z.discriminatedUnion('kind', [
     incidentId: z.string().min(1),
     ctx: slackCtxSchema,
   }),
+  /** Publishes the App Home of the person who opened it. */
+  z.object({ kind: z.literal('home'), key: z.string().min(1), ctx: slackCtxSchema }),
   /** Rewrites the message a button was clicked on (through its response_url, else chat.update). */
   z.object({
     kind: z.literal('replace'),
@@ -106,6 +109,10 @@ async function execute(rt: SlackRuntime, job: SlackJob): Promise<Reply | undefin
     const { responseUrl, channelId, messageTs } = job.ctx;
     if (responseUrl) await respond(rt, responseUrl, { ...job.message, replaceOriginal: true });
     else if (channelId && messageTs) await updateMessage(rt, channelId, messageTs, job.message);
+    return undefined;
+  }
+  if (job.kind === 'home') {
+    await homeOpened(rt, job.ctx.userId);
     return undefined;
   }
   if (job.kind === 'refresh.incident') {

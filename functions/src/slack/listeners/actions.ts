@@ -13,7 +13,8 @@ import { isAppError } from '../../shared/errors.js';
 import { ACTION } from '../core/messages.js';
 import { internalText, refusalText } from '../core/replies.js';
 import { roleRefusalText, type Role } from '../core/settings.js';
-import { CALLBACK, reasonModal } from '../core/views.js';
+import { CATEGORY_LABELS } from '../core/decisions.js';
+import { CALLBACK, classifyModal, reasonModal } from '../core/views.js';
 import { auditSlack, ctxFromInteraction, type SlackCtx } from '../context.js';
 import { firstTime, release } from '../dedupe.js';
 import { publishJob } from '../jobs/worker.js';
@@ -86,6 +87,19 @@ const BUTTONS: Record<string, { role?: Role; what: string; run: Handler }> = {
           label: 'Reason (required)',
           submit: 'Reject',
           meta: meta(ctx, { r: v.r!, d: 'reject' }),
+        }),
+      ),
+  },
+  [ACTION.classify]: {
+    role: 'approver',
+    what: 'classifying a failure',
+    run: (rt, ctx, v, trigger) =>
+      openView(
+        rt,
+        trigger,
+        classifyModal({
+          intro: `Run \`${v.r}\`, scenario \`${v.t}\`: *${CATEGORY_LABELS[v.c ?? ''] ?? v.c}*.`,
+          meta: meta(ctx, { r: v.r!, t: v.t!, c: v.c! }),
         }),
       ),
   },

@@ -2,10 +2,12 @@
 import type { SlackRuntime } from '../runtime.js';
 import { registerActions } from './actions.js';
 import { registerCommand } from './command.js';
+import { registerEvents } from './events.js';
 import { registerViews } from './views.js';
 
 export function registerListeners(rt: SlackRuntime): void {
   registerCommand(rt);
   registerActions(rt);
   registerViews(rt);
+  registerEvents(rt);
 }

@@ -9,6 +9,7 @@ import { resolveIncident } from '../../incidents/actions.js';
 import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
 import { overrideBreaker } from '../../muse/wallet/breaker.js';
 import { AppError, isAppError } from '../../shared/errors.js';
+import { classifyFailure } from '../../runs/classify.js';
 import { createFailureLog } from '../../sessions/failure-logs.js';
 import { breakerMessage, safeModeMessage } from '../core/alerts.js';
 import { gateBlocks } from '../core/messages.js';
@@ -81,6 +82,23 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
           blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines.slice(0, 3000) } }],
         },
       };
+    },
+  },
+  [CALLBACK.classify]: {
+    role: 'approver',
+    errorBlock: 'reason',
+    run: async (rt, ctx, m, values) => {
+      const note = required(values);
+      const impact = required(values, 'impact');
+      await classifyFailure(
+        rt.app,
+        m.r!,
+        { target: { type: 'scenario', id: m.t! }, category: m.c, userImpact: impact === 'yes', note },
+        actorOf(ctx),
+        'slack',
+      );
+      // The message is rewritten by the decided entry the classification enqueued.
+      return { target: `pipelineRuns/${m.r}#${m.t}`, rationale: note };
     },
   },
   [CALLBACK.failure]: {

@@ -26,7 +26,9 @@ export const slackWorkHandler = pubsubTrigger('slack-work', async (app, m) => {
   await handleSlackJob(app, data);
 });
 
-export const slackOutboxHandler = scheduledTrigger('slack-outbox', (app) =>
+export const slackOutboxHandler = scheduledTrigger('slack-outbox', async (app) => {
+  // A deployment without a Slack app keeps its entries pending (a redelivery would not help).
+  if (!app.config.secrets.slackBotToken) return { skipped: 'SLACK_BOT_TOKEN is not set' };
   // Half the timeout: the other half covers a last Web API call with its bounded retries.
-  deliverOutbox(getSlackRuntime(app), outboxTimeoutMs / 2),
-);
+  return deliverOutbox(getSlackRuntime(app), outboxTimeoutMs / 2);
+});

@@ -1,0 +1,29 @@
+/**
+ * /v1 routes of pushed decisions: the reminder periods per kind of decision. Reading needs `read`;
+ * changing needs `operator` (or `admin`), is validated field by field (unknown kinds and fields are
+ * refused by name) and audited.
+ */
+import { route, type Caller, type Route } from '../platform/http/route.js';
+import type { Actor } from '../shared/ports.js';
+import { reminderSettingsPatchSchema } from './core/reminders.js';
+import { changeReminderSettings, loadReminderSettings } from './reminder-settings.js';
+
+const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
+
+export const notifyRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/v1/settings/reminders',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await loadReminderSettings(app.db) }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/settings/reminders',
+    scope: 'operator',
+    body: reminderSettingsPatchSchema,
+    handle: async ({ app, body, caller }) => ({
+      body: await changeReminderSettings(app, body, actorOf(caller)),
+    }),
+  }),
+];

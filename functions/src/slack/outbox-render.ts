@@ -1,0 +1,123 @@
+/**
+ * Renders an outbox entry as its kind's Slack message, before or after its decision. A decision
+ * that is already made when an entry is first delivered (Slack was down, or another channel's entry
+ * went first) is shown at once: a stale message with live buttons is never posted.
+ */
+import { decidedEntryId, SLACK_OUTBOX, type StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
+import type { Container } from '../platform/container.js';
+import { breakerMessage, incidentMessage, plainAlert, safeModeMessage } from './core/alerts.js';
+import { context, message } from './core/blocks.js';
+import {
+  classificationMessage,
+  decidedLine,
+  withDecision,
+  type ClassificationView,
+  type DecidedView,
+} from './core/decisions.js';
+import { gateBlocks, notice, runMessage } from './core/messages.js';
+import { runView } from './jobs/reads.js';
+import type { SlackMessage } from './post.js';
+import { incidentView } from './refresh.js';
+
+type Entry = StoredSlackOutboxEntry;
+
+export const millis = (v: unknown) =>
+  v instanceof Date
+    ? v.getTime()
+    : v && typeof v === 'object' && 'toMillis' in v
+      ? (v as { toMillis(): number }).toMillis()
+      : typeof v === 'string'
+        ? new Date(v).getTime()
+        : 0;
+
+/** The decision about `subject` made at or after `since` (ms), if any. */
+export async function decisionOf(
+  app: Container,
+  subject: { type: string; id: string },
+  since: number,
+): Promise<DecidedView | undefined> {
+  const snap = await app.db.collection(SLACK_OUTBOX).doc(decidedEntryId(subject)).get();
+  const d = snap.get('data') as DecidedView | undefined;
+  if (!snap.exists || !d || millis(d.at) < since) return undefined;
+  return d;
+}
+
+/** The fallback text (notifications, screen readers) says it is decided too. */
+const decidedText = (text: string, d?: DecidedView) => (d ? `${text} (decided: ${d.what} by ${d.by})` : text);
+
+const appended = (m: SlackMessage, d?: DecidedView): SlackMessage =>
+  d ? { text: decidedText(m.text, d), blocks: [...(m.blocks ?? []), context(decidedLine(d))] } : m;
+
+/** The entry's message; `decided` renders it as decided (no buttons, who/what/when/why). */
+export async function renderEntry(app: Container, e: Entry, decided?: DecidedView): Promise<SlackMessage> {
+  const base = app.config.publicBaseUrl;
+  const d = e.data ?? {};
+  switch (e.kind) {
+    case 'incident': {
+      const view = await incidentView(app, e.ref.id, typeof d.why === 'string' ? d.why : undefined).catch(
+        () => ({
+          id: e.ref.id,
+          severity: String(d.severity ?? 'sev?'),
+          summary: String(d.summary ?? e.text),
+          level: e.level ?? 1,
+          status: 'open',
+        }),
+      );
+      return appended(incidentMessage({ ...view, level: Math.max(view.level, e.level ?? 1) }, base), decided);
+    }
+    case 'breaker': {
+      const m = breakerMessage(
+        {
+          text: e.text,
+          trip: e.ref.id,
+          ...(decided ? { overridden: { by: decided.by, rationale: decided.why ?? decided.what } } : {}),
+        },
+        base,
+      );
+      return { ...m, text: decidedText(m.text, decided) };
+    }
+    case 'safemode':
+      return appended(
+        safeModeMessage(
+          {
+            text: e.text,
+            entered: d.entered === true,
+            ...(decided ? { exited: { by: decided.by, rationale: decided.why ?? decided.what } } : {}),
+          },
+          base,
+        ),
+        decided,
+      );
+    case 'gate':
+      if (typeof d.runId === 'string' && typeof d.stepId === 'string' && Array.isArray(d.edges)) {
+        const g = {
+          runId: d.runId,
+          stepId: d.stepId,
+          workflow: String(d.workflow ?? ''),
+          edges: d.edges.map(String),
+          context: (d.context as Record<string, unknown>) ?? {},
+        };
+        return message(
+          decidedText(e.text, decided),
+          decided
+            ? [...gateBlocks(g), context(decidedLine(decided))].filter((b) => b.type !== 'actions')
+            : gateBlocks(g),
+          base,
+        );
+      }
+      return notice(e.text);
+    case 'run': {
+      // Read live, so the policy's answer (and, once decided, the decision) is current.
+      const view = await runView(app, e.ref.id);
+      return appended(runMessage(view, base), decided);
+    }
+    case 'classification': {
+      const m = classificationMessage(d as unknown as ClassificationView, base, decided);
+      return { ...m, text: decidedText(m.text, decided) };
+    }
+    default: {
+      const m = plainAlert(e.text, e.ref, base);
+      return decided ? withDecision(m, decided) : m;
+    }
+  }
+}
