@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
 import { APPROVER, FINANCE, NOBODY, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 
 const review: WorkflowDefinition = {
   name: 'slack-review',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({
     start: ['review'],
