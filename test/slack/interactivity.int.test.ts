@@ -119,7 +119,7 @@ test('a user group grants a role: a member of the approvers group may decide', a
 
 test('breaker alert: Override by finance with a rationale resumes the loops and updates the alert', async () => {
   await tripBreaker(h.app, { reason: 'balance under the panic line', actor: { kind: 'system', id: 'test' } });
-  await h.app.bus.publish('slack-outbox', {});
+  await h.app.bus.publish('slack-outbox', { job: 'slack-outbox' });
   const alert = await h.waitFor('the breaker alert', async () =>
     h.slack
       .callsOf('chat.postMessage', 'CFINANCE')

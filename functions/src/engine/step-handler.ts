@@ -26,7 +26,7 @@ import {
 } from './workflow.js';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 
-const envelopeSchema = z.object({
+export const envelopeSchema = z.object({
   v: z.literal(1),
   runId: z.string().min(1),
   stepId: z.string().min(1),
