@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const needsEmulators = files.some((f) => /\.(int|e2e)\.test\.ts$/.test(f));
+  const needsEmulators = files.some((f) => /\.(int|e2e|fault)\.test\.ts$/.test(f));
   if (needsEmulators) requireToolchain();
   const started: EmulatorHandle[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, METADATA_SERVER_DETECTION: 'none', NODE_ENV: 'test' };
