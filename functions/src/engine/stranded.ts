@@ -23,6 +23,8 @@ export const MAX_REPUBLISHES = 3;
 export interface StrandedSweep {
   republished: number;
   failed: number;
+  /** Runs the sweep could not check this time (contention); the next sweep does. */
+  skipped: number;
 }
 
 const ACTOR = { kind: 'system' as const, id: 'engine-sweep' };
@@ -44,20 +46,31 @@ export async function recoverStranded(
         .get(),
     ),
   );
-  const total: StrandedSweep = { republished: 0, failed: 0 };
+  const total: StrandedSweep = { republished: 0, failed: 0, skipped: 0 };
   for (const doc of idle.flatMap((s) => s.docs)) {
-    const r = await recoverRun(app, doc.id, cutoff);
-    total.republished += r.republished;
-    total.failed += r.failed;
+    try {
+      const r = await recoverRun(app, doc.id, cutoff);
+      total.republished += r.republished;
+      total.failed += r.failed;
+    } catch (err) {
+      // Contention on one run (a lock held by a step mid-commit, or by a crashed instance until
+      // it expires) must not stop the others: the next sweep, a minute later, tries it again.
+      total.skipped += 1;
+      app.log.warn('stranded step recovery skipped a run; the next sweep retries it', { runId: doc.id, err });
+    }
   }
   return total;
 }
 
 const waitsForMessage = (s: StepState) => s.status === 'queued' || s.status === 'waiting';
 
-async function recoverRun(app: Container, runId: string, cutoff: Date): Promise<StrandedSweep> {
+async function recoverRun(
+  app: Container,
+  runId: string,
+  cutoff: Date,
+): Promise<{ republished: number; failed: number }> {
   const at = app.clock.now();
-  const result: StrandedSweep = { republished: 0, failed: 0 };
+  const result = { republished: 0, failed: 0 };
   const entries = await app.db.runTransaction(async (tx) => {
     result.republished = 0;
     result.failed = 0;

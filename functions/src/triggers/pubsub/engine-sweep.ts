@@ -11,7 +11,7 @@ export const handle = scheduledTrigger('engine-sweep', async (app) => {
   const published = await sweepOutbox(app);
   const resumed = await resumeParked(app);
   const stranded = await recoverStranded(app);
-  if (published || resumed || stranded.republished || stranded.failed)
+  if (published || resumed || stranded.republished || stranded.failed || stranded.skipped)
     app.log.info('engine sweep', { published, resumed, ...stranded });
   return { published, resumed, ...stranded };
 });
