@@ -78,7 +78,7 @@ after(async () => {
   await app.db.terminate();
 });
 
-test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async () => {
+test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async (t) => {
   child = await startFunctions();
   const { key } = await createApiKey(app.db, TEST_PEPPER, { name: 'crash', scopes: ['admin'] }, new Date());
   const runIds: string[] = [];
@@ -135,4 +135,7 @@ test('functions SIGKILLed mid-step and restarted: every run completes, every eff
     'every step of every completed run committed its effect exactly once',
   );
   assert.equal(counts.length, succeeded.length * CHAIN_STEPS.length);
+  t.diagnostic(
+    `killed with ${midStep} steps mid-handler and ${atKill.done} committed; ${succeeded.length} runs succeeded`,
+  );
 });
