@@ -96,8 +96,8 @@ test('emulators stopped and started mid-run (export, import): the sweep recovers
     sweeps += 1;
     await new Promise((r) => setTimeout(r, 2000));
   }
-  console.log(
-    `# ${sweeps} sweeps after the restart; ${restored.done} of ${RUNS * CHAIN_STEPS.length} steps were in the export`,
+  t.diagnostic(
+    `${sweeps} sweeps after the restart; ${restored.done} of ${RUNS * CHAIN_STEPS.length} steps were in the export`,
   );
   assert.deepEqual(
     finished.map((r) => r.status),
