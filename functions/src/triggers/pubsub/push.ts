@@ -46,7 +46,7 @@ export function pubsubTrigger(topics: string | readonly string[], useCase: PushU
       const app = await getContainer();
       const message = decodePush(req, served);
       if ('undecodable' in message) {
-        await recordDeadLetter(app, message.poison, `undecodable Pub/Sub push body: ${message.undecodable}`);
+        await deadLetter(app, message.poison, `undecodable Pub/Sub push body: ${message.undecodable}`);
       } else {
         await runUseCase(app, useCase, message);
       }
@@ -67,7 +67,28 @@ async function runUseCase(app: Container, useCase: PushUseCase, message: PoisonM
   } catch (err) {
     const permanent = permanentReason(err);
     if (permanent === undefined) throw err;
-    await recordDeadLetter(app, message, permanent);
+    await deadLetter(app, message, permanent);
+  }
+}
+
+/**
+ * Records the dead letter. Its fields are bounded so it always fits; should the write still fail
+ * permanently, retrying would fail the same way without end, so the message is acknowledged and
+ * the failure logged at ERROR with what identifies the message.
+ */
+async function deadLetter(app: Container, m: PoisonMessage, reason: string): Promise<void> {
+  try {
+    await recordDeadLetter(app, m, reason);
+  } catch (err) {
+    const permanent = permanentReason(err);
+    if (permanent === undefined) throw err;
+    app.log.error('dead letter could not be recorded; acknowledged to stop redelivery', {
+      topic: m.topic,
+      messageId: m.messageId,
+      size: m.data.length,
+      reason,
+      err,
+    });
   }
 }
 
