@@ -184,4 +184,10 @@ test('item 10: a step message Pub/Sub dead-lettered ends its run failed with the
   const dl = dls.docs.map((d) => d.data()).find((d) => JSON.parse(d.text ?? '{}').runId === runId);
   assert.ok(dl, 'recorded under the step topic it came from');
   assert.match(dl.subscription, new RegExp(subscriptionName(spec)));
+  const replay = await h.api('POST', `/v1/dead-letters/${encodeURIComponent(dl.id)}/replay`);
+  assert.equal(replay.status, 409, replay.text);
+  assert.match(
+    replay.json.error.message,
+    /no longer waits for this message \(step "first" is failed, the run is failed\)/,
+  );
 });

@@ -4,13 +4,14 @@
  * Pub/Sub does not redeliver them forever. A person can list them and replay one after a fix.
  */
 import { createHash } from 'node:crypto';
-import { DEAD_LETTER_TOPIC, TOPICS } from '../platform/catalog.js';
+import { DEAD_LETTER_TOPIC, STEP_TOPICS, TOPICS } from '../platform/catalog.js';
 import type { Container } from '../platform/container.js';
 import { recordAudit } from '../platform/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { MAX_DEAD_LETTER_RAW_BYTES } from './core/limits.js';
-import { DEAD_LETTERS } from './store.js';
+import { acceptsMessage } from './core/run-state.js';
+import { DEAD_LETTERS, runRef, type RunDoc } from './store.js';
 
 export interface PoisonMessage {
   topic: string;
@@ -139,7 +140,7 @@ export async function replayDeadLetter(
   const snap = await ref.get();
   if (!snap.exists) throw notFound(`dead letter "${id}" does not exist`);
   const dl = snap.data() as DeadLetterDoc;
-  const refusal = whyNotReplayable(dl);
+  const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(app, dl));
   if (refusal) throw conflict(`dead letter "${id}" cannot be replayed: ${refusal}`);
   const messageId = await app.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
     ...dl.attributes,
@@ -171,4 +172,21 @@ function whyNotReplayable(dl: DeadLetterDoc): string | undefined {
   if (!TOPICS.some((t) => t.name === dl.topic) || dl.topic === DEAD_LETTER_TOPIC)
     return `"${dl.topic}" is not a topic this system publishes to`;
   return undefined;
+}
+
+/** A step message whose step no longer waits for it would be a no-op: say so instead. */
+async function stepMovedOn(app: Container, dl: DeadLetterDoc): Promise<string | undefined> {
+  if (!STEP_TOPICS.includes(dl.topic)) return undefined;
+  let env: { runId?: unknown; stepId?: unknown; attempt?: unknown; wake?: unknown };
+  try {
+    env = JSON.parse(Buffer.from(dl.raw, 'base64').toString('utf8')) as typeof env;
+  } catch {
+    return undefined; // not an envelope: the step handler dead-letters it again, naming why
+  }
+  if (typeof env?.runId !== 'string' || typeof env.stepId !== 'string' || !env.runId) return undefined;
+  const run = (await runRef(app.db, env.runId).get()).data() as RunDoc | undefined;
+  if (!run) return undefined;
+  const step = run.steps[env.stepId];
+  if (acceptsMessage(step, Number(env.attempt), Number(env.wake))) return undefined;
+  return `run "${run.id}" no longer waits for this message (step "${env.stepId}" is ${step?.status ?? 'unknown'}, the run is ${run.status})`;
 }
