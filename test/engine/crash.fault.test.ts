@@ -14,6 +14,7 @@ import { loadConfig } from '../../functions/src/config.js';
 import { sweepOutbox } from '../../functions/src/engine/outbox.js';
 import type { RunDoc } from '../../functions/src/engine/store.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
+import { removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
 import { createLogger } from '../../functions/src/platform/log.js';
@@ -74,6 +75,7 @@ before(async () => {
 });
 after(async () => {
   if (child) await killed(child, 'SIGTERM');
+  await removeSubscriptions(app.pubsub); // so the emulator stops pushing to a port that is gone
   await app.pubsub.close();
   await app.db.terminate();
 });
