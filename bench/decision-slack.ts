@@ -12,6 +12,7 @@
  *
  *   FIRESTORE_EMULATOR_HOST=… PUBSUB_EMULATOR_HOST=… npx tsx bench/decision-slack.ts
  */
+import { z } from 'zod';
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ const BASE_CHANNEL = 'CBENCHBASE';
 const benchGate: WorkflowDefinition = {
   name: 'bench-gate',
   autonomous: false,
+  input: z.looseObject({}),
   graph: () => ({ start: ['review'], steps: { review: { type: 'review', next: { ok: [], no: [] } } } }),
   handlers: { review: async () => ({ type: 'gate', context: { bench: true }, edges: ['ok', 'no'] }) },
 };

@@ -10,6 +10,7 @@ import { loadConfig } from '../functions/src/config.js';
 import { start } from '../functions/src/engine/core/run-state.js';
 import { EVENTS, runEventId } from '../functions/src/engine/events.js';
 import { RUNS } from '../functions/src/engine/store.js';
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { startGateway } from '../functions/src/local/gateway.js';
 import { stepTopic } from '../functions/src/platform/catalog.js';
@@ -20,6 +21,7 @@ import { round, type BenchRow } from './rows.js';
 
 const chain = (n: number): WorkflowDefinition => ({
   name: 'bench-chain',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({
     start: ['s0'],
@@ -34,6 +36,7 @@ const chain = (n: number): WorkflowDefinition => ({
 });
 const single: WorkflowDefinition = {
   name: 'bench-one',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({ start: ['only'], steps: { only: { type: 'noop' } } }),
   handlers: { noop: async () => done() },

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../functions/src/config.js';
+import { recoverStranded } from '../../functions/src/engine/stranded.js';
 import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
@@ -73,6 +74,11 @@ export async function startLocalExtras(o: {
     pushBase: `http://127.0.0.1:${gateway.port}`,
     pushToken,
   });
+  // The Pub/Sub emulator starts empty: any step that was waiting for a message when the stack last
+  // stopped has lost it. Re-publish those now rather than after the sweep's deadline.
+  const stranded = await recoverStranded(app, { olderThanMs: 0 });
+  if (stranded.republished || stranded.failed)
+    app.log.info('stranded steps recovered at start', { ...stranded });
 
   const pepper = config.secrets.apiKeyPepper!;
   const existing = await app.db.collection(API_KEYS).doc(hashKey(pepper, o.adminApiKey)).get();

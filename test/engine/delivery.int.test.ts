@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldValue } from '@google-cloud/firestore';
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { STEP_TOPICS, stepTopic } from '../../functions/src/platform/catalog.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
@@ -19,6 +20,7 @@ const counted = (id: string) =>
 
 const slow: WorkflowDefinition = {
   name: 'slow-count',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({ start: ['count'], steps: { count: { type: 'count' } } }),
   handlers: {
@@ -32,6 +34,7 @@ const slow: WorkflowDefinition = {
 
 const flaky: WorkflowDefinition = {
   name: 'flaky',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({ start: ['work'], steps: { work: { type: 'work' } } }),
   handlers: {
@@ -45,6 +48,7 @@ const flaky: WorkflowDefinition = {
 
 const needsFix: WorkflowDefinition = {
   name: 'needs-fix',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({ start: ['enrich'], steps: { enrich: { type: 'enrich' } } }),
   handlers: {},

@@ -2,12 +2,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pauseEngine } from '../../functions/src/engine/pause.js';
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
 const ran: string[] = [];
 const auto: WorkflowDefinition = {
   name: 'auto',
+  input: z.looseObject({}),
   autonomous: true,
   graph: () => ({
     start: ['a'],

@@ -101,7 +101,11 @@ test('API keys: create shows the key once, list never shows it, revoke stops it 
   const revoked = await h.api('POST', `/v1/api-keys/${id}/revoke`, { rationale: 'runner retired' });
   assert.equal(revoked.status, 200, revoked.text);
   assert.equal(revoked.json.disabled, true);
-  assert.equal((await h.api('GET', '/v1/tasks', undefined, { key })).status, 401, 'refused on its next request');
+  assert.equal(
+    (await h.api('GET', '/v1/tasks', undefined, { key })).status,
+    401,
+    'refused on its next request',
+  );
   assert.equal((await h.api('POST', `/v1/api-keys/${id}/revoke`, { rationale: 'again' })).status, 409);
 
   for (const bad of [

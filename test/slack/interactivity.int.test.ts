@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
 import { APPROVER, FINANCE, NOBODY, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 
 const review: WorkflowDefinition = {
   name: 'slack-review',
+  input: z.looseObject({}),
   autonomous: false,
   graph: () => ({
     start: ['review'],
@@ -117,7 +119,7 @@ test('a user group grants a role: a member of the approvers group may decide', a
 
 test('breaker alert: Override by finance with a rationale resumes the loops and updates the alert', async () => {
   await tripBreaker(h.app, { reason: 'balance under the panic line', actor: { kind: 'system', id: 'test' } });
-  await h.app.bus.publish('slack-outbox', {});
+  await h.app.bus.publish('slack-outbox', { job: 'slack-outbox' });
   const alert = await h.waitFor('the breaker alert', async () =>
     h.slack
       .callsOf('chat.postMessage', 'CFINANCE')

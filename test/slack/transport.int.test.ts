@@ -124,7 +124,7 @@ test('the escalation outbox is delivered after Slack comes back; the message upd
     actor: { kind: 'user', id: OPERATOR },
   });
   h.slack.down(true);
-  await h.app.bus.publish('slack-outbox', {});
+  await h.app.bus.publish('slack-outbox', { job: 'slack-outbox' });
   // The channel's oldest pending entry is tried first; later ones wait behind it, in order.
   await h.waitFor('a failed attempt recorded', async () => {
     const s = await h.app.db.collection(SLACK_OUTBOX).where('channelKey', '==', 'incidents').get();
@@ -142,7 +142,7 @@ test('the escalation outbox is delivered after Slack comes back; the message upd
     writeLevelChange(h.app.db, tx, inc, 3, new Date(), { kind: 'system', id: 'test' }, 'no acknowledgement');
   });
   h.slack.down(false);
-  await h.app.bus.publish('slack-outbox', {});
+  await h.app.bus.publish('slack-outbox', { job: 'slack-outbox' });
   await h.waitFor('all delivered', async () => {
     const s = await h.app.db.collection(SLACK_OUTBOX).where('ref.id', '==', id).get();
     return s.size === 2 && s.docs.every((d) => d.get('status') === 'delivered');

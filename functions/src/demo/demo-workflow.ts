@@ -2,11 +2,13 @@
  * The demo workflow: two steps, a fan-out with a join, and a human gate. It shows the engine end to
  * end (README: "Try a demo run") and is what the engine tests and benchmarks drive.
  */
+import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../engine/workflow.js';
 
 export const demoWorkflow: WorkflowDefinition = {
   name: 'demo',
   autonomous: false,
+  input: z.strictObject({ topic: z.string().min(1).max(200).optional() }),
   graph: () => ({
     start: ['fetch'],
     steps: {

@@ -8,6 +8,7 @@ import { completeExternalStep } from './external.js';
 import { decideGate } from './gates.js';
 import { sweepOutbox } from './outbox.js';
 import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
+import { recoverStranded } from './stranded.js';
 import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
 
 export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
@@ -154,7 +155,11 @@ export const engineRoutes = [
     path: '/v1/engine/sweep',
     scope: 'operator',
     handle: async ({ app }) => ({
-      body: { published: await sweepOutbox(app), resumed: await resumeParked(app) },
+      body: {
+        published: await sweepOutbox(app),
+        resumed: await resumeParked(app),
+        stranded: await recoverStranded(app),
+      },
     }),
   }),
 ];

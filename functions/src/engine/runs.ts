@@ -1,13 +1,15 @@
 /** Starting runs and reading them back with their events. */
 import type { Container } from '../platform/container.js';
-import { invalidInput, notFound } from '../shared/errors.js';
+import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { validateGraph } from './core/graph.js';
+import { MAX_RUN_INPUT_BYTES, oversize } from './core/limits.js';
 import { start } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
 import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
+import type { WorkflowDefinition } from './workflow.js';
 
 export interface StartRunInput {
   workflow: string;
@@ -25,7 +27,7 @@ export async function startRun(
   const wf = app.workflows.get(req.workflow);
   if (!wf)
     throw invalidInput(`unknown workflow "${req.workflow}"; known: ${app.workflows.names().join(', ')}`);
-  const input = req.input ?? {};
+  const input = parseInput(wf, req.input ?? {});
   const graph = wf.graph(input);
   const problems = validateGraph(graph);
   if (problems.length)
@@ -67,6 +69,18 @@ export async function startRun(
   if (entries === null) return { runId: ref.id, created: false };
   await flushOutbox(app, entries);
   return { runId: ref.id, created: true };
+}
+
+/** The workflow's input schema, then the size the run document can hold: both refusals name why. */
+function parseInput(wf: WorkflowDefinition, raw: Record<string, unknown>): Record<string, unknown> {
+  const tooBig = oversize(`the input of workflow "${wf.name}"`, raw, MAX_RUN_INPUT_BYTES);
+  if (tooBig) throw invalidInput(tooBig, { problems: [tooBig] });
+  const parsed = wf.input.safeParse(raw);
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues).map((p) => `input.${p}`);
+    throw invalidInput(`invalid input for workflow "${wf.name}": ${problems.join('; ')}`, { problems });
+  }
+  return parsed.data;
 }
 
 export async function getRun(app: Container, runId: string): Promise<RunDoc> {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Container } from '../platform/container.js';
 import { describeIssues } from '../shared/errors.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
+import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
 import { commitTransition, type CommitExtra } from './commit.js';
 import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
 import { enqueueGateOpened } from './notify.js';
@@ -26,7 +27,7 @@ import {
 } from './workflow.js';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 
-const envelopeSchema = z.object({
+export const envelopeSchema = z.object({
   v: z.literal(1),
   runId: z.string().min(1),
   stepId: z.string().min(1),
@@ -71,18 +72,20 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
 
   const log = app.log.child({ runId, stepId, attempt });
   const st = run.steps[stepId]!;
-  const outcome = await runHandler(wf, node.type, {
-    runId,
-    stepId,
-    type: node.type,
-    attempt,
-    input: run.input,
-    outputs: await readOutputsOf(app, run),
-    params: node.params ?? {},
-    ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
-    now: app.clock.now(),
-    app,
-  });
+  const outcome = storable(
+    await runHandler(wf, node.type, {
+      runId,
+      stepId,
+      type: node.type,
+      attempt,
+      input: run.input,
+      outputs: await readOutputsOf(app, run),
+      params: node.params ?? {},
+      ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
+      now: app.clock.now(),
+      app,
+    }),
+  );
 
   const now = app.clock.now();
   const actor = { kind: 'system' as const, id: `workflow:${wf.name}` };
@@ -113,12 +116,13 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     entries = await batch.commit().then(
       () => written,
       (err: { code?: number }) => {
-        if (err.code === 9 || err.code === 10) return null; // FAILED_PRECONDITION, ABORTED
+        // FAILED_PRECONDITION, ABORTED, or ALREADY_EXISTS on an event a concurrent duplicate wrote.
+        if (err.code === 9 || err.code === 10 || err.code === 6) return null;
         throw err;
       },
     );
   }
-  entries ??= await app.db.runTransaction(async (tx) => {
+  const txCommit = async (tx: Transaction): Promise<OutboxDoc[] | null> => {
     const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
@@ -128,11 +132,36 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     const applied = transition(fresh);
     const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
     return commitTransition(app.db, tx, fresh, t, extra(fresh));
-  });
+  };
+  entries ??= await commitOrDuplicate(app, runId, stepId, attempt, wake, txCommit);
   if (entries === null) return 'duplicate';
   log.debug('step committed', { outcome: outcome.type });
   await flushOutbox(app, entries);
   return 'completed';
+}
+
+/**
+ * Runs the commit transaction. A concurrent duplicate that won the race makes this one fail with
+ * ALREADY_EXISTS (the event it would write exists) or contention (ABORTED after the client's
+ * retries): re-read, and if the step no longer waits for this message, it is a duplicate (2xx).
+ */
+async function commitOrDuplicate<T>(
+  app: Container,
+  runId: string,
+  stepId: string,
+  attempt: number,
+  wake: number,
+  body: (tx: Transaction) => Promise<T | null>,
+): Promise<T | null> {
+  try {
+    return await app.db.runTransaction(body);
+  } catch (err) {
+    const code = (err as { code?: number }).code;
+    if (code !== 6 && code !== 10) throw err;
+    const run = (await runRef(app.db, runId).get()).data() as RunDoc | undefined;
+    if (run && !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
+    throw err;
+  }
 }
 
 async function runHandler(
@@ -153,6 +182,21 @@ async function runHandler(
       return { type: 'fail', error: err.message, class: err.failureClass };
     throw err; // unexpected: let Pub/Sub redeliver
   }
+}
+
+/**
+ * An outcome too large to store would fail its commit on every redelivery: the step fails
+ * terminally instead, naming the size, and the run takes its fail path.
+ */
+function storable(o: StepOutcome): StepOutcome {
+  const tooBig =
+    ('output' in o ? oversize('the step output', o.output, MAX_STEP_OUTPUT_BYTES) : undefined) ??
+    ('context' in o ? oversize('the step context', o.context, MAX_STEP_CONTEXT_BYTES) : undefined);
+  if (tooBig) return { type: 'fail', error: tooBig, class: 'terminal' };
+  // Error texts land in the run document and its events: keep them short.
+  if ((o.type === 'fail' || o.type === 'retry') && o.error.length > MAX_ERROR_CHARS)
+    return { ...o, error: `${o.error.slice(0, MAX_ERROR_CHARS)}… (${o.error.length} characters)` };
+  return o;
 }
 
 function toCore(o: StepOutcome): CoreOutcome {

@@ -8,6 +8,7 @@
  * the commit transaction: do every `tx.get` first, then the writes.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { z } from 'zod';
 import type { Container } from '../platform/container.js';
 import type { Graph, RetryPolicy } from './core/graph.js';
 
@@ -52,8 +53,17 @@ export interface StepContext {
 
 export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
 
+/** A workflow's input schema: what `POST /v1/runs` and every caller of startRun must pass. */
+export type WorkflowInputSchema = z.ZodType<Record<string, unknown>>;
+
 export interface WorkflowDefinition {
   name: string;
+  /**
+   * The input every run must carry, checked by startRun before anything is written: a bad input is
+   * a 400 naming the field, never a failure at the first step. Required, so a new workflow
+   * declares one.
+   */
+  input: WorkflowInputSchema;
   /** Autonomous workflows stop at the global pause switch (the CFO circuit breaker sets it). */
   autonomous: boolean;
   /** The graph for a run, from its input (static workflows ignore the input). */

@@ -8,6 +8,7 @@
  * makes the Slack post unique too.
  */
 import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { z } from 'zod';
 import { recordEvent } from '../engine/events.js';
 import { startRun } from '../engine/runs.js';
 import type { StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
@@ -155,6 +156,7 @@ export const incidentEscalationWorkflow: WorkflowDefinition = {
   name: ESCALATION_WORKFLOW,
   // Not autonomous: escalation must keep running while the breaker has paused the muse.
   autonomous: false,
+  input: z.strictObject({ incidentId: z.string().min(1).max(200) }),
   graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
   handlers: { timer: (ctx) => timerStep(ctx) },
 };

@@ -17,6 +17,9 @@ import { FUNCTIONS } from '../platform/catalog.js';
 import { refuseAnnouncedOversize } from '../platform/http/body-limit.js';
 import { answerFrameworkErrorsAsJson } from '../platform/http/framework-errors.js';
 
+/** Pub/Sub's largest message (10 MB) base64-encoded in a push body, with room for the envelope. */
+const MAX_PUSH_BYTES = 16 * 1024 * 1024;
+
 export interface Gateway {
   url: string;
   port: number;
@@ -65,6 +68,17 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         res.writeHead(404).end(`no function named ${push[1]}`);
         return;
       }
+      if (Number(req.headers['content-length'] ?? 0) > MAX_PUSH_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(
+          JSON.stringify({ error: { code: 'payload_too_large', message: `over ${MAX_PUSH_BYTES} bytes` } }),
+        );
+        req.resume();
+        return;
+      }
+      // The trigger decodes the push from the exact bytes (triggers/pubsub/push.ts): hand them over
+      // opaque, so no body (malformed JSON, text, anything) trips the framework's parsers first.
+      req.headers['content-type'] = 'application/octet-stream';
       req.url = push[2];
       target.emit('request', req, res);
       return;

@@ -8,6 +8,7 @@
  * transaction, so a reminder is never written after the decision committed.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { z } from 'zod';
 import { startRun } from '../engine/runs.js';
 import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
 import type { Container } from '../platform/container.js';
@@ -91,6 +92,14 @@ async function timer(ctx: StepContext): Promise<StepOutcome> {
 export const decisionRemindersWorkflow: WorkflowDefinition = {
   name: REMINDER_WORKFLOW,
   autonomous: false,
+  input: z.strictObject({
+    entryId: z.string().min(1).max(400),
+    kind: z.string().min(1).max(40),
+    subject: z.strictObject({ type: z.string().min(1).max(40), id: z.string().min(1).max(400) }),
+    channelKey: z.string().min(1).max(40),
+    neededAt: z.string().max(40),
+    about: z.string().max(4000),
+  }),
   graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
   handlers: { timer },
 };
@@ -101,7 +110,8 @@ export const reminderRunId = (entryId: string) => `remind-${entryId}`;
 export async function startReminders(app: Container, input: ReminderInput): Promise<void> {
   await startRun(app, {
     workflow: REMINDER_WORKFLOW,
-    input: input as unknown as Record<string, unknown>,
+    // The reminder repeats the message's text; the first 3,000 characters say what it is about.
+    input: { ...input, about: input.about.slice(0, 3000) } as unknown as Record<string, unknown>,
     actor: systemActor('reminders'),
     runId: reminderRunId(input.entryId),
   });

@@ -37,6 +37,36 @@ export interface ContainerOverrides {
   workflows?: WorkflowRegistry;
 }
 
+/**
+ * Writes are retried on UNAVAILABLE only. The client's defaults also retry RESOURCE_EXHAUSTED, which
+ * is what a request over gRPC's message size gets: permanent, so retrying it only holds the
+ * request (and its memory) until the call's total timeout. Callers check sizes before writing.
+ */
+const NO_RETRY_ON_TOO_LARGE = {
+  interfaces: {
+    'google.firestore.v1.Firestore': {
+      retry_codes: { unavailable: ['UNAVAILABLE'] },
+      retry_params: {
+        default: {
+          initial_retry_delay_millis: 100,
+          retry_delay_multiplier: 1.3,
+          max_retry_delay_millis: 60000,
+          initial_rpc_timeout_millis: 60000,
+          rpc_timeout_multiplier: 1,
+          max_rpc_timeout_millis: 60000,
+          total_timeout_millis: 600000,
+        },
+      },
+      methods: Object.fromEntries(
+        ['Commit', 'BatchWrite', 'CreateDocument', 'UpdateDocument'].map((m) => [
+          m,
+          { retry_codes_name: 'unavailable', retry_params_name: 'default' },
+        ]),
+      ),
+    },
+  },
+};
+
 export async function createContainer(
   config: Config,
   overrides: ContainerOverrides = {},
@@ -51,6 +81,7 @@ export async function createContainer(
     projectId: config.projectId,
     ignoreUndefinedProperties: true,
     preferRest: !config.emulators.firestore,
+    clientConfig: NO_RETRY_ON_TOO_LARGE,
   });
   const log = overrides.log ?? createLogger({ level: config.logLevel, projectId: config.projectId });
   const model = overrides.model ?? (await createModel(config.model, { project: config.projectId }));

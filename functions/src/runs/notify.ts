@@ -21,7 +21,6 @@ export const classificationSubject = (runId: string, scenarioId: string) => ({
   id: `${runId}~${scenarioId}`,
 });
 
-
 /** The run awaits approve/reject; each failed scenario awaits its classification. */
 export function enqueueDecisionsNeeded(
   db: Firestore,

@@ -3,8 +3,10 @@
  * (boot, the spec's stages, evaluation after every sink and on the fail path) with one handler per
  * stage kind. Register it with `createPipelineWorkflow({ model, produce })`.
  */
+import { z } from 'zod';
 import type { StepHandler, WorkflowDefinition } from '../engine/workflow.js';
 import { specToGraph } from './core/spec.js';
+import { pipelineSpecSchema } from './schemas.js';
 import type { PipelineInput } from './create-run.js';
 import { evaluateStep } from './evaluate.js';
 import { workflowActor } from './stage-records.js';
@@ -35,6 +37,14 @@ export function createPipelineWorkflow(deps: StageDeps): WorkflowDefinition {
   return {
     name: PIPELINE_WORKFLOW,
     autonomous: false,
+    // Built by createPipelineRuns from a published (already validated) spec; checked again here
+    // so a hand-made start through POST /v1/runs is refused at the door.
+    input: z.strictObject({
+      pipelineRunId: z.string().min(1).max(200),
+      spec: pipelineSpecSchema.loose(),
+      profile: z.string().min(1).max(200),
+      params: z.record(z.string(), z.unknown()).optional(),
+    }),
     graph: (input) => specToGraph((input as unknown as PipelineInput).spec),
     handlers: {
       boot,

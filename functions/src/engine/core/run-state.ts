@@ -28,6 +28,8 @@ export interface StepState {
   error?: string;
   failureClass?: 'terminal' | 'pipeline' | 'retries_exhausted';
   wakeState?: unknown;
+  /** How many times the sweep re-published this message after it was lost (engine/stranded.ts). */
+  republished?: number;
 }
 
 export type RunStatus = 'running' | 'awaiting_human' | 'succeeded' | 'failed';

@@ -5,6 +5,7 @@
  * Register it in the composition root:
  *   registry.register(museProductionWorkflow(productionOptions({ priceTable, reserveFloor })))
  */
+import { z } from 'zod';
 import type { WorkflowDefinition } from '../../engine/workflow.js';
 import { criticStep } from '../critic/critic-step.js';
 import { MUSE_PRODUCTION, parseProductionInput, productionGraph } from './core/plan.js';
@@ -17,6 +18,11 @@ export function museProductionWorkflow(o: ProductionOptions): WorkflowDefinition
   return {
     name: MUSE_PRODUCTION,
     autonomous: true,
+    input: z.strictObject({
+      intentId: z.string().min(1).max(200),
+      topic: z.string().max(500),
+      mode: z.enum(['free', 'template']),
+    }),
     graph: (input) => productionGraph(parseProductionInput(input)),
     handlers: {
       gate: gateStep(o),

@@ -1,12 +1,15 @@
 /**
  * Trigger: the dead-letter topic. Pub/Sub forwards a message here after its subscription's max
- * delivery attempts; it is recorded with its original topic so it can be replayed after a fix.
+ * delivery attempts; it is recorded with its original topic and subscription so it can be
+ * replayed after a fix. A step message's step also fails with the reason, so its run ends.
+ * Recording always fits (dead-letters.ts bounds every field), so this never retries without end.
  */
+import { failDeadLetteredStep } from '../../engine/dead-lettered-step.js';
 import { recordDeadLetter } from '../../engine/dead-letters.js';
-import { topicOfSubscription } from '../../platform/catalog.js';
+import { DEAD_LETTER_TOPIC, STEP_TOPICS, topicOfSubscription } from '../../platform/catalog.js';
 import { pubsubTrigger } from './push.js';
 
-export const handle = pubsubTrigger('dead-letter', async (app, m) => {
+export const handle = pubsubTrigger(DEAD_LETTER_TOPIC, async (app, m) => {
   const source = m.attributes.CloudPubSubDeadLetterSourceSubscription ?? 'unknown';
   const attempts = m.attributes.CloudPubSubDeadLetterSourceDeliveryCount ?? '?';
   const topic = source === 'unknown' ? 'unknown' : topicOfSubscription(source);
@@ -15,9 +18,7 @@ export const handle = pubsubTrigger('dead-letter', async (app, m) => {
     CloudPubSubDeadLetterSourceDeliveryCount: _c,
     ...attributes
   } = m.attributes;
-  await recordDeadLetter(
-    app,
-    { ...m, topic, attributes },
-    `delivery failed ${attempts} times on subscription ${source}`,
-  );
+  const reason = `delivery failed ${attempts} times on subscription ${source}`;
+  await recordDeadLetter(app, { ...m, topic, attributes, subscription: source }, reason);
+  if (STEP_TOPICS.includes(topic)) await failDeadLetteredStep(app, m.data, reason);
 });

@@ -1,10 +1,17 @@
-/** Trigger: scheduler job engine-sweep (every minute) -> publish due outbox entries, resume stranded parked steps. */
+/**
+ * Trigger: scheduler job engine-sweep (every minute) -> publish due outbox entries, re-publish
+ * stranded steps, resume stranded parked steps.
+ */
 import { sweepOutbox } from '../../engine/outbox.js';
 import { resumeParked } from '../../engine/pause.js';
-import { pubsubTrigger } from './push.js';
+import { recoverStranded } from '../../engine/stranded.js';
+import { scheduledTrigger } from './scheduled.js';
 
-export const handle = pubsubTrigger('engine-sweep', async (app) => {
+export const handle = scheduledTrigger('engine-sweep', async (app) => {
   const published = await sweepOutbox(app);
   const resumed = await resumeParked(app);
-  if (published || resumed) app.log.info('engine sweep', { published, resumed });
+  const stranded = await recoverStranded(app);
+  if (published || resumed || stranded.republished || stranded.failed || stranded.skipped)
+    app.log.info('engine sweep', { published, resumed, ...stranded });
+  return { published, resumed, ...stranded };
 });

@@ -1,0 +1,39 @@
+/**
+ * A step message Pub/Sub gave up on (its subscription's max delivery attempts, then the
+ * dead-letter topic): the step fails terminally with the reason, so the run takes its fail path and
+ * ends `failed` saying why, instead of staying `running` for good. A message the step no longer
+ * waits for (it completed meanwhile, or a duplicate) changes nothing.
+ */
+import type { Container } from '../platform/container.js';
+import { acceptsMessage, applyOutcome } from './core/run-state.js';
+import { commitTransition } from './commit.js';
+import { flushOutbox } from './outbox.js';
+import { envelopeSchema } from './step-handler.js';
+import { runRef, type RunDoc } from './store.js';
+
+export async function failDeadLetteredStep(app: Container, data: Buffer, reason: string): Promise<boolean> {
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString('utf8'));
+  } catch {
+    return false; // not a step envelope: nothing to fail (the dead letter is recorded)
+  }
+  const env = envelopeSchema.safeParse(json);
+  if (!env.success) return false;
+  const { runId, stepId, attempt, wake } = env.data;
+  const now = app.clock.now();
+  const entries = await app.db.runTransaction(async (tx) => {
+    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc | undefined;
+    if (!run || !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
+    const t = applyOutcome(
+      { graph: run.graph, steps: run.steps, failing: run.failing, retry: run.retry },
+      stepId,
+      { type: 'fail', error: `dead-lettered: ${reason}`, class: 'terminal' },
+      now.getTime(),
+    );
+    return commitTransition(app.db, tx, run, t, { actor: { kind: 'system', id: 'dead-letter' }, now });
+  });
+  if (entries === null) return false;
+  await flushOutbox(app, entries);
+  return true;
+}
