@@ -204,6 +204,30 @@ test('a scheduled tick whose sources all fail opens a sev3 incident and records 
   assert.match(view.json.sources[0].health.lastError, /HTTP 404/);
   const status = await h.api('GET', '/v1/muse/status', undefined, { key: readKey });
   assert.deepEqual([status.json.lastTick.status, status.json.lastTick.id], ['failed', second.id]);
+
+  // The sources come back: the next tick that scans resolves the incident, naming the recovery,
+  // so its escalation stops and no one is paged for a cause that has recovered.
+  assert.equal((await putSources([fixtureSources(feeds.url)[0]], { rationale: 'feed is back' })).status, 200);
+  const third = await fireScheduledTick('2026-12-01T13:00:00Z');
+  assert.notEqual(third.status, 'failed');
+  const after = (await get('incidents', tick.summary.incidentId))!;
+  assert.equal(after.status, 'resolved');
+  assert.match(after.resolution, /recovered: tick .* read 1 of 1 sources/);
+  const last = after.timeline.at(-1);
+  assert.deepEqual([last.type, last.recovery, last.actor.id], ['resolved', 'trends', 'trends']);
+  const decided = await h.app.db
+    .collection('slackOutbox')
+    .doc(`decided~incident~${tick.summary.incidentId}`)
+    .get();
+  assert.equal(decided.get('data.by'), 'system:trends');
+  // Production started by the recovered tick must finish before the next test changes the sources.
+  for (const intentId of third.summary.intentIds as string[]) {
+    const intent = await h.waitFor(`production of ${intentId}`, async () => {
+      const i = await get('intents', intentId);
+      return i?.runId ? i : undefined;
+    });
+    await h.waitForRun(intent.runId, ended, 90_000);
+  }
 });
 
 test('a stored sources document that does not parse is named in the status and fails the tick', async () => {

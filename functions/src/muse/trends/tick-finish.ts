@@ -2,12 +2,15 @@
  * The end of a trend tick, in one transaction: the stored summary, the scan lock freed, each
  * source's health and the status document, a global event and, for a tick that could not scan
  * (every enabled source failed, or the settings do not parse), a sev3 incident naming why. A tick
- * that read nothing is a failure people hear about, not a success with 0 intents.
+ * that read nothing is a failure people hear about, not a success with 0 intents; the next tick that
+ * scans resolves that incident (incidents/recover.ts), so no one is paged after the sources recover.
  */
 import { performance } from 'node:perf_hooks';
 import { recordEvent } from '../../engine/events.js';
 import { startEscalation } from '../../incidents/escalation.js';
 import { openIncidentInTransaction } from '../../incidents/open-incident.js';
+import { readLiveIncidentTx, writeRecovery, type LiveIncident } from '../../incidents/recover.js';
+import { kickSlackOutbox } from '../../notify/slack-outbox.js';
 import type { Container } from '../../platform/container.js';
 import { fromFirestore } from '../status/status.js';
 import { nextSourceHealth, type SourceHealth } from './core/source-health.js';
@@ -37,8 +40,28 @@ export async function finishTick(
   },
 ): Promise<void> {
   const { summary, docs, now } = t;
+  let recovered = 0;
   const incident = await app.db.runTransaction(async (tx) => {
+    recovered = 0;
     const [statusSnap, lockSnap] = await tx.getAll(statusRef(app), lockRef(app));
+    // A tick that scanned is the recovery of what made earlier ticks fail: read (before any write)
+    // the incidents they opened, to resolve them in this same commit.
+    const recovering: Array<[LiveIncident | undefined, string]> = t.failure
+      ? []
+      : [
+          [
+            await readLiveIncidentTx(app.db, tx, { dedupeKey: 'trends:settings-invalid' }),
+            'the trend settings parse again',
+          ],
+          ...(summary.sourcesOk > 0
+            ? ([
+                [
+                  await readLiveIncidentTx(app.db, tx, { dedupeKey: 'trends:all-sources-failed' }),
+                  `tick ${summary.tickId} read ${summary.sourcesOk} of ${summary.sourcesOk + summary.sourcesFailed} sources`,
+                ],
+              ] as Array<[LiveIncident | undefined, string]>)
+            : []),
+        ];
     const opened = t.failure
       ? await openIncidentInTransaction(
           app.db,
@@ -110,8 +133,14 @@ export async function finishTick(
         ...(opened ? { incidentId: opened.id } : {}),
       },
     });
+    for (const [live, text] of recovering) {
+      if (!live) continue;
+      writeRecovery(app.db, tx, live, { cause: 'trends', text }, now);
+      recovered++;
+    }
     return opened;
   });
+  if (recovered) await kickSlackOutbox(app);
   // The escalation timers start after the incident commits (idempotent by incident; the sweep is the backstop).
   if (incident?.created) await startEscalation(app, incident.id);
 }
