@@ -34,8 +34,6 @@ const schema = z.object({
   GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
   GEMINI_LOCATION: z.string().default('us-central1'),
   GEMINI_BASE_URL: z.string().url().optional(),
-  /** Where backlog.yaml and SESSIONS.jsonl live, when the functions run beside the repository (locally). */
-  PARITY_DIR: z.string().min(1).optional(),
 });
 
 type Env = z.infer<typeof schema>;
@@ -57,8 +55,6 @@ export interface Config {
   slackApiUrl?: string;
   slackBot: { botId?: string; botUserId?: string };
   model: { provider: Env['MODEL_PROVIDER']; geminiModel: string; location: string; baseUrl?: string };
-  /** Session closure checks parity against this directory's files; unset in the cloud. */
-  parityDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -96,7 +92,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       location: e.GEMINI_LOCATION,
       baseUrl: e.GEMINI_BASE_URL,
     },
-    parityDir: e.PARITY_DIR,
   });
 }
 

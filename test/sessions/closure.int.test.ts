@@ -2,8 +2,8 @@
  * Session closure's "data in sync" and "tests passing" come from real checks (issue 12 part 7),
  * through the /v1 API on the engine harness: with nothing to check both are `unknown` (never a
  * pass, whatever the agent says); then from the parity check `npm run parity` records and the CI
- * guard results reported through the API; then from the repository files checked at closure when
- * PARITY_DIR is set, which sees drift.
+ * guard results reported through the API; a drift that check recorded fails the item. The deployed
+ * functions read no file: the check runs where the repository files are.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -90,30 +90,17 @@ test('from the check npm run parity recorded and the latest CI guard results rep
   assert.equal(failing.failed, 1);
 });
 
-test('with PARITY_DIR set, closure checks the files itself and sees drift', async () => {
-  const deps = { db: h.app.db, clock: h.app.clock, config: { parityDir: dir } };
-  const inSync = await startSession(deps, { actor: agent });
+test('a drift the parity check recorded fails the item, naming the difference count', async () => {
+  const drift = await startSession(h.app, { actor: agent });
   await exportParityFiles(h.app, dir); // the files now hold this session's start event too
-  const a = await closeSession(deps, { id: inSync.session.id, actor: agent });
-  assert.equal(a.checklist.dataInSync.state, 'pass');
-  assert.equal(a.checklist.dataInSync.source, `files:${dir}`);
-
-  const drift = await startSession(deps, { actor: agent });
-  await exportParityFiles(h.app, dir);
   await h.app.db.collection('missions').doc('M2').update({ title: 'Renamed in Firestore only' });
-  const b = await closeSession(deps, { id: drift.session.id, actor: agent });
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/parity.ts', 'check', dir], {
+    env: { ...process.env, GOOGLE_CLOUD_PROJECT: h.config.projectId, MUSE_ENV: 'test' },
+    encoding: 'utf8',
+  });
+  assert.equal(cli.status, 1, `the check exits 1 on drift: ${cli.stdout}${cli.stderr}`);
+  const b = await closeSession(h.app, { id: drift.session.id, actor: agent });
   assert.equal(b.checklist.dataInSync.state, 'fail');
   assert.equal(b.checklist.dataInSync.parityDifferences, 1);
-  assert.match(
-    b.checklist.dataInSync.detail,
-    /parity drift: 1 difference\(s\) \(files in .* checked at closure\)/,
-  );
-
-  // A directory without the files: the check cannot run, so the item is unknown, saying why.
-  const empty = await mkdtemp(join(tmpdir(), 'closure-empty-'));
-  const none = { ...deps, config: { parityDir: empty } };
-  const c = await startSession(none, { actor: agent });
-  const r = await closeSession(none, { id: c.session.id, actor: agent });
-  assert.equal(r.checklist.dataInSync.state, 'unknown');
-  assert.match(r.checklist.dataInSync.detail, /parity check could not run \(backlog\.yaml: cannot read/);
+  assert.match(b.checklist.dataInSync.source, /^recorded-check:/);
 });

@@ -42,7 +42,7 @@ export async function decideGate(
       if (gate.decision) {
         const first = gate.decision;
         throw conflict(
-          `gate "${stepId}" was already decided: "${first.edge}" by ${first.decider.id} ("${first.rationale}")`,
+          `gate "${stepId}" was already decided: "${first.edge}" by ${first.decider.name ?? first.decider.id} ("${first.rationale}")`,
           { decision: first },
         );
       }

@@ -10,7 +10,6 @@ import type { Actor, Clock } from '../shared/ports.js';
 import { viaOf } from '../missions/audited.js';
 import { missionHealth } from '../missions/core/events.js';
 import { latestParityCheck } from '../missions/parity-checks.js';
-import { checkParity } from '../missions/parity-files.js';
 import { appendEvent, readBacklog, readEvents } from '../missions/store.js';
 import { latestGuardResults } from '../tasks/guards.js';
 import {
@@ -35,8 +34,6 @@ import {
 } from './store.js';
 
 type Deps = { db: Firestore; clock: Clock };
-/** Closing reads `config.parityDir` (PARITY_DIR): where the repository files are, when they are here. */
-type CloseDeps = Deps & { config?: { parityDir?: string } };
 
 export interface SessionStart {
   session: Session;
@@ -126,20 +123,10 @@ async function facts(db: Firestore, s: Session) {
 }
 
 /**
- * "Data in sync": the repository files compared at closure when PARITY_DIR is set here, otherwise
- * the last check `npm run parity` recorded, otherwise nothing (unknown).
+ * "Data in sync": the last parity check `npm run parity -- check <dir>` recorded (it runs where the
+ * repository files are; the deployed functions read no file), otherwise nothing (unknown).
  */
-async function parityEvidence(deps: CloseDeps): Promise<ParityEvidence> {
-  const dir = deps.config?.parityDir;
-  if (dir) {
-    try {
-      const diffs = await checkParity(deps, dir);
-      return { source: 'files', dir, differences: diffs.length, at: deps.clock.now() };
-    } catch (err) {
-      // Unreadable or malformed files are the finding (unknown, with why), not a failure to close.
-      return { source: 'unavailable', reason: (err as Error).message.slice(0, 500) };
-    }
-  }
+async function parityEvidence(deps: Deps): Promise<ParityEvidence> {
   const last = await latestParityCheck(deps.db);
   return last
     ? {
@@ -159,7 +146,7 @@ async function testsEvidence(db: Firestore): Promise<TestsEvidence> {
 }
 
 /** Closes an open session and stores its L5 closure report. */
-export async function closeSession(deps: CloseDeps, input: CloseInput): Promise<ClosureReport> {
+export async function closeSession(deps: Deps, input: CloseInput): Promise<ClosureReport> {
   const { db, clock } = deps;
   const before = await getSessionDoc(db, input.id);
   if (before.status !== 'open') throw conflict(`session ${input.id} is already closed`);

@@ -202,25 +202,48 @@ async function afterDelivery(rt: SlackRuntime, sent: Entry[]): Promise<void> {
     );
 }
 
-/** One delivery run. `budgetMs` keeps it inside the function's timeout; leftovers wait for the next run. */
+/**
+ * One delivery run. `budgetMs` keeps it inside the function's timeout; leftovers wait for the next
+ * run. A run that delivered something looks again before it ends: an entry committed while it ran
+ * may have been kicked into a run that found this run holding its channel and left it (to keep the
+ * channel's order), so this run delivers it rather than the minute job. A channel whose entry failed
+ * is not looked at again in the same run: later entries wait behind the failed one.
+ */
 export async function deliverOutbox(rt: SlackRuntime, budgetMs = 45_000): Promise<DeliveryResult> {
   const deadline = Date.now() + budgetMs;
   const settings = await loadSettings(rt.app);
-  const snap = await rt.app.db.collection(SLACK_OUTBOX).where('status', '==', 'pending').limit(BATCH).get();
-  const entries = snap.docs
-    .map((d) => ({ ...(d.data() as Entry), id: d.id }))
-    .sort((a, b) => millis(a.createdAt) - millis(b.createdAt) || a.id.localeCompare(b.id));
-  const byChannel = new Map<string, { channel?: string; entries: Entry[] }>();
-  for (const e of entries) {
-    const channel = channelFor(settings, e.channelKey) ?? (e.kind === 'decided' ? ANYWHERE : undefined);
-    const k = channel ?? `?${e.channelKey}`;
-    if (!byChannel.has(k)) byChannel.set(k, { ...(channel ? { channel } : {}), entries: [] });
-    byChannel.get(k)!.entries.push(e);
-  }
+  const seen = new Set<string>();
+  const stalled = new Set<string>();
   const r = { delivered: 0, failed: 0, pending: 0, sent: [] as Entry[] };
-  await Promise.all(
-    [...byChannel.values()].map((g) => deliverChannel(rt, settings, g.entries, g.channel, deadline, r)),
-  );
+  let left = 0;
+  for (let pass = 0; pass < 10 && Date.now() < deadline; pass++) {
+    const snap = await rt.app.db.collection(SLACK_OUTBOX).where('status', '==', 'pending').limit(BATCH).get();
+    const pending = snap.docs.map((d) => ({ ...(d.data() as Entry), id: d.id }));
+    const entries = pending
+      .filter((e) => !seen.has(e.id))
+      .sort((a, b) => millis(a.createdAt) - millis(b.createdAt) || a.id.localeCompare(b.id));
+    left = pending.length;
+    if (!entries.length) break;
+    const byChannel = new Map<string, { channel?: string; entries: Entry[] }>();
+    for (const e of entries) {
+      seen.add(e.id);
+      const channel = channelFor(settings, e.channelKey) ?? (e.kind === 'decided' ? ANYWHERE : undefined);
+      const k = channel ?? `?${e.channelKey}`;
+      if (stalled.has(k)) continue;
+      if (!byChannel.has(k)) byChannel.set(k, { ...(channel ? { channel } : {}), entries: [] });
+      byChannel.get(k)!.entries.push(e);
+    }
+    const before = r.delivered;
+    await Promise.all(
+      [...byChannel.entries()].map(async ([k, g]) => {
+        const failed = r.failed;
+        await deliverChannel(rt, settings, g.entries, g.channel, deadline, r);
+        if (r.failed > failed) stalled.add(k);
+      }),
+    );
+    left -= r.delivered - before;
+    if (r.delivered === before) break;
+  }
   await afterDelivery(rt, r.sent);
-  return { delivered: r.delivered, failed: r.failed, pending: entries.length - r.delivered };
+  return { delivered: r.delivered, failed: r.failed, pending: Math.max(0, left) };
 }

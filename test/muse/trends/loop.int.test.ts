@@ -208,7 +208,7 @@ test('a scheduled tick whose sources all fail opens a sev3 incident and records 
   // The sources come back: the next tick that scans resolves the incident, naming the recovery,
   // so its escalation stops and no one is paged for a cause that has recovered.
   assert.equal((await putSources([fixtureSources(feeds.url)[0]], { rationale: 'feed is back' })).status, 200);
-  const third = await fireScheduledTick('2026-12-01T13:00:00Z');
+  const third = await fireScheduledTick('2026-12-01T12:30:00Z');
   assert.notEqual(third.status, 'failed');
   const after = (await get('incidents', tick.summary.incidentId))!;
   assert.equal(after.status, 'resolved');

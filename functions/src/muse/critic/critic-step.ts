@@ -42,6 +42,8 @@ export function criticStep(o: ProductionOptions) {
       type: 'done',
       edge,
       output: { value: verdict, usage, bibleVersion: bible.version },
+      // A rejection may enter safe mode, whose Exit message and incident must reach people now.
+      slack: !verdict.pass,
       effect: async (tx, db) => {
         await applyVerdictInTransaction(db, tx, {
           runId: ctx.runId,

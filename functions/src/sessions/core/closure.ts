@@ -120,7 +120,7 @@ function dataInSyncItem(p: ParityEvidence, anomalies: number): ClosureReport['ch
   if (p.source === 'none' || p.source === 'unavailable') {
     const why =
       p.source === 'none'
-        ? 'no parity check: PARITY_DIR is not set here and `npm run parity` has recorded none'
+        ? 'no parity check: `npm run parity -- check <dir>` has recorded none'
         : `parity check could not run (${p.reason})`;
     return {
       ...(anomalies ? state(false) : { ok: false, state: 'unknown' as const }),
