@@ -153,7 +153,10 @@ test('closure report checklist and Markdown', () => {
   // Nothing to check: unknown, never a pass, whatever the agent reported.
   assert.equal(r.checklist.dataInSync.state, 'unknown');
   assert.equal(r.checklist.dataInSync.ok, false);
-  assert.match(r.checklist.dataInSync.detail, /^no parity check: `npm run parity -- check <dir>` has recorded none/);
+  assert.match(
+    r.checklist.dataInSync.detail,
+    /^no parity check: `npm run parity -- check <dir>` has recorded none/,
+  );
   assert.equal(r.checklist.testsPassing.state, 'unknown');
   assert.equal(r.checklist.testsPassing.ok, false);
   assert.deepEqual(r.checklist.testsPassing.reported, { passed: true });
