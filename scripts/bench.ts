@@ -4,7 +4,7 @@
  *
  *   npm run bench                 all of them
  *   npm run bench -- engine       only the named ones (engine, cold-start, trend-tick, stream, slack,
- *                                 wallet, decision-slack)
+ *                                 wallet, decision-slack; engine-parallel runs only the fan-out)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ const root = join(import.meta.dirname, '..');
 const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   'cold-start': async () => (await import('../bench/cold-start.js')).runColdStartBench(),
   engine: async () => (await import('../bench/engine.js')).runEngineBench(),
+  'engine-parallel': async () => (await import('../bench/engine.js')).runEngineBench({ parts: ['parallel'] }),
   'trend-tick': async () => {
     const r = await (await import('../bench/trend-tick.js')).runTrendTickBench();
     return r.rows as BenchRow[];
