@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { hasScope } from '../platform/api-keys.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { formatParam, limitParam } from '../platform/http/query-params.js';
 import { invalidInput } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { RUN_STATES, type RunState } from './core/states.js';
@@ -75,6 +76,11 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/v1/pipeline-runs',
     scope: 'read',
+    query: z.object({
+      state: z.enum(RUN_STATES).optional(),
+      spec: z.string().max(200).optional(),
+      limit: limitParam().optional(),
+    }),
     handle: async ({ app, query }) => {
       if (query.state && !(RUN_STATES as readonly string[]).includes(query.state))
         throw invalidInput(`unknown state "${query.state}"; one of ${RUN_STATES.join(', ')}`);
@@ -99,6 +105,7 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/v1/pipeline-runs/:id/handoff',
     scope: 'read',
+    query: z.object({ format: formatParam.optional() }),
     handle: async ({ app, params, query }) => {
       const h = await getHandoff(app.db, param(params, 'id'));
       return query.format === 'md' || query.format === 'markdown'
