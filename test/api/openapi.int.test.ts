@@ -62,7 +62,7 @@ test('a query value outside the route’s schema is a 400 naming the parameter',
     assert.equal((await h.api('GET', path)).status, 200, path);
 });
 
-test('GET /v1/incidents answers { incidents } like every other list', async () => {
+test("GET /v1/incidents, /v1/tasks and a task's evidence answer a named array like every other list", async () => {
   const opened = await h.api('POST', '/v1/incidents', { severity: 'sev4', summary: 'slow dashboard' });
   assert.equal(opened.status, 201);
   const list = await h.api('GET', '/v1/incidents?status=open');
@@ -70,4 +70,6 @@ test('GET /v1/incidents answers { incidents } like every other list', async () =
   assert.ok(Array.isArray(list.json.incidents));
   assert.ok(list.json.incidents.some((i: { id: string }) => i.id === opened.json.id));
   assert.ok(Array.isArray((await h.api('GET', '/v1/runs')).json.runs));
+  assert.ok(Array.isArray((await h.api('GET', '/v1/tasks')).json.tasks));
+  assert.ok(Array.isArray((await h.api('GET', '/v1/tasks/t-none/evidence')).json.evidence));
 });

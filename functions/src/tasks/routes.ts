@@ -60,13 +60,15 @@ export const taskRoutes: Route[] = [
     scope: 'read',
     query: z.object({ agentId: id().optional(), status: z.enum(TASK_STATUSES).optional() }),
     handle: async ({ app, query }) => ({
-      body: await listTasks(app, {
-        agentId: query.agentId,
-        status: z
-          .enum(TASK_STATUSES)
-          .optional()
-          .parse(query.status || undefined),
-      }),
+      body: {
+        tasks: await listTasks(app, {
+          agentId: query.agentId,
+          status: z
+            .enum(TASK_STATUSES)
+            .optional()
+            .parse(query.status || undefined),
+        }),
+      },
     }),
   }),
   route({
@@ -133,7 +135,7 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/tasks/:id/evidence',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await listEvidence(app, params.id!) }),
+    handle: async ({ app, params }) => ({ body: { evidence: await listEvidence(app, params.id!) } }),
   }),
   route({
     method: 'POST',
