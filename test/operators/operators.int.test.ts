@@ -157,10 +157,7 @@ test('/muse roles lists the roles and channels; /muse audit needs the operator r
 
   await say('incident sev3 printer on fire', OPERATOR);
   const incidents = await h.api('GET', '/v1/incidents');
-  const list = (Array.isArray(incidents.json) ? incidents.json : incidents.json.items) as Array<{
-    id: string;
-    summary: string;
-  }>;
+  const list = incidents.json.incidents as Array<{ id: string; summary: string }>;
   const inc = list.find((i) => i.summary === 'printer on fire')!;
   await say(`ack ${inc.id}`, OPERATOR);
   const trail = await say(`audit ${inc.id}`, OPERATOR);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { route, type Caller } from '../platform/http/route.js';
+import { limitParam } from '../platform/http/query-params.js';
 import type { Actor } from '../shared/ports.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { completeExternalStep } from './external.js';
@@ -37,6 +38,11 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/runs',
     scope: 'read',
+    query: z.object({
+      status: z.enum(['running', 'awaiting_human', 'succeeded', 'failed']).optional(),
+      workflow: id().optional(),
+      limit: limitParam().optional(),
+    }),
     handle: async ({ query, app }) => ({
       body: {
         runs: await listRuns(app, { status: query.status, workflow: query.workflow, limit: limit(query) }),
@@ -60,6 +66,7 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/runs/:id/events',
     scope: 'read',
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handle: async ({ params, query, app }) => {
       await getRun(app, params.id!);
       return { body: { events: await listRunEvents(app, params.id!, Number(query.after ?? 0) || 0) } };
@@ -101,6 +108,7 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/events',
     scope: 'read',
+    query: z.object({ after: id().optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => ({
       body: { events: await listGlobalEvents(app, { afterId: query.after, limit: limit(query) }) },
     }),
@@ -109,6 +117,7 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/dead-letters',
     scope: 'read',
+    query: z.object({ status: z.enum(['open', 'replayed']).optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => {
       const status = query.status === 'open' || query.status === 'replayed' ? query.status : undefined;
       return { body: { deadLetters: await listDeadLetters(app, { status, limit: limit(query) }) } };

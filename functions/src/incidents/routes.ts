@@ -44,14 +44,17 @@ export const incidentRoutes: Route[] = [
     method: 'GET',
     path: '/v1/incidents',
     scope: 'read',
+    query: z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }),
     handle: async ({ app, query }) => {
       let q: FirebaseFirestore.Query = app.db.collection(INCIDENTS);
       if (query.status) q = q.where('status', '==', query.status);
       const snap = await q.limit(200).get();
       return {
-        body: snap.docs
-          .map((d) => incidentFrom(d.data())!)
-          .sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime()),
+        body: {
+          incidents: snap.docs
+            .map((d) => incidentFrom(d.data())!)
+            .sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime()),
+        },
       };
     },
   }),

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { Actor } from '../shared/ports.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { limitParam } from '../platform/http/query-params.js';
+import { id } from '../shared/validation.js';
 import { exitSafeMode } from './critic/safe-mode-store.js';
 import { getAsset, listAssets } from './production/assets.js';
 import { loadBible, saveBible } from './production/bible-store.js';
@@ -60,6 +62,7 @@ export const museRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/assets',
     scope: 'read',
+    query: z.object({ limit: limitParam().optional(), before: id().optional() }),
     handle: async ({ app, query }) => ({
       body: {
         assets: await listAssets(app, {

@@ -49,6 +49,7 @@ export const operatorRoutes: Route[] = [
     method: 'GET',
     path: '/v1/audit',
     scope: 'read',
+    query: auditQuery,
     handle: async ({ app, query, caller }) => {
       const parsed = auditQuery.safeParse(query);
       if (!parsed.success)

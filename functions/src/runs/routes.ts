@@ -3,12 +3,14 @@
  * resolve a gate; a callback stage's completion; classify a failure; decide; remediate; handoff.
  * Scopes: `runs` to publish, create and call back (starting despite an open incident also needs
  * `operator`); `decide` for gates, classifications, decisions;
- * `read` for GETs. Bodies are validated again by each use case, which names every problem.
+ * `read` for GETs. Each body is declared with its use case's schema (the router checks it and the
+ * OpenAPI document shows it); the use case parses it again, for callers that are not the API.
  * Static paths come before `:id` ones.
  */
 import { z } from 'zod';
 import { hasScope } from '../platform/api-keys.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { formatParam, limitParam } from '../platform/http/query-params.js';
 import { invalidInput } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { RUN_STATES, type RunState } from './core/states.js';
@@ -17,12 +19,20 @@ import { createPipelineRuns, remediateRun } from './create-run.js';
 import { decideRun } from './decide.js';
 import { completeCallbackStage, resolveGate } from './gate-and-callback.js';
 import { publishSpec, publishSuite } from './publish.js';
-import { openRemediationTasks } from './remediation-tasks.js';
+import { openRemediationTasks, remediationTasksSchema } from './remediation-tasks.js';
 import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
 import { readSpec, readSuite } from './store.js';
+import {
+  callbackSchema,
+  classifySchema,
+  createRunSchema,
+  decideSchema,
+  gateDecisionSchema,
+  pipelineSpecSchema,
+  remediateSchema,
+  scenarioSuiteSchema,
+} from './schemas.js';
 
-/** Any JSON object: each use case parses it with its own schema so refusals name every field. */
-const anyBody = z.record(z.string(), z.unknown());
 const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const param = (p: Record<string, string>, k: string) => p[k] ?? '';
 
@@ -31,7 +41,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipelines',
     scope: 'runs',
-    body: anyBody,
+    body: pipelineSpecSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
       body: await publishSpec(app, body, actorOf(caller)),
@@ -47,7 +57,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/suites',
     scope: 'runs',
-    body: anyBody,
+    body: scenarioSuiteSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
       body: await publishSuite(app, body, actorOf(caller)),
@@ -63,7 +73,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs',
     scope: 'runs',
-    body: anyBody,
+    body: createRunSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
       body: await createPipelineRuns(app, body, actorOf(caller), {
@@ -75,6 +85,11 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/v1/pipeline-runs',
     scope: 'read',
+    query: z.object({
+      state: z.enum(RUN_STATES).optional(),
+      spec: z.string().max(200).optional(),
+      limit: limitParam().optional(),
+    }),
     handle: async ({ app, query }) => {
       if (query.state && !(RUN_STATES as readonly string[]).includes(query.state))
         throw invalidInput(`unknown state "${query.state}"; one of ${RUN_STATES.join(', ')}`);
@@ -99,6 +114,7 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/v1/pipeline-runs/:id/handoff',
     scope: 'read',
+    query: z.object({ format: formatParam.optional() }),
     handle: async ({ app, params, query }) => {
       const h = await getHandoff(app.db, param(params, 'id'));
       return query.format === 'md' || query.format === 'markdown'
@@ -119,7 +135,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/gate',
     scope: 'decide',
-    body: anyBody,
+    body: gateDecisionSchema,
     handle: async ({ app, params, body, caller }) => ({
       body: await resolveGate(app, param(params, 'id'), body, actorOf(caller)),
     }),
@@ -128,7 +144,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/stages/:stageId/callback',
     scope: 'runs',
-    body: anyBody,
+    body: callbackSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 202,
       body: await completeCallbackStage(
@@ -144,7 +160,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/classifications',
     scope: 'decide',
-    body: anyBody,
+    body: classifySchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: await classifyFailure(app, param(params, 'id'), body, actorOf(caller)),
@@ -154,7 +170,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/decision',
     scope: 'decide',
-    body: anyBody,
+    body: decideSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: await decideRun(app, param(params, 'id'), body, actorOf(caller)),
@@ -164,7 +180,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/remediate',
     scope: 'runs',
-    body: anyBody,
+    body: remediateSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: await remediateRun(app, param(params, 'id'), body, actorOf(caller), {
@@ -176,7 +192,7 @@ export const runRoutes: Route[] = [
     method: 'POST',
     path: '/v1/pipeline-runs/:id/remediation-tasks',
     scope: 'decide',
-    body: anyBody,
+    body: remediationTasksSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: { tasks: await openRemediationTasks(app, param(params, 'id'), body, actorOf(caller)) },

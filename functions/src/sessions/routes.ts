@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { route, type Route } from '../platform/http/route.js';
+import { formatParam, limitParam, timeParam } from '../platform/http/query-params.js';
 import { callerActor } from '../missions/audited.js';
 import { contextLossRecovery, dashboardView, economicsView, periodOf, setFocusAreas } from './dashboard.js';
 import { createFailureLog, getFailureLog, listFailureLogs, type FailureLogInput } from './failure-logs.js';
@@ -17,6 +18,7 @@ const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, 'must be an i
 const tokens = z.number().int().nonnegative().max(1e9);
 const markdown = (text: string) => ({ body: text, contentType: 'text/markdown; charset=utf-8' });
 const wantsMarkdown = (q: Record<string, string>) => q.format === 'markdown' || q.format === 'md';
+const period = z.object({ from: timeParam.optional(), to: timeParam.optional() });
 const limitOf = (q: Record<string, string>, def: number) => {
   const n = Number(q.limit ?? def);
   return Number.isInteger(n) && n > 0 ? Math.min(n, 200) : def;
@@ -91,6 +93,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/sessions/:id/report',
     scope: 'read',
+    query: z.object({ format: formatParam.optional() }),
     handle: async ({ app, params, query }) => {
       const r = await sessionReport(app, params.id ?? '');
       return wantsMarkdown(query) ? markdown(r.markdown) : { body: { report: r.report } };
@@ -106,6 +109,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/memories',
     scope: 'read',
+    query: z.object({ status: z.enum(['active', 'promoted']).optional() }),
     handle: async ({ app, query }) => {
       const status = query.status === 'active' || query.status === 'promoted' ? query.status : undefined;
       return { body: { memories: await listMemories(app, status) } };
@@ -140,6 +144,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/failures',
     scope: 'read',
+    query: z.object({ limit: limitParam().optional(), sessionId: id.optional() }),
     handle: async ({ app, query }) => ({
       body: {
         failures: await listFailureLogs(app, { limit: limitOf(query, 50), sessionId: query.sessionId }),
@@ -218,6 +223,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/dashboard',
     scope: 'read',
+    query: period.extend({ format: formatParam.optional() }),
     handle: async ({ app, query }) => {
       const d = await dashboardView(app, periodOf(app.clock.now(), query.from, query.to));
       return wantsMarkdown(query) ? markdown(d.markdown) : { body: d.dashboard };
@@ -227,6 +233,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/dashboard/markdown',
     scope: 'read',
+    query: period,
     handle: async ({ app, query }) =>
       markdown((await dashboardView(app, periodOf(app.clock.now(), query.from, query.to))).markdown),
   }),
@@ -234,6 +241,7 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/dashboard/economics',
     scope: 'read',
+    query: period,
     handle: async ({ app, query }) => ({
       body: await economicsView(app, periodOf(app.clock.now(), query.from, query.to)),
     }),

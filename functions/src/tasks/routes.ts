@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
 import { route, type Caller, type Route } from '../platform/http/route.js';
+import { timeParam } from '../platform/http/query-params.js';
 import { notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { TASK_STATUSES } from './core/task.js';
@@ -26,6 +27,7 @@ import {
 
 const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const DAY = 86_400_000;
+const periodQuery = z.object({ from: timeParam.optional(), to: timeParam.optional() });
 const period = (q: Record<string, string>, now: Date, days: number) => ({
   from: q.from ? new Date(q.from) : new Date(now.getTime() - days * DAY),
   to: q.to ? new Date(q.to) : now,
@@ -56,14 +58,17 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/tasks',
     scope: 'read',
+    query: z.object({ agentId: id().optional(), status: z.enum(TASK_STATUSES).optional() }),
     handle: async ({ app, query }) => ({
-      body: await listTasks(app, {
-        agentId: query.agentId,
-        status: z
-          .enum(TASK_STATUSES)
-          .optional()
-          .parse(query.status || undefined),
-      }),
+      body: {
+        tasks: await listTasks(app, {
+          agentId: query.agentId,
+          status: z
+            .enum(TASK_STATUSES)
+            .optional()
+            .parse(query.status || undefined),
+        }),
+      },
     }),
   }),
   route({
@@ -130,7 +135,7 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/tasks/:id/evidence',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await listEvidence(app, params.id!) }),
+    handle: async ({ app, params }) => ({ body: { evidence: await listEvidence(app, params.id!) } }),
   }),
   route({
     method: 'POST',
@@ -170,6 +175,7 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/guards/compliance',
     scope: 'read',
+    query: periodQuery,
     handle: async ({ app, query }) => ({
       body: await guardComplianceReport(app, period(query, app.clock.now(), 7)),
     }),
@@ -178,6 +184,7 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/metrics',
     scope: 'read',
+    query: periodQuery,
     handle: async ({ app, query }) => ({
       body: await computeMetrics(app, period(query, app.clock.now(), 7)),
     }),

@@ -27,6 +27,10 @@ const rationale = z.string().trim().min(1, 'say why the settings change').max(20
 const sourcesBody = z.strictObject({ sources: sourcesSchema, rationale });
 const tickSettingsBody = tickSettingsSchema.extend({ rationale });
 const STATUSES = ['new', 'funded', 'unfunded', 'producing', 'published', 'failed'] as const;
+const intentsQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 const toIso = (v: unknown) =>
   v && typeof v === 'object' && 'toDate' in v ? (v as { toDate(): Date }).toDate().toISOString() : v;
@@ -93,13 +97,9 @@ export const museTrendRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/intents',
     scope: 'read',
+    query: intentsQuery,
     handle: async ({ app, query }) => {
-      const q = z
-        .object({
-          status: z.enum(STATUSES).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-        })
-        .parse(query);
+      const q = intentsQuery.parse(query);
       // Newest first; filtering on status in memory avoids a composite index for a small page.
       const snap = await app.db
         .collection(INTENTS)

@@ -10,6 +10,10 @@ import { MAX_AMOUNT } from './core/money.js';
 import { creditWallet, debitWallet, getWallet, listLedger } from './ledger.js';
 
 const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
+const ledgerQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+});
 
 /** A caller's idempotency key, validated like any id (core/keys.ts says why `~` is refused). */
 const idempotencyKey = z.string().superRefine((key, ctx) => {
@@ -52,14 +56,9 @@ export const museWalletRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/ledger',
     scope: 'read',
+    query: ledgerQuery,
     handle: async ({ app, query }) => {
-      const q = z
-        .object({
-          limit: z.coerce.number().int().min(1).max(500).optional(),
-          after: z.coerce.number().int().min(0).optional(),
-        })
-        .parse(query);
-      return { body: await listLedger(app, q) };
+      return { body: await listLedger(app, ledgerQuery.parse(query)) };
     },
   }),
   route({

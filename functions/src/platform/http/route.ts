@@ -1,6 +1,6 @@
 /**
  * The shape of an API route under /v1. Each seed system exports `routes: Route[]`; the API
- * trigger validates the body with the route's zod schema, checks the caller's scope, and maps
+ * trigger validates the body (and the query, when declared) with the route's zod schemas, checks the caller's scope, and maps
  * AppError codes to HTTP statuses. Handlers call one use case each.
  */
 import type { z } from 'zod';
@@ -37,6 +37,8 @@ export interface Route {
   path: string;
   scope: Scope;
   body?: z.ZodType;
+  /** The query values the route reads; the router checks them and the OpenAPI document lists them. */
+  query?: z.ZodObject;
   handle(ctx: RouteContext<unknown>): Promise<RouteResult>;
 }
 
@@ -46,6 +48,7 @@ export function route<S extends z.ZodType | undefined = undefined>(def: {
   path: string;
   scope: Scope;
   body?: S;
+  query?: z.ZodObject;
   handle(ctx: RouteContext<S extends z.ZodType ? z.infer<S> : undefined>): Promise<RouteResult>;
 }): Route {
   return def as unknown as Route;

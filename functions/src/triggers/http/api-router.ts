@@ -14,6 +14,7 @@ import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
 import { AppError, describeIssues, isAppError } from '../../shared/errors.js';
 import { oversizedBody, sendAppError as sendError } from '../../platform/http/body-limit.js';
+import { checkRouteQuery } from '../../platform/http/query-params.js';
 import { storageLimitError } from '../../platform/storage-errors.js';
 import { idProblem, jsonBodyProblem, QUERY_RULES, QUERY_VALUE } from '../../shared/validation.js';
 
@@ -132,6 +133,7 @@ export async function route(req: Request, res: Response): Promise<void> {
       );
     const params = paramsOf(keys, hit.m!);
     const query = queryOf(req);
+    checkRouteQuery(r, query);
     let body = bodyOf(req);
     const problem = jsonBodyProblem(body);
     if (problem) throw new AppError('invalid_input', `invalid request body: ${problem}`);

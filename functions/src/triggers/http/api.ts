@@ -1,6 +1,6 @@
 /**
  * Trigger: the HTTP API. /livez answers without loading any SDK (liveness and the cold-start
- * figure); /healthz loads only the container; everything else loads the router, which builds the
+ * figure); /healthz loads only the container; /v1/openapi.json and /docs only the routes; everything else loads the router, which builds the
  * container on first use.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
@@ -21,6 +21,11 @@ export async function handle(req: Request, res: Response): Promise<void> {
     ]);
     const health = await checkHealth(await getContainer());
     res.status(health.ok ? 200 : 503).json(health);
+    return;
+  }
+  if (req.path === '/v1/openapi.json' || req.path === '/docs') {
+    // The API's description needs no key and no container: only the route modules.
+    (await import('./api-docs.js')).serveDocs(req, res);
     return;
   }
   router ??= import('./api-router.js');
