@@ -9,13 +9,11 @@
  *   itself, and `http()` must register into that same instance.
  * - google-gax, @grpc/grpc-js, @grpc/proto-loader, protobufjs: gax reads its proto files through
  *   `__dirname` at run time (and the gRPC stack comes with it), so it cannot be bundled.
- * - @google-cloud/pubsub: the container loads it with a synchronous createRequire on first use
- *   (platform/container.ts), which esbuild cannot follow.
  * Everything else (our code, zod, yaml, @slack/bolt, ws, @google/genai, fast-xml-parser, re2js and
- * the pure-JS part of @google-cloud/firestore) is bundled.
+ * the JavaScript of @google-cloud/firestore and @google-cloud/pubsub) is bundled.
  */
 import { build, type Plugin } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -24,7 +22,6 @@ export const BUNDLE_DIR = join(root, 'functions', 'bundle');
 
 export const EXTERNAL = [
   '@google-cloud/functions-framework',
-  '@google-cloud/pubsub',
   'google-gax',
   '@grpc/grpc-js',
   '@grpc/proto-loader',
@@ -67,6 +64,27 @@ function cjsNamedExports(): Plugin {
   };
 }
 
+/**
+ * The container loads Pub/Sub with a synchronous require through createRequire on first use
+ * (platform/container.ts), which esbuild cannot follow; in the bundle that call becomes a plain
+ * require, which esbuild bundles and still runs only on first use. Fails the build if the call
+ * is no longer there, so Pub/Sub never silently drops out of the bundle.
+ */
+function bundledPubSubRequire(): Plugin {
+  const call = "requireCjs('@google-cloud/pubsub')";
+  return {
+    name: 'bundled-pubsub-require',
+    setup(b) {
+      b.onLoad({ filter: /platform[/\\]container\.ts$/ }, (args) => {
+        const code = readFileSync(args.path, 'utf8');
+        if (!code.includes(call))
+          throw new Error(`${args.path} no longer has ${call}: update scripts/lib/bundle.ts`);
+        return { contents: code.replace(call, "require('@google-cloud/pubsub')"), loader: 'ts' };
+      });
+    },
+  };
+}
+
 export async function bundleFunctions(): Promise<void> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
   await build({
@@ -81,7 +99,7 @@ export async function bundleFunctions(): Promise<void> {
     sourcemap: 'linked',
     legalComments: 'none',
     external: EXTERNAL,
-    plugins: [cjsNamedExports()],
+    plugins: [cjsNamedExports(), bundledPubSubRequire()],
     // Bundled CommonJS code calls require() for Node built-ins and the externals above.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
