@@ -1,6 +1,6 @@
 # Cloud Functions (2nd gen) for every catalog function (local.functions, generated): runtime
 # nodejs22, entry point = the name registered in functions/src/index.ts, one service account per
-# catalog group. The source is the zip Cloud Build uploads (compiled functions/lib + package files).
+# catalog group. The source is the zip Cloud Build uploads (the bundled functions/bundle + package files).
 locals {
   env_common = {
     GOOGLE_CLOUD_PROJECT = var.project
@@ -51,7 +51,7 @@ resource "google_cloudfunctions2_function" "fn" {
         object = var.source_object
       }
     }
-    # The zip carries the compiled functions/lib: skip the package's build scripts on deploy.
+    # The zip carries the built bundle (package.json `main`): skip the package's build scripts on deploy.
     environment_variables = { GOOGLE_NODE_RUN_SCRIPTS = "" }
   }
 

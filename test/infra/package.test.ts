@@ -1,10 +1,13 @@
 /**
  * The deployed package is what cloudbuild.yaml zips: package.json, package-lock.json and the
- * compiled functions/lib, with the dependencies Cloud Functions installs from package.json (not the
- * devDependencies). This checks, from functions/src/index.ts through every import it can reach
- * (static, dynamic and createRequire), that the deployed code needs nothing else at run time: no
- * module outside functions/src, no devDependency, and no file read (the trend fixtures are served
- * over HTTP by scripts/lib/feed-server.ts, never read by the functions).
+ * esbuild bundle of functions/src/index.ts in functions/bundle (package.json `main`, built by
+ * `npm run build`), with the dependencies Cloud Functions installs from package.json (not the
+ * devDependencies) for the packages the bundle keeps external. This checks, from
+ * functions/src/index.ts through every import it can reach (static, dynamic and createRequire),
+ * that the deployed code needs nothing else at run time: no module outside functions/src, no
+ * devDependency, and no file read (the trend fixtures are served over HTTP by
+ * scripts/lib/feed-server.ts, never read by the functions). test/infra/bundle.int.test.ts builds
+ * the bundle and serves it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
+import { BUNDLE_DIR, EXTERNAL } from '../../scripts/lib/bundle.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const src = join(root, 'functions', 'src');
@@ -53,13 +57,40 @@ function reachable(): { files: Set<string>; bare: Map<string, string> } {
   return { files, bare };
 }
 
-test('cloudbuild.yaml packages package.json, the lock file and functions/lib, and main points into it', () => {
+test('cloudbuild.yaml builds, then packages package.json, the lock file and the bundle that main names', () => {
   const build = parse(readFileSync(join(root, 'cloudbuild.yaml'), 'utf8')) as {
     steps: Array<{ id?: string; args?: string[] }>;
   };
+  const ids = build.steps.map((s) => s.id);
+  assert.ok(
+    ids.indexOf('build') >= 0 && ids.indexOf('build') < ids.indexOf('package'),
+    'build runs before package',
+  );
+  assert.deepEqual(build.steps.find((s) => s.id === 'build')?.args, ['run', 'build']);
+  const scripts = (pkg as unknown as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.build!, /tsx scripts\/bundle\.ts/, 'npm run build produces the bundle');
   const script = build.steps.find((s) => s.id === 'package')?.args?.join(' ') ?? '';
-  assert.match(script, /zip -qr \S+ package\.json package-lock\.json functions\/lib/);
-  assert.match(pkg.main, /^functions\/lib\//);
+  assert.match(script, /zip -qr \S+ package\.json package-lock\.json functions\/bundle(\s|$)/);
+  assert.doesNotMatch(script, /functions\/lib/, 'the unbundled compiled code is not deployed');
+  assert.equal(pkg.main, `${relative(root, BUNDLE_DIR)}/index.js`);
+});
+
+test('every package the bundle keeps external is installed at the top of node_modules by the lock file', () => {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
+  for (const name of EXTERNAL) {
+    // The bundle requires it from functions/bundle, so it must resolve to node_modules/<name>,
+    // installed in production (not only for development).
+    const entry = lock.packages[`node_modules/${name}`];
+    assert.ok(entry, `${name} is external to the bundle but not at node_modules/${name} in the lock file`);
+    assert.ok(
+      !entry.dev && !entry.devOptional,
+      `${name} is external to the bundle but only a dev dependency`,
+    );
+  }
+  for (const name of ['@google-cloud/functions-framework', '@google-cloud/pubsub'])
+    assert.ok(name in pkg.dependencies, `${name} must be a direct production dependency`);
 });
 
 test('everything the deployed code imports is in functions/src or a production dependency', () => {
