@@ -96,9 +96,11 @@ async function main(): Promise<void> {
     let seq = 0;
     http.on('upgrade', (req: IncomingMessage, socket, head) => {
       const t = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-      if (!verifyStreamToken(secret, t, new Date()).ok) return socket.destroy();
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.send(JSON.stringify({ type: 'hello', seq, status: statusDoc(0, 1000) }));
+      void verifyStreamToken(secret, t, new Date()).then((check) => {
+        if (!check.ok) return socket.destroy();
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify({ type: 'hello', seq, status: statusDoc(0, 1000) }));
+        });
       });
     });
     publish = (status) => {

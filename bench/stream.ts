@@ -71,7 +71,7 @@ async function runMode(mode: 'prefram' | 'naive', secret: string): Promise<ModeR
       server.ask({ cmd: 'none' }, 'ready'),
       clients.ask({ cmd: 'none' }, 'up'),
     ]);
-    const token = issueStreamToken(secret, { subject: 'bench', ttlSeconds: 3600 }, new Date());
+    const token = await issueStreamToken(secret, { subject: 'bench', ttlSeconds: 3600 }, new Date());
     const url = `ws://127.0.0.1:${String(ready.port)}/stream/muse-status?token=${token}`;
 
     const before = await server.ask({ cmd: 'mem' }, 'mem');

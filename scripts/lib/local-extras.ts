@@ -67,7 +67,7 @@ export async function startLocalExtras(o: {
   const links = streamLinks(
     config.streamPublicUrl,
     // The API's longest token (3600 s), so the banner and the README's token rules agree.
-    issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 3600 }, app.clock.now()),
+    await issueStreamToken(tokenSecret, { subject: 'npm-start', ttlSeconds: 3600 }, app.clock.now()),
   );
   await ensureTopology(app.pubsub, {
     projectId: o.projectId,

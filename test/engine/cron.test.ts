@@ -15,12 +15,32 @@ test('cron fields: steps, ranges, lists, weekdays', () => {
   const list = parseCron('0,30 8-10 1,15 * *');
   assert.equal(cronMatches(list, new Date('2026-11-15T09:30:00Z')), true);
   assert.equal(cronMatches(list, new Date('2026-11-16T09:30:00Z')), false);
+  assert.equal(
+    cronMatches(every5, new Date('2026-11-21T10:05:42Z')),
+    true,
+    'any second of a matching minute',
+  );
+  const fridayOr13th = parseCron('0 0 13 * 5');
+  assert.equal(
+    cronMatches(fridayOr13th, new Date('2026-11-20T00:00:00Z')),
+    true,
+    'a Friday: day fields combine with OR',
+  );
+  assert.equal(cronMatches(fridayOr13th, new Date('2026-11-13T00:00:00Z')), true, 'the 13th');
+  assert.equal(cronMatches(fridayOr13th, new Date('2026-11-19T00:00:00Z')), false);
+  const fridays = parseCron('0 0 * * 5');
+  assert.equal(
+    cronMatches(fridays, new Date('2026-11-19T00:00:00Z')),
+    false,
+    'an unrestricted day-of-month does not widen',
+  );
 });
 
 test('bad cron expressions are named', () => {
   assert.throws(() => parseCron('* * * *'), /must have 5 fields/);
-  assert.throws(() => parseCron('61 * * * *'), /minute: "61" is outside 0-59/);
-  assert.throws(() => parseCron('x * * * *'), /cannot read "x"/);
+  assert.throws(() => parseCron('61 * * * *'), /cron "61 \* \* \* \*".*minute: 61/);
+  assert.throws(() => parseCron('x * * * *'), /cron "x \* \* \* \*".*\(x\) contains illegal characters/);
+  assert.throws(() => parseCron('0 0 * * 8'), /dayOfWeek: 8/);
 });
 
 test('firedAt floors the schedule or publish time to the minute', () => {

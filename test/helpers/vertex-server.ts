@@ -37,6 +37,8 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Wait this long before answering (to test timeouts). */
   delayMs?: number;
+  /** Drop the connection without answering (to test network failures). */
+  drop?: boolean;
 }
 
 export interface VertexServer {
@@ -164,6 +166,10 @@ export async function startVertexServer(): Promise<VertexServer> {
   });
 
   function send(res: ServerResponse, reply: ScriptedReply): void {
+    if (reply.drop) {
+      res.socket?.destroy();
+      return;
+    }
     const write = () => {
       if (res.destroyed) return;
       const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});

@@ -168,6 +168,34 @@ test('a timeout is retried and, when it persists, retryable', async () => {
   assert.equal(vertex.generateRequests.length, 2);
 });
 
+test('a dropped connection is retried like a 503, within the same attempts', async () => {
+  vertex.enqueue({ drop: true }, textReply('reconnected'));
+  const res = await gemini().generate(ask());
+  assert.equal(res.text, 'reconnected');
+  assert.equal(vertex.generateRequests.length, 2);
+
+  vertex.reset();
+  vertex.enqueue({ drop: true }, { drop: true }, { drop: true }, textReply('too late'));
+  const err = await rejects(gemini({ maxAttempts: 3 }).generate(ask()));
+  assert.equal(err.retryable, true);
+  assert.match(err.message, /unreachable.*after 3 attempts/);
+  assert.equal(vertex.generateRequests.length, 3);
+});
+
+test('cache creation is not retried: a transient failure falls back inline and tries again next call', async () => {
+  const seen: ModelError[] = [];
+  vertex.enqueueCache(errorReply(503, 'busy'));
+  const model = gemini({ cache: { systemInstruction: 'bible', onError: (e) => seen.push(e) } });
+  await model.generate(ask({ system: 'bible' }));
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]?.retryable, true);
+  assert.equal(vertex.requests.filter((r) => r.rpc === 'cachedContents.create').length, 1);
+  assert.equal(vertex.generateRequests[0]?.body.cachedContent, undefined);
+  await model.generate(ask({ system: 'bible' }));
+  assert.equal(vertex.requests.filter((r) => r.rpc === 'cachedContents.create').length, 2);
+  assert.equal(String(vertex.generateRequests[1]?.body.cachedContent).split('/').pop(), 'cache-1');
+});
+
 test('a blocked answer is terminal', async () => {
   vertex.enqueue({
     body: { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'SAFETY' }] },

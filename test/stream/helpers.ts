@@ -48,11 +48,12 @@ export async function startStream(
   http.on('upgrade', (req, socket, head) => server.handleUpgrade(req, socket, head));
   await new Promise<void>((r) => http.listen(opts.port ?? 0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
+  const defaultToken = await token();
   return {
     port,
     server,
     http,
-    url: (t = token(), resume) =>
+    url: (t = defaultToken, resume) =>
       `ws://127.0.0.1:${port}/stream/muse-status?token=${encodeURIComponent(t)}${resume !== undefined ? `&resume=${resume}` : ''}`,
     async stop() {
       await server.close();

@@ -26,7 +26,7 @@ test('start() listens and serves the stream, the page and /livez; stop() says re
     const page = await fetch(`http://${base}/status?token=x`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>Muse status<\/title>/);
-    const t = issueStreamToken(secret, { subject: 't', ttlSeconds: 60 }, new Date());
+    const t = await issueStreamToken(secret, { subject: 't', ttlSeconds: 60 }, new Date());
     const c = await connect(`ws://${base}/stream/muse-status?token=${t}`);
     assert.equal((await c.next()).type, 'hello');
     await running.stop();

@@ -29,7 +29,7 @@ before(async () => {
   // A fresh profile per run: nothing cached or remembered from another run.
   browser = await launchBrowser(profile);
   page = browser.pages()[0] ?? (await browser.newPage());
-  await page.goto(`http://127.0.0.1:${s.port}/status?token=${encodeURIComponent(token())}`);
+  await page.goto(`http://127.0.0.1:${s.port}/status?token=${encodeURIComponent(await token())}`);
   await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });
 });
 after(async () => {

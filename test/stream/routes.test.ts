@@ -28,7 +28,7 @@ test('POST /v1/stream/tokens (scope read) issues a short-lived token and ready l
   const out = res.body as { token: string; expiresAt: string; stream: string; page: string };
   assert.equal(res.status, 201);
   assert.equal(out.expiresAt, '2026-02-01T00:02:00.000Z');
-  const check = verifyStreamToken(secret, out.token, clock.now());
+  const check = await verifyStreamToken(secret, out.token, clock.now());
   assert.ok(check.ok && check.subject === 'apikey:k1');
   assert.ok(out.stream.startsWith('wss://muse.example.com/stream/muse-status?token='));
   assert.ok(out.page.startsWith('https://muse.example.com/status?token='));

@@ -5,10 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { SignJWT } from 'jose';
 import { recordEventNow } from '../../functions/src/engine/events.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
+import { issueStreamToken } from '../../functions/src/stream/token.js';
 import { testFirestore } from '../helpers/firestore.js';
-import { connect, startStream, token, upgradeStatus, type Frame, type RunningStream } from './helpers.js';
+import {
+  connect,
+  SECRET,
+  startStream,
+  token,
+  upgradeStatus,
+  type Frame,
+  type RunningStream,
+} from './helpers.js';
 
 const db = testFirestore();
 let a: RunningStream;
@@ -32,10 +42,24 @@ after(async () => {
   await db.terminate();
 });
 
-test('upgrade needs a good token: bad, expired and missing get 401 before any upgrade', async () => {
+test('upgrade needs a good token: bad, expired, missing, wrong-audience and wrong-key get 401 before any upgrade', async () => {
   assert.equal(await upgradeStatus(a.url('garbage.token')), 401);
-  assert.equal(await upgradeStatus(a.url(token(60, new Date(Date.now() - 120_000)))), 401);
+  assert.equal(await upgradeStatus(a.url(await token(60, new Date(Date.now() - 120_000)))), 401);
   assert.equal(await upgradeStatus(a.url('').replace('token=', 'nothing=')), 401);
+  const otherAudience = await new SignJWT({ sub: 'test' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience('another-service')
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+    .sign(new TextEncoder().encode(SECRET));
+  assert.equal(await upgradeStatus(a.url(otherAudience)), 401);
+  assert.equal(
+    await upgradeStatus(
+      a.url(
+        await issueStreamToken('another-secret-0123456789', { subject: 't', ttlSeconds: 60 }, new Date()),
+      ),
+    ),
+    401,
+  );
   assert.equal(await upgradeStatus(a.url().replace('/stream/muse-status', '/stream/other')), 404);
   assert.equal(await upgradeStatus(a.url()), 101);
 });
@@ -84,7 +108,7 @@ test('resume after a disconnect misses nothing, by query parameter and by resume
   for (const n of [1, 2, 3]) await event('r.missed', { n });
   await new Promise((r) => setTimeout(r, 300)); // let the listener see them before reconnecting
 
-  const back = await connect(a.url(token(), last));
+  const back = await connect(a.url(await token(), last));
   const hello = await back.next();
   assert.deepEqual([hello.type, hello.seq, hello.resumed], ['hello', last, true]);
   for (const n of [1, 2, 3]) {
@@ -119,7 +143,7 @@ test('two instances both deliver a change, with the same seq, so a client resume
   await event('cross', { n: 1 });
   await event('cross', { n: 2 });
   await cb.next((f) => isEvent('cross')(f) && (f.event as { data: { n: number } }).data.n === 2);
-  const moved = await connect(b.url(token(), fa.seq));
+  const moved = await connect(b.url(await token(), fa.seq));
   assert.equal((await moved.next()).resumed, true);
   const got = [await moved.next(isEvent('cross')), await moved.next(isEvent('cross'))];
   assert.deepEqual(
@@ -144,7 +168,7 @@ test('an instance started later serves resume for events from before it started 
   await event('pre.late', { n: 1 });
   const late = await startStream(db);
   try {
-    const r = await connect(late.url(token(), seen));
+    const r = await connect(late.url(await token(), seen));
     assert.equal((await r.next()).resumed, true);
     const f = await r.next(isEvent('pre.late'));
     assert.equal((f.event as { data: { n: number } }).data.n, 1);

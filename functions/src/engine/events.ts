@@ -48,7 +48,7 @@ export function recordEvent(
   tx: Transaction,
   e: { type: string; actor: Actor; data?: Record<string, unknown>; at: Date },
 ): string {
-  const id = `_~${e.at.toISOString()}~${randomUUID().slice(0, 8)}`;
+  const id = `_~${e.at.toISOString()}~${randomUUID()}`;
   tx.create(db.collection(EVENTS).doc(id), {
     id,
     runId: null,

@@ -68,7 +68,7 @@ function validate(input: OpenIncidentInput): OpenIncidentInput {
 
 function newIncidentId(at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 13); // 20260101T0000
-  return `inc-${stamp}-${randomUUID().slice(0, 6)}`;
+  return `inc-${stamp}-${randomUUID()}`;
 }
 
 /**

@@ -25,7 +25,7 @@ export async function recordParityCheck(
   db: Firestore,
   input: { dir: string; differences: readonly Difference[]; actor: Actor; at: Date },
 ): Promise<ParityCheckRecord> {
-  const id = `${input.at.toISOString()}~${randomUUID().slice(0, 8)}`;
+  const id = `${input.at.toISOString()}~${randomUUID()}`;
   const record: ParityCheckRecord = {
     id,
     at: input.at,

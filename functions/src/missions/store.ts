@@ -44,7 +44,7 @@ export function writeMission(db: Firestore, tx: Transaction, m: Mission): void {
 }
 
 /** A time-sortable event id. */
-export const eventId = (at: Date) => `${at.toISOString()}~${randomUUID().slice(0, 8)}`;
+export const eventId = (at: Date) => `${at.toISOString()}~${randomUUID()}`;
 
 export interface NewEvent {
   type: string;

@@ -128,7 +128,10 @@ export function toModelError(err: unknown, retryable: (status: number) => boolea
   if (name === 'AbortError' || name === 'TimeoutError') {
     return new ModelError(`Gemini call timed out: ${message}`, true);
   }
-  if (name === 'TypeError' && /fetch failed|network|socket|ECONN|terminated/i.test(message)) {
+  if (
+    name === 'NetworkError' ||
+    (name === 'TypeError' && /fetch failed|network|socket|ECONN|terminated/i.test(message))
+  ) {
     return new ModelError(`Gemini unreachable: ${message}`, true);
   }
   return new ModelError(`Gemini call failed: ${message}`, false);

@@ -3,13 +3,16 @@
  * @google-cloud/vertexai was removed on 2026-06-24). The SDK is imported on the first call, not at
  * module load, so a cold instance that never talks to the model pays nothing for it.
  *
- * Retries are explicit because the SDK does not retry unless asked: 429, 408, 5xx, timeouts and
- * network failures are retried with exponential backoff and jitter, up to `maxAttempts`; other 4xx
- * fail at once. A JSON answer that does not parse is not retried here: it surfaces as a retryable
- * ModelError with the raw text, and the caller's step policy decides.
+ * Retries are the SDK's own (`httpOptions.retryOptions`, which it applies only when asked): 429,
+ * 408, 5xx and per-attempt timeouts are retried with exponential backoff and jitter, up to
+ * `maxAttempts`; other 4xx fail at once. They are set per model call, not on the client, so cache
+ * creation keeps its single attempt (a failure there falls back to the inline prompt at once).
+ * One hand-written piece stays: see `retryableNetworkErrors`. A JSON answer that does not parse is
+ * not retried here: it surfaces as a retryable ModelError with the raw text, and the caller's step
+ * policy decides.
  */
-import type { GoogleGenAI, GoogleGenAIOptions } from '@google/genai';
-import { backoffDelayMs, isRetryableStatus } from './core/retry-policy.js';
+import type { GoogleGenAI, GoogleGenAIOptions, HttpRetryOptions } from '@google/genai';
+import { RETRYABLE_STATUSES, isRetryableStatus } from './core/retry-policy.js';
 import { fromGenerateResponse, toGenerateParams, toModelError } from './gemini-wire.js';
 import { ModelError, type ModelPort, type ModelRequest, type ModelResponse } from './port.js';
 
@@ -26,7 +29,7 @@ export interface GeminiOptions {
   maxAttempts?: number;
   /** Per-attempt timeout in ms. Default 60 000. */
   timeoutMs?: number;
-  /** First backoff step in ms (doubles per attempt, jittered). Default 500. */
+  /** First backoff step in ms (doubles per attempt, jittered up to 2x). Default 500. */
   baseDelayMs?: number;
   /** Longest backoff in ms. Default 8 000. */
   maxDelayMs?: number;
@@ -38,8 +41,7 @@ export interface GeminiOptions {
   auth?: GoogleGenAIOptions['googleAuthOptions'];
   /** Context caching for a large static system prompt (the identity Bible); see `GeminiCacheOptions`. */
   cache?: GeminiCacheOptions;
-  /** For tests: the jitter source (default Math.random) and the clock for cache expiry (default Date.now). */
-  random?: () => number;
+  /** For tests: the clock for cache expiry (default Date.now). */
   now?: () => number;
 }
 
@@ -60,13 +62,38 @@ export interface GeminiCacheOptions {
   onError?: (err: ModelError) => void;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A network failure (refused, reset) under a name the SDK's retry treats as transient. */
+class NetworkError extends Error {
+  override name = 'NetworkError';
+}
+
+/**
+ * The hand-written piece the SDK does not cover: its retry (p-retry 4) gives up at once on any
+ * `TypeError` except browsers' network messages, and Node's fetch reports a refused or reset
+ * connection as `TypeError: fetch failed`. Re-labelled, the SDK retries it like a 503, within the
+ * same attempts and backoff. `onAttempt` counts attempts for the error message.
+ */
+function retryableNetworkErrors(onAttempt: () => void): typeof fetch {
+  return (input, init) => {
+    onAttempt();
+    return fetch(input, init).catch((err: unknown) => {
+      throw err instanceof TypeError ? new NetworkError(err.message, { cause: err }) : err;
+    });
+  };
+}
 
 /** Creates the Gemini adapter. Synchronous and cheap: the SDK loads on the first `generate`. */
 export function createGeminiModel(opts: GeminiOptions): ModelPort {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-  const backoff = { baseDelayMs: opts.baseDelayMs ?? 500, maxDelayMs: opts.maxDelayMs ?? 8000 };
-  const random = opts.random ?? Math.random;
+  const baseDelayMs = opts.baseDelayMs ?? 500;
+  const retryOptions: HttpRetryOptions = {
+    attempts: maxAttempts,
+    initialDelay: baseDelayMs / 1000,
+    maxDelay: Math.max(baseDelayMs, opts.maxDelayMs ?? 8000) / 1000,
+    expBase: 2,
+    jitter: 1,
+    httpStatusCodes: [...RETRYABLE_STATUSES],
+  };
   let client: Promise<GoogleGenAI> | undefined;
 
   const getClient = () =>
@@ -86,7 +113,7 @@ export function createGeminiModel(opts: GeminiOptions): ModelPort {
     ));
   const cache = opts.cache ? createCacheKeeper(opts, opts.cache, getClient) : undefined;
 
-  async function once(req: ModelRequest): Promise<ModelResponse> {
+  async function call(req: ModelRequest, onAttempt: () => void): Promise<ModelResponse> {
     const ai = await getClient();
     const cached =
       cache && !req.tools?.length && req.system?.startsWith(opts.cache?.systemInstruction ?? '\0')
@@ -97,6 +124,10 @@ export function createGeminiModel(opts: GeminiOptions): ModelPort {
       req,
       cached && opts.cache ? { name: cached, systemInstruction: opts.cache.systemInstruction } : undefined,
     );
+    params.config = {
+      ...params.config,
+      httpOptions: { retryOptions, fetch: retryableNetworkErrors(onAttempt) },
+    };
     const res = await ai.models.generateContent(params).catch((err: unknown) => {
       throw toModelError(err, isRetryableStatus);
     });
@@ -106,20 +137,15 @@ export function createGeminiModel(opts: GeminiOptions): ModelPort {
   return {
     model: opts.model,
     async generate(req) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await once(req);
-        } catch (err) {
-          const e = toModelError(err, isRetryableStatus);
-          // Unparseable JSON has `raw`: the caller's policy retries it, not this transport loop.
-          if (!e.retryable || e.raw !== undefined || attempt >= maxAttempts) {
-            if (e.retryable && e.raw === undefined && attempt > 1) {
-              throw new ModelError(`${e.message} (after ${attempt} attempts)`, true, e.status);
-            }
-            throw e;
-          }
-          await sleep(backoffDelayMs(attempt, backoff, random()));
-        }
+      let attempts = 0;
+      try {
+        return await call(req, () => attempts++);
+      } catch (err) {
+        const e = toModelError(err, isRetryableStatus);
+        // Unparseable JSON has `raw`: the caller's policy retries it, not the transport.
+        if (e.retryable && e.raw === undefined && attempts > 1)
+          throw new ModelError(`${e.message} (after ${attempts} attempts)`, true, e.status);
+        throw e;
       }
     },
   };

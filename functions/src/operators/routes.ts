@@ -26,7 +26,7 @@ const auditQuery = z
     limit: z.coerce.number().int().min(1).max(200).default(50),
     after: z
       .string()
-      .regex(/^[0-9TZ:.~a-f-]{10,60}$/, 'after is the id of the last record of the previous page')
+      .regex(/^[0-9TZ:.~a-f-]{10,80}$/, 'after is the id of the last record of the previous page')
       .optional(),
   })
   .strict();

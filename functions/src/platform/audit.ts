@@ -59,14 +59,14 @@ export function boundedEntry(entry: AuditEntry): AuditEntry {
 
 /** Writes an audit record inside a transaction, so it commits with the change it describes. */
 export function auditInTransaction(db: Firestore, tx: Transaction, entry: AuditEntry, at: Date): string {
-  const id = `${at.toISOString()}~${randomUUID().slice(0, 8)}`;
+  const id = `${at.toISOString()}~${randomUUID()}`;
   tx.create(db.collection(AUDIT_COLLECTION).doc(id), { ...boundedEntry(entry), at });
   return id;
 }
 
 /** Awaited variant for writes outside a transaction. */
 export async function recordAudit(db: Firestore, entry: AuditEntry, at: Date): Promise<string> {
-  const id = `${at.toISOString()}~${randomUUID().slice(0, 8)}`;
+  const id = `${at.toISOString()}~${randomUUID()}`;
   await db
     .collection(AUDIT_COLLECTION)
     .doc(id)

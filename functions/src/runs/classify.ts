@@ -40,7 +40,7 @@ export async function classifyFailure(
     } else if (!run.stageFailures.some((f) => f.stageId === c.target.id)) {
       throw invalidInput(`stage "${c.target.id}" did not fail in run "${runId}"`);
     }
-    const id = `${runId}~${at.toISOString()}~${randomUUID().slice(0, 6)}`;
+    const id = `${runId}~${at.toISOString()}~${randomUUID()}`;
     const record: FailureClassificationRecord = {
       id,
       runId,

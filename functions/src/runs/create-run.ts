@@ -74,9 +74,9 @@ export async function createPipelineRuns(
   });
   // With a requestId the ids are deterministic, so a retried request finds its runs and restarts
   // any the engine did not get (startRun is idempotent by run id) instead of creating new ones.
-  const groupId = req.requestId ? `g-${req.requestId}` : `g-${randomUUID().slice(0, 12)}`;
+  const groupId = req.requestId ? `g-${req.requestId}` : `g-${randomUUID()}`;
   const runIdOf = (index: number) =>
-    req.requestId ? `run-${req.requestId}-${index + 1}` : `run-${randomUUID().slice(0, 12)}`;
+    req.requestId ? `run-${req.requestId}-${index + 1}` : `run-${randomUUID()}`;
   const { runIds, spec } = await app.db
     .runTransaction(async (tx) => {
       const spec = await readSpec(app.db, req.spec, tx);

@@ -46,15 +46,18 @@ export interface Promotion {
   at: Date;
 }
 
-/** A short random id with a readable prefix, e.g. `mem-1a2b3c4d5e`. */
-export const newId = (prefix: string) => `${prefix}-${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+/** A random id with a readable prefix: a full UUID (122 random bits), e.g. `mem-0b7e…`, never truncated. */
+export const newId = (prefix: string) => `${prefix}-${randomUUID()}`;
 
-/** A timestamp session id, as the manual's "Start Session" sets: `S-20260101T000000Z-ab12`. */
+/**
+ * A timestamp session id, as the manual's "Start Session" sets: `S-20260101T000000Z-<uuid>`. The
+ * full UUID keeps two sessions started in the same second apart (16 bits did not).
+ */
 export const sessionId = (at: Date) =>
   `S-${at
     .toISOString()
     .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 4)}`;
+    .replace(/\.\d+Z$/, 'Z')}-${randomUUID()}`;
 
 async function all<T>(db: Firestore, col: string): Promise<T[]> {
   return (await db.collection(col).get()).docs.map((d) => revive<T>(d.data()));

@@ -30,18 +30,18 @@ export const streamRoutes: Route[] = [
     path: '/v1/stream/tokens',
     scope: 'read',
     body,
-    handle({ body: { ttlSeconds }, caller, app }) {
+    async handle({ body: { ttlSeconds }, caller, app }) {
       const now = app.clock.now();
-      const token = issueStreamToken(
+      const token = await issueStreamToken(
         requireSecret(app.config, 'streamTokenSecret'),
         { subject: `apikey:${caller.keyId}`, ttlSeconds },
         now,
       );
       const expiresAt = new Date(now.getTime() + ttlSeconds * 1000).toISOString();
-      return Promise.resolve({
+      return {
         status: 201,
         body: { token, expiresAt, path: STREAM_PATH, ...streamLinks(app.config.streamPublicUrl, token) },
-      });
+      };
     },
   }),
 ];

@@ -186,19 +186,34 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     }
   }
 
+  /** Upgrades a request whose token checked out, unless the server is closing or full. */
+  function admit(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
+    if (!accepting) return reject(socket, 503, 'Service Unavailable', { 'Retry-After': '1' });
+    if (hub.conns.size >= limits.maxConnections)
+      return reject(socket, 503, 'Service Unavailable', { 'Retry-After': '5' });
+    const raw = url.searchParams.get('resume');
+    const resumeSeq = raw !== null && /^\d{1,16}$/.test(raw) ? Number(raw) : undefined;
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket as Socket, resumeSeq));
+  }
+
   return {
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== STREAM_PATH) return reject(socket, 404, 'Not Found');
-      const token = verifyStreamToken(deps.tokenSecret, url.searchParams.get('token'), clock.now());
-      if (!token.ok)
-        return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': `Bearer error="${token.reason}"` });
-      if (!accepting) return reject(socket, 503, 'Service Unavailable', { 'Retry-After': '1' });
-      if (hub.conns.size >= limits.maxConnections)
-        return reject(socket, 503, 'Service Unavailable', { 'Retry-After': '5' });
-      const raw = url.searchParams.get('resume');
-      const resumeSeq = raw !== null && /^\d{1,16}$/.test(raw) ? Number(raw) : undefined;
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket as Socket, resumeSeq));
+      // Node drops its own error listener from an upgraded socket; hold one while the token is checked.
+      const onError = () => socket.destroy();
+      socket.on('error', onError);
+      void verifyStreamToken(deps.tokenSecret, url.searchParams.get('token'), clock.now())
+        .then((token) => {
+          socket.off('error', onError);
+          if (socket.destroyed) return;
+          if (!token.ok)
+            return reject(socket, 401, 'Unauthorized', {
+              'WWW-Authenticate': `Bearer error="${token.reason}"`,
+            });
+          admit(req, socket, head, url);
+        })
+        .catch(() => socket.destroy());
     },
 
     handleHttp(req, res) {

@@ -1,52 +1,66 @@
 /**
- * Stream tokens: short-lived, HMAC-SHA256 signed with the server secret (STREAM_TOKEN_SECRET).
- * Format: `<payload>.<signature>`, both base64url; the payload is JSON `{ sub, exp }` with `exp`
- * in seconds since the epoch. Stateless, so any instance verifies any token, and short-lived so a
- * leaked link (the banner prints one) stops working soon.
+ * Stream tokens: short-lived JWTs (HS256, signed and checked by `jose`) with the server secret
+ * (STREAM_TOKEN_SECRET). Claims: `sub` (who asked), `aud` (`muse-ops/stream`, so a JWT minted for
+ * something else with the same secret is refused), `iat` and `exp` in seconds since the epoch.
+ * Stateless, so any instance verifies any token, and short-lived so a leaked link (the banner
+ * prints one) stops working soon.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 export const MAX_TOKEN_TTL_SECONDS = 24 * 3600;
+export const STREAM_TOKEN_AUDIENCE = 'muse-ops/stream';
 
-export type TokenCheck =
-  | { ok: true; subject: string; expiresAt: Date }
-  | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
+export type TokenRefusal = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'wrong_audience';
+export type TokenCheck = { ok: true; subject: string; expiresAt: Date } | { ok: false; reason: TokenRefusal };
 
-const sign = (secret: string, payload: string) =>
-  createHmac('sha256', secret).update(payload).digest('base64url');
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
 
 /** Issues a token for `subject` valid for `ttlSeconds` from `now`. */
-export function issueStreamToken(
+export async function issueStreamToken(
   secret: string,
   opts: { subject: string; ttlSeconds: number },
   now: Date,
-): string {
+): Promise<string> {
   if (!secret) throw new Error('a stream token secret is required');
   if (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1 || opts.ttlSeconds > MAX_TOKEN_TTL_SECONDS)
     throw new RangeError(`ttlSeconds must be an integer from 1 to ${MAX_TOKEN_TTL_SECONDS}`);
-  const exp = Math.floor(now.getTime() / 1000) + opts.ttlSeconds;
-  const payload = Buffer.from(JSON.stringify({ sub: opts.subject, exp })).toString('base64url');
-  return `${payload}.${sign(secret, payload)}`;
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT()
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(opts.subject)
+    .setAudience(STREAM_TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + opts.ttlSeconds)
+    .sign(keyOf(secret));
 }
 
-/** Verifies a token's signature and expiry. Never throws. */
-export function verifyStreamToken(secret: string, token: string | null | undefined, now: Date): TokenCheck {
+/** Verifies a token's signature, audience and expiry. Never rejects. */
+export async function verifyStreamToken(
+  secret: string,
+  token: string | null | undefined,
+  now: Date,
+): Promise<TokenCheck> {
   if (!token) return { ok: false, reason: 'missing' };
-  const dot = token.indexOf('.');
-  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
-  const payload = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = Buffer.from(sign(secret, payload), 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: 'bad_signature' };
-  let claims: { sub?: unknown; exp?: unknown };
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
-  } catch {
-    return { ok: false, reason: 'malformed' };
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: ['HS256'],
+      audience: STREAM_TOKEN_AUDIENCE,
+      currentDate: now,
+      requiredClaims: ['sub', 'exp'],
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number')
+      return { ok: false, reason: 'malformed' };
+    return { ok: true, subject: payload.sub, expiresAt: new Date(payload.exp * 1000) };
+  } catch (err) {
+    return { ok: false, reason: refusalOf(err) };
   }
-  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number')
-    return { ok: false, reason: 'malformed' };
-  if (claims.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, subject: claims.sub, expiresAt: new Date(claims.exp * 1000) };
+}
+
+function refusalOf(err: unknown): TokenRefusal {
+  if (err instanceof errors.JWTExpired) return 'expired';
+  // A token signed some other way (another key, another algorithm, `none`) is not ours.
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JOSEAlgNotAllowed)
+    return 'bad_signature';
+  if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') return 'wrong_audience';
+  return 'malformed';
 }

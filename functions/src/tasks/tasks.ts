@@ -57,7 +57,7 @@ export async function createTask(deps: Deps, raw: unknown, actor: Actor): Promis
   const input = parsed.data;
   const policy = await loadHeartbeatPolicy(deps.db);
   const at = deps.clock.now();
-  const id = input.id ?? `task-${randomUUID().slice(0, 8)}`;
+  const id = input.id ?? `task-${randomUUID()}`;
   return deps.db.runTransaction(async (tx) => {
     const ref = deps.db.collection(TASKS).doc(id);
     const [self, agent, ...depSnaps] = await Promise.all([

@@ -77,7 +77,7 @@ export async function requestProduction(
       ),
     );
   }
-  const intentId = `request~${p.requestId ?? randomUUID().slice(0, 12)}`;
+  const intentId = `request~${p.requestId ?? randomUUID()}`;
   const created = await createIntent(app, { ...p, topic, key: t.key, intentId });
   try {
     const r = await produceIntent(app, { intentId, actor: p.actor });

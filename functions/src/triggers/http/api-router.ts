@@ -9,7 +9,7 @@ import { ZodError } from 'zod';
 import { ALL_ROUTES } from '../../routes.js';
 import { createKeyResolver, hasScope } from '../../platform/api-keys.js';
 import { getContainer, type Container } from '../../platform/container.js';
-import type { Caller, Route } from '../../platform/http/route.js';
+import type { Caller } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
 import { AppError, describeIssues, isAppError } from '../../shared/errors.js';
@@ -17,24 +17,9 @@ import { oversizedBody, sendAppError as sendError } from '../../platform/http/bo
 import { checkRouteQuery } from '../../platform/http/query-params.js';
 import { storageLimitError } from '../../platform/storage-errors.js';
 import { idProblem, jsonBodyProblem, QUERY_RULES, QUERY_VALUE } from '../../shared/validation.js';
+import { createRouteMatcher } from './route-match.js';
 
-interface Compiled {
-  route: Route;
-  re: RegExp;
-  keys: string[];
-}
-
-const compiled: Compiled[] = ALL_ROUTES.map((route) => {
-  const keys: string[] = [];
-  const re = new RegExp(
-    '^' +
-      route.path
-        .replace(/\/:([A-Za-z]+)/g, (_, k: string) => (keys.push(k), '/([^/]+)'))
-        .replace(/\//g, '\\/') +
-      '\\/?$',
-  );
-  return { route, re, keys };
-});
+const matchRoute = createRouteMatcher(ALL_ROUTES);
 
 let resolver: ReturnType<typeof createKeyResolver> | undefined;
 
@@ -60,24 +45,12 @@ function bodyOf(req: Request): unknown {
   return b;
 }
 
-/** Decodes and checks every path parameter: each one names a document, so each must be a legal id. */
-function paramsOf(keys: string[], m: RegExpExecArray): Record<string, string> {
-  const params: Record<string, string> = {};
-  keys.forEach((k, i) => {
-    const raw = m[i + 1]!;
-    let value: string;
-    try {
-      value = decodeURIComponent(raw);
-    } catch {
-      throw new AppError(
-        'invalid_input',
-        `path parameter ${k}: malformed percent-escape in "${raw.slice(0, 80)}"`,
-      );
-    }
+/** Checks every (decoded) path parameter: each one names a document, so each must be a legal id. */
+function checkParams(params: Record<string, string>): Record<string, string> {
+  for (const [k, value] of Object.entries(params)) {
     const problem = idProblem(value);
     if (problem) throw new AppError('invalid_input', `path parameter ${k}: not a valid id: ${problem}`);
-    params[k] = value;
-  });
+  }
   return params;
 }
 
@@ -114,24 +87,23 @@ export async function route(req: Request, res: Response): Promise<void> {
   const app = await getContainer();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
-    const matches = compiled.map((c) => ({ c, m: c.re.exec(req.path) })).filter((x) => x.m);
-    if (matches.length === 0) throw new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`);
-    const hit = matches.find((x) => x.c.route.method === req.method);
-    if (!hit) {
-      res.setHeader('allow', matches.map((x) => x.c.route.method).join(', '));
+    const hit = await matchRoute(req, res);
+    if (!hit) throw new AppError('not_found', `no such endpoint: ${req.method} ${req.path}`);
+    if (!hit.route) {
+      res.setHeader('allow', hit.allowed.join(', '));
       res.status(405).json({
         error: { code: 'method_not_allowed', message: `${req.method} is not allowed on ${req.path}` },
       });
       return;
     }
     const caller = await authenticate(app, req);
-    const { route: r, keys } = hit.c;
+    const r = hit.route;
     if (!hasScope(caller, r.scope))
       throw new AppError(
         'forbidden',
         `this key lacks the "${r.scope}" scope needed for ${r.method} ${r.path}`,
       );
-    const params = paramsOf(keys, hit.m!);
+    const params = checkParams(hit.params);
     const query = queryOf(req);
     checkRouteQuery(r, query);
     let body = bodyOf(req);
