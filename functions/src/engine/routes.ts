@@ -1,9 +1,8 @@
 /** /v1 routes of the step engine: runs, gates, callbacks, the event feed, dead letters, the pause switch. */
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
-import { route, type Caller } from '../platform/http/route.js';
+import { actorOf, route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
-import type { Actor } from '../shared/ports.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { completeExternalStep } from './external.js';
 import { decideGate } from './gates.js';
@@ -12,7 +11,6 @@ import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.j
 import { recoverStranded } from './stranded.js';
 import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
 
-export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const limit = (q: Record<string, string>) =>
   q.limit ? Math.max(1, Math.min(500, Number(q.limit) || 50)) : undefined;
 

@@ -128,10 +128,18 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
     // would start are parked, not published) so nothing runs twice and nothing is lost.
     const paused = wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
-    if ('effect' in outcome && outcome.effect) await outcome.effect(tx, app.db);
+    const effected = 'effect' in outcome && outcome.effect ? await outcome.effect(tx, app.db) : undefined;
     const applied = transition(fresh);
     const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
-    return commitTransition(app.db, tx, fresh, t, extra(fresh));
+    const x = extra(fresh);
+    // The effect enqueued Slack entries the outcome did not announce: deliver them now, too.
+    return commitTransition(
+      app.db,
+      tx,
+      fresh,
+      t,
+      effected?.slack && !x.slack ? { ...x, slack: () => undefined } : x,
+    );
   };
   entries ??= await commitOrDuplicate(app, runId, stepId, attempt, wake, txCommit);
   if (entries === null) return 'duplicate';

@@ -12,8 +12,12 @@ import type { z } from 'zod';
 import type { Container } from '../platform/container.js';
 import type { Graph, RetryPolicy } from './core/graph.js';
 
-/** Firestore writes committed atomically with the step's processed mark. */
-export type TxEffect = (tx: Transaction, db: Firestore) => Promise<void>;
+/**
+ * Firestore writes committed atomically with the step's processed mark. An effect that found it
+ * had to enqueue Slack outbox entries (a recovery it noticed, safe mode it entered) returns
+ * `{ slack: true }`, and the commit asks for their delivery as a `slack: true` outcome would.
+ */
+export type TxEffect = (tx: Transaction, db: Firestore) => Promise<void | { slack?: boolean }>;
 
 /**
  * `slack: true` says the effect enqueued Slack outbox entries: the commit then asks for their

@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
-import { route, type Caller, type Route } from '../platform/http/route.js';
-import type { Actor } from '../shared/ports.js';
+import { actorOf, route, type Route } from '../platform/http/route.js';
 import {
   acknowledgeIncident,
   addIncidentNote,
@@ -20,7 +19,6 @@ import { INCIDENTS, openIncident } from './open-incident.js';
 import { recordReview, reviewToFailureLog } from './review.js';
 import { INCIDENT_SETTINGS, getIncident, incidentFrom, loadEscalationPolicy } from './store.js';
 
-const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const note = z.object({ note: z.string().max(2000).optional() });
 
 export const incidentRoutes: Route[] = [

@@ -5,8 +5,7 @@
  * refused attempt is audited, which a schema rejection would skip.
  */
 import { z } from 'zod';
-import type { Actor } from '../shared/ports.js';
-import { route, type Caller, type Route } from '../platform/http/route.js';
+import { actorOf, route, type Route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
 import { id } from '../shared/validation.js';
 import { exitSafeMode } from './critic/safe-mode-store.js';
@@ -16,8 +15,6 @@ import { bibleInputSchema } from './production/core/bible.js';
 import { onDemandSchema, requestProduction } from './production/on-demand.js';
 import { produceIntent } from './production/produce.js';
 import { getMuseStatus } from './status/status.js';
-
-const actorOf = (caller: Caller): Actor => ({ kind: 'apikey', id: caller.keyId, name: caller.name });
 
 const exitBody = z.strictObject({ rationale: z.string().max(2000).default('') });
 

@@ -3,12 +3,9 @@
  * changing needs `operator` (or `admin`), is validated field by field (unknown kinds and fields are
  * refused by name) and audited.
  */
-import { route, type Caller, type Route } from '../platform/http/route.js';
-import type { Actor } from '../shared/ports.js';
+import { actorOf, route, type Route } from '../platform/http/route.js';
 import { reminderSettingsPatchSchema } from './core/reminders.js';
 import { changeReminderSettings, loadReminderSettings } from './reminder-settings.js';
-
-const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 
 export const notifyRoutes: Route[] = [
   route({

@@ -9,10 +9,9 @@
  */
 import { z } from 'zod';
 import { hasScope } from '../platform/api-keys.js';
-import { route, type Caller, type Route } from '../platform/http/route.js';
+import { actorOf, route, type Route } from '../platform/http/route.js';
 import { formatParam, limitParam } from '../platform/http/query-params.js';
 import { invalidInput } from '../shared/errors.js';
-import type { Actor } from '../shared/ports.js';
 import { RUN_STATES, type RunState } from './core/states.js';
 import { classifyFailure } from './classify.js';
 import { createPipelineRuns, remediateRun } from './create-run.js';
@@ -33,7 +32,6 @@ import {
   scenarioSuiteSchema,
 } from './schemas.js';
 
-const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const param = (p: Record<string, string>, k: string) => p[k] ?? '';
 
 export const runRoutes: Route[] = [

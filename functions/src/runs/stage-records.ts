@@ -101,6 +101,8 @@ export function stageEffect(
       actor: workflowActor,
       at,
     });
+    // A recovery rewrote the incident's Slack messages: have them delivered now.
+    return systemic ? { slack: true } : undefined;
   };
 }
 

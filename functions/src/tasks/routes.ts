@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { recordAudit } from '../platform/audit.js';
-import { route, type Caller, type Route } from '../platform/http/route.js';
+import { actorOf, route, type Route } from '../platform/http/route.js';
 import { timeParam } from '../platform/http/query-params.js';
 import { notFound } from '../shared/errors.js';
-import type { Actor } from '../shared/ports.js';
 import { TASK_STATUSES } from './core/task.js';
 import { heartbeatPolicySchema } from './core/heartbeat.js';
 import { listEvidence, submitEvidence } from './evidence.js';
@@ -25,7 +24,6 @@ import {
   unblockTask,
 } from './tasks.js';
 
-const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const DAY = 86_400_000;
 const periodQuery = z.object({ from: timeParam.optional(), to: timeParam.optional() });
 const period = (q: Record<string, string>, now: Date, days: number) => ({

@@ -5,9 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { route, type Caller, type Route } from '../../platform/http/route.js';
+import { actorOf, route, type Route } from '../../platform/http/route.js';
 import { notFound } from '../../shared/errors.js';
-import type { Actor } from '../../shared/ports.js';
 import { sourcesSchema, tickSettingsSchema } from './core/settings.js';
 import { runTrendLoop } from './loop.js';
 import { putTickSettings, putTrendSources, readTrendConfig } from './settings-store.js';
@@ -34,7 +33,6 @@ const intentsQuery = z.object({
 
 const toIso = (v: unknown) =>
   v && typeof v === 'object' && 'toDate' in v ? (v as { toDate(): Date }).toDate().toISOString() : v;
-const actorOf = (caller: Caller): Actor => ({ kind: 'apikey', id: caller.keyId, name: caller.name });
 
 export const museTrendRoutes: Route[] = [
   route({

@@ -21,6 +21,12 @@ const TRENDSCOUT = { kind: 'system' as const, id: 'trendscout' };
 export const lockRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('trendScan');
 export const statusRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('status');
 
+/** The dedupe keys of the incidents a failed tick opens; a tick that scans resolves them. */
+export const TICK_INCIDENT = {
+  settingsInvalid: 'trends:settings-invalid',
+  allSourcesFailed: 'trends:all-sources-failed',
+} as const;
+
 export interface TickFailure {
   /** While an incident with this key is open, later failing ticks add nothing new. */
   dedupeKey: string;
@@ -50,13 +56,13 @@ export async function finishTick(
       ? []
       : [
           [
-            await readLiveIncidentTx(app.db, tx, { dedupeKey: 'trends:settings-invalid' }),
+            await readLiveIncidentTx(app.db, tx, { dedupeKey: TICK_INCIDENT.settingsInvalid }),
             'the trend settings parse again',
           ],
           ...(summary.sourcesOk > 0
             ? ([
                 [
-                  await readLiveIncidentTx(app.db, tx, { dedupeKey: 'trends:all-sources-failed' }),
+                  await readLiveIncidentTx(app.db, tx, { dedupeKey: TICK_INCIDENT.allSourcesFailed }),
                   `tick ${summary.tickId} read ${summary.sourcesOk} of ${summary.sourcesOk + summary.sourcesFailed} sources`,
                 ],
               ] as Array<[LiveIncident | undefined, string]>)

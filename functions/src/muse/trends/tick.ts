@@ -27,7 +27,7 @@ import {
   writeTopicShards,
   type IntentDoc,
 } from './store.js';
-import { finishTick, lockRef, statusRef } from './tick-finish.js';
+import { finishTick, lockRef, statusRef, TICK_INCIDENT } from './tick-finish.js';
 import { emptySummary, type TickSummary } from './tick-summary.js';
 
 export type { TickSummary } from './tick-summary.js';
@@ -120,7 +120,7 @@ export async function runTrendTick(
       now,
       started,
       configured,
-      failure: { dedupeKey: 'trends:settings-invalid', summary: `Trend tick ${p.tickId}: ${reason}` },
+      failure: { dedupeKey: TICK_INCIDENT.settingsInvalid, summary: `Trend tick ${p.tickId}: ${reason}` },
     });
     return summary;
   }
@@ -147,7 +147,7 @@ export async function runTrendTick(
       started,
       configured,
       failure: {
-        dedupeKey: 'trends:all-sources-failed',
+        dedupeKey: TICK_INCIDENT.allSourcesFailed,
         summary: `Trend scan read nothing: every enabled source failed. ${why}`,
       },
     });

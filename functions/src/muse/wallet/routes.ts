@@ -2,14 +2,12 @@
  * /v1 routes for the CFO wallet and circuit breaker. Thin: parse, call one use case.
  */
 import { z } from 'zod';
-import { route, type Caller, type Route } from '../../platform/http/route.js';
-import type { Actor } from '../../shared/ports.js';
+import { actorOf, route, type Route } from '../../platform/http/route.js';
 import { getBreaker, overrideBreaker, tripBreaker } from './breaker.js';
 import { callerKeyProblem } from './core/keys.js';
 import { MAX_AMOUNT } from './core/money.js';
 import { creditWallet, debitWallet, getWallet, listLedger } from './ledger.js';
 
-const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 const ledgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   after: z.coerce.number().int().min(0).optional(),

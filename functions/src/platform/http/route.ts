@@ -4,6 +4,7 @@
  * AppError codes to HTTP statuses. Handlers call one use case each.
  */
 import type { z } from 'zod';
+import type { Actor } from '../../shared/ports.js';
 import type { Container } from '../container.js';
 
 /** What an API key may do. `admin` implies every scope. */
@@ -15,6 +16,12 @@ export interface Caller {
   name: string;
   scopes: Scope[];
 }
+
+/**
+ * Who an API caller is in audit records and decisions: the key's id (stable, the HMAC prefix) and
+ * its name (a label that may change). Every route maps its caller through this one function.
+ */
+export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 
 export interface RouteContext<B> {
   params: Record<string, string>;
