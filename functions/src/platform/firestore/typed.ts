@@ -1,0 +1,54 @@
+/**
+ * Typed persistence: the one place a stored Firestore value becomes a domain value. Every
+ * repository reads its collection through `typedCollection`, so `Timestamp → Date` happens here
+ * (nowhere else) and callers get `T`, never `DocumentData` cast by hand.
+ *
+ * Reads are revived, not validated: documents are written by the same repository through the
+ * same type. Settings documents, written by people, go through `platform/settings.ts`, which
+ * validates with zod and names the bad field.
+ */
+import type {
+  CollectionReference,
+  DocumentData,
+  Firestore,
+  FirestoreDataConverter,
+  QueryDocumentSnapshot,
+} from '@google-cloud/firestore';
+
+/** Timestamps (anything with `toDate()`) become Dates, recursively through arrays and maps. */
+export function reviveTimestamps<T>(value: unknown): T {
+  if (value && typeof value === 'object') {
+    if (typeof (value as { toDate?: unknown }).toDate === 'function')
+      return (value as { toDate(): Date }).toDate() as T;
+    if (value instanceof Date) return value as T;
+    if (Array.isArray(value)) return value.map((v) => reviveTimestamps(v)) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reviveTimestamps(v)])) as T;
+  }
+  return value as T;
+}
+
+/**
+ * A converter for documents of type `T`. Writes pass through (Dates are stored as Timestamps by
+ * the SDK); reads revive Timestamps. `withId` adds the document id under that key when the stored
+ * document does not carry it.
+ */
+export function typedConverter<T extends object>(withId?: keyof T & string): FirestoreDataConverter<T> {
+  return {
+    toFirestore: (value) => value as DocumentData,
+    fromFirestore: (snap: QueryDocumentSnapshot) => {
+      const data = reviveTimestamps<T>(snap.data());
+      return withId && (data as Record<string, unknown>)[withId] === undefined
+        ? ({ ...data, [withId]: snap.id } as T)
+        : data;
+    },
+  };
+}
+
+/** `db.collection(name)` read and written as `T`. */
+export function typedCollection<T extends object>(
+  db: Firestore,
+  name: string,
+  withId?: keyof T & string,
+): CollectionReference<T> {
+  return db.collection(name).withConverter(typedConverter<T>(withId));
+}
