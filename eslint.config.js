@@ -1,5 +1,7 @@
 // One linter for the repo. Type-aware rules everywhere; the core/adapter boundary is enforced here:
-// files under functions/src/**/core/ (pure policy) may import no SDK, no node: module and no adapter.
+// files under functions/src/**/core/ (pure policy) may import no SDK, no node: module and no adapter;
+// neither may functions/src/model/local/ (the deterministic local model: pure, so the same request
+// gives the same answer).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -42,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['functions/src/**/core/**/*.ts'],
+    files: ['functions/src/**/core/**/*.ts', 'functions/src/model/local/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

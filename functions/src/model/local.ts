@@ -4,7 +4,7 @@
  * the muse's voice, chosen by the hash and filled with the request's topic, so `npm start` shows a
  * plausible muse at work with no network and no cost beyond the estimated tokens.
  */
-import { LOCAL_MODEL_NAME, localAnswer } from './core/local-answer.js';
+import { LOCAL_MODEL_NAME, localAnswer } from './local/local-answer.js';
 import type { ModelPort, ModelRequest, ModelResponse } from './port.js';
 
 export { LOCAL_MODEL_NAME };

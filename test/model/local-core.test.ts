@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, fnv1a, seededRng } from '../../functions/src/model/core/hash.js';
-import { bannedTerms, idIn, section, topicOf } from '../../functions/src/model/core/prompt-read.js';
+import { canonicalJson, fnv1a, seededRng } from '../../functions/src/model/local/hash.js';
+import { bannedTerms, idIn, section, topicOf } from '../../functions/src/model/local/prompt-read.js';
 import { isRetryableStatus, RETRYABLE_STATUSES } from '../../functions/src/model/core/retry-policy.js';
-import { fitToSchema } from '../../functions/src/model/core/schema-fit.js';
+import { fitToSchema } from '../../functions/src/model/local/schema-fit.js';
 
 test('retryable statuses: 408, 429 and 5xx; other 4xx are terminal', () => {
   for (const s of [408, 429, 500, 502, 503, 504]) assert.equal(isRetryableStatus(s), true, String(s));
