@@ -13,7 +13,14 @@
  *
  * Routes: `POST /{version}/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`
  * answers from the generate queue (default: `textReply('ok')`); `POST .../cachedContents` answers
- * from the cache queue (default: a cache named `.../cachedContents/cache-{n}`). Anything else is 404.
+ * from the cache queue (default: a cache named `.../cachedContents/cache-{n}`).
+ * Media, as Vertex speaks them to the SDK: `POST .../models/{m}:predict` (Imagen: `instances[0].prompt`,
+ * `parameters.sampleCount`...) answers from the image queue (default: `sampleCount` tiny PNGs as
+ * `predictions[].bytesBase64Encoded`); `POST .../models/{m}:predictLongRunning` (Veo) starts the next
+ * scripted video job (default: done after one poll, with a small clip) and answers `{ name:
+ * .../models/{m}/operations/{id} }`; `POST .../models/{m}:fetchPredictOperation` with `{ operationName }`
+ * answers `{ name, done: false }` until the job's polls are used up, then its outcome (`response.videos`
+ * or `error`), or from the poll queue first when a fault is scripted there. Anything else is 404.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +28,7 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
-  /** `generateContent`, `streamGenerateContent`, `cachedContents.create`, or `unknown`. */
+  /** `generateContent`, `streamGenerateContent`, `predict`, `predictLongRunning`, `fetchPredictOperation`, `cachedContents.create`, or `unknown`. */
   rpc: string;
   /** The model id in the path, e.g. `gemini-2.5-flash`, for model calls. */
   model?: string;
@@ -50,6 +57,16 @@ export interface VertexServer {
   readonly generateRequests: RecordedRequest[];
   enqueue(...replies: ScriptedReply[]): void;
   enqueueCache(...replies: ScriptedReply[]): void;
+  /** Replies to Imagen's `:predict`, in order. */
+  enqueueImages(...replies: ScriptedReply[]): void;
+  /** What the next `:predictLongRunning` calls do: a scripted reply (an error), or a job to run. */
+  enqueueVideo(...items: Array<VideoJob | ScriptedReply>): void;
+  /** Replies to `:fetchPredictOperation` taken before the job is consulted (to script faults). */
+  enqueuePoll(...replies: ScriptedReply[]): void;
+  /** Imagen calls, Veo starts and Veo polls, in order. */
+  readonly imageRequests: RecordedRequest[];
+  readonly videoRequests: RecordedRequest[];
+  readonly pollRequests: RecordedRequest[];
   /** Forgets recorded requests and unused replies (call it between tests). */
   reset(): void;
   stop(): Promise<void>;
@@ -113,12 +130,42 @@ export function errorReply(status: number, message = `scripted ${status}`): Scri
   return { status, body: { error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } } };
 }
 
+/** The smallest valid PNG (1x1, transparent): what the Imagen stand-in returns unless told otherwise. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Imagen's answer: one prediction per image (bytes or, when filtered, the reason). */
+export function imagesReply(images: Array<Uint8Array | { filtered: string }>): ScriptedReply {
+  return {
+    body: {
+      predictions: images.map((img) =>
+        'filtered' in img
+          ? { raiFilteredReason: img.filtered }
+          : { bytesBase64Encoded: Buffer.from(img).toString('base64'), mimeType: 'image/png' },
+      ),
+    },
+  };
+}
+
+/** A scripted Veo job: how many polls answer "not done", then how it ends. */
+export interface VideoJob {
+  pollsUntilDone?: number;
+  outcome: { videos: Uint8Array[] } | { error: { code: number; message: string } } | { filtered: string[] };
+}
+
+/** The bytes of the default clip (not a playable MP4: the adapter only carries bytes). */
+export const TINY_CLIP = Buffer.from('\u0000\u0000\u0000\u0018ftypmp42 local clip');
+
 /** google-auth-library options that authenticate with a fixed API key and never touch the network. */
 export function vertexTestAuth(projectId: string): { apiKey: string; projectId: string } {
   return { apiKey: 'test-api-key', projectId };
 }
 
 const MODEL_PATH = /^\/[^/]+\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/([^/:]+):(\w+)$/;
+const OPERATION_NAME =
+  /^(projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/]+)\/operations\/([\w-]+)$/;
 const CACHE_PATH = /^\/[^/]+\/(projects\/[^/]+\/locations\/[^/]+)\/cachedContents$/;
 
 /** Starts the server on 127.0.0.1, port 0. */
@@ -126,7 +173,55 @@ export async function startVertexServer(): Promise<VertexServer> {
   const requests: RecordedRequest[] = [];
   const generateQueue: ScriptedReply[] = [];
   const cacheQueue: ScriptedReply[] = [];
+  const imageQueue: ScriptedReply[] = [];
+  const videoQueue: Array<VideoJob | ScriptedReply> = [];
+  const pollQueue: ScriptedReply[] = [];
+  const jobs = new Map<string, { job: VideoJob; polls: number }>();
   let caches = 0;
+  let operations = 0;
+
+  function startVideo(path: string): ScriptedReply {
+    const next = videoQueue.shift() ?? { pollsUntilDone: 1, outcome: { videos: [TINY_CLIP] } };
+    if (!('outcome' in next)) return next;
+    const resource = path.replace(/^\/[^/]+\//, '').replace(/:predictLongRunning$/, '');
+    const name = `${resource}/operations/op-${++operations}`;
+    jobs.set(name, { job: next, polls: 0 });
+    return { body: { name } };
+  }
+
+  function pollVideo(path: string, body: unknown): ScriptedReply {
+    const scripted = pollQueue.shift();
+    if (scripted) return scripted;
+    const name = String((body as { operationName?: unknown } | undefined)?.operationName ?? '');
+    const held = jobs.get(name);
+    const owner = OPERATION_NAME.exec(name)?.[1];
+    if (!held || !path.endsWith(`${owner}:fetchPredictOperation`))
+      return errorReply(404, `no operation ${name || '(none)'}`);
+    held.polls++;
+    if (held.polls < (held.job.pollsUntilDone ?? 1)) return { body: { name, done: false } };
+    const o = held.job.outcome;
+    if ('error' in o) return { body: { name, done: true, error: o.error } };
+    const response =
+      'filtered' in o
+        ? { raiMediaFilteredCount: o.filtered.length, raiMediaFilteredReasons: o.filtered, videos: [] }
+        : {
+            '@type': 'type.googleapis.com/cloud.ai.large_models.vision.GenerateVideoResponse',
+            videos: o.videos.map((v) => ({
+              bytesBase64Encoded: Buffer.from(v).toString('base64'),
+              mimeType: 'video/mp4',
+            })),
+          };
+    return { body: { name, done: true, response } };
+  }
+
+  function defaultImages(body: unknown): ScriptedReply {
+    const n = Number(
+      (body as { parameters?: { sampleCount?: unknown } } | undefined)?.parameters?.sampleCount ?? 1,
+    );
+    return imagesReply(
+      Array.from({ length: Number.isInteger(n) && n > 0 && n <= 8 ? n : 1 }, () => TINY_PNG),
+    );
+  }
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -157,7 +252,10 @@ export async function startVertexServer(): Promise<VertexServer> {
       });
 
       let reply: ScriptedReply;
-      if (model) reply = generateQueue.shift() ?? textReply('ok');
+      if (rpc === 'predict') reply = imageQueue.shift() ?? defaultImages(body);
+      else if (rpc === 'predictLongRunning') reply = startVideo(path);
+      else if (rpc === 'fetchPredictOperation') reply = pollVideo(path, body);
+      else if (model) reply = generateQueue.shift() ?? textReply('ok');
       else if (rpc === 'cachedContents.create')
         reply = cacheQueue.shift() ?? cacheCreated(cache?.[1] ?? '', ++caches, body);
       else reply = errorReply(404, `no route for ${req.method} ${path}`);
@@ -191,10 +289,26 @@ export async function startVertexServer(): Promise<VertexServer> {
     },
     enqueue: (...replies) => void generateQueue.push(...replies),
     enqueueCache: (...replies) => void cacheQueue.push(...replies),
+    enqueueImages: (...replies) => void imageQueue.push(...replies),
+    enqueueVideo: (...items) => void videoQueue.push(...items),
+    enqueuePoll: (...replies) => void pollQueue.push(...replies),
+    get imageRequests() {
+      return requests.filter((r) => r.rpc === 'predict');
+    },
+    get videoRequests() {
+      return requests.filter((r) => r.rpc === 'predictLongRunning');
+    },
+    get pollRequests() {
+      return requests.filter((r) => r.rpc === 'fetchPredictOperation');
+    },
     reset: () => {
       requests.length = 0;
       generateQueue.length = 0;
       cacheQueue.length = 0;
+      imageQueue.length = 0;
+      videoQueue.length = 0;
+      pollQueue.length = 0;
+      jobs.clear();
       caches = 0;
     },
     stop: () =>

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createModel } from '../../functions/src/model/create-model.js';
+import { createMediaModel, createModel } from '../../functions/src/model/create-model.js';
 import { startVertexServer, textReply, vertexTestAuth, type VertexServer } from '../helpers/vertex-server.js';
 
 let vertex: VertexServer;
@@ -38,4 +38,28 @@ test('provider gemini without a project is refused', async () => {
     createModel({ provider: 'gemini', geminiModel: 'gemini-2.5-flash', location: 'us-central1' }),
     /project/,
   );
+});
+
+const media = {
+  imageModel: 'imagen-4.0-generate-001',
+  videoModel: 'veo-3.0-generate-001',
+  location: 'europe-west4',
+};
+const scene = { topic: 't', shot: 1, description: 'd', style: 's', palette: ['#112233'] };
+
+test('media: provider local gives the storyboard renderer; gemini gives Imagen and Veo, wired from settings', async () => {
+  const local = await createMediaModel({ provider: 'local', ...media });
+  assert.deepEqual([local.imageModel, local.videoModel], ['local-storyboard', 'local-animatic']);
+
+  const vertexMedia = await createMediaModel(
+    { provider: 'gemini', ...media, baseUrl: vertex.url },
+    { project: 'muse-prod', auth: vertexTestAuth('muse-prod') },
+  );
+  assert.deepEqual([vertexMedia.imageModel, vertexMedia.videoModel], [media.imageModel, media.videoModel]);
+  await vertexMedia.generateImages({ scene, aspectRatio: '1:1', count: 1 });
+  assert.equal(
+    vertex.imageRequests.at(-1)?.path,
+    '/v1/projects/muse-prod/locations/europe-west4/publishers/google/models/imagen-4.0-generate-001:predict',
+  );
+  await assert.rejects(createMediaModel({ provider: 'gemini', ...media }), /project/);
 });

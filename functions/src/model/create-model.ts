@@ -3,7 +3,9 @@
  * Both adapters are imported lazily, so a cold instance that never calls the model loads neither.
  */
 import type { Config } from '../config.js';
+import type { GeminiMediaOptions } from './gemini-media.js';
 import type { GeminiOptions } from './gemini.js';
+import type { MediaModelPort } from './media-port.js';
 import type { ModelPort } from './port.js';
 
 /** Settings for Gemini that do not come from `config.model` (tests, tuning, a fixed credential). */
@@ -27,4 +29,41 @@ export async function createModel(model: Config['model'], opts: CreateModelOptio
   }
   const { createLocalModel } = await import('./local.js');
   return createLocalModel();
+}
+
+/** Which media model to use; the names are configuration (the lead adds them to `Config`). */
+export interface MediaModelSettings {
+  provider: Config['model']['provider'];
+  /** Imagen model id, e.g. `imagen-4.0-generate-001`. */
+  imageModel: string;
+  /** Veo model id, e.g. `veo-3.0-generate-001`. */
+  videoModel: string;
+  location: string;
+  baseUrl?: string;
+}
+
+/** Settings for Vertex media that do not come from `MediaModelSettings`. */
+export type CreateMediaModelOptions = Partial<
+  Omit<GeminiMediaOptions, 'imageModel' | 'videoModel' | 'location' | 'baseUrl'>
+>;
+
+/** The media model (images, video) for the settings, loaded lazily like the text model. */
+export async function createMediaModel(
+  settings: MediaModelSettings,
+  opts: CreateMediaModelOptions = {},
+): Promise<MediaModelPort> {
+  if (settings.provider === 'gemini') {
+    if (!opts.project) throw new Error('createMediaModel: a project id is required for Vertex AI');
+    const { createGeminiMediaModel } = await import('./gemini-media.js');
+    return createGeminiMediaModel({
+      ...opts,
+      project: opts.project,
+      imageModel: settings.imageModel,
+      videoModel: settings.videoModel,
+      location: settings.location,
+      ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    });
+  }
+  const { createLocalMediaModel } = await import('./local-media.js');
+  return createLocalMediaModel();
 }

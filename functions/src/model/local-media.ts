@@ -42,8 +42,9 @@ export async function renderFrame(scene: Scene, aspectRatio: string, variant = 0
 }
 
 /**
- * An animated WebP showing each frame for its duration, looping. Frames must share one size (they
- * do when drawn at one aspect ratio). Durations are rounded to whole milliseconds.
+ * An animated WebP showing each frame for its duration, looping; one frame gives a still WebP.
+ * Frames must share one size (they do when drawn at one aspect ratio). Durations are rounded to
+ * whole milliseconds.
  */
 export async function renderAnimatic(frames: Uint8Array[], durationsSec: number[]): Promise<Uint8Array> {
   if (frames.length === 0) throw new ModelError('an animatic needs at least one frame', false);
@@ -52,7 +53,9 @@ export async function renderAnimatic(frames: Uint8Array[], durationsSec: number[
   if (durationsSec.some((d) => !(d > 0) || d > MAX_ANIMATIC_SEC))
     throw new ModelError(`every shot needs a duration in (0, ${MAX_ANIMATIC_SEC}] seconds`, false);
   const { default: sharp } = await import('sharp');
-  const out = await sharp(frames.map((f) => Buffer.from(f)), { join: { animated: true } })
+  const input = frames.map((f) => Buffer.from(f));
+  // libvips joins two or more images into an animation; a single shot is a still.
+  const out = await (input.length > 1 ? sharp(input, { join: { animated: true } }) : sharp(input[0]))
     .webp({ delay: durationsSec.map((d) => Math.round(d * 1000)), loop: 0, quality: 80, effort: 4 })
     .toBuffer();
   return new Uint8Array(out);

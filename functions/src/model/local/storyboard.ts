@@ -35,6 +35,7 @@ const HEX = /^#[0-9a-f]{6}$/i;
 /** The palette with malformed colours dropped and at least three entries (derived when short). */
 export function usablePalette(palette: readonly string[]): string[] {
   const ok = palette.filter((c) => HEX.test(c)).map((c) => c.toLowerCase());
+  if (ok.length === 0) ok.push('#d9a066');
   const base = ok[0] ?? '#d9a066';
   while (ok.length < 3) ok.push(shade(ok[ok.length - 1] ?? base, ok.length % 2 ? -0.45 : 0.35));
   return ok;
