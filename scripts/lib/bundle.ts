@@ -28,6 +28,9 @@ export const EXTERNAL = [
   '@grpc/grpc-js',
   '@grpc/proto-loader',
   'protobufjs',
+  // Native renderers (a .node binary per platform, picked at install): the local model's media.
+  'sharp',
+  '@resvg/resvg-js',
 ];
 
 /** CommonJS packages our code loads with `import()`: see cjsNamedExports. */
