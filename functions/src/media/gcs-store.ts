@@ -110,14 +110,17 @@ export function createGcsMediaStore(opts: GcsMediaStoreOptions): MediaStore {
     },
 
     async get(name) {
-      checkedName(name);
-      const file = (await bucket()).file(name);
-      const [[meta], [bytes]] = await Promise.all([file.getMetadata(), file.download()]).catch(
-        (err: unknown) => {
+      const { sha256, type } = checkedName(name);
+      // One request: the name already says the hash and the type.
+      const [bytes] = await (
+        await bucket()
+      )
+        .file(name)
+        .download()
+        .catch((err: unknown) => {
           throw toMediaError(err, `reading ${name}`);
-        },
-      );
-      return { ref: refOf(name, meta), bytes: new Uint8Array(bytes) };
+        });
+      return { ref: { name, sha256, contentType: type, size: bytes.length }, bytes: new Uint8Array(bytes) };
     },
 
     async list(folder = '') {
