@@ -103,6 +103,14 @@ export function jsonReply(value: unknown, usage: Usage = DEFAULT_USAGE): Scripte
   return textReply(JSON.stringify(value), usage);
 }
 
+/** A 200 with an image part, as a Gemini image model answers (responseModalities IMAGE). */
+export function inlineImageReply(bytes: Uint8Array, mimeType = 'image/png'): ScriptedReply {
+  return candidateReply([{ inlineData: { mimeType, data: Buffer.from(bytes).toString('base64') } }], {
+    promptTokenCount: 20,
+    candidatesTokenCount: 1290,
+  });
+}
+
 /** A 200 with a functionCall part (and an optional text part before it). */
 export function functionCallReply(
   name: string,

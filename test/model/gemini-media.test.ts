@@ -7,6 +7,8 @@ import { ModelError } from '../../functions/src/model/port.js';
 import {
   errorReply,
   imagesReply,
+  inlineImageReply,
+  textReply,
   startVertexServer,
   TINY_CLIP,
   TINY_PNG,
@@ -209,4 +211,39 @@ test('Veo: a refused start is a terminal ModelError', async () => {
   const err = await rejects(media().startVideo(clip({ durationSec: 30 })));
   assert.equal(err.retryable, false);
   assert.match(err.message, /durationSeconds/);
+});
+
+test('a Gemini image model: generateContent with the IMAGE modality, one call per image', async () => {
+  const other = Buffer.from(TINY_PNG);
+  other[other.length - 1] = 0x83;
+  vertex.enqueue(inlineImageReply(TINY_PNG), inlineImageReply(other, 'image/jpeg'));
+  const model = media({ imageModel: 'gemini-2.5-flash-image' });
+  const res = await model.generateImages({
+    scene,
+    aspectRatio: '3:4',
+    count: 2,
+    seed: 7,
+    negativePrompt: 'logos',
+  });
+  assert.equal(res.model, 'gemini-2.5-flash-image');
+  assert.deepEqual(
+    res.images.map((i) => [Buffer.from(i.bytes), i.mimeType]),
+    [
+      [TINY_PNG, 'image/png'],
+      [other, 'image/jpeg'],
+    ],
+  );
+  const sent = vertex.generateRequests;
+  assert.equal(sent.length, 2);
+  assert.equal(sent[0]?.path, `${BASE}/gemini-2.5-flash-image:generateContent`);
+  assert.deepEqual(sent[0]?.body.generationConfig.responseModalities, ['IMAGE']);
+  assert.deepEqual(sent[0]?.body.generationConfig.imageConfig, { aspectRatio: '3:4' });
+  assert.deepEqual([sent[0]?.body.generationConfig.seed, sent[1]?.body.generationConfig.seed], [7, 8]);
+  assert.equal(sent[0]?.body.contents[0].parts[0].text, `${scenePrompt(scene)} Avoid: logos.`);
+  assert.equal(vertex.imageRequests.length, 0, 'no Imagen call');
+
+  vertex.enqueue(textReply('I would rather describe it.'));
+  const err = await rejects(model.generateImages({ scene, aspectRatio: '1:1', count: 1 }));
+  assert.equal(err.retryable, false);
+  assert.match(err.message, /no image \(STOP\)/);
 });

@@ -1,6 +1,6 @@
 /**
  * Images and video on Vertex AI through @google/genai (`vertexai: true`): Imagen through
- * `models.generateImages` (the `:predict` RPC) and Veo through `models.generateVideos` (the
+ * `models.generateImages` (the `:predict` RPC), or a Gemini image model (`gemini-image.ts`), and Veo through `models.generateVideos` (the
  * `:predictLongRunning` RPC) polled with `operations.getVideosOperation` (`:fetchPredictOperation`).
  * Model names are configuration. The SDK loads on the first call, as for text.
  *
@@ -15,6 +15,7 @@ import type {
   HttpRetryOptions,
 } from '@google/genai';
 import { RETRYABLE_STATUSES, isRetryableStatus } from './core/retry-policy.js';
+import { geminiImages, isGeminiImageModel } from './gemini-image.js';
 import { toModelError } from './gemini-wire.js';
 import {
   scenePrompt,
@@ -31,7 +32,10 @@ import { ModelError } from './port.js';
 export interface GeminiMediaOptions {
   project: string;
   location: string;
-  /** Imagen model id, e.g. `imagen-4.0-generate-001`. Also its name in the price table. */
+  /**
+   * Image model id: Imagen (`imagen-4.0-generate-001`, through generateImages) or a Gemini image
+   * model (`gemini-2.5-flash-image`, through generateContent). Also its name in the price table.
+   */
   imageModel: string;
   /** Veo model id, e.g. `veo-3.0-generate-001`. Also its name in the price table. */
   videoModel: string;
@@ -92,6 +96,12 @@ export function createGeminiMediaModel(opts: GeminiMediaOptions): MediaModelPort
       if (!Number.isInteger(req.count) || req.count < 1 || req.count > 4)
         throw new ModelError(`count must be 1-4, got ${req.count}`, false);
       const { ai } = await sdk();
+      if (isGeminiImageModel(opts.imageModel))
+        return {
+          model: opts.imageModel,
+          images: await geminiImages(ai, opts.imageModel, req, httpOptions),
+          filtered: 0,
+        };
       const res = await ai.models
         .generateImages({
           model: opts.imageModel,
