@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../functions/src/config.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
-import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
-import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
+import { startGateway, type Gateway } from './local/gateway.js';
+import { ensureTopology } from './local/pubsub-topology.js';
+import { startScheduler, type LocalScheduler } from './local/scheduler.js';
 import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { useLocalFeeds } from './local-feeds.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, systemActor } from '../../functions/src/shared/ports.js';
+import { systemActor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import { INCIDENTS, openIncident } from '../../functions/src/incidents/open-incident.js';
 import { testFirestore } from '../helpers/firestore.js';

@@ -16,7 +16,7 @@ import { deliverOutbox } from '../../functions/src/slack/outbox-delivery.js';
 import { getSlackRuntime, type SlackRuntime } from '../../functions/src/slack/runtime.js';
 import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
-import { startSlackServer, type LocalSlack } from '../helpers/slack-server.js';
+import { startSlackServer, type LocalSlack } from '../../scripts/lib/slack-server.js';
 import { CHANNELS, SECRET } from './helpers.js';
 
 let offset = 0;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
 import { CHANNELS, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 

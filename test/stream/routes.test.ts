@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../functions/src/config.js';
 import type { Container } from '../../functions/src/platform/container.js';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { streamLinks, streamRoutes } from '../../functions/src/stream/routes.js';
 import { verifyStreamToken } from '../../functions/src/stream/token.js';
 
