@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
 import { writeLevelChange } from '../../functions/src/incidents/escalation.js';
 import { readIncidentTx } from '../../functions/src/incidents/store.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import { slashCommandBody } from '../../scripts/lib/slack-sign.js';
 import { CHANNELS, OPERATOR, SECRET, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 
 let h: SlackHarness;
 before(async () => {
