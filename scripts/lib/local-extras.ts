@@ -16,8 +16,9 @@ import { seedLocalSlackConfig } from './slack-local.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
 import { requireSecret } from '../../functions/src/config.js';
-import { streamLinks } from '../../functions/src/stream/routes.js';
+import { streamLinks } from '../../functions/src/stream/links.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
+import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 
 export interface LocalExtras {
@@ -48,7 +49,7 @@ export async function startLocalExtras(o: {
   // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.
   const tokenSecret = requireSecret(config, 'streamTokenSecret');
   const stream = createStreamServer({
-    db: app.db,
+    ...firestoreStreamPorts(app.db),
     model: app.model,
     clock: app.clock,
     log: app.log,
