@@ -8,7 +8,6 @@
  * transaction, so a reminder is never written after the decision committed.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { z } from 'zod';
 import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
 import {
   isReminderKind,
@@ -17,23 +16,8 @@ import {
   type ReminderStage,
 } from './core/reminders.js';
 import { readDecision } from './outbox-repo.js';
+import { REMINDER_WORKFLOW, reminderInputSchema, type ReminderInput } from './reminder-run.js';
 import { decidedEntryId, enqueueSlack } from './slack-outbox.js';
-
-export const REMINDER_WORKFLOW = 'decision-reminders';
-
-export const reminderInputSchema = z.strictObject({
-  /** The outbox entry of the decision (its id names the run). */
-  entryId: z.string().min(1).max(400),
-  kind: z.string().min(1).max(40),
-  subject: z.strictObject({ type: z.string().min(1).max(40), id: z.string().min(1).max(400) }),
-  channelKey: z.string().min(1).max(40),
-  /** ISO time the decision was needed (the entry's creation). */
-  neededAt: z.string().max(40),
-  /** The original message's plain text, repeated in the reminder. */
-  about: z.string().max(4000),
-});
-
-export type ReminderInput = z.infer<typeof reminderInputSchema>;
 
 export interface ReminderOutput {
   stopped?: string;
@@ -113,5 +97,3 @@ export function decisionRemindersWorkflow(deps: DecisionRemindersDeps): Workflow
     handlers: { timer },
   };
 }
-
-export const reminderRunId = (entryId: string) => `remind-${entryId}`;

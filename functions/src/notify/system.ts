@@ -20,7 +20,7 @@ import {
   readEntry,
 } from './outbox-repo.js';
 import type { DecidedView, StoredSlackOutboxEntry } from './outbox-types.js';
-import { REMINDER_WORKFLOW, reminderRunId, type ReminderInput } from './reminders.js';
+import { REMINDER_WORKFLOW, reminderRunId, type ReminderInput } from './reminder-run.js';
 import { changeReminderSettings, loadReminderSettings } from './settings.js';
 import { decidedEntryId } from './slack-outbox.js';
 
