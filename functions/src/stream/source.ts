@@ -8,6 +8,7 @@
  * A listener that fails is re-opened after a pause; the events listener is also re-opened now and
  * then with a later cutoff, so the SDK does not hold every event since startup in memory.
  */
+import { reviveTimestamps } from '../platform/firestore/typed.js';
 import type { Logger } from '../platform/log.js';
 import type { Clock } from '../shared/ports.js';
 import { assignEventSeqs, commitMicros } from './core/seq.js';
@@ -33,15 +34,16 @@ export interface ChangeSource {
   stop(): void;
 }
 
-/** Firestore values as JSON: Timestamps become ISO strings, deeply. */
+/** Firestore values as JSON: Timestamps (revived once, platform/firestore/typed.ts) become ISO strings, deeply. */
 export function toJson(value: unknown): unknown {
-  if (value && typeof value === 'object') {
-    if (typeof (value as { toDate?: unknown }).toDate === 'function')
-      return (value as { toDate(): Date }).toDate().toISOString();
-    if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value)) return value.map(toJson);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
-  }
+  return isoDates(reviveTimestamps(value));
+}
+
+function isoDates(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(isoDates);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isoDates(v)]));
   return value;
 }
 
