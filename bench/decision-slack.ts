@@ -18,9 +18,9 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { enqueueSlack, kickSlackOutbox } from '../functions/src/notify/slack-outbox.js';
-import { forgetSettings, SETTINGS_DOC } from '../functions/src/slack/settings-store.js';
 import { startSlackHarness } from '../test/slack/helpers.js';
 import { percentile, type BenchRow } from './rows.js';
+import { SETTINGS_DOC, forgetSettings } from '../test/helpers/slack-state.js';
 
 const GATES = Number(process.env.BENCH_DECISIONS ?? 200);
 const INTERVAL_MS = 1100;

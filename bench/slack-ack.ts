@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { App } from '@slack/bolt';
 import { FunctionsReceiver } from '../functions/src/slack/receiver.js';
-import { interactionBody, signSlackRequest, slashCommandBody } from '../functions/src/slack/sign.js';
+import { interactionBody, signSlackRequest, slashCommandBody } from '../scripts/lib/slack-sign.js';
 import { APPROVER, SECRET, startSlackHarness } from '../test/slack/helpers.js';
 
 import type { BenchRow } from './rows.js';

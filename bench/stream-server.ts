@@ -16,6 +16,7 @@ import { createLocalModel } from '../functions/src/model/local.js';
 import { createLogger } from '../functions/src/platform/log.js';
 import { systemClock } from '../functions/src/shared/ports.js';
 import { createStreamServer } from '../functions/src/stream/server.js';
+import { firestoreStreamPorts } from '../functions/src/wiring/stream.js';
 import type { ChangeSink } from '../functions/src/stream/source.js';
 import { verifyStreamToken } from '../functions/src/stream/token.js';
 
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   if (mode === 'prefram') {
     let sink: ChangeSink | undefined;
     const server = createStreamServer({
-      db: new Firestore({ projectId: 'bench-unused' }), // never read: the source below drives changes
+      ...firestoreStreamPorts(new Firestore({ projectId: 'bench-unused' })), // never read: the source below drives changes
       model: createLocalModel(),
       clock: systemClock,
       log,

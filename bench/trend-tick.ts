@@ -14,7 +14,7 @@ import { creditWallet } from '../functions/src/muse/wallet/ledger.js';
 import { runTrendTick } from '../functions/src/muse/trends/tick.js';
 import type { TrendItem } from '../functions/src/muse/trends/core/candidates.js';
 import { createContainer, type Container } from '../functions/src/platform/container.js';
-import { manualClock } from '../functions/src/shared/ports.js';
+import { manualClock } from '../test/helpers/manual-clock.js';
 
 const CANDIDATES = 10_000;
 

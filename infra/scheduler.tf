@@ -1,5 +1,5 @@
 # Cloud Scheduler jobs from the catalog (local.scheduler_jobs, generated), each publishing to its
-# topic on its cron in UTC. The payload matches the local scheduler's (functions/src/local/scheduler.ts);
+# topic on its cron in UTC. The payload matches the local scheduler's (scripts/lib/local/scheduler.ts);
 # the handler takes the publish time as the firing time.
 resource "google_cloud_scheduler_job" "job" {
   for_each    = local.scheduler_jobs

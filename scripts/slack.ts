@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { interactionBody, signSlackRequest, slashCommandBody } from '../functions/src/slack/sign.js';
+import { interactionBody, signSlackRequest, slashCommandBody } from './lib/slack-sign.js';
 
 interface LocalInfo {
   eventsUrl?: string;

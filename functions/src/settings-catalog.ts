@@ -3,5 +3,10 @@
  * in one round trip and reports any that does not parse, naming the field.
  */
 import type { SettingsSpec } from './platform/settings.js';
+import { REMINDER_SETTINGS } from './notify/settings.js';
+import { SLACK_SETTINGS } from './slack/settings.js';
 
-export const SETTINGS_CATALOG: ReadonlyArray<SettingsSpec<unknown>> = [];
+export const SETTINGS_CATALOG: ReadonlyArray<SettingsSpec<unknown>> = [
+  SLACK_SETTINGS, // Slack channels and roles
+  REMINDER_SETTINGS, // reminder periods of pushed decisions
+];

@@ -3,6 +3,7 @@ import { demoWorkflow } from './demo/demo-workflow.js';
 import { WorkflowRegistry } from './engine/workflow.js';
 import { incidentEscalationWorkflow } from './incidents/escalation.js';
 import { decisionRemindersWorkflow } from './notify/reminders.js';
+import { loadReminderSettings } from './notify/settings.js';
 import { produceBrief } from './muse/production/brief.js';
 import { productionOptions } from './muse/production/options.js';
 import { museProductionWorkflow } from './muse/production/workflow.js';
@@ -21,10 +22,11 @@ export function productWorkflows(app: Container, registry = new WorkflowRegistry
     callbackBaseUrl: app.config.publicBaseUrl,
     produce: (req: Parameters<typeof produceBrief>[1]) => produceBrief(app, req),
   };
+  const reminders = { db: app.db, reminderSettings: () => loadReminderSettings(app.db) };
   return registry
     .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
-    .register(decisionRemindersWorkflow) // a pushed decision left waiting: thread reminder, then the manager
+    .register(decisionRemindersWorkflow(reminders)) // a pushed decision left waiting: thread reminder, then the manager
     .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish
     .register(createPipelineWorkflow(pipeline)); // Level 4: boot -> the pinned spec's stages -> evaluation
 }

@@ -172,6 +172,19 @@ class FileScan {
       }
       return [];
     }
+    // `typedCollection(db, NAME)` is `db.collection(NAME)` read as a type (platform/firestore/typed.ts).
+    if (ts.isIdentifier(callee) && callee.text === 'typedCollection') {
+      const a1 = e.arguments[1];
+      const names = a1 && this.strings(a1);
+      return [
+        {
+          collections: names ?? [],
+          scope: 'COLLECTION',
+          clauses: [],
+          unresolved: names ? undefined : `collection name \`${a1?.getText(this.sf) ?? ''}\``,
+        },
+      ];
+    }
     return this.helper(e, depth);
   }
 
@@ -218,7 +231,13 @@ class FileScan {
     )
       fn = decl.initializer;
     // Only helpers that build a query are worth a walk (a cheap text test, not a type check).
-    if (!fn || !('body' in fn) || !fn.body || !/\.collection(Group)?\(/.test(fn.body.getText())) return [];
+    if (
+      !fn ||
+      !('body' in fn) ||
+      !fn.body ||
+      !/\.collection(Group)?\(|\btypedCollection\b/.test(fn.body.getText())
+    )
+      return [];
     const known = helperCache.get(fn);
     if (known) return known;
     const values = this.helperBody(fn.body as ts.Node, depth);

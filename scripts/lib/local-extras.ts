@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../functions/src/config.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
-import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
-import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
+import { startGateway, type Gateway } from './local/gateway.js';
+import { ensureTopology } from './local/pubsub-topology.js';
+import { startScheduler, type LocalScheduler } from './local/scheduler.js';
 import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { useLocalFeeds } from './local-feeds.js';
@@ -16,8 +16,9 @@ import { seedLocalSlackConfig } from './slack-local.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
 import { requireSecret } from '../../functions/src/config.js';
-import { streamLinks } from '../../functions/src/stream/routes.js';
+import { streamLinks } from '../../functions/src/stream/links.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
+import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 
 export interface LocalExtras {
@@ -48,7 +49,7 @@ export async function startLocalExtras(o: {
   // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.
   const tokenSecret = requireSecret(config, 'streamTokenSecret');
   const stream = createStreamServer({
-    db: app.db,
+    ...firestoreStreamPorts(app.db),
     model: app.model,
     clock: app.clock,
     log: app.log,

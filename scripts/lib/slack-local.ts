@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Firestore } from '@google-cloud/firestore';
-import { startSlackServer, type LocalSlack } from '../../test/helpers/slack-server.js';
+import { startSlackServer, type LocalSlack } from './slack-server.js';
 
 /** Local-only defaults; production has no defaults for secrets (config.ts). */
 export const LOCAL_SIGNING_SECRET = 'local-slack-signing-secret-not-for-production';

@@ -14,7 +14,7 @@ import { loadConfig } from '../../functions/src/config.js';
 import { sweepOutbox } from '../../functions/src/engine/outbox.js';
 import type { RunDoc } from '../../functions/src/engine/store.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
-import { removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
+import { removeSubscriptions } from '../../scripts/lib/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
 import { createLogger } from '../../functions/src/platform/log.js';

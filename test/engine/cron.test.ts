@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cronMatches, parseCron } from '../../functions/src/local/core/cron.js';
+import { cronMatches, parseCron } from '../../scripts/lib/local/cron.js';
 import { firedAtOf } from '../../functions/src/triggers/pubsub/scheduled.js';
 
 test('cron fields: steps, ranges, lists, weekdays', () => {

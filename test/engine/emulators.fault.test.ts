@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunDoc } from '../../functions/src/engine/store.js';
 import { STRANDED_AFTER_MS } from '../../functions/src/engine/stranded.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
+import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
 import {
   exportFirestore,
   freePort,

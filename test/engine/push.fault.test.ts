@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { MAX_DEAD_LETTER_RAW_BYTES } from '../../functions/src/engine/core/limits.js';
 import type { DeadLetterDoc } from '../../functions/src/engine/dead-letters.js';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
+import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
 import { SCHEDULER_JOBS, TOPICS, stepTopic, subscriptionName } from '../../functions/src/platform/catalog.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 import { push, pushBody } from '../helpers/push.js';

@@ -9,7 +9,7 @@ import { FieldValue } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { MAX_REPUBLISHES, STRANDED_AFTER_MS } from '../../functions/src/engine/stranded.js';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
+import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
 import {
   DEAD_LETTER_TOPIC,
   TOPICS,

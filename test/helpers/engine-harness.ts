@@ -7,8 +7,8 @@
 import { loadConfig, type Config } from '../../functions/src/config.js';
 import type { RunDoc } from '../../functions/src/engine/store.js';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
-import { startGateway, type Gateway, type GatewayOptions } from '../../functions/src/local/gateway.js';
-import { ensureTopology, removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../scripts/lib/local/gateway.js';
+import { ensureTopology, removeSubscriptions } from '../../scripts/lib/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
 import { createLogger } from '../../functions/src/platform/log.js';

@@ -6,8 +6,8 @@
  *   GOOGLE_CLOUD_PROJECT=p PORT=n FIRESTORE_EMULATOR_HOST=.. PUBSUB_EMULATOR_HOST=.. node --import tsx this-file
  */
 import { loadConfig } from '../../functions/src/config.js';
-import { startGateway } from '../../functions/src/local/gateway.js';
-import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
+import { startGateway } from '../../scripts/lib/local/gateway.js';
+import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
 import { createContainer, setContainer } from '../../functions/src/platform/container.js';
 import { createLogger } from '../../functions/src/platform/log.js';
 import { chainWorkflow } from './fault-workflows.js';

@@ -2,7 +2,7 @@
  * Sends Pub/Sub push requests to the local gateway the way the emulator (and Pub/Sub in the cloud)
  * does, or any body at all, to check what the push endpoints do with them.
  */
-import { pushEndpoint } from '../../functions/src/local/pubsub-topology.js';
+import { pushEndpoint } from '../../scripts/lib/local/pubsub-topology.js';
 import { TOPICS, type TopicSpec } from '../../functions/src/platform/catalog.js';
 
 export const topicSpec = (name: string): TopicSpec => TOPICS.find((t) => t.name === name)!;

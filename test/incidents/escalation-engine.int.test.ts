@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
 const clock = manualClock(new Date());

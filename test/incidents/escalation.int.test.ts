@@ -5,10 +5,10 @@ import { acknowledgeIncident, resolveIncident } from '../../functions/src/incide
 import { advanceEscalation, incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
 import { getIncident } from '../../functions/src/incidents/store.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import { AppError } from '../../functions/src/shared/errors.js';
 import { systemActor, type Actor } from '../../functions/src/shared/ports.js';
 import { testApp } from './test-app.js';
+import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 
 const MIN = 60_000;
 const alice: Actor = { kind: 'user', id: 'U1', name: 'alice' };

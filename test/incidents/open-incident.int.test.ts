@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, systemActor } from '../../functions/src/shared/ports.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
+import { systemActor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { INCIDENTS, openIncident } from '../../functions/src/incidents/open-incident.js';
 import { testFirestore } from '../helpers/firestore.js';
+import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 
 test('openIncident creates a level-1 incident with an outbox entry, and dedupes by key', async () => {
   const db = testFirestore();

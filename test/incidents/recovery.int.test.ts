@@ -13,12 +13,12 @@ import { getRunOutputs } from '../../functions/src/engine/runs.js';
 import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
 import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
-import { manualClock, systemActor } from '../../functions/src/shared/ports.js';
-import { SETTINGS_DOC, forgetSettings } from '../../functions/src/slack/settings-store.js';
+import { systemActor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
-import { startSlackServer, type LocalSlack } from '../helpers/slack-server.js';
+import { startSlackServer, type LocalSlack } from '../../scripts/lib/slack-server.js';
+import { SETTINGS_DOC, SLACK_OUTBOX, forgetSettings } from '../helpers/slack-state.js';
 
 const MIN = 60_000;
 const clock = manualClock('2026-03-01T10:00:00Z');

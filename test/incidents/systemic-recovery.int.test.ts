@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { INCIDENTS } from '../../functions/src/incidents/open-incident.js';
 import { getIncident } from '../../functions/src/incidents/store.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import type { PipelineSpec } from '../../functions/src/runs/core/spec.js';
 import type { ScenarioSuite } from '../../functions/src/runs/core/suite.js';
 import { startAgent, startRunsHarness, type Agent, type RunsHarness } from '../runs/helpers.js';
+import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 
 let h: RunsHarness;
 let agent: Agent;

@@ -5,7 +5,7 @@ import { STEP_TOPICS } from '../../functions/src/platform/catalog.js';
 import { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
 import { incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { requireEmulator, uniqueProjectId } from '../helpers/firestore.js';
 
 export async function testApp(start = '2026-03-01T10:00:00Z') {

@@ -8,9 +8,15 @@
  * devDependency, and no file read (the trend fixtures are served over HTTP by
  * scripts/lib/feed-server.ts, never read by the functions). test/infra/bundle.int.test.ts builds
  * the bundle and serves it.
+ *
+ * Development code (the local gateway, Pub/Sub topology and scheduler, Slack request signing, the
+ * local Slack server, the manual clock) lives in scripts/ and test/, never under functions/src:
+ * every module there is reached, type-only imports included, from a deployed entry (the functions'
+ * index.ts, the stream service's stream/main.ts) or an operator's tool in scripts/, and none
+ * imports a testing entry point.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -122,5 +128,51 @@ test('the deployed code reads no file at run time (no fixtures, nothing outside 
       `${where} uses the file system`,
     );
     assert.doesNotMatch(code, /new URL\('\.\.\//, `${where} resolves a file relative to itself`);
+  }
+});
+
+/** Every relative import of a module, type-only ones included. */
+function allRelativeImports(code: string): string[] {
+  const stripped = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  for (const re of [
+    /^\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/gm,
+    /^\s*import\s+'(\.[^']+)'/gm,
+    /\bimport\(\s*'(\.[^']+)'\s*\)/g,
+  ])
+    for (const m of stripped.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+/** The deployed entries, and the operators' tools that run product code against production. */
+const ENTRIES = [
+  join(src, 'index.ts'),
+  join(src, 'stream', 'main.ts'),
+  ...['parity.ts', 'api-key.ts', 'guard.ts'].map((s) => join(root, 'scripts', s)),
+];
+
+test('nothing under functions/src is development code: each module is reached from a deployed entry or an operator tool', () => {
+  const reached = new Set<string>();
+  const queue = [...ENTRIES];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const spec of allRelativeImports(readFileSync(file, 'utf8')))
+      queue.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+  }
+  const modules = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(src, f));
+  assert.ok(modules.length > 100, `found only ${modules.length} modules under functions/src`);
+  const unreached = modules.filter((f) => !reached.has(f)).map((f) => relative(root, f));
+  assert.deepEqual(unreached, [], 'modules no deployed entry reaches belong in scripts/ or test/');
+  for (const f of modules) {
+    const code = readFileSync(f, 'utf8');
+    assert.doesNotMatch(
+      code,
+      /from '[^']*\/testing'|from '(\.\.\/)+(test|scripts|bench)\//,
+      `${relative(root, f)} imports a testing entry point or development code`,
+    );
   }
 });

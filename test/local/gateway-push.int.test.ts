@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { pushEndpoint } from '../../functions/src/local/pubsub-topology.js';
+import { pushEndpoint } from '../../scripts/lib/local/pubsub-topology.js';
 import { TOPICS } from '../../functions/src/platform/catalog.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 

@@ -14,7 +14,8 @@ import { missionHealthView, recordTelemetry } from '../../functions/src/missions
 import { appendContext, readContext } from '../../functions/src/missions/context.js';
 import { readEvents } from '../../functions/src/missions/store.js';
 import type { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, type Actor } from '../../functions/src/shared/ports.js';
+import { type Actor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { testFirestore } from '../helpers/firestore.js';
 
 const agent: Actor = { kind: 'agent', id: 'agent-1' };

@@ -14,7 +14,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { createMission } from '../../functions/src/missions/lifecycle.js';
 import { importParityFiles } from '../../functions/src/missions/parity-files.js';
 import { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, systemActor, type Actor } from '../../functions/src/shared/ports.js';
+import { systemActor, type Actor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { testFirestore, uniqueProjectId } from '../helpers/firestore.js';
 
 const agent: Actor = { kind: 'agent', id: 'agent-1' };

@@ -18,7 +18,8 @@ import {
   importParityFiles,
 } from '../../functions/src/missions/parity-files.js';
 import type { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, systemActor, type Actor } from '../../functions/src/shared/ports.js';
+import { systemActor, type Actor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { testFirestore, uniqueProjectId } from '../helpers/firestore.js';
 
 const agent: Actor = { kind: 'agent', id: 'agent-1', name: 'Builder' };

@@ -169,3 +169,30 @@ test('/muse roles lists the roles and channels; /muse audit needs the operator r
   assert.match(await say('audit', OPERATOR), /Usage: `\/muse audit/);
   assert.match(await say('roles everyone', OPERATOR), /takes no arguments/);
 });
+
+test('a settings document that does not parse names its field, in its route and /healthz, never the defaults', async () => {
+  const reminders = h.app.db.doc('config/reminders');
+  const slack = h.app.db.doc('config/slack');
+  const slackBefore = (await slack.get()).data();
+  await reminders.set({ gate: { remindAfterMinutes: 'soon' } });
+  await slack.set({ ...slackBefore, channels: { incidents: 5 } });
+  try {
+    const r = await h.api('GET', '/v1/settings/reminders');
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.json.error.message, /config\/reminders is invalid: gate\.remindAfterMinutes/);
+    const s = await h.api('GET', '/v1/settings/slack');
+    assert.equal(s.status, 400, s.text);
+    assert.match(s.json.error.message, /config\/slack is invalid: channels\.incidents/);
+    const health = await h.api('GET', '/healthz', undefined, { key: null });
+    const bad = (health.json.invalidSettings as Array<{ path: string; error: string }>).map((b) => b.path);
+    assert.deepEqual(bad.sort(), ['config/reminders', 'config/slack']);
+    // A role check cannot be made on a broken document: refused, naming it, not taken as "no roles".
+    assert.match(await say('audit run-x'), /config\/slack is invalid: channels\.incidents/);
+  } finally {
+    await reminders.delete();
+    await slack.set(slackBefore!);
+  }
+  const fixed = await h.api('GET', '/v1/settings/reminders');
+  assert.equal(fixed.status, 200, fixed.text);
+  assert.equal(fixed.json.gate.remindAfterMinutes, 30);
+});

@@ -5,7 +5,7 @@ import type { Container } from '../../functions/src/platform/container.js';
 import type { Route, RouteResult } from '../../functions/src/platform/http/route.js';
 import { sessionRoutes } from '../../functions/src/sessions/routes.js';
 import { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { testFirestore } from '../helpers/firestore.js';
 
 const routes = [...missionRoutes, ...sessionRoutes];

@@ -8,7 +8,8 @@ import { approvePromotion, listPromotions } from '../../functions/src/sessions/p
 import { closeSession, sessionReport, startSession } from '../../functions/src/sessions/sessions.js';
 import { recordParityCheck } from '../../functions/src/missions/parity-checks.js';
 import type { AppError } from '../../functions/src/shared/errors.js';
-import { manualClock, type Actor } from '../../functions/src/shared/ports.js';
+import { type Actor } from '../../functions/src/shared/ports.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { testFirestore } from '../helpers/firestore.js';
 
 const agent: Actor = { kind: 'agent', id: 'agent-1' };

@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../functions/src/notify/slack-outbox.js';
-import { signSlackRequest } from '../../functions/src/slack/sign.js';
-import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
-import type { SlackCall } from '../helpers/slack-server.js';
+import { signSlackRequest } from '../../scripts/lib/slack-sign.js';
+import type { SlackCall } from '../../scripts/lib/slack-server.js';
 import { gatedSpec, suiteFor } from '../runs/fixtures.js';
 import {
   APPROVER,
@@ -21,6 +20,7 @@ import {
   textOf,
   type SlackHarness,
 } from './helpers.js';
+import { SETTINGS_DOC, forgetSettings } from '../helpers/slack-state.js';
 
 const GATES = 'CGATES';
 const RUNS = 'CRUNS';

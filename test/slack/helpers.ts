@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
-import { interactionBody, signSlackRequest, slashCommandBody } from '../../functions/src/slack/sign.js';
-import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
+import { interactionBody, signSlackRequest, slashCommandBody } from '../../scripts/lib/slack-sign.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
-import { startSlackServer, type LocalSlack, type ResponsePost } from '../helpers/slack-server.js';
+import { startSlackServer, type LocalSlack, type ResponsePost } from '../../scripts/lib/slack-server.js';
+import { SETTINGS_DOC, forgetSettings } from '../helpers/slack-state.js';
 
 export const SECRET = 'test-signing-secret-0123456789';
 export const APPROVER = 'UAPPROVER';

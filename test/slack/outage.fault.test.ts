@@ -10,21 +10,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { enqueueSlack, SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
+import { enqueueSlack } from '../../functions/src/notify/slack-outbox.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
-import { deliverOutbox } from '../../functions/src/slack/outbox-delivery.js';
-import { getSlackRuntime, type SlackRuntime } from '../../functions/src/slack/runtime.js';
-import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
+import type { Slack } from '../../functions/src/slack/system.js';
+import { slackOf } from '../../functions/src/wiring/slack.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
-import { startSlackServer, type LocalSlack } from '../helpers/slack-server.js';
+import { startSlackServer, type LocalSlack } from '../../scripts/lib/slack-server.js';
 import { CHANNELS, SECRET } from './helpers.js';
+import { SETTINGS_DOC, SLACK_OUTBOX, forgetSettings } from '../helpers/slack-state.js';
 
 let offset = 0;
 const clock: Clock = { now: () => new Date(Date.now() + offset) };
 const nowMs = () => clock.now().getTime();
 let h: Harness;
 let slack: LocalSlack;
-let rt: SlackRuntime;
+let slackApp: Slack;
 
 before(async () => {
   slack = await startSlackServer();
@@ -40,7 +40,7 @@ before(async () => {
   });
   await h.app.db.collection(SETTINGS_DOC.collection).doc(SETTINGS_DOC.id).set({ channels: CHANNELS });
   forgetSettings(h.app);
-  rt = getSlackRuntime(h.app);
+  slackApp = slackOf(h.app);
 });
 after(async () => {
   await h.stop();
@@ -77,7 +77,7 @@ test('after 2 minutes of 500 and 429, every entry is delivered once, in order pe
   await write(2); // waiting when the outage starts
   for (; offset < 120_000; offset += 10_000) {
     if (offset === 60_000) await write(2); // more arrive half way through
-    await deliverOutbox(rt, 20_000);
+    await slackApp.deliverOutbox(20_000);
   }
   assert.equal(slack.callsOf('chat.postMessage').length, 0, 'nothing got through during the outage');
   assert.ok(slack.refused >= 6, `Slack was asked and refused (${slack.refused} times)`);
@@ -90,7 +90,7 @@ test('after 2 minutes of 500 and 429, every entry is delivered once, in order pe
 
   // Slack is back: the runs go on as the minute job and kicks would, two at a time.
   for (let run = 0; run < 30 && (await pending()) > 0; run++) {
-    await Promise.all([deliverOutbox(rt, 20_000), deliverOutbox(rt, 20_000)]);
+    await Promise.all([slackApp.deliverOutbox(20_000), slackApp.deliverOutbox(20_000)]);
     offset += 10_000;
   }
   assert.equal(await pending(), 0, 'everything delivered');

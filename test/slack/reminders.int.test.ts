@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { manualClock } from '../../functions/src/shared/ports.js';
-import { forgetSettings, SETTINGS_DOC } from '../../functions/src/slack/settings-store.js';
+import { manualClock } from '../helpers/manual-clock.js';
 import { CHANNELS, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { SETTINGS_DOC, forgetSettings } from '../helpers/slack-state.js';
 
 const GATES = 'CGATES';
 const clock = manualClock(new Date());

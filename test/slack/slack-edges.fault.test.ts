@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
-import { interactionBody, signSlackRequest } from '../../functions/src/slack/sign.js';
+import { interactionBody, signSlackRequest } from '../../scripts/lib/slack-sign.js';
 import { MANAGER, OPERATOR, SECRET, startSlackHarness, type SlackHarness } from './helpers.js';
 
 let h: SlackHarness;

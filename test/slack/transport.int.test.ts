@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
 import { writeLevelChange } from '../../functions/src/incidents/escalation.js';
 import { readIncidentTx } from '../../functions/src/incidents/store.js';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
-import { slashCommandBody } from '../../functions/src/slack/sign.js';
+import { slashCommandBody } from '../../scripts/lib/slack-sign.js';
 import { CHANNELS, OPERATOR, SECRET, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 
 let h: SlackHarness;
 before(async () => {
@@ -42,7 +42,7 @@ test('valid, stale, wrong, missing and empty signatures: only the valid one is s
   const empty = await h.post(raw, { 'x-slack-signature': '', 'x-slack-request-timestamp': String(now) });
   assert.equal(empty.status, 401);
   const tampered = await h.post(raw.replace('status', 'wallet'), {
-    ...(await import('../../functions/src/slack/sign.js')).signSlackRequest(raw, SECRET, now),
+    ...(await import('../../scripts/lib/slack-sign.js')).signSlackRequest(raw, SECRET, now),
   });
   assert.equal(tampered.status, 401, 'a body that is not the one signed');
 

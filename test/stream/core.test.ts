@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as wsModule from 'ws';
-import { parseClientFrame } from '../../functions/src/stream/core/frames.js';
+import {
+  eventFrame,
+  eventFrameJson,
+  helloFrame,
+  helloFrameJson,
+  parseClientFrame,
+  statusFrame,
+  statusFrameJson,
+} from '../../functions/src/stream/core/frames.js';
 import { createRetentionBuffer } from '../../functions/src/stream/core/retention.js';
 import { assignEventSeqs, eventSeq } from '../../functions/src/stream/core/seq.js';
 import { judgeBuffered } from '../../functions/src/stream/core/slow-consumer.js';
@@ -99,4 +107,36 @@ test('client frames: say and resume pass, anything else is an error with a reaso
   assert.ok(!bad.ok && bad.code === 'invalid_frame' && bad.message.includes('text'));
   assert.equal(parseClientFrame('{"type":"resume","seq":-1}').ok, false);
   assert.equal(parseClientFrame('{"type":"shout"}').ok, false);
+});
+
+test('server frames spliced from serialised JSON are the frames the protocol defines', () => {
+  const status = { loop: { state: 'running' }, note: 'quote " and \\ and \u2028' };
+  const event = { id: 'e1', type: 'step.done', data: { n: 1 } };
+  assert.deepEqual(JSON.parse(statusFrameJson(7, JSON.stringify(status))), {
+    type: 'status',
+    seq: 7,
+    status,
+  });
+  assert.equal(statusFrame(7, status), statusFrameJson(7, JSON.stringify(status)));
+  assert.deepEqual(JSON.parse(eventFrame(8, event)), { type: 'event', seq: 8, event });
+  assert.equal(eventFrame(8, event), eventFrameJson(8, JSON.stringify(event)));
+  const fresh = helloFrameJson({
+    seq: 8,
+    resumed: false,
+    retentionSeconds: 300,
+    statusJson: JSON.stringify(status),
+    recentJson: [JSON.stringify(event)],
+  });
+  assert.deepEqual(JSON.parse(fresh), {
+    type: 'hello',
+    seq: 8,
+    resumed: false,
+    retentionSeconds: 300,
+    status,
+    recent: [event],
+  });
+  assert.equal(helloFrame(8, status, false, 300, [event]), fresh);
+  const resumed = JSON.parse(helloFrame(5, status, true, 300)) as Record<string, unknown>;
+  assert.equal(resumed.resumed, true);
+  assert.ok(!('recent' in resumed), 'a resumed hello carries no recent events: they come as event frames');
 });

@@ -13,6 +13,7 @@ import { createLogger } from '../../functions/src/platform/log.js';
 import { systemClock, type Clock } from '../../functions/src/shared/ports.js';
 import type { StreamLimits } from '../../functions/src/stream/limits.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
+import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 
 export const SECRET = 'test-stream-secret-0123456789';
@@ -34,7 +35,7 @@ export async function startStream(
   opts: { limits?: Partial<StreamLimits>; model?: ModelPort; clock?: Clock; port?: number } = {},
 ): Promise<RunningStream> {
   const server = createStreamServer({
-    db,
+    ...firestoreStreamPorts(db),
     model: opts.model ?? createLocalModel(),
     clock: opts.clock ?? systemClock,
     log: quietLog,

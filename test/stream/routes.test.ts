@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../../functions/src/config.js';
 import type { Container } from '../../functions/src/platform/container.js';
-import { manualClock } from '../../functions/src/shared/ports.js';
-import { streamLinks, streamRoutes } from '../../functions/src/stream/routes.js';
+import { manualClock } from '../helpers/manual-clock.js';
+import { streamLinks } from '../../functions/src/stream/links.js';
+import { streamRoutes } from '../../functions/src/stream/routes.js';
 import { verifyStreamToken } from '../../functions/src/stream/token.js';
 
 const secret = 'route-test-secret-0123456789';

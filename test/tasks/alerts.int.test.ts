@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
-import { SETTINGS_DOC, forgetSettings } from '../../functions/src/slack/settings-store.js';
 import { CHANNELS, startSlackHarness, textOf, type SlackHarness } from '../slack/helpers.js';
+import { SETTINGS_DOC, SLACK_OUTBOX, forgetSettings } from '../helpers/slack-state.js';
 
 let h: SlackHarness;
 let agentKey: string;

@@ -8,32 +8,32 @@
  * transaction, so a reminder is never written after the decision committed.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { z } from 'zod';
-import { startRun } from '../engine/runs.js';
 import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
-import type { Container } from '../platform/container.js';
-import { systemActor } from '../shared/ports.js';
-import { isReminderKind, nextReminderStep, type ReminderStage } from './core/reminders.js';
-import { loadReminderSettings } from './reminder-settings.js';
-import { decidedEntryId, enqueueSlack, SLACK_OUTBOX } from './slack-outbox.js';
+import {
+  isReminderKind,
+  nextReminderStep,
+  type ReminderSettings,
+  type ReminderStage,
+} from './core/reminders.js';
+import { readDecision } from './outbox-repo.js';
+import { REMINDER_WORKFLOW, reminderInputSchema, type ReminderInput } from './reminder-run.js';
+import { decidedEntryId, enqueueSlack } from './slack-outbox.js';
 
-export const REMINDER_WORKFLOW = 'decision-reminders';
-
-export interface ReminderInput {
-  /** The outbox entry of the decision (its id names the run). */
-  entryId: string;
-  kind: string;
-  subject: { type: string; id: string };
-  channelKey: string;
-  /** ISO time the decision was needed (the entry's creation). */
-  neededAt: string;
-  /** The original message's plain text, repeated in the reminder. */
-  about: string;
+export interface ReminderOutput {
+  stopped?: string;
+  posted?: 'reminder' | 'manager';
+  waitedMinutes?: number;
 }
 
-const at = (v: unknown) => {
-  const d = (v as { toDate?: () => Date })?.toDate?.() ?? new Date(v as string);
-  return Number.isNaN(d.getTime()) ? 0 : d.getTime();
+export interface DecisionRemindersDeps {
+  db: Firestore;
+  /** The periods in force (`config/reminders`); throws when the stored document is invalid. */
+  reminderSettings: () => Promise<ReminderSettings>;
+}
+
+const at = (v: string | undefined) => {
+  const t = v === undefined ? NaN : new Date(v).getTime();
+  return Number.isNaN(t) ? 0 : t;
 };
 
 async function decidedSince(
@@ -42,77 +42,58 @@ async function decidedSince(
   since: number,
   tx?: Transaction,
 ): Promise<boolean> {
-  const ref = db.collection(SLACK_OUTBOX).doc(decidedEntryId(subject));
-  const snap = tx ? await tx.get(ref) : await ref.get();
-  return snap.exists && at(snap.get('data.at')) >= since;
-}
-
-async function timer(ctx: StepContext): Promise<StepOutcome> {
-  const input = ctx.input as unknown as ReminderInput;
-  const neededAt = at(input.neededAt);
-  const db = ctx.app.db;
-  if (await decidedSince(db, input.subject, neededAt))
-    return { type: 'done', output: { stopped: 'decided' } };
-  if (!isReminderKind(input.kind))
-    return { type: 'done', output: { stopped: `no reminders for ${input.kind}` } };
-  const settings = await loadReminderSettings(db);
-  const stage = ((ctx.wake?.state as { stage?: ReminderStage } | null)?.stage ?? 'start') as ReminderStage;
-  const next = nextReminderStep(stage, neededAt, settings[input.kind], ctx.now.getTime());
-  if (next.action === 'stop') return { type: 'done', output: { stopped: next.reason } };
-  if (next.action === 'wait')
-    return { type: 'wait', until: new Date(next.until), state: { stage: next.stage } };
-  const effect = async (tx: Transaction, fdb: Firestore) => {
-    if (await decidedSince(fdb, input.subject, neededAt, tx)) return; // decided while this ran
-    enqueueSlack(
-      fdb,
-      tx,
-      `remind~${input.entryId}~${next.stage}`,
-      {
-        kind: 'reminder',
-        channelKey: input.channelKey,
-        text: input.about,
-        ref: input.subject,
-        data: { stage: next.stage, waitedMinutes: next.waitedMinutes, neededAt: input.neededAt },
-      },
-      ctx.now,
-    );
-  };
-  const output = { posted: next.stage, waitedMinutes: next.waitedMinutes };
-  if (!next.then) return { type: 'done', output, effect, slack: true };
-  return {
-    type: 'wait',
-    until: new Date(next.then.until),
-    state: { stage: next.then.stage },
-    effect,
-    slack: true,
-  };
+  const d = await readDecision(db, decidedEntryId(subject), tx);
+  return !!d && at(d.at) >= since;
 }
 
 /** The workflow to register. Not autonomous: a breaker trip must still be reminded while it pauses the muse. */
-export const decisionRemindersWorkflow: WorkflowDefinition = {
-  name: REMINDER_WORKFLOW,
-  autonomous: false,
-  input: z.strictObject({
-    entryId: z.string().min(1).max(400),
-    kind: z.string().min(1).max(40),
-    subject: z.strictObject({ type: z.string().min(1).max(40), id: z.string().min(1).max(400) }),
-    channelKey: z.string().min(1).max(40),
-    neededAt: z.string().max(40),
-    about: z.string().max(4000),
-  }),
-  graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
-  handlers: { timer },
-};
+export function decisionRemindersWorkflow(deps: DecisionRemindersDeps): WorkflowDefinition {
+  async function timer(ctx: StepContext): Promise<StepOutcome> {
+    const input = reminderInputSchema.parse(ctx.input);
+    const neededAt = at(input.neededAt);
+    if (await decidedSince(deps.db, input.subject, neededAt))
+      return { type: 'done', output: { stopped: 'decided' } satisfies ReminderOutput };
+    if (!isReminderKind(input.kind))
+      return { type: 'done', output: { stopped: `no reminders for ${input.kind}` } satisfies ReminderOutput };
+    const settings = await deps.reminderSettings();
+    const stage = (ctx.wake?.state as { stage?: ReminderStage } | null)?.stage ?? 'start';
+    const next = nextReminderStep(stage, neededAt, settings[input.kind], ctx.now.getTime());
+    if (next.action === 'stop')
+      return { type: 'done', output: { stopped: next.reason } satisfies ReminderOutput };
+    if (next.action === 'wait')
+      return { type: 'wait', until: new Date(next.until), state: { stage: next.stage } };
+    const effect = async (tx: Transaction, fdb: Firestore) => {
+      if (await decidedSince(fdb, input.subject, neededAt, tx)) return; // decided while this ran
+      enqueueSlack(
+        fdb,
+        tx,
+        `remind~${input.entryId}~${next.stage}`,
+        {
+          kind: 'reminder',
+          channelKey: input.channelKey,
+          text: input.about,
+          ref: input.subject,
+          data: { stage: next.stage, waitedMinutes: next.waitedMinutes, neededAt: input.neededAt },
+        },
+        ctx.now,
+      );
+    };
+    const output: ReminderOutput = { posted: next.stage, waitedMinutes: next.waitedMinutes };
+    if (!next.then) return { type: 'done', output, effect, slack: true };
+    return {
+      type: 'wait',
+      until: new Date(next.then.until),
+      state: { stage: next.then.stage },
+      effect,
+      slack: true,
+    };
+  }
 
-export const reminderRunId = (entryId: string) => `remind-${entryId}`;
-
-/** Starts (idempotently) the reminders of a pushed decision. */
-export async function startReminders(app: Container, input: ReminderInput): Promise<void> {
-  await startRun(app, {
-    workflow: REMINDER_WORKFLOW,
-    // The reminder repeats the message's text; the first 3,000 characters say what it is about.
-    input: { ...input, about: input.about.slice(0, 3000) } as unknown as Record<string, unknown>,
-    actor: systemActor('reminders'),
-    runId: reminderRunId(input.entryId),
-  });
+  return {
+    name: REMINDER_WORKFLOW,
+    autonomous: false,
+    input: reminderInputSchema,
+    graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
+    handlers: { timer },
+  };
 }

@@ -4,15 +4,15 @@
  * refused by name) and audited.
  */
 import { actorOf, route, type Route } from '../platform/http/route.js';
+import { notifyOf } from '../wiring/notify.js';
 import { reminderSettingsPatchSchema } from './core/reminders.js';
-import { changeReminderSettings, loadReminderSettings } from './reminder-settings.js';
 
 export const notifyRoutes: Route[] = [
   route({
     method: 'GET',
     path: '/v1/settings/reminders',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await loadReminderSettings(app.db) }),
+    handle: async ({ app }) => ({ body: await notifyOf(app).reminderSettings() }),
   }),
   route({
     method: 'PUT',
@@ -20,7 +20,7 @@ export const notifyRoutes: Route[] = [
     scope: 'operator',
     body: reminderSettingsPatchSchema,
     handle: async ({ app, body, caller }) => ({
-      body: await changeReminderSettings(app, body, actorOf(caller)),
+      body: await notifyOf(app).changeReminderSettings(body, actorOf(caller)),
     }),
   }),
 ];

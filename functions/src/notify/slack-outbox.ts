@@ -3,50 +3,20 @@
  * reports, gates) is written here first, in the same transaction as the change when there is one.
  * The Slack app delivers pending entries and retries failures, so nothing is lost while Slack is down.
  */
-import type { DocumentData, DocumentReference, Firestore } from '@google-cloud/firestore';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
+import { entryExists, writeEntry, type OutboxWriter } from './outbox-repo.js';
+import type { SlackOutboxEntry } from './outbox-types.js';
 
+export type { DecidedView, SlackOutboxEntry, StoredSlackOutboxEntry } from './outbox-types.js';
+export type { OutboxWriter } from './outbox-repo.js';
+
+/**
+ * @deprecated The collection is notify's (outbox-repo.ts). Kept only until tasks/alerts.ts asks
+ * `outboxEntryExists` instead of reading the collection itself; remove then.
+ */
 export const SLACK_OUTBOX = 'slackOutbox';
-
-export interface SlackOutboxEntry {
-  /** What kind of message, so the Slack app can render it: incident, breaker, safemode, report, gate, run. */
-  kind:
-    | 'incident'
-    | 'breaker'
-    | 'safemode'
-    | 'report'
-    | 'gate'
-    | 'run'
-    | 'classification'
-    | 'reminder'
-    | 'notice'
-    | 'decided'
-    | 'alert';
-  /** Where it goes: a key into the channel config (e.g. `alerts`, `level-3`, `finance`), not a raw channel id. */
-  channelKey: string;
-  /** Plain-text fallback, always present. */
-  text: string;
-  /** What the message is about, so updates in place can find the earlier post. */
-  ref: { type: string; id: string };
-  /** Escalation level (1-4) for incident messages. */
-  level?: number;
-  data?: Record<string, unknown>;
-}
-
-export interface StoredSlackOutboxEntry extends SlackOutboxEntry {
-  id: string;
-  status: 'pending' | 'delivered';
-  attempts: number;
-  lastError?: string;
-  createdAt: Date;
-  deliveredAt?: Date;
-}
-
-/** A transaction or a write batch (the engine commits some transitions as a batch). */
-export interface OutboxWriter {
-  set(ref: DocumentReference, data: DocumentData): unknown;
-}
 
 /**
  * Enqueues an entry. `id` makes it idempotent: a redelivered message that enqueues the same id
@@ -60,13 +30,12 @@ export function enqueueSlack(
   at: Date,
 ): void {
   // A plain set replaces the whole document: an id enqueued again starts over as pending.
-  tx.set(db.collection(SLACK_OUTBOX).doc(id), {
-    ...entry,
-    id,
-    status: 'pending',
-    attempts: 0,
-    createdAt: at,
-  });
+  writeEntry(db, tx, { ...entry, id, status: 'pending', attempts: 0, createdAt: at });
+}
+
+/** Whether an entry with this id was ever enqueued (read in `tx`, for enqueue-once producers). */
+export function outboxEntryExists(db: Firestore, tx: Transaction, id: string): Promise<boolean> {
+  return entryExists(db, tx, id);
 }
 
 /**

@@ -3,12 +3,13 @@
  * API rather than only `npm run apikey`. A key is named by its id, the first 12 hex characters of
  * its HMAC (the same id the audit trail records as the actor), never by the key itself.
  */
-import { FieldPath, type Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { auditInTransaction } from '../platform/audit.js';
-import { API_KEYS, createApiKey, hashKey, type ApiKeyDoc } from '../platform/api-keys.js';
+import { API_KEYS, createApiKey, hashKey } from '../platform/api-keys.js';
 import type { Scope } from '../platform/http/route.js';
 import { conflict, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
+import { disableKeyTx, keysByIdPrefix, listKeyDocs, readKeyTx, type StoredApiKey } from './key-store.js';
 
 export interface ApiKeyView {
   id: string;
@@ -22,25 +23,21 @@ export interface ApiKeyView {
 
 const KEY_ID = /^[0-9a-f]{12}$/;
 
-const toIso = (v: unknown) =>
-  v instanceof Date ? v.toISOString() : (v as { toDate?: () => Date } | undefined)?.toDate?.().toISOString();
-
-function view(hash: string, d: ApiKeyDoc & { disabledAt?: unknown; disabledBy?: string }): ApiKeyView {
+function view(d: StoredApiKey): ApiKeyView {
   return {
-    id: hash.slice(0, 12),
+    id: d.hash.slice(0, 12),
     name: d.name,
     scopes: d.scopes,
-    createdAt: toIso(d.createdAt) ?? '',
+    createdAt: d.createdAt instanceof Date ? d.createdAt.toISOString() : '',
     disabled: d.disabled === true,
-    ...(d.disabledAt ? { disabledAt: toIso(d.disabledAt) } : {}),
+    ...(d.disabledAt ? { disabledAt: d.disabledAt.toISOString() } : {}),
     ...(d.disabledBy ? { disabledBy: d.disabledBy } : {}),
   };
 }
 
 export async function listApiKeys(db: Firestore): Promise<ApiKeyView[]> {
-  const snap = await db.collection(API_KEYS).limit(1000).get();
-  return snap.docs
-    .map((d) => view(d.id, d.data() as ApiKeyDoc))
+  return (await listKeyDocs(db, 1000))
+    .map(view)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
@@ -79,21 +76,15 @@ export async function revokeApiKey(
 ): Promise<ApiKeyView> {
   if (!KEY_ID.test(input.id))
     throw invalidInput('a key id is 12 lower-case hex characters (see GET /v1/api-keys)');
-  const col = db.collection(API_KEYS);
-  const found = await col
-    .where(FieldPath.documentId(), '>=', input.id)
-    .where(FieldPath.documentId(), '<', `${input.id}g`)
-    .limit(2)
-    .get();
-  if (found.empty) throw notFound(`no API key with id ${input.id}`);
-  if (found.size > 1)
+  const found = await keysByIdPrefix(db, input.id);
+  if (!found.length) throw notFound(`no API key with id ${input.id}`);
+  if (found.length > 1)
     throw conflict(`the id ${input.id} names more than one key; ask an admin to revoke by another`);
-  const ref = found.docs[0]!.ref;
+  const hash = found[0]!;
   return db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const doc = snap.data() as ApiKeyDoc;
+    const doc = await readKeyTx(db, tx, hash);
     if (doc.disabled) throw conflict(`API key ${input.id} (${doc.name}) is already revoked`);
-    tx.update(ref, { disabled: true, disabledAt: now, disabledBy: input.actor.id });
+    disableKeyTx(db, tx, hash, now, input.actor.id);
     auditInTransaction(
       db,
       tx,
@@ -108,6 +99,6 @@ export async function revokeApiKey(
       },
       now,
     );
-    return view(snap.id, { ...doc, disabled: true, disabledAt: now, disabledBy: input.actor.id });
+    return view({ ...doc, disabled: true, disabledAt: now, disabledBy: input.actor.id });
   });
 }

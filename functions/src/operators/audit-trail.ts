@@ -4,7 +4,8 @@
  * Slack's `/muse audit <run|incident|user>` uses `auditOfSubject`.
  */
 import type { Firestore, Query } from '@google-cloud/firestore';
-import { AUDIT_COLLECTION } from '../platform/audit.js';
+import { AUDIT_COLLECTION, type AuditEntry } from '../platform/audit.js';
+import { typedCollection } from '../platform/firestore/typed.js';
 
 export interface AuditRecord {
   id: string;
@@ -29,23 +30,26 @@ export interface AuditQuery {
   after?: string;
 }
 
-const toIso = (v: unknown) =>
-  v instanceof Date ? v.toISOString() : ((v as { toDate?: () => Date })?.toDate?.().toISOString() ?? '');
+/** An audit document as stored (platform/audit.ts writes it): the entry and its time. */
+type StoredAudit = AuditEntry & { at: Date };
 
-function record(id: string, d: Record<string, unknown>): AuditRecord {
-  return { ...(d as Omit<AuditRecord, 'id' | 'at'>), id, at: toIso(d.at) };
+/** The platform's audit collection, read typed (the platform offers no query of its own yet). */
+const trail = (db: Firestore) => typedCollection<StoredAudit>(db, AUDIT_COLLECTION);
+
+function record(id: string, d: StoredAudit): AuditRecord {
+  return { ...d, id, at: d.at instanceof Date ? d.at.toISOString() : '' };
 }
 
 /** One page of the trail. Equality on actor and action, a range on time, newest first. */
 export async function queryAudit(db: Firestore, q: AuditQuery) {
   // The order comes first so every shape the filters make is served by an `at desc` index.
-  let query: Query = db.collection(AUDIT_COLLECTION).orderBy('at', 'desc');
+  let query: Query<StoredAudit> = trail(db).orderBy('at', 'desc');
   if (q.actor) query = query.where('actor.id', '==', q.actor);
   if (q.action) query = query.where('action', '==', q.action);
   if (q.from) query = query.where('at', '>=', q.from);
   if (q.to) query = query.where('at', '<', q.to);
   if (q.after) {
-    const cursor = await db.collection(AUDIT_COLLECTION).doc(q.after).get();
+    const cursor = await trail(db).doc(q.after).get();
     if (cursor.exists) query = query.startAfter(cursor);
   }
   const snap = await query.limit(q.limit).get();
@@ -61,7 +65,7 @@ const SUBJECT_PREFIXES = ['runs/', 'pipelineRuns/', 'incidents/', 'missions/', '
  * `incidents/<id>`, …). Newest first.
  */
 export async function auditOfSubject(db: Firestore, subject: string, limit = 20): Promise<AuditRecord[]> {
-  const col = db.collection(AUDIT_COLLECTION);
+  const col = trail(db);
   if (/^[UW][A-Z0-9]{2,}$/.test(subject)) {
     const snap = await col.where('actor.id', '==', subject).orderBy('at', 'desc').limit(limit).get();
     return snap.docs.map((d) => record(d.id, d.data()));

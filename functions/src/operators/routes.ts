@@ -3,12 +3,10 @@
  * and roles, the audit trail, and API keys. Every change is admin-only and audited.
  */
 import { z } from 'zod';
-import { requireSecret } from '../config.js';
 import { actorOf, route, SCOPES, type Route } from '../platform/http/route.js';
 import { forbidden } from '../shared/errors.js';
-import { issueApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
-import { queryAudit } from './audit-trail.js';
-import { readSlackSettings, slackSettingsInput, writeSlackSettings } from './slack-settings.js';
+import { operatorsOf } from '../wiring/operators.js';
+import { slackSettingsInput } from './slack-settings.js';
 
 const rationale = z.string().trim().min(3, 'say why').max(2000);
 
@@ -34,14 +32,19 @@ export const operatorRoutes: Route[] = [
     method: 'GET',
     path: '/v1/settings/slack',
     scope: 'admin',
-    handle: async ({ app }) => ({ body: await readSlackSettings(app) }),
+    handle: async ({ app }) => ({ body: await operatorsOf(app).readSlackSettings() }),
   }),
   route({
     method: 'PUT',
     path: '/v1/settings/slack',
     scope: 'admin',
     body: slackSettingsInput,
-    handle: async ({ app, body, caller }) => ({ body: await writeSlackSettings(app, body, actorOf(caller)) }),
+    handle: async ({ app, body, caller }) => ({
+      body: await operatorsOf(app).writeSlackSettings(
+        { value: { channels: body.channels, roles: body.roles }, rationale: body.rationale },
+        actorOf(caller),
+      ),
+    }),
   }),
   route({
     method: 'GET',
@@ -58,7 +61,7 @@ export const operatorRoutes: Route[] = [
         throw forbidden(
           `reading another actor's audit records needs the admin scope (yours is ${caller.keyId})`,
         );
-      const result = await queryAudit(app.db, {
+      const result = await operatorsOf(app).queryAudit({
         actor: admin ? q.actor : caller.keyId,
         ...(q.action ? { action: q.action } : {}),
         ...(q.from ? { from: new Date(q.from) } : {}),
@@ -73,7 +76,7 @@ export const operatorRoutes: Route[] = [
     method: 'GET',
     path: '/v1/api-keys',
     scope: 'admin',
-    handle: async ({ app }) => ({ body: { items: await listApiKeys(app.db) } }),
+    handle: async ({ app }) => ({ body: { items: await operatorsOf(app).listApiKeys() } }),
   }),
   route({
     method: 'POST',
@@ -88,17 +91,12 @@ export const operatorRoutes: Route[] = [
       .strict(),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await issueApiKey(
-        app.db,
-        requireSecret(app.config, 'apiKeyPepper'),
-        {
-          name: body.name,
-          scopes: [...new Set(body.scopes)],
-          actor: actorOf(caller),
-          rationale: body.rationale,
-        },
-        app.clock.now(),
-      ),
+      body: await operatorsOf(app).issueApiKey({
+        name: body.name,
+        scopes: body.scopes,
+        actor: actorOf(caller),
+        rationale: body.rationale,
+      }),
     }),
   }),
   route({
@@ -107,11 +105,11 @@ export const operatorRoutes: Route[] = [
     scope: 'admin',
     body: z.object({ rationale }).strict(),
     handle: async ({ app, params, body, caller }) => ({
-      body: await revokeApiKey(
-        app.db,
-        { id: params.id!, actor: actorOf(caller), rationale: body.rationale },
-        app.clock.now(),
-      ),
+      body: await operatorsOf(app).revokeApiKey({
+        id: params.id!,
+        actor: actorOf(caller),
+        rationale: body.rationale,
+      }),
     }),
   }),
 ];

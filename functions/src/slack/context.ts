@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { recordAudit } from '../platform/audit.js';
-import type { Container } from '../platform/container.js';
-import type { Actor } from '../shared/ports.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import type { Firestore } from '@google-cloud/firestore';
 
 export const slackCtxSchema = z.object({
   teamId: z.string().optional(),
@@ -26,7 +26,7 @@ export const actorOf = (c: SlackCtx): Actor => ({
 });
 
 export async function auditSlack(
-  app: Container,
+  deps: { db: Firestore; clock: Clock },
   c: SlackCtx,
   e: {
     action: string;
@@ -38,7 +38,7 @@ export async function auditSlack(
   },
 ): Promise<void> {
   await recordAudit(
-    app.db,
+    deps.db,
     {
       actor: actorOf(c),
       action: e.action,
@@ -50,7 +50,7 @@ export async function auditSlack(
       ...(e.reason ? { reason: e.reason } : {}),
       ...(e.details ? { details: e.details } : {}),
     },
-    app.clock.now(),
+    deps.clock.now(),
   );
 }
 

@@ -9,12 +9,20 @@
  *   done     -> nothing left to do: a repeat is dropped
  */
 import { createHash } from 'node:crypto';
-import { FieldValue } from '@google-cloud/firestore';
-import type { Container } from '../platform/container.js';
+import type { Firestore } from '@google-cloud/firestore';
 import { AppError } from '../shared/errors.js';
-import type { SlackMessage } from './post.js';
+import type { Clock } from '../shared/ports.js';
+import type { Reply } from './reply.js';
+import {
+  countRepeatTx,
+  createJobOnce,
+  deleteJob,
+  holdReplyTx,
+  readJobTx,
+  startJobTx,
+  updateJob,
+} from './repo.js';
 
-export const SLACK_JOBS = 'slackJobs';
 /** Kept for a day, then removed by Firestore TTL on `expireAt`. */
 const KEEP_MS = 24 * 3600_000;
 /** A `running` job older than this is taken to have crashed, and runs again. */
@@ -22,38 +30,32 @@ const RUNNING_LEASE_MS = 60_000;
 
 export type Claim = { state: 'new' } | { state: 'effected'; reply?: Reply } | { state: 'done' };
 
-export interface Reply extends SlackMessage {
-  inChannel?: boolean;
-  replaceOriginal?: boolean;
-}
-
-const millisOf = (v: unknown) => (v as { toMillis(): number } | undefined)?.toMillis?.() ?? 0;
-
 export const jobId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 40);
 
+type Deps = { db: Firestore; clock: Clock };
+
 /** Claims a key. `new` means go ahead; otherwise the work already ran (fully or up to its reply). */
-export async function claim(app: Container, key: string): Promise<Claim> {
-  const ref = app.db.collection(SLACK_JOBS).doc(jobId(key));
-  return app.db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const now = app.clock.now();
-    if (snap.exists) {
-      const state = snap.get('state') as string;
-      if (state === 'done') {
-        tx.update(ref, { repeats: FieldValue.increment(1) }); // counted, so a repeat is visible
+export async function claim({ db, clock }: Deps, key: string): Promise<Claim> {
+  const id = jobId(key);
+  return db.runTransaction(async (tx) => {
+    const job = await readJobTx(db, tx, id);
+    const now = clock.now();
+    if (job) {
+      if (job.state === 'done') {
+        countRepeatTx(db, tx, id); // counted, so a repeat is visible
         return { state: 'done' };
       }
       // A twin is running it, or sending its reply, now: come back later (Pub/Sub redelivers), by
       // when it is done. Only a holder silent past the lease is taken to have crashed.
-      const heldSince = millisOf(snap.get(state === 'effected' ? 'replyingAt' : 'startedAt'));
+      const heldSince = (job.state === 'effected' ? job.replyingAt : job.startedAt)?.getTime() ?? 0;
       if (now.getTime() - heldSince < RUNNING_LEASE_MS)
         throw new AppError('unavailable', 'the same Slack request is being handled; retry later');
-      if (state === 'effected') {
-        tx.update(ref, { replyingAt: now });
-        return { state: 'effected', reply: snap.get('reply') as Reply | undefined };
+      if (job.state === 'effected') {
+        holdReplyTx(db, tx, id, now);
+        return { state: 'effected', reply: job.reply };
       }
     }
-    tx.set(ref, {
+    startJobTx(db, tx, id, {
       key: key.slice(0, 500),
       state: 'running',
       startedAt: now,
@@ -63,52 +65,38 @@ export async function claim(app: Container, key: string): Promise<Claim> {
   });
 }
 
-export async function markEffected(app: Container, key: string, reply: Reply | undefined): Promise<void> {
-  await app.db
-    .collection(SLACK_JOBS)
-    .doc(jobId(key))
-    .set(
-      {
-        state: 'effected',
-        // The effect's holder sends the reply next: a twin arriving meanwhile waits for the lease.
-        replyingAt: app.clock.now(),
-        ...(reply ? { reply: JSON.parse(JSON.stringify(reply)) as Reply } : {}),
-      },
-      { merge: true },
-    );
+export async function markEffected(
+  { db, clock }: Deps,
+  key: string,
+  reply: Reply | undefined,
+): Promise<void> {
+  await updateJob(db, jobId(key), {
+    state: 'effected',
+    // The effect's holder sends the reply next: a twin arriving meanwhile waits for the lease.
+    replyingAt: clock.now(),
+    ...(reply ? { reply: JSON.parse(JSON.stringify(reply)) as Reply } : {}),
+  });
 }
 
-export async function markDone(app: Container, key: string): Promise<void> {
-  await app.db
-    .collection(SLACK_JOBS)
-    .doc(jobId(key))
-    .set({ state: 'done', doneAt: app.clock.now() }, { merge: true });
+export async function markDone({ db, clock }: Deps, key: string): Promise<void> {
+  await updateJob(db, jobId(key), { state: 'done', doneAt: clock.now() });
 }
 
 /**
  * A create-once marker for work done inline (modal submissions): true the first time, false for
  * a repeat of the same key.
  */
-export async function firstTime(app: Container, key: string): Promise<boolean> {
-  const now = app.clock.now();
-  try {
-    await app.db
-      .collection(SLACK_JOBS)
-      .doc(jobId(key))
-      .create({
-        key: key.slice(0, 500),
-        state: 'done',
-        startedAt: now,
-        expireAt: new Date(now.getTime() + KEEP_MS),
-      });
-    return true;
-  } catch (err) {
-    if ((err as { code?: number }).code === 6) return false; // ALREADY_EXISTS
-    throw err;
-  }
+export async function firstTime({ db, clock }: Deps, key: string): Promise<boolean> {
+  const now = clock.now();
+  return createJobOnce(db, jobId(key), {
+    key: key.slice(0, 500),
+    state: 'done',
+    startedAt: now,
+    expireAt: new Date(now.getTime() + KEEP_MS),
+  });
 }
 
 /** Releases an inline marker when the work failed in a way worth retrying. */
-export async function release(app: Container, key: string): Promise<void> {
-  await app.db.collection(SLACK_JOBS).doc(jobId(key)).delete();
+export async function release({ db }: Deps, key: string): Promise<void> {
+  await deleteJob(db, jobId(key));
 }

@@ -1,62 +1,27 @@
 /**
- * The App Home tab. Opening it (`app_home_opened`) remembers the viewer (`slackHomes/{userId}`) and
+ * The App Home tab. Opening it (`app_home_opened`) remembers the viewer (repo.ts) and
  * publishes their view (`views.publish`); when decisions are pushed or made, the outbox delivery
  * re-publishes it for everyone who opened it in the last week, so it is current when they look.
  */
 import type { webApi } from '@slack/bolt';
-import { INCIDENTS } from '../incidents/open-incident.js';
-import { getMuseStatus } from '../muse/status/status.js';
-import { getWallet } from '../muse/wallet/ledger.js';
-import { listPipelineRuns } from '../runs/read.js';
-import { REPORTS } from '../runs/store.js';
 import { AppError } from '../shared/errors.js';
-import { homeView, type HomeView } from './core/home.js';
+import { homeView } from './core/home.js';
 import { ROLES, type Role } from './core/settings.js';
-import { openGates } from './jobs/reads.js';
-import type { SlackRuntime } from './runtime.js';
-import { userHasRole } from './settings-store.js';
+import type { SlackRuntime } from './deps.js';
+import { homesOpenedSince, rememberHome } from './repo.js';
 
-export const SLACK_HOMES = 'slackHomes';
 const RECENT_MS = 7 * 24 * 3600_000;
-
-async function openIncidents(rt: SlackRuntime): Promise<HomeView['incidents']> {
-  const snap = await rt.app.db
-    .collection(INCIDENTS)
-    .where('status', 'in', ['open', 'acknowledged'])
-    .limit(25)
-    .get();
-  return snap.docs.map((d) => ({
-    id: d.id,
-    severity: String(d.get('severity')),
-    level: Number(d.get('level')),
-    status: String(d.get('status')),
-    summary: String(d.get('summary')),
-  }));
-}
-
-async function runsAwaitingDecision(rt: SlackRuntime): Promise<HomeView['runs']> {
-  const runs = (await listPipelineRuns(rt.app.db, { state: 'evaluating', limit: 10 })).filter(
-    (r) => !r.decision,
-  );
-  return Promise.all(
-    runs.map(async (r) => {
-      const report = await rt.app.db.collection(REPORTS).doc(r.id).get();
-      const scenarios = (report.get('scenarios') as Array<{ pass?: boolean }> | undefined) ?? [];
-      return { id: r.id, spec: r.spec, failedScenarios: scenarios.filter((s) => s.pass === false).length };
-    }),
-  );
-}
 
 /** Builds and publishes one person's App Home. */
 export async function publishHome(rt: SlackRuntime, userId: string): Promise<void> {
-  const { app } = rt;
+  const { deps } = rt;
   const [roles, gates, runs, status, incidents, wallet] = await Promise.all([
-    Promise.all(ROLES.map(async (r) => ((await userHasRole(app, rt.web, r, userId)) ? r : undefined))),
-    openGates(app),
-    runsAwaitingDecision(rt),
-    getMuseStatus(app),
-    openIncidents(rt),
-    getWallet(app).catch(() => undefined),
+    Promise.all(ROLES.map(async (r) => ((await rt.roles.userHasRole(rt.web, r, userId)) ? r : undefined))),
+    deps.reads.openGates(),
+    deps.reads.pipelineRunsAwaitingDecision(),
+    deps.reads.museStatus(),
+    deps.reads.openIncidents(),
+    deps.reads.wallet().catch(() => undefined),
   ]);
   const s = status as {
     loop?: { state?: string };
@@ -79,9 +44,9 @@ export async function publishHome(rt: SlackRuntime, userId: string): Promise<voi
         loop: s.loop?.state ?? 'running',
         ...(wallet ? { available: `${wallet.available.toFixed(2)} ${wallet.currency}` } : {}),
       },
-      updatedAt: app.clock.now(),
+      updatedAt: deps.clock.now(),
     },
-    app.config.publicBaseUrl,
+    deps.config.publicBaseUrl,
   );
   try {
     await rt.web.views.publish({ user_id: userId, view } as unknown as webApi.ViewsPublishArguments);
@@ -92,14 +57,14 @@ export async function publishHome(rt: SlackRuntime, userId: string): Promise<voi
 
 /** Someone opened the Home tab: remember them, so later changes refresh their view. */
 export async function homeOpened(rt: SlackRuntime, userId: string): Promise<void> {
-  await rt.app.db.collection(SLACK_HOMES).doc(userId).set({ userId, openedAt: rt.app.clock.now() });
+  await rememberHome(rt.deps.db, userId, rt.deps.clock.now());
   await publishHome(rt, userId);
 }
 
 /** Re-publishes the Home of everyone who opened it recently. */
 export async function refreshHomes(rt: SlackRuntime): Promise<number> {
-  const since = new Date(rt.app.clock.now().getTime() - RECENT_MS);
-  const snap = await rt.app.db.collection(SLACK_HOMES).where('openedAt', '>=', since).limit(50).get();
-  await Promise.all(snap.docs.map((d) => publishHome(rt, d.id)));
-  return snap.size;
+  const since = new Date(rt.deps.clock.now().getTime() - RECENT_MS);
+  const users = await homesOpenedSince(rt.deps.db, since, 50);
+  await Promise.all(users.map((u) => publishHome(rt, u)));
+  return users.length;
 }

@@ -13,18 +13,16 @@
  * every post of its subject in place; a `reminder` replies in the subject's thread. The App Home
  * of people who opened it is re-published when decisions were pushed or made.
  */
-import { FieldValue } from '@google-cloud/firestore';
 import { isReminderKind } from '../notify/core/reminders.js';
-import { startReminders } from '../notify/reminders.js';
-import { SLACK_OUTBOX, type StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
+import type { StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
 import { managerMentions, reminderText, type DecidedView } from './core/decisions.js';
 import { channelFor, type SlackSettings } from './core/settings.js';
+import type { SlackRuntime } from './deps.js';
 import { refreshHomes } from './home.js';
-import { decisionOf, millis, renderEntry } from './outbox-render.js';
+import { millis, renderEntry } from './outbox-render.js';
 import { postMessage, updateMessage } from './post.js';
 import { postsOf, rememberPost, subjectPosts, updateEverywhere } from './refresh.js';
-import type { SlackRuntime } from './runtime.js';
-import { loadSettings } from './settings-store.js';
+import { loadSlackSettings } from './settings.js';
 
 const LEASE_MS = 90_000;
 const BATCH = 200;
@@ -46,27 +44,15 @@ interface Sent {
   note?: string;
 }
 
-async function lease(rt: SlackRuntime, id: string): Promise<boolean> {
-  const { db, clock } = rt.app;
-  const ref = db.collection(SLACK_OUTBOX).doc(id);
-  return db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const now = clock.now().getTime();
-    if (snap.get('status') !== 'pending' || millis(snap.get('leaseUntil')) > now) return false;
-    tx.update(ref, { leaseUntil: new Date(now + LEASE_MS) });
-    return true;
-  });
-}
-
 /** A decision made: every post of the subject is rendered again from the entry it showed, decided. */
 async function sendDecided(rt: SlackRuntime, e: Entry): Promise<Sent> {
   const decided = e.data as unknown as DecidedView;
-  const { posts, source } = await subjectPosts(rt.app, e.ref);
+  const { posts, source } = await subjectPosts(rt.deps, e.ref);
   if (!Object.keys(posts).length) return { channel: ANYWHERE, ts: '', note: 'no post to update yet' };
-  const original = source ? await rt.app.db.collection(SLACK_OUTBOX).doc(source).get() : undefined;
-  const m = original?.exists
-    ? await renderEntry(rt.app, { ...(original.data() as Entry), id: original.id }, decided)
-    : await renderEntry(rt.app, { ...e, kind: 'notice' }, decided);
+  const original = source ? await rt.deps.outbox.entry(source) : undefined;
+  const m = original
+    ? await renderEntry(rt.deps, original, decided)
+    : await renderEntry(rt.deps, { ...e, kind: 'notice' }, decided);
   const n = await updateEverywhere(rt, e.ref, m);
   return { channel: ANYWHERE, ts: '', note: `${n} message(s) rewritten` };
 }
@@ -74,9 +60,9 @@ async function sendDecided(rt: SlackRuntime, e: Entry): Promise<Sent> {
 /** A reminder replies in the thread of the subject's post in this channel (or stands alone). */
 async function sendReminder(rt: SlackRuntime, e: Entry, channel: string, settings: SlackSettings) {
   const d = (e.data ?? {}) as { stage?: string; waitedMinutes?: number; neededAt?: string };
-  if (await decisionOf(rt.app, e.ref, millis(d.neededAt)))
+  if (await rt.deps.outbox.decisionOf(e.ref, millis(d.neededAt)))
     return { channel, ts: '', note: 'skipped: decided meanwhile' };
-  const thread = (await postsOf(rt.app, e.ref))[channel];
+  const thread = (await postsOf(rt.deps, e.ref))[channel];
   const text = reminderText(
     d.stage === 'manager' ? 'manager' : 'reminder',
     d.waitedMinutes ?? 0,
@@ -91,15 +77,17 @@ async function send(rt: SlackRuntime, e: Entry, channel: string, settings: Slack
   if (e.kind === 'decided') return sendDecided(rt, e);
   if (e.kind === 'reminder') return sendReminder(rt, e, channel, settings);
   const isNote = e.kind === 'incident' && !e.data;
-  const decided = isReminderKind(e.kind) ? await decisionOf(rt.app, e.ref, millis(e.createdAt)) : undefined;
-  const m = await renderEntry(rt.app, e, decided);
+  const decided = isReminderKind(e.kind)
+    ? await rt.deps.outbox.decisionOf(e.ref, millis(e.createdAt))
+    : undefined;
+  const m = await renderEntry(rt.deps, e, decided);
   if (e.kind === 'incident' && !isNote) {
     // Every earlier copy shows the new level; the level's own channel gets a post if it has none.
     await updateEverywhere(rt, e.ref, m);
-    const known = (await postsOf(rt.app, e.ref))[channel];
+    const known = (await postsOf(rt.deps, e.ref))[channel];
     if (known) return { channel, ts: known };
   }
-  const thread = isNote ? (await postsOf(rt.app, e.ref))[channel] : undefined;
+  const thread = isNote ? (await postsOf(rt.deps, e.ref))[channel] : undefined;
   const posted = await postMessage(
     rt,
     channel,
@@ -109,11 +97,11 @@ async function send(rt: SlackRuntime, e: Entry, channel: string, settings: Slack
     { maxWaitMs: 5000 },
   );
   if (isNote) return posted;
-  await rememberPost(rt.app, e.ref, posted.channel, posted.ts, e.id);
+  await rememberPost(rt.deps, e.ref, posted.channel, posted.ts, e.id);
   if (isReminderKind(e.kind) && !decided) {
     // Decided while this was posted: the decided entry may have found no post to rewrite yet.
-    const late = await decisionOf(rt.app, e.ref, millis(e.createdAt));
-    if (late) await updateMessage(rt, posted.channel, posted.ts, await renderEntry(rt.app, e, late));
+    const late = await rt.deps.outbox.decisionOf(e.ref, millis(e.createdAt));
+    if (late) await updateMessage(rt, posted.channel, posted.ts, await renderEntry(rt.deps, e, late));
   }
   return posted;
 }
@@ -126,17 +114,9 @@ async function startRemindersOf(rt: SlackRuntime, entries: Entry[]): Promise<voi
   await Promise.all(
     entries.map(async (e) => {
       try {
-        await startReminders(rt.app, {
-          entryId: e.id,
-          kind: e.kind,
-          subject: e.ref,
-          channelKey: e.channelKey,
-          neededAt: new Date(millis(e.createdAt)).toISOString(),
-          about: e.text,
-        });
-        await rt.app.db.collection(SLACK_OUTBOX).doc(e.id).update({ reminders: 'started' });
+        await rt.deps.outbox.startReminders(e);
       } catch (err) {
-        rt.app.log.warn('starting reminders failed; the next outbox run tries again', { id: e.id, err });
+        rt.deps.log.warn('starting reminders failed; the next outbox run tries again', { id: e.id, err });
       }
     }),
   );
@@ -150,39 +130,23 @@ async function deliverChannel(
   deadline: number,
   r: DeliveryResult & { sent: Entry[] },
 ) {
-  const { db, clock } = rt.app;
+  const { outbox } = rt.deps;
   for (const e of entries) {
     if (Date.now() > deadline) return;
-    const ref = db.collection(SLACK_OUTBOX).doc(e.id);
     if (!channel) {
-      await ref.update({
-        attempts: FieldValue.increment(1),
-        lastError: `no channel configured for "${e.channelKey}" in config/slack`,
-        lastAttemptAt: clock.now(),
-      });
+      await outbox.failed(e.id, `no channel configured for "${e.channelKey}" in config/slack`, false);
       r.failed++;
       continue;
     }
-    if (!(await lease(rt, e.id))) return; // another run is delivering this channel: it keeps the order
+    // Another run is delivering this channel: it keeps the order.
+    if (!(await outbox.lease(e.id, LEASE_MS))) return;
     try {
       const sent = await send(rt, e, channel, settings);
-      await ref.update({
-        status: 'delivered',
-        deliveredAt: clock.now(),
-        attempts: FieldValue.increment(1),
-        slack: sent,
-        leaseUntil: FieldValue.delete(),
-        ...(remindsAbout(e) ? { reminders: 'due' } : {}),
-      });
+      await outbox.delivered(e.id, sent, remindsAbout(e));
       r.delivered++;
       r.sent.push(e);
     } catch (err) {
-      await ref.update({
-        attempts: FieldValue.increment(1),
-        lastError: (err as Error).message.slice(0, 500),
-        lastAttemptAt: clock.now(),
-        leaseUntil: FieldValue.delete(),
-      });
+      await outbox.failed(e.id, (err as Error).message.slice(0, 500), true);
       r.failed++;
       return; // keep the channel's order: later entries wait for this one
     }
@@ -191,14 +155,13 @@ async function deliverChannel(
 
 /** After the posts: reminders for the decisions pushed (and any left due), and the App Homes. */
 async function afterDelivery(rt: SlackRuntime, sent: Entry[]): Promise<void> {
-  const due = await rt.app.db.collection(SLACK_OUTBOX).where('reminders', '==', 'due').limit(50).get();
   const start = new Map<string, Entry>();
-  for (const d of due.docs) start.set(d.id, { ...(d.data() as Entry), id: d.id });
+  for (const e of await rt.deps.outbox.remindersDue(50)) start.set(e.id, e);
   for (const e of sent) if (remindsAbout(e)) start.set(e.id, e);
   await startRemindersOf(rt, [...start.values()]);
   if (sent.some((e) => remindsAbout(e) || e.kind === 'decided' || e.kind === 'incident'))
     await refreshHomes(rt).catch((err: unknown) =>
-      rt.app.log.warn('App Home refresh failed; it is rebuilt when opened', { err }),
+      rt.deps.log.warn('App Home refresh failed; it is rebuilt when opened', { err }),
     );
 }
 
@@ -211,14 +174,13 @@ async function afterDelivery(rt: SlackRuntime, sent: Entry[]): Promise<void> {
  */
 export async function deliverOutbox(rt: SlackRuntime, budgetMs = 45_000): Promise<DeliveryResult> {
   const deadline = Date.now() + budgetMs;
-  const settings = await loadSettings(rt.app);
+  const settings = await loadSlackSettings(rt.deps.db);
   const seen = new Set<string>();
   const stalled = new Set<string>();
   const r = { delivered: 0, failed: 0, pending: 0, sent: [] as Entry[] };
   let left = 0;
   for (let pass = 0; pass < 10 && Date.now() < deadline; pass++) {
-    const snap = await rt.app.db.collection(SLACK_OUTBOX).where('status', '==', 'pending').limit(BATCH).get();
-    const pending = snap.docs.map((d) => ({ ...(d.data() as Entry), id: d.id }));
+    const pending = await rt.deps.outbox.pending(BATCH);
     const entries = pending
       .filter((e) => !seen.has(e.id))
       .sort((a, b) => millis(a.createdAt) - millis(b.createdAt) || a.id.localeCompare(b.id));

@@ -3,8 +3,7 @@
  * that is already made when an entry is first delivered (Slack was down, or another channel's entry
  * went first) is shown at once: a stale message with live buttons is never posted.
  */
-import { decidedEntryId, SLACK_OUTBOX, type StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
-import type { Container } from '../platform/container.js';
+import type { StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
 import { breakerMessage, incidentMessage, plainAlert, safeModeMessage } from './core/alerts.js';
 import { context, message } from './core/blocks.js';
 import {
@@ -15,32 +14,14 @@ import {
   type DecidedView,
 } from './core/decisions.js';
 import { gateBlocks, notice, runMessage } from './core/messages.js';
-import { runView } from './jobs/reads.js';
-import type { SlackMessage } from './post.js';
+import type { SlackDeps } from './deps.js';
 import { incidentView } from './refresh.js';
+import type { SlackMessage } from './reply.js';
 
 type Entry = StoredSlackOutboxEntry;
 
-export const millis = (v: unknown) =>
-  v instanceof Date
-    ? v.getTime()
-    : v && typeof v === 'object' && 'toMillis' in v
-      ? (v as { toMillis(): number }).toMillis()
-      : typeof v === 'string'
-        ? new Date(v).getTime()
-        : 0;
-
-/** The decision about `subject` made at or after `since` (ms), if any. */
-export async function decisionOf(
-  app: Container,
-  subject: { type: string; id: string },
-  since: number,
-): Promise<DecidedView | undefined> {
-  const snap = await app.db.collection(SLACK_OUTBOX).doc(decidedEntryId(subject)).get();
-  const d = snap.get('data') as DecidedView | undefined;
-  if (!snap.exists || !d || millis(d.at) < since) return undefined;
-  return d;
-}
+export const millis = (v: Date | string | undefined) =>
+  v instanceof Date ? v.getTime() : typeof v === 'string' ? new Date(v).getTime() : 0;
 
 /** The fallback text (notifications, screen readers) says it is decided too. */
 const decidedText = (text: string, d?: DecidedView) => (d ? `${text} (decided: ${d.what} by ${d.by})` : text);
@@ -49,12 +30,12 @@ const appended = (m: SlackMessage, d?: DecidedView): SlackMessage =>
   d ? { text: decidedText(m.text, d), blocks: [...(m.blocks ?? []), context(decidedLine(d))] } : m;
 
 /** The entry's message; `decided` renders it as decided (no buttons, who/what/when/why). */
-export async function renderEntry(app: Container, e: Entry, decided?: DecidedView): Promise<SlackMessage> {
-  const base = app.config.publicBaseUrl;
+export async function renderEntry(deps: SlackDeps, e: Entry, decided?: DecidedView): Promise<SlackMessage> {
+  const base = deps.config.publicBaseUrl;
   const d = e.data ?? {};
   switch (e.kind) {
     case 'incident': {
-      const view = await incidentView(app, e.ref.id, typeof d.why === 'string' ? d.why : undefined).catch(
+      const view = await incidentView(deps, e.ref.id, typeof d.why === 'string' ? d.why : undefined).catch(
         () => ({
           id: e.ref.id,
           severity: String(d.severity ?? 'sev?'),
@@ -108,7 +89,7 @@ export async function renderEntry(app: Container, e: Entry, decided?: DecidedVie
       return notice(e.text);
     case 'run': {
       // Read live, so the policy's answer (and, once decided, the decision) is current.
-      const view = await runView(app, e.ref.id);
+      const view = await deps.reads.pipelineRun(e.ref.id);
       return appended(runMessage(view, base), decided);
     }
     case 'classification': {

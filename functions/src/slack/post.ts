@@ -8,15 +8,11 @@
 import type { webApi } from '@slack/bolt';
 import { AppError } from '../shared/errors.js';
 import { afterRateLimit, reserveSlot } from './core/pacing.js';
-import type { Block } from './core/blocks.js';
-import type { SlackRuntime } from './runtime.js';
+import type { SlackRuntime } from './deps.js';
+import type { SlackMessage } from './reply.js';
+import { holdPace, reservePace } from './repo.js';
 
-export const PACE = 'slackPace';
-
-export interface SlackMessage {
-  text: string;
-  blocks?: Block[];
-}
+export type { SlackMessage } from './reply.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,25 +38,18 @@ function mapError(err: unknown, what: string): AppError {
 
 /** Reserves the channel's next slot; refuses when it is further away than `maxWaitMs`. */
 async function reserve(rt: SlackRuntime, channel: string, maxWaitMs: number): Promise<number> {
-  const { db, clock } = rt.app;
-  const ref = db.collection(PACE).doc(channel);
-  return db.runTransaction(async (tx) => {
-    const next = (await tx.get(ref)).get('nextFreeMs') as number | undefined;
+  const { db, clock } = rt.deps;
+  return reservePace(db, channel, (next) => {
     const now = clock.now().getTime();
     const r = reserveSlot(next, now);
     if (r.waitMs > maxWaitMs)
       throw new AppError('rate_limited', `channel ${channel} is paced; next slot in ${r.waitMs} ms`);
-    tx.set(ref, { nextFreeMs: r.nextFree, updatedAt: new Date(now) });
-    return r.waitMs;
+    return { nextFree: r.nextFree, at: new Date(now), result: r.waitMs };
   });
 }
 
 async function noteRateLimit(rt: SlackRuntime, channel: string, retryAfter: number | undefined) {
-  const until = afterRateLimit(rt.app.clock.now().getTime(), retryAfter);
-  await rt.app.db
-    .collection(PACE)
-    .doc(channel)
-    .set({ nextFreeMs: until, rateLimitedUntil: new Date(until) });
+  await holdPace(rt.deps.db, channel, afterRateLimit(rt.deps.clock.now().getTime(), retryAfter));
 }
 
 /** chat.postMessage at the channel's pace. Returns the message's channel and ts. */

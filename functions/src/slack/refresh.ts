@@ -1,80 +1,63 @@
 /**
- * Messages updated in place. Each posted alert is remembered per subject (`slackMessages`,
- * `<type>~<id>` -> channel -> ts), so a later change to the subject (a level rise, an
- * acknowledgement, an override) rewrites every copy instead of posting a new one.
+ * Messages updated in place. Each posted alert is remembered per subject (`<type>~<id>` -> channel
+ * -> ts, repo.ts), so a later change to the subject (a level rise, an acknowledgement, an
+ * override) rewrites every copy instead of posting a new one.
  */
-import { getIncident } from '../incidents/store.js';
-import type { Container } from '../platform/container.js';
 import { incidentMessage, type IncidentView } from './core/alerts.js';
-import { updateMessage, type SlackMessage } from './post.js';
-import type { SlackRuntime } from './runtime.js';
+import type { SlackDeps, SlackRuntime } from './deps.js';
+import { updateMessage } from './post.js';
+import type { SlackMessage } from './reply.js';
+import { addSubjectPost, readSubjectPosts } from './repo.js';
 
-export const SLACK_MESSAGES = 'slackMessages';
+type Subject = { type: string; id: string };
 
-const docId = (ref: { type: string; id: string }) => `${ref.type}~${ref.id}`.replace(/\//g, '_');
+const docId = (ref: Subject) => `${ref.type}~${ref.id}`.replace(/\//g, '_');
 
-export async function postsOf(
-  app: Container,
-  ref: { type: string; id: string },
-): Promise<Record<string, string>> {
-  const snap = await app.db.collection(SLACK_MESSAGES).doc(docId(ref)).get();
-  return (snap.get('posts') as Record<string, string> | undefined) ?? {};
+export async function postsOf(deps: SlackDeps, ref: Subject): Promise<Record<string, string>> {
+  return { ...((await readSubjectPosts(deps.db, docId(ref)))?.posts ?? {}) };
 }
 
 /** Remembers a post of a subject; `source` is the outbox entry it rendered (re-rendered once decided). */
 export async function rememberPost(
-  app: Container,
-  ref: { type: string; id: string },
+  deps: SlackDeps,
+  ref: Subject,
   channel: string,
   ts: string,
   source?: string,
 ) {
-  await app.db
-    .collection(SLACK_MESSAGES)
-    .doc(docId(ref))
-    .set(
-      { ref, posts: { [channel]: ts }, updatedAt: app.clock.now(), ...(source ? { source } : {}) },
-      { merge: true },
-    );
+  await addSubjectPost(deps.db, docId(ref), {
+    ref,
+    channel,
+    ts,
+    at: deps.clock.now(),
+    ...(source ? { source } : {}),
+  });
 }
 
 /** Every post of a subject and the outbox entry they show. */
 export async function subjectPosts(
-  app: Container,
-  ref: { type: string; id: string },
+  deps: SlackDeps,
+  ref: Subject,
 ): Promise<{ posts: Record<string, string>; source?: string }> {
-  const snap = await app.db.collection(SLACK_MESSAGES).doc(docId(ref)).get();
-  const source = snap.get('source') as string | undefined;
-  return {
-    posts: (snap.get('posts') as Record<string, string> | undefined) ?? {},
-    ...(source ? { source } : {}),
-  };
+  const d = await readSubjectPosts(deps.db, docId(ref));
+  return { posts: { ...(d?.posts ?? {}) }, ...(d?.source ? { source: d.source } : {}) };
 }
 
 /** The incident as its Slack message shows it, read from the incidents system. */
-export async function incidentView(app: Container, incidentId: string, why?: string): Promise<IncidentView> {
-  const inc = await getIncident(app, incidentId);
-  return {
-    id: inc.id,
-    severity: inc.severity,
-    summary: inc.summary,
-    level: inc.level,
-    status: inc.status,
-    ...(inc.acknowledgedBy?.kind === 'user' ? { acknowledgedBy: inc.acknowledgedBy.id } : {}),
-    ...(inc.resolution ? { resolution: inc.resolution } : {}),
-    ...(why ? { why } : {}),
-  };
+export async function incidentView(deps: SlackDeps, incidentId: string, why?: string): Promise<IncidentView> {
+  const inc = await deps.reads.incident(incidentId);
+  return { ...inc, ...(why ? { why } : {}) };
 }
 
 /** Rewrites every known copy of a subject's message (and the one clicked, if given). */
 export async function updateEverywhere(
   rt: SlackRuntime,
-  ref: { type: string; id: string },
+  ref: Subject,
   m: SlackMessage,
   also?: { channel?: string; ts?: string },
   except?: string,
 ): Promise<number> {
-  const posts = await postsOf(rt.app, ref);
+  const posts = await postsOf(rt.deps, ref);
   if (also?.channel && also.ts) posts[also.channel] ??= also.ts;
   let n = 0;
   for (const [channel, ts] of Object.entries(posts)) {
@@ -90,11 +73,11 @@ export async function refreshIncident(
   incidentId: string,
   also?: { channel?: string; ts?: string },
 ) {
-  const view = await incidentView(rt.app, incidentId);
+  const view = await incidentView(rt.deps, incidentId);
   return updateEverywhere(
     rt,
     { type: 'incident', id: incidentId },
-    incidentMessage(view, rt.app.config.publicBaseUrl),
+    incidentMessage(view, rt.deps.config.publicBaseUrl),
     also,
   );
 }

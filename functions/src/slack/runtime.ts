@@ -1,37 +1,26 @@
 /**
- * The Slack runtime of one container: the Bolt app on the functions receiver, and the Web API
- * client with retries bounded by the function's timeout. Built lazily, once per container (the only
- * module-level state), because a function instance serves many requests with one container.
+ * The Slack runtime of one Slack system: the Bolt app on the functions receiver, and the Web API
+ * client with retries bounded by the function's timeout. Built on first use (system.ts), because
+ * it needs the secrets and a function instance serves many requests with one system.
  *
  * Bolt given only a token calls `auth.test` before its first answer; with no route to Slack every
  * command would hang. So Bolt gets its bot and bot-user ids from config, or, without them, asks
  * `auth.test` once through the configured client (the local Slack server locally and in tests).
  */
-import { App, LogLevel, type webApi } from '@slack/bolt';
-import { requireSecret } from '../config.js';
-import { FUNCTIONS } from '../platform/catalog.js';
-import type { Container } from '../platform/container.js';
-import { clientBudget, type ClientBudget } from './core/pacing.js';
+import { App, LogLevel } from '@slack/bolt';
+import type { Logger } from '../platform/log.js';
+import { clientBudget } from './core/pacing.js';
+import type { BoltRuntime, SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 import { FunctionsReceiver } from './receiver.js';
+import type { RoleCheck } from './settings.js';
 
-export interface SlackRuntime {
-  bolt: App;
+export interface SlackApp extends BoltRuntime {
   receiver: FunctionsReceiver;
-  web: webApi.WebClient;
-  budget: ClientBudget;
-  app: Container;
 }
 
-const runtimes = new WeakMap<Container, SlackRuntime>();
-
-/** The longest timeout among the Slack functions bounds every Web API call's retries. */
-function slackTimeoutSeconds(): number {
-  return Math.min(...FUNCTIONS.filter((f) => f.group === 'slack').map((f) => f.timeoutSeconds));
-}
-
-function boltLogger(app: Container) {
-  const log = app.log.child({ component: 'slack' });
+function boltLogger(logger: Logger) {
+  const log = logger.child({ component: 'slack' });
   return {
     debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
     info: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
@@ -43,21 +32,20 @@ function boltLogger(app: Container) {
   };
 }
 
-export function getSlackRuntime(app: Container): SlackRuntime {
-  const existing = runtimes.get(app);
-  if (existing) return existing;
-  const token = requireSecret(app.config, 'slackBotToken');
-  const budget = clientBudget(slackTimeoutSeconds());
+export function createSlackApp(deps: SlackDeps, roles: RoleCheck): SlackApp {
+  const { config } = deps;
+  const token = config.botToken();
+  const budget = clientBudget(config.timeoutSeconds);
   const receiver = new FunctionsReceiver({
-    signingSecret: requireSecret(app.config, 'slackSigningSecret'),
-    now: () => app.clock.now().getTime(),
-    log: app.log,
+    signingSecret: config.signingSecret(),
+    now: () => deps.clock.now().getTime(),
+    log: deps.log,
   });
-  const { botId, botUserId } = app.config.slackBot;
+  const { botId, botUserId } = config;
   let authTest: Promise<{ botId?: string; botUserId?: string }> | undefined;
   const instance: App = new App({
     receiver,
-    logger: boltLogger(app),
+    logger: boltLogger(deps.log),
     // Lets every listener finish before the HTTP response; the receiver sends it (see receiver.ts).
     processBeforeResponse: true,
     ignoreSelf: false,
@@ -73,7 +61,7 @@ export function getSlackRuntime(app: Container): SlackRuntime {
       return { botToken: token, ...(await authTest) };
     },
     clientOptions: {
-      ...(app.config.slackApiUrl ? { slackApiUrl: ensureSlash(app.config.slackApiUrl) } : {}),
+      ...(config.slackApiUrl ? { slackApiUrl: ensureSlash(config.slackApiUrl) } : {}),
       timeout: budget.timeoutMs,
       retryConfig: {
         retries: budget.retries,
@@ -86,9 +74,8 @@ export function getSlackRuntime(app: Container): SlackRuntime {
       rejectRateLimitedCalls: true,
     },
   });
-  const runtime: SlackRuntime = { bolt: instance, receiver, web: instance.client, budget, app };
+  const runtime: SlackApp = { bolt: instance, receiver, web: instance.client, budget, deps, roles };
   registerListeners(runtime);
-  runtimes.set(app, runtime);
   return runtime;
 }
 

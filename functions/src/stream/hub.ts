@@ -7,11 +7,10 @@
  */
 import type { Logger } from '../platform/log.js';
 import { encodeTextFrame as encodeBytes } from './core/ws-frame.js';
-import { eventFrame } from './core/frames.js';
+import { eventFrameJson, helloFrameJson, statusFrameJson } from './core/frames.js';
 import type { RetentionBuffer } from './core/retention.js';
 import type { FeedEvent } from './source.js';
 
-/** What the hub needs of a connection. */
 /** A frame as a Buffer view (no copy), so socket.write does not wrap it again for every client. */
 const encodeTextFrame = (text: string): Buffer => {
   const bytes = encodeBytes(text);
@@ -21,6 +20,7 @@ const encodeTextFrame = (text: string): Buffer => {
 /** How many recent events a fresh hello carries (oldest first). */
 export const RECENT_EVENTS = 20;
 
+/** What the hub needs of a connection. */
 export interface HubConn {
   socket: { write(chunk: Uint8Array): boolean; readonly writableLength: number; readonly writable: boolean };
   /** Frames with a seq at or below this were already sent (or are older than the client's view). */
@@ -81,9 +81,10 @@ export function createHub<C extends HubConn>(deps: {
       seq = head + 1;
     }
     head = seq;
-    recent.push(JSON.stringify(e.event));
+    const eventJson = JSON.stringify(e.event);
+    recent.push(eventJson);
     if (recent.length > RECENT_EVENTS) recent.shift();
-    const frame = encodeTextFrame(eventFrame(seq, e.event));
+    const frame = encodeTextFrame(eventFrameJson(seq, eventJson));
     retention.push({ seq, id: e.id, atMs: e.atMs, frame });
     return frame;
   }
@@ -104,7 +105,7 @@ export function createHub<C extends HubConn>(deps: {
     status(status) {
       statusJson = JSON.stringify(status);
       head += 1;
-      broadcast(encodeTextFrame(`{"type":"status","seq":${head},"status":${statusJson}}`), head);
+      broadcast(encodeTextFrame(statusFrameJson(head, statusJson)), head);
     },
     events(events) {
       for (const e of events) {
@@ -121,9 +122,14 @@ export function createHub<C extends HubConn>(deps: {
       const seq = resumed ? resumeSeq! : head;
       write(
         conn,
-        `{"type":"hello","seq":${seq},"resumed":${resumed},"retentionSeconds":${deps.retentionSeconds},"status":${statusJson}` +
+        helloFrameJson({
+          seq,
+          resumed,
+          retentionSeconds: deps.retentionSeconds,
+          statusJson,
           // A resumed client gets what it missed as event frames instead.
-          `${resumed ? '' : `,"recent":[${recent.join(',')}]`}}`,
+          ...(resumed ? {} : { recentJson: recent }),
+        }),
       );
       conn.floor = seq;
       let replayed = 0;

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, requireSecret, type Config } from '../config.js';
 import { createContainer } from '../platform/container.js';
 import { createModel } from '../model/create-model.js';
+import { firestoreStreamPorts } from '../wiring/stream.js';
 import { createStreamServer, type StreamServer } from './server.js';
 
 export interface RunningStream {
@@ -26,7 +27,7 @@ export interface RunningStream {
 export async function start(config: Config, port = 8080): Promise<RunningStream> {
   const app = await createContainer(config);
   const stream = createStreamServer({
-    db: app.db,
+    ...firestoreStreamPorts(app.db),
     model: await createModel(config.model, { project: config.projectId }),
     clock: app.clock,
     log: app.log.child({ component: 'stream' }),

@@ -3,7 +3,6 @@
  * status page at `/status`. Mount it by forwarding the server's `upgrade` event to `handleUpgrade`
  * and offering each request to `handleHttp` first; call `start()` before listening.
  */
-import type { Firestore } from '@google-cloud/firestore';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -18,7 +17,8 @@ import { judgeBuffered, type SlowConsumerState } from './core/slow-consumer.js';
 import { createTokenBucket, type TokenBucket } from './core/token-bucket.js';
 import { createHub, type HubConn } from './hub.js';
 import { DEFAULT_LIMITS, type StreamLimits } from './limits.js';
-import { STATUS_PAGE_PATH, STREAM_PATH } from './routes.js';
+import { STATUS_PAGE_PATH, STREAM_PATH } from './links.js';
+import type { MuseReads, StreamFeeds } from './ports.js';
 import { createFirestoreSource, type ChangeSource } from './source.js';
 import { STATUS_PAGE_HTML } from './status-page.js';
 import { createTalk } from './talk.js';
@@ -26,13 +26,16 @@ import { verifyStreamToken } from './token.js';
 import { createToolbox } from './toolbox.js';
 
 export interface StreamServerDeps {
-  db: Firestore;
+  /** The changes to fan out (Firestore listeners through wiring/stream.ts). */
+  feeds: StreamFeeds;
+  /** The muse's reads the live toolbox offers. */
+  muse: MuseReads;
   model: ModelPort;
   clock: Clock;
   log: Logger;
   tokenSecret: string;
   limits?: Partial<StreamLimits>;
-  /** Where changes come from; Firestore listeners on `db` unless given (the benchmark drives its own). */
+  /** Where changes come from; the `feeds` unless given (the benchmark drives its own). */
   source?: ChangeSource;
 }
 
@@ -93,8 +96,8 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
   });
   const counters = { closedSlow: 0, closedRateLimited: 0 };
   const source =
-    deps.source ?? createFirestoreSource({ db: deps.db, clock, log, retentionMs: limits.retentionMs });
-  const talk = createTalk({ model: deps.model, toolbox: createToolbox(deps.db), log });
+    deps.source ?? createFirestoreSource({ feeds: deps.feeds, clock, log, retentionMs: limits.retentionMs });
+  const talk = createTalk({ model: deps.model, toolbox: createToolbox(deps.muse), log });
   const timers: NodeJS.Timeout[] = [];
   let accepting = false;
 

@@ -1,6 +1,6 @@
 /**
- * The changes the stream fans out, read from Firestore listeners so every instance sees every
- * change, whichever instance or function wrote it:
+ * The changes the stream fans out, read from Firestore listeners (the `StreamFeeds` port) so every
+ * instance sees every change, whichever instance or function wrote it:
  *   - `muse/status` and the open `incidents`, merged into one status view;
  *   - the global `events` feed, from (startup - retention) on, each event numbered by the commit
  *     time stored in it (`committedAt`, core/seq.ts), so all instances, before and after a restart
@@ -8,12 +8,11 @@
  * A listener that fails is re-opened after a pause; the events listener is also re-opened now and
  * then with a later cutoff, so the SDK does not hold every event since startup in memory.
  */
-import type { DocumentSnapshot, Firestore, Query, QuerySnapshot } from '@google-cloud/firestore';
-import { EVENTS } from '../engine/events.js';
-import { INCIDENTS } from '../incidents/open-incident.js';
+import { reviveTimestamps } from '../platform/firestore/typed.js';
 import type { Logger } from '../platform/log.js';
 import type { Clock } from '../shared/ports.js';
-import { assignEventSeqs, commitMicros, type CommitTime } from './core/seq.js';
+import { assignEventSeqs, commitMicros } from './core/seq.js';
+import type { AddedEvent, StreamFeeds, Unwatch } from './ports.js';
 
 export interface FeedEvent {
   id: string;
@@ -35,29 +34,21 @@ export interface ChangeSource {
   stop(): void;
 }
 
-/** Firestore values as JSON: Timestamps become ISO strings, deeply. */
+/** Firestore values as JSON: Timestamps (revived once, platform/firestore/typed.ts) become ISO strings, deeply. */
 export function toJson(value: unknown): unknown {
-  if (value && typeof value === 'object') {
-    if (typeof (value as { toDate?: unknown }).toDate === 'function')
-      return (value as { toDate(): Date }).toDate().toISOString();
-    if (value instanceof Date) return value.toISOString();
-    if (Array.isArray(value)) return value.map(toJson);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]));
-  }
+  return isoDates(reviveTimestamps(value));
+}
+
+function isoDates(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(isoDates);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isoDates(v)]));
   return value;
 }
 
-/**
- * The commit time an event carries (`committedAt`, written by its commit). An event written before
- * the field existed falls back to its createTime, which an import rewrites.
- */
-export function storedCommitTime(doc: DocumentSnapshot): CommitTime {
-  const t = doc.get('committedAt') as CommitTime | undefined;
-  return t && typeof t.seconds === 'number' ? t : doc.createTime!;
-}
-
 export interface FirestoreSourceOptions {
-  db: Firestore;
+  feeds: StreamFeeds;
   clock: Clock;
   log: Logger;
   retentionMs: number;
@@ -68,7 +59,7 @@ export interface FirestoreSourceOptions {
 }
 
 export function createFirestoreSource(opts: FirestoreSourceOptions): ChangeSource {
-  const { db, clock, log, retentionMs } = opts;
+  const { feeds, clock, log, retentionMs } = opts;
   const rollMs = opts.rollMs ?? 30 * 60_000;
   const retryMs = opts.retryMs ?? 1000;
   const unsubs = new Map<string, () => void>();
@@ -90,7 +81,7 @@ export function createFirestoreSource(opts: FirestoreSourceOptions): ChangeSourc
 
   function listen<S>(
     name: string,
-    open: (next: (s: S) => void, fail: (e: Error) => void) => () => void,
+    open: (next: (s: S) => void, fail: (e: Error) => void) => Unwatch,
     onSnap: (s: S) => void,
   ): void {
     const unsub = open(onSnap, (err) => {
@@ -102,22 +93,14 @@ export function createFirestoreSource(opts: FirestoreSourceOptions): ChangeSourc
     unsubs.set(name, unsub);
   }
 
-  const eventsQuery = (): Query =>
-    db
-      .collection(EVENTS)
-      .where('at', '>=', new Date(clock.now().getTime() - retentionMs))
-      .orderBy('at');
+  const since = () => new Date(clock.now().getTime() - retentionMs);
 
   /** New events of a snapshot (added and not seen before), numbered. */
-  function fresh(qs: QuerySnapshot): FeedEvent[] {
-    const added = qs
-      .docChanges()
-      .filter((c) => c.type === 'added' && !seen.has(c.doc.id))
-      .map((c) => ({ id: c.doc.id, commit: storedCommitTime(c.doc), doc: c.doc }));
-    return assignEventSeqs(added).map((e) => {
+  function fresh(added: AddedEvent[]): FeedEvent[] {
+    return assignEventSeqs(added.filter((a) => !seen.has(a.id))).map((e) => {
       const atMs = Math.floor(commitMicros(e.commit) / 1000);
       seen.set(e.id, atMs);
-      return { id: e.id, seq: e.seq, atMs, event: { ...(toJson(e.doc.data()) as object), id: e.id } };
+      return { id: e.id, seq: e.seq, atMs, event: { ...(toJson(e.data) as object), id: e.id } };
     });
   }
 
@@ -138,29 +121,29 @@ export function createFirestoreSource(opts: FirestoreSourceOptions): ChangeSourc
           ready(name);
         };
 
-        listen<DocumentSnapshot>(
+        listen<Record<string, unknown>>(
           'status',
-          (next, fail) => db.collection('muse').doc('status').onSnapshot(next, fail),
-          (snap) => {
-            statusDoc = (toJson(snap.data() ?? {}) as Record<string, unknown>) ?? {};
+          (next, fail) => feeds.watchStatus(next, fail),
+          (status) => {
+            statusDoc = (toJson(status) as Record<string, unknown>) ?? {};
             statusChanged('status');
           },
         );
-        listen<QuerySnapshot>(
+        listen<Array<Record<string, unknown>>>(
           'incidents',
-          (next, fail) => db.collection(INCIDENTS).where('status', '!=', 'resolved').onSnapshot(next, fail),
-          (qs) => {
-            openIncidents = qs.docs.map((d) => ({ ...(toJson(d.data()) as object), id: d.id }));
+          (next, fail) => feeds.watchOpenIncidents(next, fail),
+          (incidents) => {
+            openIncidents = incidents.map((d) => toJson(d));
             statusChanged('incidents');
           },
         );
         const openEvents = (name: string, onFirst?: () => void) => {
           let first = true;
-          listen<QuerySnapshot>(
+          listen<AddedEvent[]>(
             name,
-            (next, fail) => eventsQuery().onSnapshot(next, fail),
-            (qs) => {
-              const events = fresh(qs);
+            (next, fail) => feeds.watchEvents(since(), next, fail),
+            (added) => {
+              const events = fresh(added);
               if (first) onFirst?.();
               first = false;
               if (!live) initialEvents.push(...events);

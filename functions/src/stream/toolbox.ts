@@ -3,14 +3,11 @@
  * tool only reads (talk never changes state; only Slack and the API do). Arguments come from the
  * model, so they are validated like any other input.
  */
-import type { Firestore, QuerySnapshot } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { INCIDENTS } from '../incidents/open-incident.js';
 import type { ToolDeclaration } from '../model/port.js';
+import type { MuseReads, StoredDoc } from './ports.js';
 import { toJson } from './source.js';
 
-export const INTENTS = 'intents';
-export const STAGED_ASSETS = 'stagedAssets';
 /** Drift at or above this fails the critic (SMOS v2: passes when drift < 2%). */
 const DRIFT_LIMIT = 0.02;
 
@@ -64,8 +61,7 @@ function newest(docs: Doc[]): Doc[] {
   return [...docs].sort((a, b) => time(b).localeCompare(time(a)) || b.id.localeCompare(a.id));
 }
 
-const docsOf = (snap: QuerySnapshot): Doc[] =>
-  snap.docs.map((d) => ({ ...(toJson(d.data()) as object), id: d.id }));
+const docsOf = (docs: StoredDoc[]): Doc[] => docs.map((d) => ({ ...(toJson(d) as object), id: d.id }));
 
 export interface Toolbox {
   readonly declarations: ToolDeclaration[];
@@ -73,31 +69,28 @@ export interface Toolbox {
   run(name: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
-export function createToolbox(db: Firestore, opts: { scanLimit?: number } = {}): Toolbox {
+export function createToolbox(muse: MuseReads, opts: { scanLimit?: number } = {}): Toolbox {
   const scan = opts.scanLimit ?? 200;
 
   const status = async () => {
-    const [snap, open] = await Promise.all([
-      db.collection('muse').doc('status').get(),
-      db.collection(INCIDENTS).where('status', '!=', 'resolved').limit(50).get(),
-    ]);
-    return { ...(toJson(snap.data() ?? {}) as object), openIncidents: docsOf(open) };
+    const [doc, open] = await Promise.all([muse.status(), muse.openIncidents(50)]);
+    return { ...(toJson(doc) as object), openIncidents: docsOf(open) };
   };
 
   const tools: { [K in ToolName]: (args: z.infer<(typeof argSchemas)[K]>) => Promise<unknown> } = {
     async show_asset({ assetId }) {
       if (assetId && assetId !== 'latest') {
-        const snap = await db.collection(STAGED_ASSETS).doc(assetId).get();
-        if (!snap.exists) throw new Error(`no staged asset ${assetId}`);
-        return { ...(toJson(snap.data()) as object), id: snap.id };
+        const asset = await muse.stagedAsset(assetId);
+        if (!asset) throw new Error(`no staged asset ${assetId}`);
+        return { ...(toJson(asset) as object), id: asset.id };
       }
-      const [latest] = newest(docsOf(await db.collection(STAGED_ASSETS).limit(scan).get()));
+      const [latest] = newest(docsOf(await muse.stagedAssets(scan)));
       if (!latest) throw new Error('no asset is staged yet');
       return latest;
     },
     get_status: status,
     async list_intents({ limit }) {
-      const intents = newest(docsOf(await db.collection(INTENTS).limit(scan).get()));
+      const intents = newest(docsOf(await muse.intents(scan)));
       return { intents: intents.slice(0, limit ?? 5), total: intents.length };
     },
     async explain_last_verdict() {

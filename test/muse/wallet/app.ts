@@ -4,7 +4,7 @@
  */
 import { createContainer, type Container } from '../../../functions/src/platform/container.js';
 import { loadConfig } from '../../../functions/src/config.js';
-import { manualClock } from '../../../functions/src/shared/ports.js';
+import { manualClock } from '../../helpers/manual-clock.js';
 import { requireEmulator, uniqueProjectId } from '../../helpers/firestore.js';
 
 export type TestApp = Container & { clock: ReturnType<typeof manualClock> };

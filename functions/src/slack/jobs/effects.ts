@@ -4,89 +4,70 @@
  * Slack-side audit (team and channel) is written by the worker around this.
  */
 import { createHash } from 'node:crypto';
-import { decideGate } from '../../engine/gates.js';
-import { acknowledgeIncident, escalateIncident, resolveIncident } from '../../incidents/actions.js';
-import { startEscalation } from '../../incidents/escalation.js';
-import { openIncident } from '../../incidents/open-incident.js';
-import { blockMission, completeMission, startMission, unblockMission } from '../../missions/lifecycle.js';
-import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
-import { requestProduction } from '../../muse/production/on-demand.js';
-import { overrideBreaker } from '../../muse/wallet/breaker.js';
-import type { Container } from '../../platform/container.js';
-import { decideRun } from '../../runs/decide.js';
-import { resolveGate } from '../../runs/gate-and-callback.js';
-import { pipelineRunRef } from '../../runs/store.js';
-import { renderClosureMarkdown } from '../../sessions/core/closure.js';
-import { closeSession, startSession } from '../../sessions/sessions.js';
-import { SESSIONS } from '../../sessions/store.js';
 import { conflict } from '../../shared/errors.js';
 import type { Command } from '../core/command.js';
 import { notice } from '../core/messages.js';
 import { sections, header, message } from '../core/blocks.js';
 import { actorOf, type SlackCtx } from '../context.js';
-import type { Reply } from '../dedupe.js';
+import type { SlackDeps } from '../deps.js';
+import type { Reply } from '../reply.js';
 
 const said = (c: SlackCtx) => `<@${c.userId}>`;
 
 /** A gate decision: Level 4 runs through their use case (which adds the run record), others on the engine. */
 export async function decideAnyGate(
-  app: Container,
+  { ops, reads }: SlackDeps,
   c: SlackCtx,
   g: { runId: string; stepId?: string; edge: string; rationale: string },
 ) {
   const actor = actorOf(c);
-  if ((await pipelineRunRef(app.db, g.runId).get()).exists) {
-    const d = await resolveGate(
-      app,
+  if (await reads.isPipelineRun(g.runId)) {
+    const d = await ops.resolvePipelineGate(
       g.runId,
-      { stageId: g.stepId, edge: g.edge, rationale: g.rationale },
+      { ...(g.stepId ? { stageId: g.stepId } : {}), edge: g.edge, rationale: g.rationale },
       actor,
-      'slack',
     );
     return { stepId: d.stageId, edge: d.edge, rationale: d.rationale };
   }
-  const d = await decideGate(app, {
+  const d = await ops.decideWorkflowGate({
     runId: g.runId,
     ...(g.stepId ? { stepId: g.stepId } : {}),
     edge: g.edge,
     rationale: g.rationale,
     actor,
-    via: 'slack',
     slack: { teamId: c.teamId, channelId: c.channelId },
   });
   return { stepId: d.stepId, edge: d.edge, rationale: d.rationale };
 }
 
 export async function decideRunFromSlack(
-  app: Container,
+  { ops }: SlackDeps,
   c: SlackCtx,
   d: { runId: string; decision: 'approve' | 'reject'; text: string },
 ) {
-  return decideRun(
-    app,
+  return ops.decidePipelineRun(
     d.runId,
     { decision: d.decision, rationale: d.text, ...(d.decision === 'approve' ? { outcome: d.text } : {}) },
     actorOf(c),
-    'slack',
   );
 }
 
-async function openSession(app: Container): Promise<string> {
-  const snap = await app.db.collection(SESSIONS).where('status', '==', 'open').get();
-  const open = snap.docs.map((d) => d.id).sort();
-  if (!open.length) throw conflict('no open session: start one with /muse session start');
-  return open[open.length - 1]!;
+async function openSession({ ops }: SlackDeps): Promise<string> {
+  const id = await ops.openSessionId();
+  if (!id) throw conflict('no open session: start one with /muse session start');
+  return id;
 }
 
 /**
  * Runs an effectful subcommand; returns the reply. Refusals come back as AppErrors. `key` is the
  * job's once-only key: effects that create something derive their idempotency key from it.
  */
-export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key = ''): Promise<Reply> {
+export async function runEffect(deps: SlackDeps, c: SlackCtx, cmd: Command, key = ''): Promise<Reply> {
+  const { ops } = deps;
   const actor = actorOf(c);
   switch (cmd.kind) {
     case 'gate': {
-      const d = await decideAnyGate(app, c, cmd);
+      const d = await decideAnyGate(deps, c, cmd);
       return {
         ...notice(
           `:white_check_mark: ${said(c)} resolved gate \`${d.stepId}\` of \`${cmd.runId}\`: *${d.edge}* — ${d.rationale}`,
@@ -96,7 +77,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
     }
     case 'approve':
     case 'reject': {
-      const r = await decideRunFromSlack(app, c, {
+      const r = await decideRunFromSlack(deps, c, {
         runId: cmd.runId,
         decision: cmd.kind,
         text: cmd.kind === 'approve' ? cmd.outcome : cmd.reason,
@@ -118,11 +99,11 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       };
     }
     case 'mission.start': {
-      const r = await startMission(app, { id: cmd.id, actor });
+      const r = await ops.startMission({ id: cmd.id, actor });
       return notice(`Mission \`${r.mission.id}\` is ${r.mission.status}.`);
     }
     case 'mission.complete': {
-      const r = await completeMission(app, {
+      const r = await ops.completeMission({
         id: cmd.id,
         actor,
         verification: { command: cmd.verification, result: 'passed' },
@@ -132,7 +113,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       );
     }
     case 'mission.block': {
-      const r = await blockMission(app, {
+      const r = await ops.blockMission({
         id: cmd.id,
         actor,
         needs: cmd.needs,
@@ -141,11 +122,11 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       return notice(`Mission \`${r.mission.id}\` blocked; needs ${cmd.needs.join(', ')}.`);
     }
     case 'mission.unblock': {
-      const r = await unblockMission(app, { id: cmd.id, actor, ...(cmd.note ? { note: cmd.note } : {}) });
+      const r = await ops.unblockMission({ id: cmd.id, actor, ...(cmd.note ? { note: cmd.note } : {}) });
       return notice(`Mission \`${r.mission.id}\` unblocked (${r.mission.status}).`);
     }
     case 'session.start': {
-      const s = await startSession(app, {
+      const s = await ops.startSession({
         actor,
         ...(cmd.focusAreas.length ? { focusAreas: cmd.focusAreas } : {}),
       });
@@ -157,27 +138,20 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       return message(lines[0]!, sections(lines, '/v1/sessions', 5), '');
     }
     case 'session.close': {
-      const id = await openSession(app);
-      const report = await closeSession(app, {
+      const id = await openSession(deps);
+      const md = await ops.closeSession({
         id,
         actor,
         tests: { passed: cmd.testsPassed },
         ...(cmd.notes ? { notes: cmd.notes } : {}),
       });
-      const md = renderClosureMarkdown(report);
       return {
         ...message(`Session ${id} closed`, sections(md.split('\n'), `/v1/sessions/${id}/report`, 20), ''),
         inChannel: true,
       };
     }
     case 'incident': {
-      const r = await openIncident(app, {
-        severity: cmd.severity,
-        source: 'person',
-        summary: cmd.summary,
-        actor,
-      });
-      if (r.created) await startEscalation(app, r.id);
+      const r = await ops.openIncident({ severity: cmd.severity, summary: cmd.summary, actor });
       return notice(
         r.created
           ? `Incident \`${r.id}\` opened (${cmd.severity}); it is posted to the incidents channel and escalates until acknowledged.`
@@ -185,13 +159,13 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       );
     }
     case 'ack':
-      await acknowledgeIncident(app, { incidentId: cmd.incidentId, actor });
+      await ops.acknowledgeIncident({ incidentId: cmd.incidentId, actor });
       return { ...notice(`${said(c)} acknowledged \`${cmd.incidentId}\`.`), inChannel: true };
     case 'resolve':
-      await resolveIncident(app, { incidentId: cmd.incidentId, summary: cmd.summary, actor });
+      await ops.resolveIncident({ incidentId: cmd.incidentId, summary: cmd.summary, actor });
       return { ...notice(`${said(c)} resolved \`${cmd.incidentId}\`: ${cmd.summary}`), inChannel: true };
     case 'breaker.override': {
-      const r = await overrideBreaker(app, { actor, rationale: cmd.rationale, via: 'slack' });
+      const r = await ops.overrideBreaker({ actor, rationale: cmd.rationale });
       return {
         ...notice(`:unlock: ${said(c)} overrode the CFO breaker: ${cmd.rationale}. Loop: ${r.loop}.`),
         inChannel: true,
@@ -202,7 +176,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
         .update(key || JSON.stringify(cmd))
         .digest('hex')
         .slice(0, 32);
-      const r = await requestProduction(app, { topic: cmd.topic, requestId, actor, via: 'slack' });
+      const r = await ops.requestProduction({ topic: cmd.topic, requestId, actor });
       return {
         ...notice(
           `:clapper: ${said(c)} asked for a production of *${r.topic}*: intent \`${r.intentId}\`, run \`${r.runId}\` (CFO gate first).`,
@@ -211,7 +185,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       };
     }
     case 'safemode.exit':
-      await exitSafeMode(app, { actor, rationale: cmd.rationale, via: 'slack' });
+      await ops.exitSafeMode({ actor, rationale: cmd.rationale });
       return { ...notice(`${said(c)} exited safe mode: ${cmd.rationale}`), inChannel: true };
     default:
       throw new Error(`not an effect: ${cmd.kind}`);
@@ -220,13 +194,13 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
 
 /** Escalates from the level the button showed (`fromLevel`); a press from a passed level is a no-op. */
 export async function escalateFromSlack(
-  app: Container,
+  { ops }: SlackDeps,
   c: SlackCtx,
   incidentId: string,
   reason: string,
   fromLevel?: number,
 ) {
-  return escalateIncident(app, {
+  return ops.escalateIncident({
     incidentId,
     reason,
     actor: actorOf(c),

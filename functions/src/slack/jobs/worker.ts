@@ -5,54 +5,29 @@
  * Refusals (an AppError that is not transient) are the answer: an ephemeral reply naming the reason,
  * audited with the Slack team and channel. Anything transient is thrown so Pub/Sub redelivers.
  */
-import { z } from 'zod';
-import type { Container } from '../../platform/container.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { parseCommand, type Command } from '../core/command.js';
 import { notice } from '../core/messages.js';
 import { refusalText } from '../core/replies.js';
-import { auditSlack, slackCtxSchema, type SlackCtx } from '../context.js';
-import { claim, markDone, markEffected, type Reply } from '../dedupe.js';
+import { auditSlack, type SlackCtx } from '../context.js';
+import { claim, markDone, markEffected } from '../dedupe.js';
+import type { SlackDeps, SlackRuntime } from '../deps.js';
 import { homeOpened } from '../home.js';
 import { postMessage, respond, updateMessage } from '../post.js';
 import { refreshIncident } from '../refresh.js';
-import { getSlackRuntime, type SlackRuntime } from '../runtime.js';
+import type { Reply } from '../reply.js';
 import { runEffect } from './effects.js';
-import { auditReply, rolesReply } from './operator-reads.js';
-import { gatesReply, missionsReply, runReply, sourcesReply, statusReply, walletReply } from './reads.js';
-
-export const SLACK_WORK_TOPIC = 'slack-work';
-
-export const jobSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('command'), key: z.string().min(1), text: z.string(), ctx: slackCtxSchema }),
-  z.object({
-    kind: z.literal('incident.ack'),
-    key: z.string().min(1),
-    incidentId: z.string().min(1),
-    ctx: slackCtxSchema,
-  }),
-  z.object({
-    kind: z.literal('refresh.incident'),
-    key: z.string().min(1),
-    incidentId: z.string().min(1),
-    ctx: slackCtxSchema,
-  }),
-  /** Publishes the App Home of the person who opened it. */
-  z.object({ kind: z.literal('home'), key: z.string().min(1), ctx: slackCtxSchema }),
-  /** Rewrites the message a button was clicked on (through its response_url, else chat.update). */
-  z.object({
-    kind: z.literal('replace'),
-    key: z.string().min(1),
-    ctx: slackCtxSchema,
-    message: z.object({ text: z.string(), blocks: z.array(z.looseObject({ type: z.string() })).optional() }),
-  }),
-]);
-
-export type SlackJob = z.infer<typeof jobSchema>;
-
-export async function publishJob(app: Container, job: SlackJob): Promise<void> {
-  await app.bus.publish(SLACK_WORK_TOPIC, job);
-}
+import { jobSchema, type SlackJob } from './job.js';
+import {
+  auditReply,
+  gatesReply,
+  missionsReply,
+  rolesReply,
+  runReply,
+  sourcesReply,
+  statusReply,
+  walletReply,
+} from './reads.js';
 
 const READS = new Set(['status', 'gates', 'wallet', 'run', 'missions', 'roles', 'audit', 'sources']);
 
@@ -79,24 +54,24 @@ const rationaleOf = (cmd: Command): string | undefined =>
             ? `produce "${cmd.topic}"`
             : undefined;
 
-async function read(app: Container, cmd: Command): Promise<Reply> {
+async function read(deps: SlackDeps, cmd: Command): Promise<Reply> {
   switch (cmd.kind) {
     case 'status':
-      return statusReply(app);
+      return statusReply(deps);
     case 'gates':
-      return gatesReply(app);
+      return gatesReply(deps);
     case 'wallet':
-      return walletReply(app);
+      return walletReply(deps);
     case 'missions':
-      return missionsReply(app);
+      return missionsReply(deps);
     case 'run':
-      return runReply(app, cmd.runId);
+      return runReply(deps, cmd.runId);
     case 'roles':
-      return rolesReply(app);
+      return rolesReply(deps);
     case 'audit':
-      return auditReply(app, cmd.subject);
+      return auditReply(deps, cmd.subject);
     case 'sources':
-      return sourcesReply(app);
+      return sourcesReply(deps);
     default:
       throw new Error(`not a read: ${cmd.kind}`);
   }
@@ -104,7 +79,7 @@ async function read(app: Container, cmd: Command): Promise<Reply> {
 
 /** Runs the job's effect (or read) and returns its reply; refusals become replies, audited. */
 async function execute(rt: SlackRuntime, job: SlackJob): Promise<Reply | undefined> {
-  const { app } = rt;
+  const { deps } = rt;
   if (job.kind === 'replace') {
     const { responseUrl, channelId, messageTs } = job.ctx;
     if (responseUrl) await respond(rt, responseUrl, { ...job.message, replaceOriginal: true });
@@ -126,10 +101,10 @@ async function execute(rt: SlackRuntime, job: SlackJob): Promise<Reply | undefin
     if (!parsed.ok) return notice(`${parsed.problem}. Usage: \`${parsed.usage}\``);
     cmd = parsed.command;
   }
-  if (READS.has(cmd.kind)) return read(app, cmd);
+  if (READS.has(cmd.kind)) return read(deps, cmd);
   try {
-    const reply = await runEffect(app, job.ctx, cmd, job.key);
-    await auditSlack(app, job.ctx, {
+    const reply = await runEffect(deps, job.ctx, cmd, job.key);
+    await auditSlack(deps, job.ctx, {
       action: `slack.${cmd.kind}`,
       target: targetOf(cmd),
       outcome: 'ok',
@@ -139,7 +114,7 @@ async function execute(rt: SlackRuntime, job: SlackJob): Promise<Reply | undefin
     return reply;
   } catch (err) {
     if (!isAppError(err) || err.transient) throw err;
-    await auditSlack(app, job.ctx, {
+    await auditSlack(deps, job.ctx, {
       action: `slack.${cmd.kind}`,
       target: targetOf(cmd),
       outcome: 'refused',
@@ -155,7 +130,7 @@ async function refreshQuietly(rt: SlackRuntime, incidentId: string, c: SlackCtx)
   try {
     await refreshIncident(rt, incidentId, { channel: c.channelId, ts: c.messageTs });
   } catch (err) {
-    rt.app.log.warn('incident message refresh failed; the next outbox delivery updates it', {
+    rt.deps.log.warn('incident message refresh failed; the next outbox delivery updates it', {
       incidentId,
       err,
     });
@@ -172,18 +147,17 @@ async function answer(rt: SlackRuntime, ctx: SlackCtx, reply: Reply): Promise<vo
 }
 
 /** The `slack-work` use case: one job, once. */
-export async function handleSlackJob(app: Container, data: unknown): Promise<void> {
+export async function handleSlackJob(rt: SlackRuntime, data: unknown): Promise<void> {
   const parsed = jobSchema.safeParse(data);
   if (!parsed.success) throw new AppError('invalid_input', `undecodable Slack job: ${parsed.error.message}`);
-  const job = parsed.data;
-  const rt = getSlackRuntime(app);
-  const c = await claim(app, job.key);
+  const job: SlackJob = parsed.data;
+  const c = await claim(rt.deps, job.key);
   if (c.state === 'done') return;
   let reply = c.state === 'effected' ? c.reply : undefined;
   if (c.state === 'new') {
     reply = await execute(rt, job);
-    await markEffected(app, job.key, reply);
+    await markEffected(rt.deps, job.key, reply);
   }
   if (reply) await answer(rt, job.ctx, reply);
-  await markDone(app, job.key);
+  await markDone(rt.deps, job.key);
 }

@@ -17,10 +17,9 @@ import { CATEGORY_LABELS } from '../core/decisions.js';
 import { CALLBACK, classifyModal, reasonModal } from '../core/views.js';
 import { auditSlack, ctxFromInteraction, type SlackCtx } from '../context.js';
 import { firstTime, release } from '../dedupe.js';
-import { publishJob } from '../jobs/worker.js';
+import { publishJob } from '../jobs/job.js';
 import { openView, respond } from '../post.js';
-import type { SlackRuntime } from '../runtime.js';
-import { userHasRole } from '../settings-store.js';
+import type { BoltRuntime, SlackRuntime } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type Handler = (
@@ -106,7 +105,7 @@ const BUTTONS: Record<string, { role?: Role; what: string; run: Handler }> = {
   [ACTION.incidentAck]: {
     what: 'acknowledging an incident',
     run: (rt, ctx, v) =>
-      publishJob(rt.app, {
+      publishJob(rt.deps.bus, {
         kind: 'incident.ack',
         key: `ack:${v.i}:${v.l}:${ctx.messageTs ?? ctx.userId}`,
         incidentId: v.i!,
@@ -193,21 +192,21 @@ function clickKey(b: Record<string, unknown>, actionId: string): string {
   return `click:${actionId}:${String(user)}:${String(a?.action_ts)}`;
 }
 
-export function registerActions(rt: SlackRuntime): void {
+export function registerActions(rt: BoltRuntime): void {
   for (const [actionId, spec] of Object.entries(BUTTONS)) {
     rt.bolt.action<BlockAction<ButtonAction>>(actionId, async (args: Args) => {
       const b = args.body as unknown as Record<string, unknown>;
       const ctx = ctxFromInteraction(b);
       const key = clickKey(b, actionId);
       try {
-        if (!(await firstTime(rt.app, key))) {
+        if (!(await firstTime(rt.deps, key))) {
           await args.ack(); // a repeat of a click already handled: nothing more, no second reply
           return;
         }
         const value = JSON.parse(args.action.value ?? '{}') as Record<string, unknown>;
         const v = Object.fromEntries(Object.entries(value).map(([k, x]) => [k, String(x)]));
-        if (spec.role && !(await userHasRole(rt.app, rt.web, spec.role, ctx.userId))) {
-          await auditSlack(rt.app, ctx, {
+        if (spec.role && !(await rt.roles.userHasRole(rt.web, spec.role, ctx.userId))) {
+          await auditSlack(rt.deps, ctx, {
             action: `slack.button.${actionId}`,
             target: 'role',
             outcome: 'refused',
@@ -218,8 +217,8 @@ export function registerActions(rt: SlackRuntime): void {
         } else await spec.run(rt, ctx, v, args.body.trigger_id);
       } catch (err) {
         if (!isAppError(err) || err.transient) {
-          rt.app.log.error('Slack button failed', { actionId, err });
-          await release(rt.app, key).catch(() => undefined); // Slack's retry may try again
+          rt.deps.log.error('Slack button failed', { actionId, err });
+          await release(rt.deps, key).catch(() => undefined); // Slack's retry may try again
         }
         await tell(rt, ctx, isAppError(err) && !err.transient ? refusalText(err) : internalText).catch(
           () => undefined,

@@ -9,16 +9,14 @@ import { parseCommand, helpText } from '../core/command.js';
 import { ROLE_FOR, roleRefusalText } from '../core/settings.js';
 import { failureModal } from '../core/views.js';
 import { auditSlack, ctxFromCommand } from '../context.js';
-import { publishJob } from '../jobs/worker.js';
+import { publishJob } from '../jobs/job.js';
 import { openView } from '../post.js';
-import type { SlackRuntime } from '../runtime.js';
-import { userHasRole } from '../settings-store.js';
+import type { BoltRuntime } from '../deps.js';
 import { guardAck } from './guard.js';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
-export function registerCommand(rt: SlackRuntime): void {
-  const { app } = rt;
+export function registerCommand(rt: BoltRuntime): void {
   rt.bolt.command('/muse', async ({ body, ack }) => {
     await guardAck(rt, ack, async () => {
       const b = body as unknown as Record<string, unknown>;
@@ -29,8 +27,8 @@ export function registerCommand(rt: SlackRuntime): void {
       const cmd = parsed.command;
       if (cmd.kind === 'help') return ephemeral(helpText());
       const role = ROLE_FOR[cmd.kind];
-      if (role && !(await userHasRole(app, rt.web, role, ctx.userId))) {
-        await auditSlack(app, ctx, {
+      if (role && !(await rt.roles.userHasRole(rt.web, role, ctx.userId))) {
+        await auditSlack(rt.deps, ctx, {
           action: `slack.${cmd.kind}`,
           target: 'role',
           outcome: 'refused',
@@ -50,7 +48,7 @@ export function registerCommand(rt: SlackRuntime): void {
         return undefined;
       }
       const key = `cmd:${triggerId ?? createHash('sha256').update(JSON.stringify(b)).digest('hex')}`;
-      await publishJob(app, { kind: 'command', key, text, ctx });
+      await publishJob(rt.deps.bus, { kind: 'command', key, text, ctx });
       return undefined;
     });
   });

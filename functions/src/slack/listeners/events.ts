@@ -3,14 +3,14 @@
  * job, off the ack path; Bolt acknowledges events itself. Keyed by the event's time, so Slack's
  * retries of one opening publish once.
  */
-import type { SlackRuntime } from '../runtime.js';
-import { publishJob } from '../jobs/worker.js';
+import type { BoltRuntime } from '../deps.js';
+import { publishJob } from '../jobs/job.js';
 
-export function registerEvents(rt: SlackRuntime): void {
+export function registerEvents(rt: BoltRuntime): void {
   rt.bolt.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id;
-    await publishJob(rt.app, {
+    await publishJob(rt.deps.bus, {
       kind: 'home',
       key: `home:${event.user}:${event.event_ts}`,
       ctx: { userId: event.user, ...(teamId ? { teamId } : {}) },

@@ -5,7 +5,7 @@
  */
 import { isAppError } from '../../shared/errors.js';
 import { internalText, refusalText } from '../core/replies.js';
-import type { SlackRuntime } from '../runtime.js';
+import type { SlackRuntime } from '../deps.js';
 
 type Ack = (response?: never) => Promise<void>;
 
@@ -21,7 +21,7 @@ export async function guardAck(
   } catch (err) {
     if (isAppError(err) && !err.transient) response = { response_type: 'ephemeral', text: refusalText(err) };
     else {
-      rt.app.log.error('Slack listener failed', { err });
+      rt.deps.log.error('Slack listener failed', { err });
       response = { response_type: 'ephemeral', text: internalText };
     }
   }

@@ -5,12 +5,7 @@
  * was on is published as a job. Every submission is audited with the Slack team and channel.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { resolveIncident } from '../../incidents/actions.js';
-import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
-import { overrideBreaker } from '../../muse/wallet/breaker.js';
 import { AppError, isAppError } from '../../shared/errors.js';
-import { classifyFailure } from '../../runs/classify.js';
-import { createFailureLog } from '../../sessions/failure-logs.js';
 import { breakerMessage, safeModeMessage } from '../core/alerts.js';
 import { gateBlocks } from '../core/messages.js';
 import { message } from '../core/blocks.js';
@@ -20,9 +15,8 @@ import { CALLBACK, failureErrors, fieldValue, readFailure, type ModalMeta } from
 import { actorOf, auditSlack, slackCtxSchema, type SlackCtx } from '../context.js';
 import { firstTime, release } from '../dedupe.js';
 import { decideAnyGate, decideRunFromSlack, escalateFromSlack } from '../jobs/effects.js';
-import { publishJob } from '../jobs/worker.js';
-import type { SlackRuntime } from '../runtime.js';
-import { userHasRole } from '../settings-store.js';
+import { publishJob } from '../jobs/job.js';
+import type { BoltRuntime, SlackRuntime } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = Parameters<typeof fieldValue>[0];
@@ -48,7 +42,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const rationale = required(values);
-      const d = await decideAnyGate(rt.app, ctx, { runId: m.r!, stepId: m.s, edge: m.e!, rationale });
+      const d = await decideAnyGate(rt.deps, ctx, { runId: m.r!, stepId: m.s, edge: m.e!, rationale });
       const blocks = gateBlocks(
         { runId: m.r!, workflow: '', stepId: d.stepId, edges: [], context: {} },
         { edge: d.edge, rationale: d.rationale, deciderId: ctx.userId },
@@ -65,7 +59,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const text = required(values);
-      const r = await decideRunFromSlack(rt.app, ctx, {
+      const r = await decideRunFromSlack(rt.deps, ctx, {
         runId: m.r!,
         decision: m.d === 'approve' ? 'approve' : 'reject',
         text,
@@ -90,12 +84,15 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     run: async (rt, ctx, m, values) => {
       const note = required(values);
       const impact = required(values, 'impact');
-      await classifyFailure(
-        rt.app,
+      await rt.deps.ops.classifyFailure(
         m.r!,
-        { target: { type: 'scenario', id: m.t! }, category: m.c, userImpact: impact === 'yes', note },
+        {
+          target: { type: 'scenario', id: m.t! },
+          ...(m.c !== undefined ? { category: m.c } : {}),
+          userImpact: impact === 'yes',
+          note,
+        },
         actorOf(ctx),
-        'slack',
       );
       // The message is rewritten by the decided entry the classification enqueued.
       return { target: `pipelineRuns/${m.r}#${m.t}`, rationale: note };
@@ -105,7 +102,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'summary',
     run: async (rt, ctx, m, values) => {
       const input = readFailure(values);
-      const r = await createFailureLog(rt.app, {
+      const r = await rt.deps.ops.createFailureLog({
         ...input,
         prevention: { kind: input.prevention.kind as 'add_rule', text: input.prevention.text },
         source: { type: 'slack', channel: m.channel ?? '', team: m.team ?? '' },
@@ -134,7 +131,13 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     run: async (rt, ctx, m, values) => {
       const reason = required(values);
       const from = m.l ? Number(m.l) : undefined;
-      const r = await escalateFromSlack(rt.app, ctx, m.i!, reason, Number.isInteger(from) ? from : undefined);
+      const r = await escalateFromSlack(
+        rt.deps,
+        ctx,
+        m.i!,
+        reason,
+        Number.isInteger(from) ? from : undefined,
+      );
       if (!r.changed)
         return {
           target: `incidents/${m.i}`,
@@ -151,7 +154,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const summary = required(values);
-      await resolveIncident(rt.app, { incidentId: m.i!, summary, actor: actorOf(ctx) });
+      await rt.deps.ops.resolveIncident({ incidentId: m.i!, summary, actor: actorOf(ctx) });
       return { target: `incidents/${m.i}`, rationale: summary, refreshIncident: m.i! };
     },
   },
@@ -160,14 +163,14 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const rationale = required(values);
-      await overrideBreaker(rt.app, { actor: actorOf(ctx), rationale, via: 'slack' });
+      await rt.deps.ops.overrideBreaker({ actor: actorOf(ctx), rationale });
       const text = `CFO circuit breaker (trip ${m.t}) overridden; every autonomous loop resumes.`;
       return {
         target: 'wallet/breaker',
         rationale,
         replace: breakerMessage(
           { text, trip: m.t ?? '', overridden: { by: ctx.userId, rationale } },
-          rt.app.config.publicBaseUrl,
+          rt.deps.config.publicBaseUrl,
         ),
       };
     },
@@ -177,7 +180,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, _m, values) => {
       const rationale = required(values);
-      await exitSafeMode(rt.app, { actor: actorOf(ctx), rationale, via: 'slack' });
+      await rt.deps.ops.exitSafeMode({ actor: actorOf(ctx), rationale });
       return {
         target: 'muse/safemode',
         rationale,
@@ -187,7 +190,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
             entered: false,
             exited: { by: ctx.userId, rationale },
           },
-          rt.app.config.publicBaseUrl,
+          rt.deps.config.publicBaseUrl,
         ),
       };
     },
@@ -239,14 +242,14 @@ async function submit(
   const ctx = ctxOf(args.body as unknown as Record<string, unknown>, meta);
   const values = view.state?.values;
   const audit = (outcome: 'ok' | 'refused', target: string, rationale?: string, reason?: string) =>
-    auditSlack(rt.app, ctx, {
+    auditSlack(rt.deps, ctx, {
       action: `slack.modal.${callbackId}`,
       target,
       outcome,
       ...(rationale ? { rationale } : {}),
       ...(reason ? { reason } : {}),
     });
-  if (spec.role && !(await userHasRole(rt.app, rt.web, spec.role, ctx.userId))) {
+  if (spec.role && !(await rt.roles.userHasRole(rt.web, spec.role, ctx.userId))) {
     await audit('refused', 'role', undefined, `forbidden: needs the ${spec.role} role`);
     return {
       response_action: 'errors',
@@ -254,19 +257,19 @@ async function submit(
     };
   }
   const key = `view:${view.id}`;
-  if (!(await firstTime(rt.app, key))) return { response_action: 'clear' };
+  if (!(await firstTime(rt.deps, key))) return { response_action: 'clear' };
   try {
     const done = await spec.run(rt, ctx, meta, values);
     await audit('ok', done.target, done.rationale);
     if (done.replace)
-      await publishJob(rt.app, {
+      await publishJob(rt.deps.bus, {
         kind: 'replace',
         key: `${key}:replace`,
         ctx,
         message: done.replace as { text: string },
       });
     if (done.refreshIncident)
-      await publishJob(rt.app, {
+      await publishJob(rt.deps.bus, {
         kind: 'refresh.incident',
         key: `${key}:refresh`,
         incidentId: done.refreshIncident,
@@ -274,7 +277,7 @@ async function submit(
       });
     return done.ack ?? { response_action: 'clear' };
   } catch (err) {
-    await release(rt.app, key); // the person may correct the form and submit again
+    await release(rt.deps, key); // the person may correct the form and submit again
     if (!isAppError(err) || err.transient) throw err;
     await audit(
       'refused',
@@ -286,14 +289,14 @@ async function submit(
   }
 }
 
-export function registerViews(rt: SlackRuntime): void {
+export function registerViews(rt: BoltRuntime): void {
   for (const callbackId of Object.keys(SUBMITS)) {
     rt.bolt.view<ViewSubmitAction>(callbackId, async (args: Args) => {
       let response: Record<string, unknown> | undefined;
       try {
         response = await submit(rt, callbackId, args);
       } catch (err) {
-        rt.app.log.error('Slack modal submission failed', { callbackId, err });
+        rt.deps.log.error('Slack modal submission failed', { callbackId, err });
         response = {
           response_action: 'errors',
           errors: {

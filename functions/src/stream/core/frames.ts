@@ -60,12 +60,47 @@ export function parseClientFrame(text: string): ParsedFrame {
   return { ok: true, frame: parsed.data };
 }
 
-export const helloFrame = (seq: number, status: unknown, resumed: boolean, retentionSeconds: number) =>
-  JSON.stringify({ type: 'hello', seq, status, resumed, retentionSeconds });
+/*
+ * Server frames are spliced from JSON serialised once: the hub serialises a status or an event
+ * once and writes the same frame to every client, so the builders take that JSON text as it is.
+ * The `...Frame` forms serialise a value first, for callers that hold one.
+ */
 
-export const statusFrame = (seq: number, status: unknown) => JSON.stringify({ type: 'status', seq, status });
+/** The first frame; `recentJson` (events, oldest first) only on a fresh snapshot, not a resume. */
+export const helloFrameJson = (h: {
+  seq: number;
+  resumed: boolean;
+  retentionSeconds: number;
+  statusJson: string;
+  recentJson?: readonly string[];
+}) =>
+  `{"type":"hello","seq":${h.seq},"resumed":${h.resumed},"retentionSeconds":${h.retentionSeconds},"status":${h.statusJson}` +
+  `${h.recentJson ? `,"recent":[${h.recentJson.join(',')}]` : ''}}`;
 
-export const eventFrame = (seq: number, event: unknown) => JSON.stringify({ type: 'event', seq, event });
+export const statusFrameJson = (seq: number, statusJson: string) =>
+  `{"type":"status","seq":${seq},"status":${statusJson}}`;
+
+export const eventFrameJson = (seq: number, eventJson: string) =>
+  `{"type":"event","seq":${seq},"event":${eventJson}}`;
+
+export const helloFrame = (
+  seq: number,
+  status: unknown,
+  resumed: boolean,
+  retentionSeconds: number,
+  recent?: readonly unknown[],
+) =>
+  helloFrameJson({
+    seq,
+    resumed,
+    retentionSeconds,
+    statusJson: JSON.stringify(status),
+    ...(recent ? { recentJson: recent.map((e) => JSON.stringify(e)) } : {}),
+  });
+
+export const statusFrame = (seq: number, status: unknown) => statusFrameJson(seq, JSON.stringify(status));
+
+export const eventFrame = (seq: number, event: unknown) => eventFrameJson(seq, JSON.stringify(event));
 
 export const replyFrame = (replyTo: string | undefined, text: string) =>
   JSON.stringify({ type: 'reply', replyTo: replyTo ?? null, text });

@@ -7,11 +7,10 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { getContainer } from '../../platform/container.js';
 import { oversizedBody, sendAppError } from '../../platform/http/body-limit.js';
-import { getSlackRuntime } from '../../slack/runtime.js';
+import { slackOf } from '../../wiring/slack.js';
 
 export async function handle(req: Request, res: Response): Promise<void> {
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendAppError(res, tooLarge);
-  const app = await getContainer();
-  await getSlackRuntime(app).receiver.handle(req, res);
+  await slackOf(await getContainer()).handleRequest(req, res);
 }

@@ -13,9 +13,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { FUNCTIONS } from '../platform/catalog.js';
-import { refuseAnnouncedOversize } from '../platform/http/body-limit.js';
-import { answerFrameworkErrorsAsJson } from '../platform/http/framework-errors.js';
+import { FUNCTIONS } from '../../../functions/src/platform/catalog.js';
+import { refuseAnnouncedOversize } from '../../../functions/src/platform/http/body-limit.js';
+import { answerFrameworkErrorsAsJson } from '../../../functions/src/platform/http/framework-errors.js';
 
 /** Pub/Sub's largest message (10 MB) base64-encoded in a push body, with room for the envelope. */
 const MAX_PUSH_BYTES = 16 * 1024 * 1024;

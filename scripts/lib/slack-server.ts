@@ -5,6 +5,7 @@
  * the server fails on demand (down, a method's error, a rate limit, an outage of 500s and 429s for a
  * while on a test's clock). GET /_records returns the recordings (the CLI prints them).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded bodies are any JSON Slack accepts; tests read them field by field */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 export interface SlackCall {

@@ -4,9 +4,9 @@
  * each firing carries its schedule time in the `scheduledTime` attribute so sped-up firings that
  * share a real minute stay distinct.
  */
-import type { Bus } from '../platform/bus.js';
-import { SCHEDULER_JOBS, type SchedulerJobSpec } from '../platform/catalog.js';
-import { cronMatches, parseCron } from './core/cron.js';
+import type { Bus } from '../../../functions/src/platform/bus.js';
+import { SCHEDULER_JOBS, type SchedulerJobSpec } from '../../../functions/src/platform/catalog.js';
+import { cronMatches, parseCron } from './cron.js';
 
 export interface LocalScheduler {
   stop(): void;

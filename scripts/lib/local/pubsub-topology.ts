@@ -4,7 +4,12 @@
  * updates push endpoints (the gateway's port changes between runs).
  */
 import type { PubSub } from '@google-cloud/pubsub';
-import { DEAD_LETTER_TOPIC, subscriptionName, TOPICS, type TopicSpec } from '../platform/catalog.js';
+import {
+  DEAD_LETTER_TOPIC,
+  subscriptionName,
+  TOPICS,
+  type TopicSpec,
+} from '../../../functions/src/platform/catalog.js';
 
 const ALREADY_EXISTS = 6;
 
