@@ -10,7 +10,9 @@ import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js'
 import { startGateway, type Gateway, type GatewayOptions } from '../../functions/src/local/gateway.js';
 import { ensureTopology, removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
-import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+import { setContainer, type Container } from '../../functions/src/platform/container.js';
+import { createApp } from '../../functions/src/wiring/app.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { createLogger } from '../../functions/src/platform/log.js';
 import type { Scope } from '../../functions/src/platform/http/route.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
@@ -59,11 +61,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'error',
     ...opts.env,
   });
-  const app = await createContainer(config, {
+  const app = await createApp(config, {
     log: createLogger({ level: 'error', projectId }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  for (const w of opts.workflows ?? []) app.workflows.register(w);
+  // A test's workflows register after the product's, through the same registry: one of the same
+  // name replaces the product's.
+  const { workflows } = engineOf(app);
+  await workflows.ready();
+  for (const w of opts.workflows ?? []) workflows.register(w);
   setContainer(app);
   if (!registered) {
     await import('../../functions/src/index.js');

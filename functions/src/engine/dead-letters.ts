@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { DEAD_LETTER_TOPIC, STEP_TOPICS, TOPICS } from '../platform/catalog.js';
-import type { Container } from '../platform/container.js';
 import { recordAudit } from '../platform/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { MAX_DEAD_LETTER_RAW_BYTES } from './core/limits.js';
 import { acceptsMessage } from './core/run-state.js';
 import { DEAD_LETTERS, runRef, type RunDoc } from './store.js';
+import type { EngineDeps, EnginePorts } from './deps.js';
 
 export interface PoisonMessage {
   topic: string;
@@ -54,7 +54,7 @@ export interface DeadLetterDoc {
  * field is bounded so the record always fits a Firestore document: whatever arrived, this write
  * can succeed, so a message too large to keep whole is never retried without end.
  */
-export async function recordDeadLetter(app: Container, m: PoisonMessage, reason: string): Promise<string> {
+export async function recordDeadLetter(deps: EnginePorts, m: PoisonMessage, reason: string): Promise<string> {
   const id = deadLetterId(m.topic, m.messageId);
   const kept = m.data.subarray(0, MAX_DEAD_LETTER_RAW_BYTES);
   const doc: DeadLetterDoc = {
@@ -70,13 +70,13 @@ export async function recordDeadLetter(app: Container, m: PoisonMessage, reason:
     truncated: kept.length < m.data.length,
     attributes: boundedAttributes(m.attributes),
     reason: clip(reason, 2000),
-    at: app.clock.now(),
+    at: deps.clock.now(),
     status: 'open',
     replays: [],
   };
   try {
-    await app.db.collection(DEAD_LETTERS).doc(id).create(doc);
-    app.log.warn('dead letter recorded', { deadLetterId: id, topic: doc.topic, reason: doc.reason });
+    await deps.db.collection(DEAD_LETTERS).doc(id).create(doc);
+    deps.log.warn('dead letter recorded', { deadLetterId: id, topic: doc.topic, reason: doc.reason });
   } catch (err) {
     if ((err as { code?: number }).code !== 6) throw err; // 6 = ALREADY_EXISTS: a redelivery
   }
@@ -114,15 +114,15 @@ function boundedAttributes(attributes: Record<string, string>): Record<string, s
 }
 
 export async function listDeadLetters(
-  app: Container,
+  deps: Pick<EngineDeps, 'db'>,
   opts: { status?: 'open' | 'replayed'; limit?: number } = {},
 ) {
-  let q = app.db
+  let q = deps.db
     .collection(DEAD_LETTERS)
     .orderBy('at', 'desc')
     .limit(opts.limit ?? 50);
   if (opts.status)
-    q = app.db
+    q = deps.db
       .collection(DEAD_LETTERS)
       .where('status', '==', opts.status)
       .orderBy('at', 'desc')
@@ -132,24 +132,24 @@ export async function listDeadLetters(
 
 /** Publishes the raw payload again to its topic, with the original attributes. */
 export async function replayDeadLetter(
-  app: Container,
+  deps: EnginePorts,
   id: string,
   actor: Actor,
 ): Promise<{ messageId: string }> {
-  const ref = app.db.collection(DEAD_LETTERS).doc(id);
+  const ref = deps.db.collection(DEAD_LETTERS).doc(id);
   const snap = await ref.get();
   if (!snap.exists) throw notFound(`dead letter "${id}" does not exist`);
   const dl = snap.data() as DeadLetterDoc;
-  const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(app, dl));
+  const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(deps, dl));
   if (refusal) throw conflict(`dead letter "${id}" cannot be replayed: ${refusal}`);
-  const messageId = await app.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
+  const messageId = await deps.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
     ...dl.attributes,
     replayOf: id,
   });
-  const at = app.clock.now();
+  const at = deps.clock.now();
   await ref.update({ status: 'replayed', replays: [...dl.replays, { at, by: actor.id, messageId }] });
   await recordAudit(
-    app.db,
+    deps.db,
     {
       actor,
       action: 'deadletter.replay',
@@ -175,7 +175,7 @@ function whyNotReplayable(dl: DeadLetterDoc): string | undefined {
 }
 
 /** A step message whose step no longer waits for it would be a no-op: say so instead. */
-async function stepMovedOn(app: Container, dl: DeadLetterDoc): Promise<string | undefined> {
+async function stepMovedOn(deps: Pick<EngineDeps, 'db'>, dl: DeadLetterDoc): Promise<string | undefined> {
   if (!STEP_TOPICS.includes(dl.topic)) return undefined;
   let env: { runId?: unknown; stepId?: unknown; attempt?: unknown; wake?: unknown };
   try {
@@ -184,7 +184,7 @@ async function stepMovedOn(app: Container, dl: DeadLetterDoc): Promise<string | 
     return undefined; // not an envelope: the step handler dead-letters it again, naming why
   }
   if (typeof env?.runId !== 'string' || typeof env.stepId !== 'string' || !env.runId) return undefined;
-  const run = (await runRef(app.db, env.runId).get()).data() as RunDoc | undefined;
+  const run = (await runRef(deps.db, env.runId).get()).data() as RunDoc | undefined;
   if (!run) return undefined;
   const step = run.steps[env.stepId];
   if (acceptsMessage(step, Number(env.attempt), Number(env.wake))) return undefined;

@@ -3,13 +3,7 @@ import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
 import { actorOf, route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
-import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
-import { completeExternalStep } from './external.js';
-import { decideGate } from './gates.js';
-import { sweepOutbox } from './outbox.js';
-import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
-import { recoverStranded } from './stranded.js';
-import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
+import { engineOf } from '../wiring/engine.js';
 
 const limit = (q: Record<string, string>) =>
   q.limit ? Math.max(1, Math.min(500, Number(q.limit) || 50)) : undefined;
@@ -28,7 +22,7 @@ export const engineRoutes = [
         .optional(),
     }),
     handle: async ({ body, caller, app }) => {
-      const r = await startRun(app, { ...body, actor: actorOf(caller) });
+      const r = await engineOf(app).startRun({ ...body, actor: actorOf(caller) });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -43,7 +37,11 @@ export const engineRoutes = [
     }),
     handle: async ({ query, app }) => ({
       body: {
-        runs: await listRuns(app, { status: query.status, workflow: query.workflow, limit: limit(query) }),
+        runs: await engineOf(app).listRuns({
+          status: query.status,
+          workflow: query.workflow,
+          limit: limit(query),
+        }),
       },
     }),
   }),
@@ -51,24 +49,16 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/runs/:id',
     scope: 'read',
-    handle: async ({ params, app }) => {
-      const [run, outputs, events] = await Promise.all([
-        getRun(app, params.id!),
-        getRunOutputs(app, params.id!),
-        listRunEvents(app, params.id!),
-      ]);
-      return { body: { run, outputs, events } };
-    },
+    handle: async ({ params, app }) => ({ body: await engineOf(app).showRun(params.id!) }),
   }),
   route({
     method: 'GET',
     path: '/v1/runs/:id/events',
     scope: 'read',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
-    handle: async ({ params, query, app }) => {
-      await getRun(app, params.id!);
-      return { body: { events: await listRunEvents(app, params.id!, Number(query.after ?? 0) || 0) } };
-    },
+    handle: async ({ params, query, app }) => ({
+      body: { events: await engineOf(app).runEvents(params.id!, Number(query.after ?? 0) || 0) },
+    }),
   }),
   route({
     method: 'POST',
@@ -76,7 +66,9 @@ export const engineRoutes = [
     scope: 'decide',
     body: z.object({ edge: id(), rationale: text(RATIONALE_MAX), stepId: id().optional() }),
     handle: async ({ params, body, caller, app }) => ({
-      body: { decision: await decideGate(app, { runId: params.id!, ...body, actor: actorOf(caller) }) },
+      body: {
+        decision: await engineOf(app).decideGate({ runId: params.id!, ...body, actor: actorOf(caller) }),
+      },
     }),
   }),
   route({
@@ -94,7 +86,7 @@ export const engineRoutes = [
     ]),
     handle: async ({ params, body, caller, app }) => ({
       status: 202,
-      body: await completeExternalStep(app, {
+      body: await engineOf(app).completeExternalStep({
         runId: params.id!,
         stepId: params.stepId!,
         result: body,
@@ -108,7 +100,7 @@ export const engineRoutes = [
     scope: 'read',
     query: z.object({ after: id().optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => ({
-      body: { events: await listGlobalEvents(app, { afterId: query.after, limit: limit(query) }) },
+      body: { events: await engineOf(app).listGlobalEvents({ afterId: query.after, limit: limit(query) }) },
     }),
   }),
   route({
@@ -118,7 +110,7 @@ export const engineRoutes = [
     query: z.object({ status: z.enum(['open', 'replayed']).optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => {
       const status = query.status === 'open' || query.status === 'replayed' ? query.status : undefined;
-      return { body: { deadLetters: await listDeadLetters(app, { status, limit: limit(query) }) } };
+      return { body: { deadLetters: await engineOf(app).listDeadLetters({ status, limit: limit(query) }) } };
     },
   }),
   route({
@@ -126,14 +118,14 @@ export const engineRoutes = [
     path: '/v1/dead-letters/:id/replay',
     scope: 'operator',
     handle: async ({ params, caller, app }) => ({
-      body: await replayDeadLetter(app, params.id!, actorOf(caller)),
+      body: await engineOf(app).replayDeadLetter(params.id!, actorOf(caller)),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/engine',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await getPause(app) }),
+    handle: async ({ app }) => ({ body: await engineOf(app).pauseState() }),
   }),
   route({
     method: 'POST',
@@ -141,7 +133,7 @@ export const engineRoutes = [
     scope: 'operator',
     body: z.object({ reason: text(RATIONALE_MAX).min(1, 'a pause needs a reason') }),
     handle: async ({ body, caller, app }) => ({
-      body: await pauseEngine(app, { holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
+      body: await engineOf(app).pause({ holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -150,23 +142,13 @@ export const engineRoutes = [
     scope: 'operator',
     body: z.object({ rationale: text(RATIONALE_MAX).min(1, 'resuming needs a rationale') }),
     handle: async ({ body, caller, app }) => ({
-      body: await releasePauseHold(app, {
-        holder: 'operator',
-        rationale: body.rationale,
-        actor: actorOf(caller),
-      }),
+      body: await engineOf(app).resume({ rationale: body.rationale, actor: actorOf(caller) }),
     }),
   }),
   route({
     method: 'POST',
     path: '/v1/engine/sweep',
     scope: 'operator',
-    handle: async ({ app }) => ({
-      body: {
-        published: await sweepOutbox(app),
-        resumed: await resumeParked(app),
-        stranded: await recoverStranded(app),
-      },
-    }),
+    handle: async ({ app }) => ({ body: await engineOf(app).sweep() }),
   }),
 ];

@@ -1,5 +1,4 @@
 /** Starting runs and reading them back with their events. */
-import type { Container } from '../platform/container.js';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { validateGraph } from './core/graph.js';
@@ -10,6 +9,7 @@ import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
 import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
 import type { WorkflowDefinition } from './workflow.js';
+import type { EngineDeps, EnginePorts } from './deps.js';
 
 export interface StartRunInput {
   workflow: string;
@@ -20,13 +20,13 @@ export interface StartRunInput {
 }
 
 export async function startRun(
-  app: Container,
+  deps: EnginePorts & Pick<EngineDeps, 'workflows'>,
   req: StartRunInput,
 ): Promise<{ runId: string; created: boolean }> {
-  await app.workflows.ready();
-  const wf = app.workflows.get(req.workflow);
+  await deps.workflows.ready();
+  const wf = deps.workflows.get(req.workflow);
   if (!wf)
-    throw invalidInput(`unknown workflow "${req.workflow}"; known: ${app.workflows.names().join(', ')}`);
+    throw invalidInput(`unknown workflow "${req.workflow}"; known: ${deps.workflows.names().join(', ')}`);
   const input = parseInput(wf, req.input ?? {});
   const graph = wf.graph(input);
   const problems = validateGraph(graph);
@@ -34,10 +34,10 @@ export async function startRun(
     throw invalidInput(`workflow "${wf.name}" produced an invalid graph: ${problems.join('; ')}`, {
       problems,
     });
-  const ref = req.runId ? runRef(app.db, req.runId) : app.db.collection(RUNS).doc();
-  const now = app.clock.now();
+  const ref = req.runId ? runRef(deps.db, req.runId) : deps.db.collection(RUNS).doc();
+  const now = deps.clock.now();
   const t = start(graph);
-  const entries = await app.db.runTransaction(async (tx) => {
+  const entries = await deps.db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return null;
     const run: RunDoc = {
       id: ref.id,
@@ -59,7 +59,7 @@ export async function startRun(
     };
     tx.create(ref, run);
     return commitTransition(
-      app.db,
+      deps.db,
       tx,
       run,
       { ...t, events: [{ type: 'run.created', data: { workflow: wf.name } }, ...t.events] },
@@ -67,7 +67,7 @@ export async function startRun(
     );
   });
   if (entries === null) return { runId: ref.id, created: false };
-  await flushOutbox(app, entries);
+  await flushOutbox(deps, entries);
   return { runId: ref.id, created: true };
 }
 
@@ -83,32 +83,38 @@ function parseInput(wf: WorkflowDefinition, raw: Record<string, unknown>): Recor
   return parsed.data;
 }
 
-export async function getRun(app: Container, runId: string): Promise<RunDoc> {
-  const snap = await runRef(app.db, runId).get();
+export async function getRun(deps: Pick<EngineDeps, 'db'>, runId: string): Promise<RunDoc> {
+  const snap = await runRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`run "${runId}" does not exist`);
   return snap.data() as RunDoc;
 }
 
-export async function getRunOutputs(app: Container, runId: string): Promise<Record<string, unknown>> {
-  const snap = await runRef(app.db, runId).collection(OUTPUTS).get();
+export async function getRunOutputs(
+  deps: Pick<EngineDeps, 'db'>,
+  runId: string,
+): Promise<Record<string, unknown>> {
+  const snap = await runRef(deps.db, runId).collection(OUTPUTS).get();
   return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
 }
 
 /** The outputs a step may read: exactly the stored ones listed on the run, in one round trip (none: no call). */
-export async function readOutputsOf(app: Container, run: RunDoc): Promise<Record<string, unknown>> {
-  if (run.outputSteps === undefined) return getRunOutputs(app, run.id); // runs from before the list existed
+export async function readOutputsOf(
+  deps: Pick<EngineDeps, 'db'>,
+  run: RunDoc,
+): Promise<Record<string, unknown>> {
+  if (run.outputSteps === undefined) return getRunOutputs(deps, run.id); // runs from before the list existed
   const ids = run.outputSteps;
   if (ids.length === 0) return {};
-  const refs = ids.map((id) => runRef(app.db, run.id).collection(OUTPUTS).doc(id));
-  const snaps = await app.db.getAll(...refs);
+  const refs = ids.map((id) => runRef(deps.db, run.id).collection(OUTPUTS).doc(id));
+  const snaps = await deps.db.getAll(...refs);
   return Object.fromEntries(snaps.filter((s) => s.exists).map((s) => [s.id, s.get('output')]));
 }
 
 export async function listRuns(
-  app: Container,
+  deps: Pick<EngineDeps, 'db'>,
   opts: { status?: string; workflow?: string; limit?: number } = {},
 ): Promise<RunDoc[]> {
-  let q: FirebaseFirestore.Query = app.db.collection(RUNS);
+  let q: FirebaseFirestore.Query = deps.db.collection(RUNS);
   if (opts.status) q = q.where('status', '==', opts.status);
   if (opts.workflow) q = q.where('workflow', '==', opts.workflow);
   const snap = await q
@@ -118,8 +124,12 @@ export async function listRuns(
   return snap.docs.map((d) => d.data() as RunDoc);
 }
 
-export async function listRunEvents(app: Container, runId: string, afterSeq = 0): Promise<EngineEvent[]> {
-  const snap = await app.db
+export async function listRunEvents(
+  deps: Pick<EngineDeps, 'db'>,
+  runId: string,
+  afterSeq = 0,
+): Promise<EngineEvent[]> {
+  const snap = await deps.db
     .collection(EVENTS)
     .where('runId', '==', runId)
     .where('seq', '>', afterSeq)
@@ -133,18 +143,18 @@ export async function listRunEvents(app: Container, runId: string, afterSeq = 0)
  * by commit time, then document id. Each event carries `streamSeq`, the seq the stream gives it.
  */
 export async function listGlobalEvents(
-  app: Container,
+  deps: Pick<EngineDeps, 'db'>,
   opts: { afterId?: string; limit?: number } = {},
 ): Promise<Array<EngineEvent & { streamSeq: number }>> {
-  let q = app.db
+  let q = deps.db
     .collection(EVENTS)
     .orderBy('committedAt')
     .orderBy('__name__')
     .limit(Math.min(opts.limit ?? 100, 1000));
   if (opts.afterId) {
-    const after = await app.db.collection(EVENTS).doc(opts.afterId).get();
+    const after = await deps.db.collection(EVENTS).doc(opts.afterId).get();
     if (!after.exists) throw notFound(`event "${opts.afterId}" does not exist`);
     q = q.startAfter(after);
   }
-  return withStreamSeqs(app.db, (await q.get()).docs);
+  return withStreamSeqs(deps.db, (await q.get()).docs);
 }

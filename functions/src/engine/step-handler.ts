@@ -8,7 +8,6 @@
  *   is acknowledged; an unexpected exception propagates so Pub/Sub redelivers.
  */
 import { z } from 'zod';
-import type { Container } from '../platform/container.js';
 import { describeIssues } from '../shared/errors.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
 import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
@@ -26,6 +25,7 @@ import {
   type WorkflowDefinition,
 } from './workflow.js';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { EngineDeps } from './deps.js';
 
 export const envelopeSchema = z.object({
   v: z.literal(1),
@@ -37,7 +37,7 @@ export const envelopeSchema = z.object({
 
 export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
 
-export async function handleStepMessage(app: Container, m: PoisonMessage): Promise<StepResult> {
+export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Promise<StepResult> {
   const dead = async (reason: string): Promise<StepResult> => {
     await recordDeadLetter(app, m, reason);
     return 'dead-lettered';
@@ -83,7 +83,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
       params: node.params ?? {},
       ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
       now: app.clock.now(),
-      app,
+      app: app.stepApp,
     }),
   );
 
@@ -154,7 +154,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
  * retries): re-read, and if the step no longer waits for this message, it is a duplicate (2xx).
  */
 async function commitOrDuplicate<T>(
-  app: Container,
+  app: EngineDeps,
   runId: string,
   stepId: string,
   attempt: number,
@@ -245,7 +245,7 @@ function sidePatch(stepId: string, o: StepOutcome, now: Date): Record<string, un
 }
 
 async function parkIfPaused(
-  app: Container,
+  app: EngineDeps,
   runId: string,
   stepId: string,
   attempt: number,

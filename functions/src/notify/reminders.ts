@@ -9,7 +9,7 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { startRun } from '../engine/runs.js';
+import { engineOf } from '../wiring/engine.js';
 import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
 import type { Container } from '../platform/container.js';
 import { systemActor } from '../shared/ports.js';
@@ -108,7 +108,7 @@ export const reminderRunId = (entryId: string) => `remind-${entryId}`;
 
 /** Starts (idempotently) the reminders of a pushed decision. */
 export async function startReminders(app: Container, input: ReminderInput): Promise<void> {
-  await startRun(app, {
+  await engineOf(app).startRun({
     workflow: REMINDER_WORKFLOW,
     // The reminder repeats the message's text; the first 3,000 characters say what it is about.
     input: { ...input, about: input.about.slice(0, 3000) } as unknown as Record<string, unknown>,

@@ -4,7 +4,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handleStepMessage } from '../../../functions/src/engine/step-handler.js';
 import type { RunDoc } from '../../../functions/src/engine/store.js';
 import { getRunOutputs } from '../../../functions/src/engine/runs.js';
 import { bibleCacheStats } from '../../../functions/src/muse/production/bible-store.js';
@@ -12,6 +11,7 @@ import { produceIntent } from '../../../functions/src/muse/production/produce.js
 import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { getWallet } from '../../../functions/src/muse/wallet/ledger.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { engineOf } from '../../../functions/src/wiring/engine.js';
 import {
   addIntent,
   ended,
@@ -91,14 +91,16 @@ test('duplicated step messages create no second reservation, settlement or asset
   const { runId } = await produceIntent(h.app, { intentId: 'i-roof', actor: operator });
   // Deliver the gate message three more times, concurrently with Pub/Sub's own delivery.
   await Promise.all(
-    [1, 2, 3].map((n) => handleStepMessage(h.app, { ...envelope(runId, 'gate'), messageId: `d${n}` })),
+    [1, 2, 3].map((n) =>
+      engineOf(h.app).handleStepMessage({ ...envelope(runId, 'gate'), messageId: `d${n}` }),
+    ),
   );
   const run = await h.waitForRun(runId, ended);
   assert.equal(run.status, 'succeeded');
   // Every step message again, after the fact: each is a duplicate.
   for (const stepId of Object.keys(run.steps).filter((s) => run.steps[s]!.status === 'done'))
     assert.equal(
-      await handleStepMessage(h.app, envelope(runId, stepId, run.steps[stepId]!.attempt)),
+      await engineOf(h.app).handleStepMessage(envelope(runId, stepId, run.steps[stepId]!.attempt)),
       'duplicate',
     );
   const resend = await produceIntent(h.app, { intentId: 'i-roof', actor: operator }).catch((e: Error) => e);

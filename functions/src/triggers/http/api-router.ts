@@ -8,7 +8,8 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { ZodError } from 'zod';
 import { ALL_ROUTES } from '../../routes.js';
 import { createKeyResolver, hasScope } from '../../platform/api-keys.js';
-import { getContainer, type Container } from '../../platform/container.js';
+import type { Container } from '../../platform/container.js';
+import { getApp } from '../../wiring/app.js';
 import type { Caller } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
@@ -84,7 +85,7 @@ export async function route(req: Request, res: Response): Promise<void> {
   // Before anything else, the container included: an oversized body costs no SDK and no read.
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendError(res, tooLarge);
-  const app = await getContainer();
+  const app = await getApp();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
     const hit = await matchRoute(req, res);

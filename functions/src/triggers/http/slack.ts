@@ -5,13 +5,13 @@
  * the HTTP body cap gets 413 before anything is parsed or verified.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { getContainer } from '../../platform/container.js';
+import { getApp } from '../../wiring/app.js';
 import { oversizedBody, sendAppError } from '../../platform/http/body-limit.js';
 import { getSlackRuntime } from '../../slack/runtime.js';
 
 export async function handle(req: Request, res: Response): Promise<void> {
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendAppError(res, tooLarge);
-  const app = await getContainer();
+  const app = await getApp();
   await getSlackRuntime(app).receiver.handle(req, res);
 }
