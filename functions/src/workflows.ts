@@ -22,7 +22,7 @@ export function productWorkflows(app: Container, registry = new WorkflowRegistry
     produce: (req: Parameters<typeof produceBrief>[1]) => produceBrief(app, req),
   };
   return registry
-    .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
+    .register(demoWorkflow({ clock: app.clock })) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
     .register(decisionRemindersWorkflow) // a pushed decision left waiting: thread reminder, then the manager
     .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish

@@ -1,7 +1,7 @@
 /** /v1 routes of the step engine: runs, gates, callbacks, the event feed, dead letters, the pause switch. */
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
-import { actorOf, route } from '../platform/http/route.js';
+import { route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
 import { engineOf } from '../wiring/engine.js';
 
@@ -21,8 +21,8 @@ export const engineRoutes = [
         .regex(/^[\w-]{1,100}$/)
         .optional(),
     }),
-    handle: async ({ body, caller, app }) => {
-      const r = await engineOf(app).startRun({ ...body, actor: actorOf(caller) });
+    handle: async ({ body, actor, app }) => {
+      const r = await engineOf(app).startRun({ ...body, actor: actor });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -65,9 +65,9 @@ export const engineRoutes = [
     path: '/v1/runs/:id/gate',
     scope: 'decide',
     body: z.object({ edge: id(), rationale: text(RATIONALE_MAX), stepId: id().optional() }),
-    handle: async ({ params, body, caller, app }) => ({
+    handle: async ({ params, body, actor, app }) => ({
       body: {
-        decision: await engineOf(app).decideGate({ runId: params.id!, ...body, actor: actorOf(caller) }),
+        decision: await engineOf(app).decideGate({ runId: params.id!, ...body, actor: actor }),
       },
     }),
   }),
@@ -84,13 +84,13 @@ export const engineRoutes = [
         class: z.enum(['terminal', 'pipeline']).optional(),
       }),
     ]),
-    handle: async ({ params, body, caller, app }) => ({
+    handle: async ({ params, body, actor, app }) => ({
       status: 202,
       body: await engineOf(app).completeExternalStep({
         runId: params.id!,
         stepId: params.stepId!,
         result: body,
-        actor: actorOf(caller),
+        actor: actor,
       }),
     }),
   }),
@@ -117,8 +117,8 @@ export const engineRoutes = [
     method: 'POST',
     path: '/v1/dead-letters/:id/replay',
     scope: 'operator',
-    handle: async ({ params, caller, app }) => ({
-      body: await engineOf(app).replayDeadLetter(params.id!, actorOf(caller)),
+    handle: async ({ params, actor, app }) => ({
+      body: await engineOf(app).replayDeadLetter(params.id!, actor),
     }),
   }),
   route({
@@ -132,8 +132,8 @@ export const engineRoutes = [
     path: '/v1/engine/pause',
     scope: 'operator',
     body: z.object({ reason: text(RATIONALE_MAX).min(1, 'a pause needs a reason') }),
-    handle: async ({ body, caller, app }) => ({
-      body: await engineOf(app).pause({ holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
+    handle: async ({ body, actor, app }) => ({
+      body: await engineOf(app).pause({ holder: 'operator', reason: body.reason, actor: actor }),
     }),
   }),
   route({
@@ -141,8 +141,8 @@ export const engineRoutes = [
     path: '/v1/engine/resume',
     scope: 'operator',
     body: z.object({ rationale: text(RATIONALE_MAX).min(1, 'resuming needs a rationale') }),
-    handle: async ({ body, caller, app }) => ({
-      body: await engineOf(app).resume({ rationale: body.rationale, actor: actorOf(caller) }),
+    handle: async ({ body, actor, app }) => ({
+      body: await engineOf(app).resume({ rationale: body.rationale, actor: actor }),
     }),
   }),
   route({

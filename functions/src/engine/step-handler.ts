@@ -177,8 +177,19 @@ async function runHandler(
   type: string,
   ctx: Parameters<WorkflowDefinition['handlers'][string]>[0],
 ): Promise<StepOutcome> {
+  // The step reads its input through the workflow's schema, as startRun did: a run whose stored
+  // input no longer parses (the schema changed under it) fails here, naming the field.
+  const input = wf.input.safeParse(ctx.input);
+  if (!input.success)
+    return {
+      type: 'fail',
+      error: `the run's input does not parse: ${describeIssues(input.error.issues)
+        .map((p) => `input.${p}`)
+        .join('; ')}`,
+      class: 'terminal',
+    };
   try {
-    return await wf.handlers[type]!(ctx);
+    return await wf.handlers[type]!({ ...ctx, input: input.data });
   } catch (err) {
     if (err instanceof RetryableStepError)
       return {

@@ -10,7 +10,7 @@ import { ALL_ROUTES } from '../../routes.js';
 import { createKeyResolver, hasScope } from '../../platform/api-keys.js';
 import type { Container } from '../../platform/container.js';
 import { getApp } from '../../wiring/app.js';
-import type { Caller } from '../../platform/http/route.js';
+import { actorOf, type Caller } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
 import { AppError, describeIssues, isAppError } from '../../shared/errors.js';
@@ -118,7 +118,7 @@ export async function route(req: Request, res: Response): Promise<void> {
       }
       body = parsed.data;
     }
-    const out = await r.handle({ params, query, body, caller, app });
+    const out = await r.handle({ params, query, body, caller, actor: actorOf(caller), app });
     res.status(out.status ?? 200);
     if (out.contentType && out.contentType !== 'application/json')
       res.type(out.contentType).send(String(out.body));
