@@ -232,7 +232,7 @@ async function serialBench(n: number): Promise<BenchRow[]> {
   const s = await engineApp('serial', [chain(n)]);
   const raw = await rawChain(s.app, s.projectId, n);
   const t0 = performance.now();
-  const { runId } = await engineOf(s.app).startRun({
+  const { runId } = await engineOf(s.app).startWorkflowRun({
     workflow: 'bench-chain',
     actor: { kind: 'system', id: 'bench' },
   });

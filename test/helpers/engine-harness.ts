@@ -5,7 +5,7 @@
  * file (the container is process-wide, as it is in a function instance).
  */
 import { loadConfig, type Config } from '../../functions/src/config.js';
-import type { RunDoc } from '../../functions/src/engine/store.js';
+import type { WorkflowRun } from '../../functions/src/engine/store.js';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../functions/src/local/gateway.js';
 import { ensureTopology, removeSubscriptions } from '../../functions/src/local/pubsub-topology.js';
@@ -35,7 +35,7 @@ export interface Harness {
     body?: unknown,
     opts?: { key?: string | null; contentType?: string },
   ): Promise<{ status: number; json: any; text: string }>;
-  waitForRun(runId: string, pred: (run: RunDoc) => boolean, timeoutMs?: number): Promise<RunDoc>;
+  waitForRun(runId: string, pred: (run: WorkflowRun) => boolean, timeoutMs?: number): Promise<WorkflowRun>;
   waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
@@ -132,7 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       waitFor(
         `run ${runId}`,
         async () => {
-          const run = (await app.db.collection('runs').doc(runId).get()).data() as RunDoc | undefined;
+          const run = (await app.db.collection('runs').doc(runId).get()).data() as WorkflowRun | undefined;
           return run && pred(run) ? run : undefined;
         },
         timeoutMs,

@@ -17,7 +17,7 @@ import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
 import { committedAtField, EVENTS, runEventId } from './events.js';
 import { slackKickEntry } from './notify.js';
-import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type RunDoc, type StepEnvelope } from './store.js';
+import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type WorkflowRun, type StepEnvelope } from './store.js';
 
 export interface CommitExtra {
   actor: Actor;
@@ -64,7 +64,7 @@ export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
 export function commitTransition(
   db: Firestore,
   w: Writer,
-  run: RunDoc,
+  run: WorkflowRun,
   t: Transition,
   x: CommitExtra,
 ): OutboxDoc[] {

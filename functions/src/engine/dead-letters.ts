@@ -1,5 +1,5 @@
 /**
- * Poison messages: an envelope that fails validation, a step of a run that does not exist, an unknown
+ * Dead letters: an envelope that fails validation, a step of a run that does not exist, an unknown
  * step type. They are recorded with the raw payload, the reason and the time, and acknowledged so
  * Pub/Sub does not redeliver them forever. A person can list them and replay one after a fix.
  */
@@ -7,26 +7,12 @@ import { createHash } from 'node:crypto';
 import { DEAD_LETTER_TOPIC, STEP_TOPICS, TOPICS } from '../platform/catalog.js';
 import { recordAudit } from '../platform/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
+import type { PushMessage } from '../platform/bus.js';
 import type { Actor } from '../shared/ports.js';
 import { MAX_DEAD_LETTER_RAW_BYTES } from './core/limits.js';
 import { acceptsMessage } from './core/run-state.js';
-import { DEAD_LETTERS, runRef, type RunDoc } from './store.js';
+import { DEAD_LETTERS, workflowRunRef, type WorkflowRun } from './store.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
-
-export interface PoisonMessage {
-  topic: string;
-  messageId: string;
-  data: Buffer;
-  attributes: Record<string, string>;
-  subscription?: string;
-  /** When Pub/Sub accepted the message (RFC 3339). */
-  publishTime?: string;
-  /**
-   * What `data` holds: the message's bytes (replayable), or the whole push request body when it was
-   * not a Pub/Sub message at all (kept for diagnosis; there is no message to replay).
-   */
-  payload?: 'message' | 'push-body';
-}
 
 export interface DeadLetterDoc {
   id: string;
@@ -54,7 +40,7 @@ export interface DeadLetterDoc {
  * field is bounded so the record always fits a Firestore document: whatever arrived, this write
  * can succeed, so a message too large to keep whole is never retried without end.
  */
-export async function recordDeadLetter(deps: EnginePorts, m: PoisonMessage, reason: string): Promise<string> {
+export async function recordDeadLetter(deps: EnginePorts, m: PushMessage, reason: string): Promise<string> {
   const id = deadLetterId(m.topic, m.messageId);
   const kept = m.data.subarray(0, MAX_DEAD_LETTER_RAW_BYTES);
   const doc: DeadLetterDoc = {
@@ -184,7 +170,7 @@ async function stepMovedOn(deps: Pick<EngineDeps, 'db'>, dl: DeadLetterDoc): Pro
     return undefined; // not an envelope: the step handler dead-letters it again, naming why
   }
   if (typeof env?.runId !== 'string' || typeof env.stepId !== 'string' || !env.runId) return undefined;
-  const run = (await runRef(deps.db, env.runId).get()).data() as RunDoc | undefined;
+  const run = (await workflowRunRef(deps.db, env.runId).get()).data() as WorkflowRun | undefined;
   if (!run) return undefined;
   const step = run.steps[env.stepId];
   if (acceptsMessage(step, Number(env.attempt), Number(env.wake))) return undefined;

@@ -10,7 +10,7 @@ import { applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { enqueueGateDecided } from './notify.js';
 import { flushOutbox } from './outbox.js';
-import { runRef, type GateDecision, type RunDoc } from './store.js';
+import { workflowRunRef, type GateDecision, type WorkflowRun } from './store.js';
 import type { EnginePorts } from './deps.js';
 
 export interface DecideGateInput {
@@ -33,9 +33,9 @@ export async function decideGate(
   const at = deps.clock.now();
   const result = await deps.db.runTransaction(
     async (tx) => {
-      const snap = await tx.get(runRef(deps.db, d.runId));
+      const snap = await tx.get(workflowRunRef(deps.db, d.runId));
       if (!snap.exists) throw notFound(`run "${d.runId}" does not exist`);
-      const run = snap.data() as RunDoc;
+      const run = snap.data() as WorkflowRun;
       const stepId = d.stepId ?? pickGate(run);
       const gate = run.gates[stepId];
       if (!gate) throw notFound(`run "${run.id}" has no gate at step "${stepId}"`);
@@ -102,7 +102,7 @@ export async function decideGate(
   return result.decision;
 }
 
-function pickGate(run: RunDoc): string {
+function pickGate(run: WorkflowRun): string {
   const open = Object.values(run.gates)
     .filter((g) => !g.decision)
     .map((g) => g.stepId);

@@ -11,7 +11,7 @@ import { unpark } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { recordEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { CONTROL, PARKED, runRef, toDate, type RunDoc } from './store.js';
+import { CONTROL, PARKED, workflowRunRef, toDate, type WorkflowRun } from './store.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
 
 export interface PauseHold {
@@ -127,11 +127,11 @@ export async function resumeParked(deps: EnginePorts, limit = 500): Promise<numb
   for (const doc of snap.docs) {
     const { runId, stepId } = doc.data() as { runId: string; stepId: string };
     const entries = await deps.db.runTransaction(async (tx) => {
-      const runSnap = await tx.get(runRef(deps.db, runId));
+      const runSnap = await tx.get(workflowRunRef(deps.db, runId));
       const pause = pauseFrom((await tx.get(controlRef(deps.db))).data());
       if (pause.paused) return null;
       tx.delete(doc.ref);
-      const run = runSnap.data() as RunDoc | undefined;
+      const run = runSnap.data() as WorkflowRun | undefined;
       if (!run) return [];
       const steps = structuredClone(run.steps);
       const d = unpark(steps, stepId);

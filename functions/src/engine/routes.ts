@@ -22,7 +22,7 @@ export const engineRoutes = [
         .optional(),
     }),
     handle: async ({ body, actor, app }) => {
-      const r = await engineOf(app).startRun({ ...body, actor: actor });
+      const r = await engineOf(app).startWorkflowRun({ ...body, actor: actor });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -37,7 +37,7 @@ export const engineRoutes = [
     }),
     handle: async ({ query, app }) => ({
       body: {
-        runs: await engineOf(app).listRuns({
+        runs: await engineOf(app).listWorkflowRuns({
           status: query.status,
           workflow: query.workflow,
           limit: limit(query),
@@ -49,7 +49,7 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/runs/:id',
     scope: 'read',
-    handle: async ({ params, app }) => ({ body: await engineOf(app).showRun(params.id!) }),
+    handle: async ({ params, app }) => ({ body: await engineOf(app).showWorkflowRun(params.id!) }),
   }),
   route({
     method: 'GET',
@@ -57,7 +57,7 @@ export const engineRoutes = [
     scope: 'read',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handle: async ({ params, query, app }) => ({
-      body: { events: await engineOf(app).runEvents(params.id!, Number(query.after ?? 0) || 0) },
+      body: { events: await engineOf(app).workflowRunEvents(params.id!, Number(query.after ?? 0) || 0) },
     }),
   }),
   route({

@@ -12,12 +12,13 @@ import { describeIssues } from '../shared/errors.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
 import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
 import { commitTransition, type CommitExtra } from './commit.js';
-import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
+import type { PushMessage } from '../platform/bus.js';
+import { recordDeadLetter } from './dead-letters.js';
 import { enqueueGateOpened } from './notify.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
-import { readOutputsOf } from './runs.js';
-import { PARKED, runRef, type OutboxDoc, type RunDoc } from './store.js';
+import { readOutputsOf } from './workflow-runs.js';
+import { PARKED, workflowRunRef, type OutboxDoc, type WorkflowRun } from './store.js';
 import {
   RetryableStepError,
   TerminalStepError,
@@ -37,7 +38,7 @@ export const envelopeSchema = z.object({
 
 export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
 
-export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Promise<StepResult> {
+export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promise<StepResult> {
   const dead = async (reason: string): Promise<StepResult> => {
     await recordDeadLetter(app, m, reason);
     return 'dead-lettered';
@@ -53,9 +54,9 @@ export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Prom
     return dead(`invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`);
   const { runId, stepId, attempt, wake } = parsed.data;
 
-  const snap = await runRef(app.db, runId).get();
+  const snap = await workflowRunRef(app.db, runId).get();
   if (!snap.exists) return dead(`run "${runId}" does not exist`);
-  const run = snap.data() as RunDoc;
+  const run = snap.data() as WorkflowRun;
   await app.workflows.ready();
   const wf = app.workflows.get(run.workflow);
   if (!wf) return dead(`unknown workflow "${run.workflow}"`);
@@ -89,7 +90,7 @@ export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Prom
 
   const now = app.clock.now();
   const actor = { kind: 'system' as const, id: `workflow:${wf.name}` };
-  const extra = (fresh: RunDoc) => ({
+  const extra = (fresh: WorkflowRun) => ({
     actor,
     now,
     output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
@@ -97,7 +98,7 @@ export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Prom
     ...slackOf(app.db, fresh, stepId, outcome, now),
     ...(fresh === run ? { runUpdateTime: snap.updateTime } : {}),
   });
-  const transition = (fresh: RunDoc) =>
+  const transition = (fresh: WorkflowRun) =>
     applyOutcome(
       { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
       stepId,
@@ -123,7 +124,7 @@ export async function handleStepMessage(app: EngineDeps, m: PoisonMessage): Prom
     );
   }
   const txCommit = async (tx: Transaction): Promise<OutboxDoc[] | null> => {
-    const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    const fresh = (await tx.get(workflowRunRef(app.db, runId))).data() as WorkflowRun;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
     // would start are parked, not published) so nothing runs twice and nothing is lost.
@@ -166,7 +167,7 @@ async function commitOrDuplicate<T>(
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code !== 6 && code !== 10) throw err;
-    const run = (await runRef(app.db, runId).get()).data() as RunDoc | undefined;
+    const run = (await workflowRunRef(app.db, runId).get()).data() as WorkflowRun | undefined;
     if (run && !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
     throw err;
   }
@@ -177,7 +178,7 @@ async function runHandler(
   type: string,
   ctx: Parameters<WorkflowDefinition['handlers'][string]>[0],
 ): Promise<StepOutcome> {
-  // The step reads its input through the workflow's schema, as startRun did: a run whose stored
+  // The step reads its input through the workflow's schema, as startWorkflowRun did: a run whose stored
   // input no longer parses (the schema changed under it) fails here, naming the field.
   const input = wf.input.safeParse(ctx.input);
   if (!input.success)
@@ -238,7 +239,7 @@ function toCore(o: StepOutcome): CoreOutcome {
 /** A gate that opens is pushed to Slack; a step whose effect enqueued Slack entries asks for delivery. */
 function slackOf(
   db: Firestore,
-  run: RunDoc,
+  run: WorkflowRun,
   stepId: string,
   o: StepOutcome,
   now: Date,
@@ -264,7 +265,7 @@ async function parkIfPaused(
 ): Promise<boolean> {
   const now = app.clock.now();
   return app.db.runTransaction(async (tx) => {
-    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    const run = (await tx.get(workflowRunRef(app.db, runId))).data() as WorkflowRun;
     const paused = pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
     if (!paused || !acceptsMessage(run.steps[stepId], attempt, wake)) return false;
     parkInTransaction(app.db, tx, run, stepId, now);
@@ -283,7 +284,13 @@ function parkDispatches(db: Firestore, tx: Transaction, runId: string, t: Transi
   return { ...t, steps, events, dispatch: [] };
 }
 
-function parkInTransaction(db: Firestore, tx: Transaction, run: RunDoc, stepId: string, now: Date): void {
+function parkInTransaction(
+  db: Firestore,
+  tx: Transaction,
+  run: WorkflowRun,
+  stepId: string,
+  now: Date,
+): void {
   const steps = structuredClone(run.steps);
   steps[stepId] = { ...steps[stepId]!, status: 'parked' };
   const t: Transition = {

@@ -12,7 +12,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { Actor } from '../shared/ports.js';
 import type { Graph, RetryPolicy } from './core/graph.js';
-import type { RunStatus, StepState } from './core/run-state.js';
+import type { WorkflowRunStatus, StepState } from './core/run-state.js';
 
 export const RUNS = 'runs';
 export const OUTPUTS = 'outputs';
@@ -36,11 +36,11 @@ export interface GateRecord {
   decision?: GateDecision;
 }
 
-export interface RunDoc {
+export interface WorkflowRun {
   id: string;
   workflow: string;
   autonomous: boolean;
-  status: RunStatus;
+  status: WorkflowRunStatus;
   failing: boolean;
   input: Record<string, unknown>;
   graph: Graph;
@@ -80,7 +80,7 @@ export interface OutboxDoc {
   createdAt: Date;
 }
 
-export const runRef = (db: Firestore, runId: string) => db.collection(RUNS).doc(runId);
+export const workflowRunRef = (db: Firestore, runId: string) => db.collection(RUNS).doc(runId);
 
 /** Firestore returns Timestamps; the engine works in Dates. */
 export function toDate(v: unknown): Date {
@@ -88,8 +88,4 @@ export function toDate(v: unknown): Date {
   if (v && typeof (v as { toDate?: () => Date }).toDate === 'function')
     return (v as { toDate: () => Date }).toDate();
   return new Date(v as string);
-}
-
-export function readRun(data: FirebaseFirestore.DocumentData | undefined): RunDoc | undefined {
-  return data as RunDoc | undefined;
 }

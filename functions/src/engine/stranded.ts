@@ -13,7 +13,7 @@
 import { applyOutcome, type StepState, type Transition } from './core/run-state.js';
 import { commitTransition, outboxId } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { OUTBOX, RUNS, runRef, toDate, type OutboxDoc, type RunDoc } from './store.js';
+import { OUTBOX, RUNS, workflowRunRef, toDate, type OutboxDoc, type WorkflowRun } from './store.js';
 import type { EnginePorts } from './deps.js';
 
 /** Longer than Pub/Sub's own redelivery of a message (ack deadline plus backoff, several times). */
@@ -77,7 +77,7 @@ async function recoverRun(
   const entries = await deps.db.runTransaction(async (tx) => {
     result.republished = 0;
     result.failed = 0;
-    const run = (await tx.get(runRef(deps.db, runId))).data() as RunDoc | undefined;
+    const run = (await tx.get(workflowRunRef(deps.db, runId))).data() as WorkflowRun | undefined;
     if (!run || run.status === 'succeeded' || run.status === 'failed') return [];
     if (toDate(run.updatedAt).getTime() > cutoff.getTime()) return []; // it moved since the query
     const waiting = Object.entries(run.steps).filter(([, s]) => waitsForMessage(s));
@@ -87,7 +87,7 @@ async function recoverRun(
         deps.db.collection(OUTBOX).doc(outboxId({ runId, stepId, attempt: s.attempt, wake: s.wake })),
       ),
     );
-    let cur: Pick<RunDoc, 'steps' | 'failing' | 'status'> = run;
+    let cur: Pick<WorkflowRun, 'steps' | 'failing' | 'status'> = run;
     const events: Transition['events'] = [];
     const dispatch: Transition['dispatch'] = [];
     waiting.forEach(([stepId, s], k) => {

@@ -5,13 +5,21 @@
  */
 import type { Actor } from '../shared/ports.js';
 import type { EngineDeps } from './deps.js';
-import { listDeadLetters, recordDeadLetter, replayDeadLetter, type PoisonMessage } from './dead-letters.js';
+import type { PushMessage } from '../platform/bus.js';
+import { listDeadLetters, recordDeadLetter, replayDeadLetter } from './dead-letters.js';
 import { failDeadLetteredStep } from './dead-lettered-step.js';
 import { completeExternalStep } from './external.js';
 import { decideGate } from './gates.js';
 import { sweepOutbox } from './outbox.js';
 import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
-import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
+import {
+  getWorkflowRun,
+  getWorkflowRunOutputs,
+  listGlobalEvents,
+  listWorkflowRunEvents,
+  listWorkflowRuns,
+  startWorkflowRun,
+} from './workflow-runs.js';
 import { handleStepMessage } from './step-handler.js';
 import { recoverStranded } from './stranded.js';
 
@@ -23,24 +31,24 @@ export function createEngine(deps: EngineDeps) {
   return {
     workflows: deps.workflows,
     /** POST /v1/runs, and every system that starts a workflow. */
-    startRun: bind(startRun),
-    getRun: bind(getRun),
-    getRunOutputs: bind(getRunOutputs),
-    listRuns: bind(listRuns),
-    listRunEvents: bind(listRunEvents),
+    startWorkflowRun: bind(startWorkflowRun),
+    getWorkflowRun: bind(getWorkflowRun),
+    getWorkflowRunOutputs: bind(getWorkflowRunOutputs),
+    listWorkflowRuns: bind(listWorkflowRuns),
+    listWorkflowRunEvents: bind(listWorkflowRunEvents),
     /** A run with its outputs and events (GET /v1/runs/:id). */
-    showRun: async (runId: string) => {
+    showWorkflowRun: async (runId: string) => {
       const [run, outputs, events] = await Promise.all([
-        getRun(deps, runId),
-        getRunOutputs(deps, runId),
-        listRunEvents(deps, runId),
+        getWorkflowRun(deps, runId),
+        getWorkflowRunOutputs(deps, runId),
+        listWorkflowRunEvents(deps, runId),
       ]);
       return { run, outputs, events };
     },
     /** A run's events after `afterSeq`; a run that does not exist is a 404. */
-    runEvents: async (runId: string, afterSeq = 0) => {
-      await getRun(deps, runId);
-      return listRunEvents(deps, runId, afterSeq);
+    workflowRunEvents: async (runId: string, afterSeq = 0) => {
+      await getWorkflowRun(deps, runId);
+      return listWorkflowRunEvents(deps, runId, afterSeq);
     },
     listGlobalEvents: bind(listGlobalEvents),
     decideGate: bind(decideGate),
@@ -52,7 +60,7 @@ export function createEngine(deps: EngineDeps) {
      * A message Pub/Sub gave up on: recorded with its source, and a step message's step fails with
      * the reason so its run ends.
      */
-    acceptDeadLetter: async (m: PoisonMessage, reason: string, isStep: boolean) => {
+    acceptDeadLetter: async (m: PushMessage, reason: string, isStep: boolean) => {
       await recordDeadLetter(deps, m, reason);
       if (isStep) await failDeadLetteredStep(deps, m.data, reason);
     },

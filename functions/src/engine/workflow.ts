@@ -71,7 +71,7 @@ export type StepHandler<Input = Record<string, unknown>, Output extends StepOutp
 }['run'];
 
 /**
- * A workflow's input schema: what `POST /v1/runs` and every caller of startRun must pass, parsed
+ * A workflow's input schema: what `POST /v1/runs` and every caller of startWorkflowRun must pass, parsed
  * again at every step.
  */
 export type WorkflowInputSchema<Input = Record<string, unknown>> = z.ZodType<Input>;
@@ -86,7 +86,7 @@ export interface WorkflowDefinition<
 > {
   name: string;
   /**
-   * The input every run must carry, checked by startRun before anything is written (a bad input is
+   * The input every run must carry, checked by startWorkflowRun before anything is written (a bad input is
    * a 400 naming the field, never a failure at the first step) and again before each step.
    */
   input: WorkflowInputSchema<Input>;

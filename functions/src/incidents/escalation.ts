@@ -166,7 +166,7 @@ export async function startEscalation(
   app: Container,
   incidentId: string,
 ): Promise<{ runId: string; created: boolean }> {
-  const res = await engineOf(app).startRun({
+  const res = await engineOf(app).startWorkflowRun({
     workflow: ESCALATION_WORKFLOW,
     input: { incidentId },
     actor: systemActor('escalation'),

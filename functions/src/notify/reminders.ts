@@ -108,7 +108,7 @@ export const reminderRunId = (entryId: string) => `remind-${entryId}`;
 
 /** Starts (idempotently) the reminders of a pushed decision. */
 export async function startReminders(app: Container, input: ReminderInput): Promise<void> {
-  await engineOf(app).startRun({
+  await engineOf(app).startWorkflowRun({
     workflow: REMINDER_WORKFLOW,
     // The reminder repeats the message's text; the first 3,000 characters say what it is about.
     input: { ...input, about: input.about.slice(0, 3000) } as unknown as Record<string, unknown>,

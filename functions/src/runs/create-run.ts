@@ -171,7 +171,7 @@ export async function createPipelineRuns(
       profile: req.profile,
       params: req.input,
     };
-    await engineOf(app).startRun({
+    await engineOf(app).startWorkflowRun({
       workflow: PIPELINE_WORKFLOW,
       runId,
       actor,

@@ -40,7 +40,7 @@ export async function produceIntent(
   const attempt = intent.productionAttempts + (retry ? 1 : 0) || 1;
   const mode: ProductionMode = (await getSafeMode(app)).active ? 'template' : 'free';
   const runId = productionRunId(intent.id, attempt);
-  const started = await engineOf(app).startRun({
+  const started = await engineOf(app).startWorkflowRun({
     workflow: MUSE_PRODUCTION,
     input: { intentId: intent.id, topic: intent.topic, mode },
     actor: p.actor,

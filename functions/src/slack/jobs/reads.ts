@@ -2,7 +2,7 @@
  * The read-only subcommands (status, gates, wallet, run, missions): each reads through the owning
  * system's use cases and renders compact Block Kit.
  */
-import { listRuns } from '../../engine/runs.js';
+import { listWorkflowRuns } from '../../engine/workflow-runs.js';
 import { INCIDENTS } from '../../incidents/open-incident.js';
 import { listMissions } from '../../missions/lifecycle.js';
 import { getMuseStatus } from '../../muse/status/status.js';
@@ -25,7 +25,7 @@ import { sourcesMessage } from '../core/sources-message.js';
 import type { Reply } from '../dedupe.js';
 
 export async function openGates(app: Container): Promise<OpenGate[]> {
-  const runs = await listRuns(app, { status: 'awaiting_human', limit: 50 });
+  const runs = await listWorkflowRuns(app, { status: 'awaiting_human', limit: 50 });
   return runs.flatMap((r) =>
     Object.values(r.gates ?? {})
       .filter((g) => !g.decision && r.steps[g.stepId]?.status === 'gate')

@@ -81,7 +81,8 @@ async function authenticate(app: Container, req: Request): Promise<Caller> {
   return caller;
 }
 
-export async function route(req: Request, res: Response): Promise<void> {
+/** Serves one /v1 request: the dispatcher behind every route declared with `route()`. */
+export async function dispatchApiRequest(req: Request, res: Response): Promise<void> {
   // Before anything else, the container included: an oversized body costs no SDK and no read.
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendError(res, tooLarge);

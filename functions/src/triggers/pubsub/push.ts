@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import type { PoisonMessage } from '../../engine/dead-letters.js';
+import type { PushMessage } from '../../platform/bus.js';
 import type { Container } from '../../platform/container.js';
 import { getApp } from '../../wiring/app.js';
 import { engineOf } from '../../wiring/engine.js';
@@ -35,7 +35,7 @@ const pushSchema = z.object({
   subscription: z.string().max(500).optional(),
 });
 
-export type PushUseCase = (app: Container, message: PoisonMessage) => Promise<unknown>;
+export type PushUseCase = (app: Container, message: PushMessage) => Promise<unknown>;
 
 /**
  * `topics`: the topics this function is subscribed to (the step shards share one function). The
@@ -63,7 +63,7 @@ export function pubsubTrigger(topics: string | readonly string[], useCase: PushU
   };
 }
 
-async function runUseCase(app: Container, useCase: PushUseCase, message: PoisonMessage): Promise<void> {
+async function runUseCase(app: Container, useCase: PushUseCase, message: PushMessage): Promise<void> {
   try {
     await useCase(app, message);
   } catch (err) {
@@ -78,7 +78,7 @@ async function runUseCase(app: Container, useCase: PushUseCase, message: PoisonM
  * permanently, retrying would fail the same way without end, so the message is acknowledged and
  * the failure logged at ERROR with what identifies the message.
  */
-async function deadLetter(app: Container, m: PoisonMessage, reason: string): Promise<void> {
+async function deadLetter(app: Container, m: PushMessage, reason: string): Promise<void> {
   try {
     await engineOf(app).recordDeadLetter(m, reason);
   } catch (err) {
@@ -105,7 +105,7 @@ export function permanentReason(err: unknown): string | undefined {
   return undefined;
 }
 
-type Decoded = PoisonMessage | { undecodable: string; poison: PoisonMessage };
+type Decoded = PushMessage | { undecodable: string; poison: PushMessage };
 
 /** The push's message, or why the body is not one (with the whole body kept as the poison). */
 function decodePush(req: Request, served: readonly string[]): Decoded {

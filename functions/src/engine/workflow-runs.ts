@@ -7,11 +7,11 @@ import { start } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
+import { OUTPUTS, RUNS, workflowRunRef, type WorkflowRun } from './store.js';
 import type { WorkflowDefinition } from './workflow.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
 
-export interface StartRunInput {
+export interface StartWorkflowRunInput {
   workflow: string;
   input?: Record<string, unknown>;
   actor: Actor;
@@ -19,9 +19,9 @@ export interface StartRunInput {
   runId?: string;
 }
 
-export async function startRun(
+export async function startWorkflowRun(
   deps: EnginePorts & Pick<EngineDeps, 'workflows'>,
-  req: StartRunInput,
+  req: StartWorkflowRunInput,
 ): Promise<{ runId: string; created: boolean }> {
   await deps.workflows.ready();
   const wf = deps.workflows.get(req.workflow);
@@ -34,12 +34,12 @@ export async function startRun(
     throw invalidInput(`workflow "${wf.name}" produced an invalid graph: ${problems.join('; ')}`, {
       problems,
     });
-  const ref = req.runId ? runRef(deps.db, req.runId) : deps.db.collection(RUNS).doc();
+  const ref = req.runId ? workflowRunRef(deps.db, req.runId) : deps.db.collection(RUNS).doc();
   const now = deps.clock.now();
   const t = start(graph);
   const entries = await deps.db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return null;
-    const run: RunDoc = {
+    const run: WorkflowRun = {
       id: ref.id,
       workflow: wf.name,
       autonomous: wf.autonomous,
@@ -83,37 +83,37 @@ function parseInput(wf: WorkflowDefinition, raw: Record<string, unknown>): Recor
   return parsed.data;
 }
 
-export async function getRun(deps: Pick<EngineDeps, 'db'>, runId: string): Promise<RunDoc> {
-  const snap = await runRef(deps.db, runId).get();
+export async function getWorkflowRun(deps: Pick<EngineDeps, 'db'>, runId: string): Promise<WorkflowRun> {
+  const snap = await workflowRunRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`run "${runId}" does not exist`);
-  return snap.data() as RunDoc;
+  return snap.data() as WorkflowRun;
 }
 
-export async function getRunOutputs(
+export async function getWorkflowRunOutputs(
   deps: Pick<EngineDeps, 'db'>,
   runId: string,
 ): Promise<Record<string, unknown>> {
-  const snap = await runRef(deps.db, runId).collection(OUTPUTS).get();
+  const snap = await workflowRunRef(deps.db, runId).collection(OUTPUTS).get();
   return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
 }
 
 /** The outputs a step may read: exactly the stored ones listed on the run, in one round trip (none: no call). */
 export async function readOutputsOf(
   deps: Pick<EngineDeps, 'db'>,
-  run: RunDoc,
+  run: WorkflowRun,
 ): Promise<Record<string, unknown>> {
-  if (run.outputSteps === undefined) return getRunOutputs(deps, run.id); // runs from before the list existed
+  if (run.outputSteps === undefined) return getWorkflowRunOutputs(deps, run.id); // runs from before the list existed
   const ids = run.outputSteps;
   if (ids.length === 0) return {};
-  const refs = ids.map((id) => runRef(deps.db, run.id).collection(OUTPUTS).doc(id));
+  const refs = ids.map((id) => workflowRunRef(deps.db, run.id).collection(OUTPUTS).doc(id));
   const snaps = await deps.db.getAll(...refs);
   return Object.fromEntries(snaps.filter((s) => s.exists).map((s) => [s.id, s.get('output')]));
 }
 
-export async function listRuns(
+export async function listWorkflowRuns(
   deps: Pick<EngineDeps, 'db'>,
   opts: { status?: string; workflow?: string; limit?: number } = {},
-): Promise<RunDoc[]> {
+): Promise<WorkflowRun[]> {
   let q: FirebaseFirestore.Query = deps.db.collection(RUNS);
   if (opts.status) q = q.where('status', '==', opts.status);
   if (opts.workflow) q = q.where('workflow', '==', opts.workflow);
@@ -121,10 +121,10 @@ export async function listRuns(
     .orderBy('createdAt', 'desc')
     .limit(Math.min(opts.limit ?? 50, 500))
     .get();
-  return snap.docs.map((d) => d.data() as RunDoc);
+  return snap.docs.map((d) => d.data() as WorkflowRun);
 }
 
-export async function listRunEvents(
+export async function listWorkflowRunEvents(
   deps: Pick<EngineDeps, 'db'>,
   runId: string,
   afterSeq = 0,
