@@ -8,7 +8,7 @@ import { acceptsMessage, applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { flushOutbox } from './outbox.js';
 import { envelopeSchema } from './step-handler.js';
-import { workflowRunRef, type WorkflowRun } from './store.js';
+import { workflowRunRef } from './store.js';
 import type { EnginePorts } from './deps.js';
 
 export async function failDeadLetteredStep(
@@ -27,7 +27,7 @@ export async function failDeadLetteredStep(
   const { runId, stepId, attempt, wake } = env.data;
   const now = deps.clock.now();
   const entries = await deps.db.runTransaction(async (tx) => {
-    const run = (await tx.get(workflowRunRef(deps.db, runId))).data() as WorkflowRun | undefined;
+    const run = (await tx.get(workflowRunRef(deps.db, runId))).data();
     if (!run || !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
     const t = applyOutcome(
       { graph: run.graph, steps: run.steps, failing: run.failing, retry: run.retry },

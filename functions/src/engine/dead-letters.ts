@@ -11,29 +11,10 @@ import type { PushMessage } from '../platform/bus.js';
 import type { Actor } from '../shared/ports.js';
 import { MAX_DEAD_LETTER_RAW_BYTES } from './core/limits.js';
 import { acceptsMessage } from './core/run-state.js';
-import { DEAD_LETTERS, workflowRunRef, type WorkflowRun } from './store.js';
+import { deadLetters, workflowRunRef, type DeadLetterDoc } from './store.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
 
-export interface DeadLetterDoc {
-  id: string;
-  topic: string;
-  messageId: string;
-  subscription: string | null;
-  payload: 'message' | 'push-body';
-  /** The bytes, base64, exactly as received (the first MAX_DEAD_LETTER_RAW_BYTES when truncated). */
-  raw: string;
-  /** The same bytes as text when they are valid UTF-8, for people reading the list. */
-  text: string | null;
-  /** The full size and SHA-256 of the bytes received, kept even when `raw` is truncated. */
-  size: number;
-  sha256: string;
-  truncated: boolean;
-  attributes: Record<string, string>;
-  reason: string;
-  at: Date;
-  status: 'open' | 'replayed';
-  replays: Array<{ at: Date; by: string; messageId: string }>;
-}
+export type { DeadLetterDoc } from './store.js';
 
 /**
  * Records a dead letter; recording the same message again (a redelivery) changes nothing. Every
@@ -61,7 +42,7 @@ export async function recordDeadLetter(deps: EnginePorts, m: PushMessage, reason
     replays: [],
   };
   try {
-    await deps.db.collection(DEAD_LETTERS).doc(id).create(doc);
+    await deadLetters(deps.db).doc(id).create(doc);
     deps.log.warn('dead letter recorded', { deadLetterId: id, topic: doc.topic, reason: doc.reason });
   } catch (err) {
     if ((err as { code?: number }).code !== 6) throw err; // 6 = ALREADY_EXISTS: a redelivery
@@ -103,17 +84,15 @@ export async function listDeadLetters(
   deps: Pick<EngineDeps, 'db'>,
   opts: { status?: 'open' | 'replayed'; limit?: number } = {},
 ) {
-  let q = deps.db
-    .collection(DEAD_LETTERS)
+  let q = deadLetters(deps.db)
     .orderBy('at', 'desc')
     .limit(opts.limit ?? 50);
   if (opts.status)
-    q = deps.db
-      .collection(DEAD_LETTERS)
+    q = deadLetters(deps.db)
       .where('status', '==', opts.status)
       .orderBy('at', 'desc')
       .limit(opts.limit ?? 50);
-  return (await q.get()).docs.map((d) => d.data() as DeadLetterDoc);
+  return (await q.get()).docs.map((d) => d.data());
 }
 
 /** Publishes the raw payload again to its topic, with the original attributes. */
@@ -122,10 +101,10 @@ export async function replayDeadLetter(
   id: string,
   actor: Actor,
 ): Promise<{ messageId: string }> {
-  const ref = deps.db.collection(DEAD_LETTERS).doc(id);
+  const ref = deadLetters(deps.db).doc(id);
   const snap = await ref.get();
   if (!snap.exists) throw notFound(`dead letter "${id}" does not exist`);
-  const dl = snap.data() as DeadLetterDoc;
+  const dl = snap.data()!;
   const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(deps, dl));
   if (refusal) throw conflict(`dead letter "${id}" cannot be replayed: ${refusal}`);
   const messageId = await deps.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
@@ -170,7 +149,7 @@ async function stepMovedOn(deps: Pick<EngineDeps, 'db'>, dl: DeadLetterDoc): Pro
     return undefined; // not an envelope: the step handler dead-letters it again, naming why
   }
   if (typeof env?.runId !== 'string' || typeof env.stepId !== 'string' || !env.runId) return undefined;
-  const run = (await workflowRunRef(deps.db, env.runId).get()).data() as WorkflowRun | undefined;
+  const run = (await workflowRunRef(deps.db, env.runId).get()).data();
   if (!run) return undefined;
   const step = run.steps[env.stepId];
   if (acceptsMessage(step, Number(env.attempt), Number(env.wake))) return undefined;

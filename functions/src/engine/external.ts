@@ -4,7 +4,7 @@ import type { Actor } from '../shared/ports.js';
 import { applyOutcome, type CoreOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { workflowRunRef, type WorkflowRun } from './store.js';
+import { workflowRunRef } from './store.js';
 import type { EnginePorts } from './deps.js';
 
 export type ExternalResult =
@@ -19,7 +19,7 @@ export async function completeExternalStep(
   const entries = await deps.db.runTransaction(async (tx) => {
     const snap = await tx.get(workflowRunRef(deps.db, c.runId));
     if (!snap.exists) throw notFound(`run "${c.runId}" does not exist`);
-    const run = snap.data() as WorkflowRun;
+    const run = snap.data()!;
     const st = run.steps[c.stepId];
     if (!st) throw notFound(`run "${c.runId}" has no step "${c.stepId}"`);
     if (st.status !== 'external')

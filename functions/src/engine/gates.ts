@@ -35,7 +35,7 @@ export async function decideGate(
     async (tx) => {
       const snap = await tx.get(workflowRunRef(deps.db, d.runId));
       if (!snap.exists) throw notFound(`run "${d.runId}" does not exist`);
-      const run = snap.data() as WorkflowRun;
+      const run = snap.data()!;
       const stepId = d.stepId ?? pickGate(run);
       const gate = run.gates[stepId];
       if (!gate) throw notFound(`run "${run.id}" has no gate at step "${stepId}"`);

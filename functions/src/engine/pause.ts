@@ -11,7 +11,7 @@ import { unpark } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { recordEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { CONTROL, PARKED, workflowRunRef, toDate, type WorkflowRun } from './store.js';
+import { controlRef, parkedSteps, workflowRunRef, type EngineControl } from './store.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
 
 export interface PauseHold {
@@ -25,10 +25,10 @@ export interface PauseState {
   holds: Record<string, PauseHold>;
 }
 
-export const controlRef = (db: Firestore) => db.collection(CONTROL).doc('engine');
+export { controlRef };
 
-export function pauseFrom(data: FirebaseFirestore.DocumentData | undefined): PauseState {
-  const holds = (data?.holds ?? {}) as Record<string, PauseHold>;
+export function pauseFrom(data: EngineControl | undefined): PauseState {
+  const holds = data?.holds ?? {};
   return { paused: Object.keys(holds).length > 0, holds };
 }
 
@@ -122,16 +122,16 @@ export async function releasePauseHold(
 /** Re-queues parked steps in the order they were parked. Also run by the sweep, so none is stranded. */
 export async function resumeParked(deps: EnginePorts, limit = 500): Promise<number> {
   if ((await getPause(deps)).paused) return 0;
-  const snap = await deps.db.collection(PARKED).orderBy('parkedAt').limit(limit).get();
+  const snap = await parkedSteps(deps.db).orderBy('parkedAt').limit(limit).get();
   let resumed = 0;
   for (const doc of snap.docs) {
-    const { runId, stepId } = doc.data() as { runId: string; stepId: string };
+    const { runId, stepId, parkedAt } = doc.data();
     const entries = await deps.db.runTransaction(async (tx) => {
       const runSnap = await tx.get(workflowRunRef(deps.db, runId));
       const pause = pauseFrom((await tx.get(controlRef(deps.db))).data());
       if (pause.paused) return null;
       tx.delete(doc.ref);
-      const run = runSnap.data() as WorkflowRun | undefined;
+      const run = runSnap.data();
       if (!run) return [];
       const steps = structuredClone(run.steps);
       const d = unpark(steps, stepId);
@@ -145,9 +145,7 @@ export async function resumeParked(deps: EnginePorts, limit = 500): Promise<numb
           steps,
           failing: run.failing,
           status: run.status,
-          events: [
-            { type: 'step.resumed', data: { stepId, parkedAt: toDate(doc.data().parkedAt).toISOString() } },
-          ],
+          events: [{ type: 'step.resumed', data: { stepId, parkedAt: parkedAt.toISOString() } }],
           dispatch: [d],
         },
         { actor: { kind: 'system', id: 'engine' }, now },

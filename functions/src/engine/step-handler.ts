@@ -18,7 +18,7 @@ import { enqueueGateOpened } from './notify.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
 import { readOutputsOf } from './workflow-runs.js';
-import { PARKED, workflowRunRef, type OutboxDoc, type WorkflowRun } from './store.js';
+import { parkedSteps, workflowRunRef, type OutboxDoc, type WorkflowRun } from './store.js';
 import {
   RetryableStepError,
   TerminalStepError,
@@ -56,7 +56,7 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
 
   const snap = await workflowRunRef(app.db, runId).get();
   if (!snap.exists) return dead(`run "${runId}" does not exist`);
-  const run = snap.data() as WorkflowRun;
+  const run = snap.data()!;
   await app.workflows.ready();
   const wf = app.workflows.get(run.workflow);
   if (!wf) return dead(`unknown workflow "${run.workflow}"`);
@@ -124,7 +124,7 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
     );
   }
   const txCommit = async (tx: Transaction): Promise<OutboxDoc[] | null> => {
-    const fresh = (await tx.get(workflowRunRef(app.db, runId))).data() as WorkflowRun;
+    const fresh = (await tx.get(workflowRunRef(app.db, runId))).data()!;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
     // would start are parked, not published) so nothing runs twice and nothing is lost.
@@ -167,7 +167,7 @@ async function commitOrDuplicate<T>(
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code !== 6 && code !== 10) throw err;
-    const run = (await workflowRunRef(app.db, runId).get()).data() as WorkflowRun | undefined;
+    const run = (await workflowRunRef(app.db, runId).get()).data();
     if (run && !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
     throw err;
   }
@@ -265,7 +265,7 @@ async function parkIfPaused(
 ): Promise<boolean> {
   const now = app.clock.now();
   return app.db.runTransaction(async (tx) => {
-    const run = (await tx.get(workflowRunRef(app.db, runId))).data() as WorkflowRun;
+    const run = (await tx.get(workflowRunRef(app.db, runId))).data()!;
     const paused = pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
     if (!paused || !acceptsMessage(run.steps[stepId], attempt, wake)) return false;
     parkInTransaction(app.db, tx, run, stepId, now);
@@ -278,7 +278,7 @@ function parkDispatches(db: Firestore, tx: Transaction, runId: string, t: Transi
   const events = [...t.events];
   for (const d of t.dispatch) {
     steps[d.stepId] = { ...steps[d.stepId]!, status: 'parked' };
-    tx.set(db.collection(PARKED).doc(`${runId}~${d.stepId}`), { runId, stepId: d.stepId, parkedAt: now });
+    tx.set(parkedSteps(db).doc(`${runId}~${d.stepId}`), { runId, stepId: d.stepId, parkedAt: now });
     events.push({ type: 'step.parked', data: { stepId: d.stepId, reason: 'engine paused' } });
   }
   return { ...t, steps, events, dispatch: [] };
@@ -300,6 +300,6 @@ function parkInTransaction(
     events: [{ type: 'step.parked', data: { stepId, reason: 'engine paused' } }],
     dispatch: [],
   };
-  tx.set(db.collection(PARKED).doc(`${run.id}~${stepId}`), { runId: run.id, stepId, parkedAt: now });
+  tx.set(parkedSteps(db).doc(`${run.id}~${stepId}`), { runId: run.id, stepId, parkedAt: now });
   commitTransition(db, tx, run, t, { actor: { kind: 'system', id: 'engine' }, now });
 }

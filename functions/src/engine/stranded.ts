@@ -13,7 +13,7 @@
 import { applyOutcome, type StepState, type Transition } from './core/run-state.js';
 import { commitTransition, outboxId } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { OUTBOX, RUNS, workflowRunRef, toDate, type OutboxDoc, type WorkflowRun } from './store.js';
+import { outbox, workflowRunRef, workflowRuns, type OutboxDoc, type WorkflowRun } from './store.js';
 import type { EnginePorts } from './deps.js';
 
 /** Longer than Pub/Sub's own redelivery of a message (ack deadline plus backoff, several times). */
@@ -37,8 +37,7 @@ export async function recoverStranded(
   const cutoff = new Date(deps.clock.now().getTime() - (opts.olderThanMs ?? STRANDED_AFTER_MS));
   const idle = await Promise.all(
     (['running', 'awaiting_human'] as const).map((status) =>
-      deps.db
-        .collection(RUNS)
+      workflowRuns(deps.db)
         .where('status', '==', status)
         .where('updatedAt', '<=', cutoff)
         .orderBy('updatedAt')
@@ -74,17 +73,17 @@ async function recoverRun(
 ): Promise<{ republished: number; failed: number }> {
   const at = deps.clock.now();
   const result = { republished: 0, failed: 0 };
-  const entries = await deps.db.runTransaction(async (tx) => {
+  const entries = await deps.db.runTransaction(async (tx): Promise<OutboxDoc[]> => {
     result.republished = 0;
     result.failed = 0;
-    const run = (await tx.get(workflowRunRef(deps.db, runId))).data() as WorkflowRun | undefined;
+    const run = (await tx.get(workflowRunRef(deps.db, runId))).data();
     if (!run || run.status === 'succeeded' || run.status === 'failed') return [];
-    if (toDate(run.updatedAt).getTime() > cutoff.getTime()) return []; // it moved since the query
+    if (run.updatedAt.getTime() > cutoff.getTime()) return []; // it moved since the query
     const waiting = Object.entries(run.steps).filter(([, s]) => waitsForMessage(s));
     if (waiting.length === 0) return [];
     const inFlight = await tx.getAll(
       ...waiting.map(([stepId, s]) =>
-        deps.db.collection(OUTBOX).doc(outboxId({ runId, stepId, attempt: s.attempt, wake: s.wake })),
+        outbox(deps.db).doc(outboxId({ runId, stepId, attempt: s.attempt, wake: s.wake })),
       ),
     );
     let cur: Pick<WorkflowRun, 'steps' | 'failing' | 'status'> = run;
@@ -129,6 +128,6 @@ async function recoverRun(
       { actor: ACTOR, now: at },
     );
   });
-  if (entries.length) await flushOutbox(deps, entries as OutboxDoc[]);
+  if (entries.length) await flushOutbox(deps, entries);
   return result;
 }

@@ -1,13 +1,14 @@
 /** Starting runs and reading them back with their events. */
+import type { Query } from '@google-cloud/firestore';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { validateGraph } from './core/graph.js';
 import { MAX_RUN_INPUT_BYTES, oversize } from './core/limits.js';
 import { start } from './core/run-state.js';
 import { commitTransition } from './commit.js';
-import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
+import { engineEvents, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { OUTPUTS, RUNS, workflowRunRef, type WorkflowRun } from './store.js';
+import { runOutputs, workflowRunRef, workflowRuns, type WorkflowRun } from './store.js';
 import type { WorkflowDefinition } from './workflow.js';
 import type { EngineDeps, EnginePorts } from './deps.js';
 
@@ -34,7 +35,7 @@ export async function startWorkflowRun(
     throw invalidInput(`workflow "${wf.name}" produced an invalid graph: ${problems.join('; ')}`, {
       problems,
     });
-  const ref = req.runId ? workflowRunRef(deps.db, req.runId) : deps.db.collection(RUNS).doc();
+  const ref = req.runId ? workflowRunRef(deps.db, req.runId) : workflowRuns(deps.db).doc();
   const now = deps.clock.now();
   const t = start(graph);
   const entries = await deps.db.runTransaction(async (tx) => {
@@ -86,14 +87,14 @@ function parseInput(wf: WorkflowDefinition, raw: Record<string, unknown>): Recor
 export async function getWorkflowRun(deps: Pick<EngineDeps, 'db'>, runId: string): Promise<WorkflowRun> {
   const snap = await workflowRunRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`run "${runId}" does not exist`);
-  return snap.data() as WorkflowRun;
+  return snap.data()!;
 }
 
 export async function getWorkflowRunOutputs(
   deps: Pick<EngineDeps, 'db'>,
   runId: string,
 ): Promise<Record<string, unknown>> {
-  const snap = await workflowRunRef(deps.db, runId).collection(OUTPUTS).get();
+  const snap = await runOutputs(deps.db, runId).get();
   return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
 }
 
@@ -105,7 +106,7 @@ export async function readOutputsOf(
   if (run.outputSteps === undefined) return getWorkflowRunOutputs(deps, run.id); // runs from before the list existed
   const ids = run.outputSteps;
   if (ids.length === 0) return {};
-  const refs = ids.map((id) => workflowRunRef(deps.db, run.id).collection(OUTPUTS).doc(id));
+  const refs = ids.map((id) => runOutputs(deps.db, run.id).doc(id));
   const snaps = await deps.db.getAll(...refs);
   return Object.fromEntries(snaps.filter((s) => s.exists).map((s) => [s.id, s.get('output')]));
 }
@@ -114,14 +115,14 @@ export async function listWorkflowRuns(
   deps: Pick<EngineDeps, 'db'>,
   opts: { status?: string; workflow?: string; limit?: number } = {},
 ): Promise<WorkflowRun[]> {
-  let q: FirebaseFirestore.Query = deps.db.collection(RUNS);
+  let q: Query<WorkflowRun> = workflowRuns(deps.db);
   if (opts.status) q = q.where('status', '==', opts.status);
   if (opts.workflow) q = q.where('workflow', '==', opts.workflow);
   const snap = await q
     .orderBy('createdAt', 'desc')
     .limit(Math.min(opts.limit ?? 50, 500))
     .get();
-  return snap.docs.map((d) => d.data() as WorkflowRun);
+  return snap.docs.map((d) => d.data());
 }
 
 export async function listWorkflowRunEvents(
@@ -129,13 +130,12 @@ export async function listWorkflowRunEvents(
   runId: string,
   afterSeq = 0,
 ): Promise<EngineEvent[]> {
-  const snap = await deps.db
-    .collection(EVENTS)
+  const snap = await engineEvents(deps.db)
     .where('runId', '==', runId)
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .get();
-  return snap.docs.map((d) => d.data() as EngineEvent);
+  return snap.docs.map((d) => d.data());
 }
 
 /**
@@ -146,13 +146,12 @@ export async function listGlobalEvents(
   deps: Pick<EngineDeps, 'db'>,
   opts: { afterId?: string; limit?: number } = {},
 ): Promise<Array<EngineEvent & { streamSeq: number }>> {
-  let q = deps.db
-    .collection(EVENTS)
+  let q = engineEvents(deps.db)
     .orderBy('committedAt')
     .orderBy('__name__')
     .limit(Math.min(opts.limit ?? 100, 1000));
   if (opts.afterId) {
-    const after = await deps.db.collection(EVENTS).doc(opts.afterId).get();
+    const after = await engineEvents(deps.db).doc(opts.afterId).get();
     if (!after.exists) throw notFound(`event "${opts.afterId}" does not exist`);
     q = q.startAfter(after);
   }
