@@ -15,7 +15,9 @@ import { done, type WorkflowDefinition } from '../functions/src/engine/workflow.
 import { startGateway } from '../scripts/lib/local/gateway.js';
 import { stepTopic } from '../functions/src/platform/catalog.js';
 import { ensureTopology, removeSubscriptions } from '../scripts/lib/local/pubsub-topology.js';
-import { createContainer, setContainer, type Container } from '../functions/src/platform/container.js';
+import { setContainer, type Container } from '../functions/src/platform/container.js';
+import { createApp } from '../functions/src/wiring/app.js';
+import { engineOf } from '../functions/src/wiring/engine.js';
 import { createLogger } from '../functions/src/platform/log.js';
 import { round, type BenchRow } from './rows.js';
 
@@ -52,8 +54,9 @@ async function engineApp(tag: string, workflows: WorkflowDefinition[]) {
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
     PUBSUB_EMULATOR_HOST: process.env.PUBSUB_EMULATOR_HOST,
   });
-  const app = await createContainer(config, { log: createLogger({ level: 'error', projectId }) });
-  for (const w of workflows) app.workflows.register(w);
+  const app = await createApp(config, { log: createLogger({ level: 'error', projectId }) });
+  await engineOf(app).workflows.ready();
+  for (const w of workflows) engineOf(app).workflows.register(w);
   setContainer(app);
   await import('../functions/src/index.js');
   const gateway = await startGateway();
@@ -228,9 +231,8 @@ async function serialBench(n: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const s = await engineApp('serial', [chain(n)]);
   const raw = await rawChain(s.app, s.projectId, n);
-  const { startRun } = await import('../functions/src/engine/runs.js');
   const t0 = performance.now();
-  const { runId } = await startRun(s.app, {
+  const { runId } = await engineOf(s.app).startWorkflowRun({
     workflow: 'bench-chain',
     actor: { kind: 'system', id: 'bench' },
   });

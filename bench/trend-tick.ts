@@ -13,8 +13,9 @@ import { loadConfig } from '../functions/src/config.js';
 import { creditWallet } from '../functions/src/muse/wallet/ledger.js';
 import { runTrendTick } from '../functions/src/muse/trends/tick.js';
 import type { TrendItem } from '../functions/src/muse/trends/core/candidates.js';
-import { createContainer, type Container } from '../functions/src/platform/container.js';
+import type { Container } from '../functions/src/platform/container.js';
 import { manualClock } from '../test/helpers/manual-clock.js';
+import { createApp } from '../functions/src/wiring/app.js';
 
 const CANDIDATES = 10_000;
 
@@ -26,7 +27,7 @@ async function benchApp(tag: string): Promise<Container> {
     LOG_LEVEL: 'error',
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
   });
-  return createContainer(config, { clock: manualClock('2026-03-01T12:00:00Z') });
+  return createApp(config, { clock: manualClock('2026-03-01T12:00:00Z') });
 }
 
 /** Three fresh, well-engaged mentions per topic: every candidate clears the threshold (worst case). */

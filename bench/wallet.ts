@@ -15,9 +15,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../functions/src/config.js';
 import { creditWallet, verifyLedger } from '../functions/src/muse/wallet/ledger.js';
-import { createContainer, type Container } from '../functions/src/platform/container.js';
+import type { Container } from '../functions/src/platform/container.js';
 import { createLogger } from '../functions/src/platform/log.js';
 import { round, type BenchRow } from './rows.js';
+import { createApp } from '../functions/src/wiring/app.js';
 
 async function benchApp(projectId = `bench-wallet-${Math.random().toString(16).slice(2, 10)}`) {
   const config = loadConfig({
@@ -26,7 +27,7 @@ async function benchApp(projectId = `bench-wallet-${Math.random().toString(16).s
     LOG_LEVEL: 'error',
     FIRESTORE_EMULATOR_HOST: process.env.FIRESTORE_EMULATOR_HOST,
   });
-  return createContainer(config, { log: createLogger({ level: 'error', projectId }) });
+  return createApp(config, { log: createLogger({ level: 'error', projectId }) });
 }
 
 const actor = { kind: 'system' as const, id: 'bench' };

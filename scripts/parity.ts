@@ -14,9 +14,9 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../functions/src/config.js';
 import { recordParityCheck } from '../functions/src/missions/parity-checks.js';
 import { checkParity, exportParityFiles, importParityFiles } from '../functions/src/missions/parity-files.js';
-import { createContainer } from '../functions/src/platform/container.js';
 import { isAppError } from '../functions/src/shared/errors.js';
 import { systemActor } from '../functions/src/shared/ports.js';
+import { createApp } from '../functions/src/wiring/app.js';
 
 const USAGE = 'usage: npm run parity -- [check|export|import] <dir>';
 
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const app = await createContainer(config);
+  const app = await createApp(config);
   const deps = { db: app.db, clock: app.clock };
   try {
     if (command === 'export') {

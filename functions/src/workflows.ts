@@ -24,7 +24,7 @@ export function productWorkflows(app: Container, registry = new WorkflowRegistry
   };
   const reminders = { db: app.db, reminderSettings: () => loadReminderSettings(app.db) };
   return registry
-    .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
+    .register(demoWorkflow({ clock: app.clock })) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
     .register(decisionRemindersWorkflow(reminders)) // a pushed decision left waiting: thread reminder, then the manager
     .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish

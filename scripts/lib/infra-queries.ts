@@ -2,7 +2,7 @@
  * A static scan of functions/src for Firestore queries: every `.collection(x)` / `.collectionGroup(x)`
  * chain with its `.where` and `.orderBy` clauses, following a query kept in a variable
  * (`let q = ...; if (f) q = q.where(...)` gives both shapes) and small helpers that return a
- * collection (`intentsRef(db)`). Collection names and fields resolve through the type checker, so
+ * collection (`intentsRef(db)`, `typedCollection(db, NAME)`). Collection names and fields resolve through the type checker, so
  * `db.collection(TASKS)` is `tasks`. The index check derives from each query the composite index
  * Firestore needs, if any; the rules test takes the collection names.
  */
@@ -172,7 +172,7 @@ class FileScan {
       }
       return [];
     }
-    // `typedCollection(db, NAME)` is `db.collection(NAME)` read as a type (platform/firestore/typed.ts).
+    // `typedCollection(db, NAME)` (platform/firestore/typed.ts) is `db.collection(NAME)` with a converter.
     if (ts.isIdentifier(callee) && callee.text === 'typedCollection') {
       const a1 = e.arguments[1];
       const names = a1 && this.strings(a1);
@@ -181,7 +181,7 @@ class FileScan {
           collections: names ?? [],
           scope: 'COLLECTION',
           clauses: [],
-          unresolved: names ? undefined : `collection name \`${a1?.getText(this.sf) ?? ''}\``,
+          unresolved: names ? undefined : `collection name \`${a1?.getText(this.sf) ?? '?'}\``,
         },
       ];
     }
@@ -235,7 +235,7 @@ class FileScan {
       !fn ||
       !('body' in fn) ||
       !fn.body ||
-      !/\.collection(Group)?\(|\btypedCollection\b/.test(fn.body.getText())
+      !/\.collection(Group)?\(|typedCollection\b/.test(fn.body.getText())
     )
       return [];
     const known = helperCache.get(fn);

@@ -14,12 +14,13 @@ import { startFeedServer, type FeedServer } from './feed-server.js';
 import { useLocalFeeds } from './local-feeds.js';
 import { seedLocalSlackConfig } from './slack-local.js';
 import { API_KEYS, createApiKey, hashKey } from '../../functions/src/platform/api-keys.js';
-import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+import { setContainer, type Container } from '../../functions/src/platform/container.js';
 import { requireSecret } from '../../functions/src/config.js';
 import { streamLinks } from '../../functions/src/stream/links.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
 import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
+import { createApp } from '../../functions/src/wiring/app.js';
 
 export interface LocalExtras {
   app: Container;
@@ -43,7 +44,7 @@ export async function startLocalExtras(o: {
   host: string;
 }): Promise<LocalExtras> {
   const config = loadConfig(o.env);
-  const app = await createContainer(config);
+  const app = await createApp(config);
   setContainer(app);
   await import('../../functions/src/index.js'); // registers every function with the framework
   // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '../../functions/src/config.js';
 import { sweepOutbox } from '../../functions/src/engine/outbox.js';
-import type { RunDoc } from '../../functions/src/engine/store.js';
+import type { WorkflowRun } from '../../functions/src/engine/store.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
 import { removeSubscriptions } from '../../scripts/lib/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
@@ -111,11 +111,11 @@ test('functions SIGKILLed mid-step and restarted: every run completes, every eff
   const ended = async () => {
     const snaps = await app.db.getAll(...runIds.map((id) => app.db.collection('runs').doc(id)));
     return snaps
-      .map((s) => s.data() as RunDoc)
+      .map((s) => s.data() as WorkflowRun)
       .filter((r) => r.status === 'succeeded' || r.status === 'failed');
   };
   const deadline = Date.now() + 90_000;
-  let finished: RunDoc[] = [];
+  let finished: WorkflowRun[] = [];
   while ((finished = await ended()).length < RUNS) {
     assert.ok(Date.now() < deadline, `runs still going after 90 s: ${RUNS - finished.length}`);
     // The every-minute sweep's use cases, with a short stranded deadline for the test.

@@ -5,6 +5,7 @@ import { FieldValue } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { STEP_TOPICS, stepTopic } from '../../functions/src/platform/catalog.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
 const calls = new Map<string, number>();
@@ -112,7 +113,10 @@ test('a poison message lands in the dead letters with its payload, and is replay
   const stuck = (await h.app.db.collection('runs').doc(json.runId).get()).data()!;
   assert.equal(stuck.steps.enrich.status, 'queued', 'the run waits; nothing was lost');
 
-  h.app.workflows.register({ ...needsFix, handlers: { enrich: async () => done({ enriched: true }) } }); // the fix is deployed
+  engineOf(h.app).workflows.register({
+    ...needsFix,
+    handlers: { enrich: async () => done({ enriched: true }) },
+  }); // the fix is deployed
   const replay = await h.api('POST', `/v1/dead-letters/${encodeURIComponent(listed.id)}/replay`);
   assert.equal(replay.status, 200, replay.text);
   await h.waitForRun(json.runId, (r) => r.status === 'succeeded');

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunDoc } from '../../functions/src/engine/store.js';
+import type { WorkflowRun } from '../../functions/src/engine/store.js';
 import { STRANDED_AFTER_MS } from '../../functions/src/engine/stranded.js';
 import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
 import {
@@ -82,12 +82,12 @@ test('emulators stopped and started mid-run (export, import): the sweep recovers
   const ended = async () => {
     const snaps = await h.app.db.getAll(...runIds.map((id) => h.app.db.collection('runs').doc(id)));
     return snaps
-      .map((s) => s.data() as RunDoc)
+      .map((s) => s.data() as WorkflowRun)
       .filter((r) => r.status === 'succeeded' || r.status === 'failed');
   };
   let sweeps = 0;
   const deadline = Date.now() + 90_000;
-  let finished: RunDoc[] = [];
+  let finished: WorkflowRun[] = [];
   while ((finished = await ended()).length < RUNS) {
     assert.ok(Date.now() < deadline, `runs still stuck after 90 s: ${RUNS - finished.length}`);
     // The every-minute job, fired as the scheduler fires it, once the stranded deadline has passed.

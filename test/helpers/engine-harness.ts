@@ -5,12 +5,14 @@
  * file (the container is process-wide, as it is in a function instance).
  */
 import { loadConfig, type Config } from '../../functions/src/config.js';
-import type { RunDoc } from '../../functions/src/engine/store.js';
+import type { WorkflowRun } from '../../functions/src/engine/store.js';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../scripts/lib/local/gateway.js';
 import { ensureTopology, removeSubscriptions } from '../../scripts/lib/local/pubsub-topology.js';
 import { createApiKey } from '../../functions/src/platform/api-keys.js';
-import { createContainer, setContainer, type Container } from '../../functions/src/platform/container.js';
+import { setContainer, type Container } from '../../functions/src/platform/container.js';
+import { createApp } from '../../functions/src/wiring/app.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { createLogger } from '../../functions/src/platform/log.js';
 import type { Scope } from '../../functions/src/platform/http/route.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
@@ -33,7 +35,7 @@ export interface Harness {
     body?: unknown,
     opts?: { key?: string | null; contentType?: string },
   ): Promise<{ status: number; json: any; text: string }>;
-  waitForRun(runId: string, pred: (run: RunDoc) => boolean, timeoutMs?: number): Promise<RunDoc>;
+  waitForRun(runId: string, pred: (run: WorkflowRun) => boolean, timeoutMs?: number): Promise<WorkflowRun>;
   waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
@@ -59,11 +61,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     LOG_LEVEL: 'error',
     ...opts.env,
   });
-  const app = await createContainer(config, {
+  const app = await createApp(config, {
     log: createLogger({ level: 'error', projectId }),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  for (const w of opts.workflows ?? []) app.workflows.register(w);
+  // A test's workflows register after the product's, through the same registry: one of the same
+  // name replaces the product's.
+  const { workflows } = engineOf(app);
+  await workflows.ready();
+  for (const w of opts.workflows ?? []) workflows.register(w);
   setContainer(app);
   if (!registered) {
     await import('../../functions/src/index.js');
@@ -126,7 +132,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       waitFor(
         `run ${runId}`,
         async () => {
-          const run = (await app.db.collection('runs').doc(runId).get()).data() as RunDoc | undefined;
+          const run = (await app.db.collection('runs').doc(runId).get()).data() as WorkflowRun | undefined;
           return run && pred(run) ? run : undefined;
         },
         timeoutMs,

@@ -8,7 +8,9 @@
 import { loadConfig } from '../../functions/src/config.js';
 import { startGateway } from '../../scripts/lib/local/gateway.js';
 import { ensureTopology } from '../../scripts/lib/local/pubsub-topology.js';
-import { createContainer, setContainer } from '../../functions/src/platform/container.js';
+import { setContainer } from '../../functions/src/platform/container.js';
+import { createApp } from '../../functions/src/wiring/app.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { createLogger } from '../../functions/src/platform/log.js';
 import { chainWorkflow } from './fault-workflows.js';
 
@@ -22,8 +24,9 @@ const config = loadConfig({
   STREAM_TOKEN_SECRET: 'test-stream-secret-0123456789',
   LOG_LEVEL: 'error',
 });
-const app = await createContainer(config, { log: createLogger({ level: 'error', projectId }) });
-app.workflows.register(chainWorkflow);
+const app = await createApp(config, { log: createLogger({ level: 'error', projectId }) });
+await engineOf(app).workflows.ready();
+engineOf(app).workflows.register(chainWorkflow);
 setContainer(app);
 await import('../../functions/src/index.js');
 const gateway = await startGateway({ port: Number(process.env.PORT) });

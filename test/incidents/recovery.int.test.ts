@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { getRunOutputs } from '../../functions/src/engine/runs.js';
+import { getWorkflowRunOutputs } from '../../functions/src/engine/workflow-runs.js';
 import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
 import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
@@ -88,7 +88,7 @@ async function escalationEndedAt(incidentId: string, level: number): Promise<str
   for (let l = level + 1; l <= 4; l++)
     assert.equal((await outbox(levelOutboxId(incidentId, l))).exists, false, `level ${l} was posted`);
   assert.equal((await incident(incidentId)).level, level);
-  const outputs = await getRunOutputs(h.app, run.id);
+  const outputs = await getWorkflowRunOutputs(h.app, run.id);
   return String((outputs.timer as { stopped?: string } | undefined)?.stopped);
 }
 

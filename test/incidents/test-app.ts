@@ -2,10 +2,10 @@
 import { PubSub } from '@google-cloud/pubsub';
 import { loadConfig } from '../../functions/src/config.js';
 import { STEP_TOPICS } from '../../functions/src/platform/catalog.js';
-import { WorkflowRegistry } from '../../functions/src/engine/workflow.js';
 import { incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
 import { manualClock } from '../helpers/manual-clock.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { requireEmulator, uniqueProjectId } from '../helpers/firestore.js';
 
 export async function testApp(start = '2026-03-01T10:00:00Z') {
@@ -22,9 +22,7 @@ export async function testApp(start = '2026-03-01T10:00:00Z') {
   // startRun publishes the first step; nobody consumes it here, the tests drive the timer step.
   const ps = new PubSub({ projectId });
   await Promise.all(STEP_TOPICS.map((t) => ps.createTopic(t)));
-  const app: Container = await createContainer(config, {
-    clock,
-    workflows: new WorkflowRegistry().register(incidentEscalationWorkflow),
-  });
+  const app: Container = await createContainer(config, { clock });
+  engineOf(app).workflows.register(incidentEscalationWorkflow);
   return { app, clock };
 }

@@ -99,6 +99,7 @@ export async function callRoute(app: Container, method: string, url: string, bod
         query,
         body: parsed,
         caller: { keyId: 'k-test', name: 'tester', scopes },
+        actor: { kind: 'apikey', id: 'k-test', name: 'tester' },
         app,
       });
       return out.contentType && !out.contentType.startsWith('application/json')

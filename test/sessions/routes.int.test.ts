@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { missionRoutes } from '../../functions/src/missions/routes.js';
 import type { Container } from '../../functions/src/platform/container.js';
-import type { Route, RouteResult } from '../../functions/src/platform/http/route.js';
+import { actorOf, type Route, type RouteResult } from '../../functions/src/platform/http/route.js';
 import { sessionRoutes } from '../../functions/src/sessions/routes.js';
 import { AppError } from '../../functions/src/shared/errors.js';
 import { manualClock } from '../helpers/manual-clock.js';
@@ -29,7 +29,7 @@ function client(app: Container) {
       const parsed = r.body ? r.body.safeParse(body ?? {}) : { success: true as const, data: undefined };
       if (!parsed.success) throw new AppError('invalid_input', parsed.error.message);
       const query = Object.fromEntries(new URLSearchParams(qs));
-      const res = await r.handle({ params, query, body: parsed.data, caller, app });
+      const res = await r.handle({ params, query, body: parsed.data, caller, actor: actorOf(caller), app });
       return { ...res, status: res.status ?? 200 };
     }
     throw new Error(`no route for ${method} ${path}`);

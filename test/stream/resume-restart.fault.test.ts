@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { recordEventNow } from '../../functions/src/engine/events.js';
-import { listGlobalEvents } from '../../functions/src/engine/runs.js';
+import { listGlobalEvents } from '../../functions/src/engine/workflow-runs.js';
 import type { Container } from '../../functions/src/platform/container.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
 import { exportFirestore, importFirestore } from '../../scripts/lib/emulators.js';

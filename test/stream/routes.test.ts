@@ -24,6 +24,7 @@ test('POST /v1/stream/tokens (scope read) issues a short-lived token and ready l
     query: {},
     body,
     caller: { keyId: 'k1', name: 'ci', scopes: ['read'] },
+    actor: { kind: 'apikey', id: 'k1', name: 'ci' },
     app: { config, clock } as unknown as Container,
   });
   const out = res.body as { token: string; expiresAt: string; stream: string; page: string };

@@ -17,7 +17,14 @@ import type { Actor } from '../shared/ports.js';
 import type { Dispatch, Transition } from './core/run-state.js';
 import { committedAtField, EVENTS, runEventId } from './events.js';
 import { slackKickEntry } from './notify.js';
-import { OUTBOX, OUTPUTS, RUNS, type OutboxDoc, type RunDoc, type StepEnvelope } from './store.js';
+import {
+  outboxDocRef,
+  runDocRef,
+  runOutputRef,
+  type OutboxDoc,
+  type WorkflowRun,
+  type StepEnvelope,
+} from './store.js';
 
 export interface CommitExtra {
   actor: Actor;
@@ -64,7 +71,7 @@ export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
 export function commitTransition(
   db: Firestore,
   w: Writer,
-  run: RunDoc,
+  run: WorkflowRun,
   t: Transition,
   x: CommitExtra,
 ): OutboxDoc[] {
@@ -89,10 +96,10 @@ export function commitTransition(
     x.slack(w);
     entries.push(slackKickEntry(run.id, run.nextSeq, x.now));
   }
-  for (const entry of entries) w.set(db.collection(OUTBOX).doc(entry.id), entry);
+  for (const entry of entries) w.set(outboxDocRef(db, entry.id), entry);
   const storesOutput = x.output !== undefined && x.output.value !== undefined;
   if (storesOutput)
-    w.set(db.collection(RUNS).doc(run.id).collection(OUTPUTS).doc(x.output!.stepId), {
+    w.set(runOutputRef(db, run.id, x.output!.stepId), {
       output: x.output!.value,
       at: x.now,
     });
@@ -108,7 +115,7 @@ export function commitTransition(
     ...(ended && !run.endedAt ? { endedAt: x.now } : {}),
     ...x.patch,
   };
-  const ref = db.collection(RUNS).doc(run.id);
+  const ref = runDocRef(db, run.id);
   if (x.runUpdateTime) w.update(ref, update, { lastUpdateTime: x.runUpdateTime });
   else w.update(ref, update);
   return entries;

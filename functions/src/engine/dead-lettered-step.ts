@@ -4,14 +4,18 @@
  * ends `failed` saying why, instead of staying `running` for good. A message the step no longer
  * waits for (it completed meanwhile, or a duplicate) changes nothing.
  */
-import type { Container } from '../platform/container.js';
 import { acceptsMessage, applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { flushOutbox } from './outbox.js';
 import { envelopeSchema } from './step-handler.js';
-import { runRef, type RunDoc } from './store.js';
+import { workflowRunRef } from './store.js';
+import type { EnginePorts } from './deps.js';
 
-export async function failDeadLetteredStep(app: Container, data: Buffer, reason: string): Promise<boolean> {
+export async function failDeadLetteredStep(
+  deps: EnginePorts,
+  data: Buffer,
+  reason: string,
+): Promise<boolean> {
   let json: unknown;
   try {
     json = JSON.parse(data.toString('utf8'));
@@ -21,9 +25,9 @@ export async function failDeadLetteredStep(app: Container, data: Buffer, reason:
   const env = envelopeSchema.safeParse(json);
   if (!env.success) return false;
   const { runId, stepId, attempt, wake } = env.data;
-  const now = app.clock.now();
-  const entries = await app.db.runTransaction(async (tx) => {
-    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc | undefined;
+  const now = deps.clock.now();
+  const entries = await deps.db.runTransaction(async (tx) => {
+    const run = (await tx.get(workflowRunRef(deps.db, runId))).data();
     if (!run || !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
     const t = applyOutcome(
       { graph: run.graph, steps: run.steps, failing: run.failing, retry: run.retry },
@@ -31,9 +35,9 @@ export async function failDeadLetteredStep(app: Container, data: Buffer, reason:
       { type: 'fail', error: `dead-lettered: ${reason}`, class: 'terminal' },
       now.getTime(),
     );
-    return commitTransition(app.db, tx, run, t, { actor: { kind: 'system', id: 'dead-letter' }, now });
+    return commitTransition(deps.db, tx, run, t, { actor: { kind: 'system', id: 'dead-letter' }, now });
   });
   if (entries === null) return false;
-  await flushOutbox(app, entries);
+  await flushOutbox(deps, entries);
   return true;
 }

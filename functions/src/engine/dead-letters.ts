@@ -1,60 +1,27 @@
 /**
- * Poison messages: an envelope that fails validation, a step of a run that does not exist, an unknown
+ * Dead letters: an envelope that fails validation, a step of a run that does not exist, an unknown
  * step type. They are recorded with the raw payload, the reason and the time, and acknowledged so
  * Pub/Sub does not redeliver them forever. A person can list them and replay one after a fix.
  */
 import { createHash } from 'node:crypto';
 import { DEAD_LETTER_TOPIC, STEP_TOPICS, TOPICS } from '../platform/catalog.js';
-import type { Container } from '../platform/container.js';
 import { recordAudit } from '../platform/audit.js';
 import { conflict, notFound } from '../shared/errors.js';
+import type { PushMessage } from '../platform/bus.js';
 import type { Actor } from '../shared/ports.js';
 import { MAX_DEAD_LETTER_RAW_BYTES } from './core/limits.js';
 import { acceptsMessage } from './core/run-state.js';
-import { DEAD_LETTERS, runRef, type RunDoc } from './store.js';
+import { deadLetters, workflowRunRef, type DeadLetterDoc } from './store.js';
+import type { EngineDeps, EnginePorts } from './deps.js';
 
-export interface PoisonMessage {
-  topic: string;
-  messageId: string;
-  data: Buffer;
-  attributes: Record<string, string>;
-  subscription?: string;
-  /** When Pub/Sub accepted the message (RFC 3339). */
-  publishTime?: string;
-  /**
-   * What `data` holds: the message's bytes (replayable), or the whole push request body when it was
-   * not a Pub/Sub message at all (kept for diagnosis; there is no message to replay).
-   */
-  payload?: 'message' | 'push-body';
-}
-
-export interface DeadLetterDoc {
-  id: string;
-  topic: string;
-  messageId: string;
-  subscription: string | null;
-  payload: 'message' | 'push-body';
-  /** The bytes, base64, exactly as received (the first MAX_DEAD_LETTER_RAW_BYTES when truncated). */
-  raw: string;
-  /** The same bytes as text when they are valid UTF-8, for people reading the list. */
-  text: string | null;
-  /** The full size and SHA-256 of the bytes received, kept even when `raw` is truncated. */
-  size: number;
-  sha256: string;
-  truncated: boolean;
-  attributes: Record<string, string>;
-  reason: string;
-  at: Date;
-  status: 'open' | 'replayed';
-  replays: Array<{ at: Date; by: string; messageId: string }>;
-}
+export type { DeadLetterDoc } from './store.js';
 
 /**
  * Records a dead letter; recording the same message again (a redelivery) changes nothing. Every
  * field is bounded so the record always fits a Firestore document: whatever arrived, this write
  * can succeed, so a message too large to keep whole is never retried without end.
  */
-export async function recordDeadLetter(app: Container, m: PoisonMessage, reason: string): Promise<string> {
+export async function recordDeadLetter(deps: EnginePorts, m: PushMessage, reason: string): Promise<string> {
   const id = deadLetterId(m.topic, m.messageId);
   const kept = m.data.subarray(0, MAX_DEAD_LETTER_RAW_BYTES);
   const doc: DeadLetterDoc = {
@@ -70,13 +37,13 @@ export async function recordDeadLetter(app: Container, m: PoisonMessage, reason:
     truncated: kept.length < m.data.length,
     attributes: boundedAttributes(m.attributes),
     reason: clip(reason, 2000),
-    at: app.clock.now(),
+    at: deps.clock.now(),
     status: 'open',
     replays: [],
   };
   try {
-    await app.db.collection(DEAD_LETTERS).doc(id).create(doc);
-    app.log.warn('dead letter recorded', { deadLetterId: id, topic: doc.topic, reason: doc.reason });
+    await deadLetters(deps.db).doc(id).create(doc);
+    deps.log.warn('dead letter recorded', { deadLetterId: id, topic: doc.topic, reason: doc.reason });
   } catch (err) {
     if ((err as { code?: number }).code !== 6) throw err; // 6 = ALREADY_EXISTS: a redelivery
   }
@@ -114,42 +81,40 @@ function boundedAttributes(attributes: Record<string, string>): Record<string, s
 }
 
 export async function listDeadLetters(
-  app: Container,
+  deps: Pick<EngineDeps, 'db'>,
   opts: { status?: 'open' | 'replayed'; limit?: number } = {},
 ) {
-  let q = app.db
-    .collection(DEAD_LETTERS)
+  let q = deadLetters(deps.db)
     .orderBy('at', 'desc')
     .limit(opts.limit ?? 50);
   if (opts.status)
-    q = app.db
-      .collection(DEAD_LETTERS)
+    q = deadLetters(deps.db)
       .where('status', '==', opts.status)
       .orderBy('at', 'desc')
       .limit(opts.limit ?? 50);
-  return (await q.get()).docs.map((d) => d.data() as DeadLetterDoc);
+  return (await q.get()).docs.map((d) => d.data());
 }
 
 /** Publishes the raw payload again to its topic, with the original attributes. */
 export async function replayDeadLetter(
-  app: Container,
+  deps: EnginePorts,
   id: string,
   actor: Actor,
 ): Promise<{ messageId: string }> {
-  const ref = app.db.collection(DEAD_LETTERS).doc(id);
+  const ref = deadLetters(deps.db).doc(id);
   const snap = await ref.get();
   if (!snap.exists) throw notFound(`dead letter "${id}" does not exist`);
-  const dl = snap.data() as DeadLetterDoc;
-  const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(app, dl));
+  const dl = snap.data()!;
+  const refusal = whyNotReplayable(dl) ?? (await stepMovedOn(deps, dl));
   if (refusal) throw conflict(`dead letter "${id}" cannot be replayed: ${refusal}`);
-  const messageId = await app.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
+  const messageId = await deps.bus.publishRaw(dl.topic, Buffer.from(dl.raw, 'base64'), {
     ...dl.attributes,
     replayOf: id,
   });
-  const at = app.clock.now();
+  const at = deps.clock.now();
   await ref.update({ status: 'replayed', replays: [...dl.replays, { at, by: actor.id, messageId }] });
   await recordAudit(
-    app.db,
+    deps.db,
     {
       actor,
       action: 'deadletter.replay',
@@ -175,7 +140,7 @@ function whyNotReplayable(dl: DeadLetterDoc): string | undefined {
 }
 
 /** A step message whose step no longer waits for it would be a no-op: say so instead. */
-async function stepMovedOn(app: Container, dl: DeadLetterDoc): Promise<string | undefined> {
+async function stepMovedOn(deps: Pick<EngineDeps, 'db'>, dl: DeadLetterDoc): Promise<string | undefined> {
   if (!STEP_TOPICS.includes(dl.topic)) return undefined;
   let env: { runId?: unknown; stepId?: unknown; attempt?: unknown; wake?: unknown };
   try {
@@ -184,7 +149,7 @@ async function stepMovedOn(app: Container, dl: DeadLetterDoc): Promise<string | 
     return undefined; // not an envelope: the step handler dead-letters it again, naming why
   }
   if (typeof env?.runId !== 'string' || typeof env.stepId !== 'string' || !env.runId) return undefined;
-  const run = (await runRef(app.db, env.runId).get()).data() as RunDoc | undefined;
+  const run = (await workflowRunRef(deps.db, env.runId).get()).data();
   if (!run) return undefined;
   const step = run.steps[env.stepId];
   if (acceptsMessage(step, Number(env.attempt), Number(env.wake))) return undefined;

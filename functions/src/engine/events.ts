@@ -20,8 +20,10 @@ import {
 } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 import { eventSeq } from '../stream/core/seq.js';
+import { typedCollection } from '../platform/firestore/typed.js';
 import type { Actor } from '../shared/ports.js';
 
+/** Exported for the live stream (stream/source.ts), which listens to the feed. */
 export const EVENTS = 'events';
 
 export interface EngineEvent {
@@ -35,6 +37,9 @@ export interface EngineEvent {
   /** The writing commit's time (a server timestamp); absent only on events written before it existed. */
   committedAt?: Date;
 }
+
+/** The event log read as events (Timestamps revived as Dates). */
+export const engineEvents = (db: Firestore) => typedCollection<EngineEvent>(db, EVENTS);
 
 /** The field every event document gets at write: its commit's time, set by the server in the commit. */
 export const committedAtField = () => ({ committedAt: FieldValue.serverTimestamp() });
@@ -76,7 +81,7 @@ export async function recordEventNow(
  */
 export async function withStreamSeqs(
   db: Firestore,
-  docs: QueryDocumentSnapshot[],
+  docs: QueryDocumentSnapshot<EngineEvent>[],
 ): Promise<Array<EngineEvent & { streamSeq: number }>> {
   const out: Array<EngineEvent & { streamSeq: number }> = [];
   let prev: { micros: number; ordinal: number } | undefined;
@@ -95,7 +100,7 @@ export async function withStreamSeqs(
       ordinal = before.data().count + 1;
     }
     prev = { micros, ordinal };
-    out.push({ ...(d.data() as EngineEvent), streamSeq: eventSeq(t, ordinal) });
+    out.push({ ...d.data(), streamSeq: eventSeq(t, ordinal) });
   }
   return out;
 }

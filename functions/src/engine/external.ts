@@ -1,25 +1,25 @@
 /** Steps completed later by an agent's callback through the API (e.g. Level 4 `http` stages). */
-import type { Container } from '../platform/container.js';
 import { conflict, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { applyOutcome, type CoreOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { runRef, type RunDoc } from './store.js';
+import { workflowRunRef } from './store.js';
+import type { EnginePorts } from './deps.js';
 
 export type ExternalResult =
   | { ok: true; output?: unknown }
   | { ok: false; error: string; retryable?: boolean; class?: 'terminal' | 'pipeline' };
 
 export async function completeExternalStep(
-  app: Container,
+  deps: EnginePorts,
   c: { runId: string; stepId: string; result: ExternalResult; actor: Actor },
 ): Promise<{ status: string }> {
-  const at = app.clock.now();
-  const entries = await app.db.runTransaction(async (tx) => {
-    const snap = await tx.get(runRef(app.db, c.runId));
+  const at = deps.clock.now();
+  const entries = await deps.db.runTransaction(async (tx) => {
+    const snap = await tx.get(workflowRunRef(deps.db, c.runId));
     if (!snap.exists) throw notFound(`run "${c.runId}" does not exist`);
-    const run = snap.data() as RunDoc;
+    const run = snap.data()!;
     const st = run.steps[c.stepId];
     if (!st) throw notFound(`run "${c.runId}" has no step "${c.stepId}"`);
     if (st.status !== 'external')
@@ -37,7 +37,7 @@ export async function completeExternalStep(
     );
     const output = c.result.ok ? c.result.output : { error: c.result.error };
     return commitTransition(
-      app.db,
+      deps.db,
       tx,
       run,
       { ...t, events: [{ type: 'step.callback', data: { stepId: c.stepId, ok: c.result.ok } }, ...t.events] },
@@ -48,6 +48,6 @@ export async function completeExternalStep(
       },
     );
   });
-  await flushOutbox(app, entries);
+  await flushOutbox(deps, entries);
   return { status: 'accepted' };
 }

@@ -3,7 +3,6 @@
  * rationale and a decider. The decision commits in one transaction with the step's completion, so of
  * any number of concurrent decisions exactly one wins; the others are refused with the first one.
  */
-import type { Container } from '../platform/container.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
@@ -11,7 +10,8 @@ import { applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { enqueueGateDecided } from './notify.js';
 import { flushOutbox } from './outbox.js';
-import { runRef, type GateDecision, type RunDoc } from './store.js';
+import { workflowRunRef, type GateDecision, type WorkflowRun } from './store.js';
+import type { EnginePorts } from './deps.js';
 
 export interface DecideGateInput {
   runId: string;
@@ -25,17 +25,17 @@ export interface DecideGateInput {
 }
 
 export async function decideGate(
-  app: Container,
+  deps: EnginePorts,
   d: DecideGateInput,
 ): Promise<GateDecision & { stepId: string }> {
   const rationale = d.rationale.trim();
   if (!rationale) throw invalidInput('a gate decision needs a rationale');
-  const at = app.clock.now();
-  const result = await app.db.runTransaction(
+  const at = deps.clock.now();
+  const result = await deps.db.runTransaction(
     async (tx) => {
-      const snap = await tx.get(runRef(app.db, d.runId));
+      const snap = await tx.get(workflowRunRef(deps.db, d.runId));
       if (!snap.exists) throw notFound(`run "${d.runId}" does not exist`);
-      const run = snap.data() as RunDoc;
+      const run = snap.data()!;
       const stepId = d.stepId ?? pickGate(run);
       const gate = run.gates[stepId];
       if (!gate) throw notFound(`run "${run.id}" has no gate at step "${stepId}"`);
@@ -60,7 +60,7 @@ export async function decideGate(
         at.getTime(),
       );
       auditInTransaction(
-        app.db,
+        deps.db,
         tx,
         {
           actor: d.actor,
@@ -75,7 +75,7 @@ export async function decideGate(
         at,
       );
       const entries = commitTransition(
-        app.db,
+        deps.db,
         tx,
         run,
         {
@@ -91,18 +91,18 @@ export async function decideGate(
           output: { stepId, value: { edge: d.edge, rationale, decider: d.actor } },
           patch: { [`gates.${stepId}.decision`]: decision },
           // Every Slack message about the gate is rewritten: who chose what, when and why.
-          slack: (w) => enqueueGateDecided(app.db, w, run.id, stepId, decision),
+          slack: (w) => enqueueGateDecided(deps.db, w, run.id, stepId, decision),
         },
       );
       return { entries, decision: { ...decision, stepId } };
     },
     { maxAttempts: 30 },
   );
-  await flushOutbox(app, result.entries);
+  await flushOutbox(deps, result.entries);
   return result.decision;
 }
 
-function pickGate(run: RunDoc): string {
+function pickGate(run: WorkflowRun): string {
   const open = Object.values(run.gates)
     .filter((g) => !g.decision)
     .map((g) => g.stepId);

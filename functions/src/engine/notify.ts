@@ -13,7 +13,7 @@ import {
   type OutboxWriter,
 } from '../notify/slack-outbox.js';
 import type { Actor } from '../shared/ports.js';
-import type { GateDecision, OutboxDoc, RunDoc } from './store.js';
+import type { GateDecision, OutboxDoc, WorkflowRun } from './store.js';
 
 /** Every engine gate's messages go to this channel key (`default` when it is not configured). */
 export const GATE_CHANNEL_KEY = 'gates';
@@ -40,7 +40,7 @@ export const deciderLabel = (a: Actor) => (a.kind === 'user' ? a.id : (a.name ??
 export function enqueueGateOpened(
   db: Firestore,
   w: OutboxWriter,
-  run: Pick<RunDoc, 'id' | 'workflow'>,
+  run: Pick<WorkflowRun, 'id' | 'workflow'>,
   stepId: string,
   gate: { context: Record<string, unknown>; edges: string[] },
   now: Date,

@@ -4,7 +4,6 @@
  * and resumed in parking order when the last hold is released.
  */
 import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
-import type { Container } from '../platform/container.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, invalidInput } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
@@ -12,7 +11,8 @@ import { unpark } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { recordEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { CONTROL, PARKED, runRef, toDate, type RunDoc } from './store.js';
+import { controlRef, parkedSteps, workflowRunRef, type EngineControl } from './store.js';
+import type { EngineDeps, EnginePorts } from './deps.js';
 
 export interface PauseHold {
   reason: string;
@@ -25,15 +25,15 @@ export interface PauseState {
   holds: Record<string, PauseHold>;
 }
 
-export const controlRef = (db: Firestore) => db.collection(CONTROL).doc('engine');
+export { controlRef };
 
-export function pauseFrom(data: FirebaseFirestore.DocumentData | undefined): PauseState {
-  const holds = (data?.holds ?? {}) as Record<string, PauseHold>;
+export function pauseFrom(data: EngineControl | undefined): PauseState {
+  const holds = data?.holds ?? {};
   return { paused: Object.keys(holds).length > 0, holds };
 }
 
-export async function getPause(app: Pick<Container, 'db'>): Promise<PauseState> {
-  return pauseFrom((await controlRef(app.db).get()).data());
+export async function getPause(deps: Pick<EngineDeps, 'db'>): Promise<PauseState> {
+  return pauseFrom((await controlRef(deps.db).get()).data());
 }
 
 /** Adds a hold inside the caller's transaction (no reads: call it after your reads). */
@@ -56,15 +56,15 @@ export function addPauseHold(
 }
 
 export async function pauseEngine(
-  app: Container,
+  deps: EnginePorts,
   h: { holder: string; reason: string; actor: Actor },
 ): Promise<PauseState> {
   if (!h.reason.trim()) throw invalidInput('a pause needs a reason');
-  const at = app.clock.now();
-  await app.db.runTransaction(async (tx) => {
-    addPauseHold(app.db, tx, { ...h, at });
+  const at = deps.clock.now();
+  await deps.db.runTransaction(async (tx) => {
+    addPauseHold(deps.db, tx, { ...h, at });
     auditInTransaction(
-      app.db,
+      deps.db,
       tx,
       {
         actor: h.actor,
@@ -77,31 +77,31 @@ export async function pauseEngine(
       at,
     );
   });
-  return getPause(app);
+  return getPause(deps);
 }
 
 /** Releases a hold; when none is left, resumes every parked step. Refused without a rationale. */
 export async function releasePauseHold(
-  app: Container,
+  deps: EnginePorts,
   r: { holder: string; rationale: string; actor: Actor; via?: 'api' | 'slack' | 'system' },
 ): Promise<PauseState> {
   if (!r.rationale.trim()) throw invalidInput('releasing the pause needs a rationale');
-  const at = app.clock.now();
-  const state = await app.db.runTransaction(async (tx) => {
-    const cur = pauseFrom((await tx.get(controlRef(app.db))).data());
+  const at = deps.clock.now();
+  const state = await deps.db.runTransaction(async (tx) => {
+    const cur = pauseFrom((await tx.get(controlRef(deps.db))).data());
     if (!cur.holds[r.holder])
       throw conflict(`there is no pause hold named "${r.holder}"`, { holds: Object.keys(cur.holds) });
-    tx.update(controlRef(app.db), { [`holds.${r.holder}`]: FieldValue.delete() });
+    tx.update(controlRef(deps.db), { [`holds.${r.holder}`]: FieldValue.delete() });
     const { [r.holder]: _released, ...rest } = cur.holds;
     const next = { paused: Object.keys(rest).length > 0, holds: rest };
-    recordEvent(app.db, tx, {
+    recordEvent(deps.db, tx, {
       type: next.paused ? 'engine.hold_released' : 'engine.resumed',
       actor: r.actor,
       at,
       data: { holder: r.holder, rationale: r.rationale },
     });
     auditInTransaction(
-      app.db,
+      deps.db,
       tx,
       {
         actor: r.actor,
@@ -115,46 +115,44 @@ export async function releasePauseHold(
     );
     return next;
   });
-  if (!state.paused) await resumeParked(app);
+  if (!state.paused) await resumeParked(deps);
   return state;
 }
 
 /** Re-queues parked steps in the order they were parked. Also run by the sweep, so none is stranded. */
-export async function resumeParked(app: Container, limit = 500): Promise<number> {
-  if ((await getPause(app)).paused) return 0;
-  const snap = await app.db.collection(PARKED).orderBy('parkedAt').limit(limit).get();
+export async function resumeParked(deps: EnginePorts, limit = 500): Promise<number> {
+  if ((await getPause(deps)).paused) return 0;
+  const snap = await parkedSteps(deps.db).orderBy('parkedAt').limit(limit).get();
   let resumed = 0;
   for (const doc of snap.docs) {
-    const { runId, stepId } = doc.data() as { runId: string; stepId: string };
-    const entries = await app.db.runTransaction(async (tx) => {
-      const runSnap = await tx.get(runRef(app.db, runId));
-      const pause = pauseFrom((await tx.get(controlRef(app.db))).data());
+    const { runId, stepId, parkedAt } = doc.data();
+    const entries = await deps.db.runTransaction(async (tx) => {
+      const runSnap = await tx.get(workflowRunRef(deps.db, runId));
+      const pause = pauseFrom((await tx.get(controlRef(deps.db))).data());
       if (pause.paused) return null;
       tx.delete(doc.ref);
-      const run = runSnap.data() as RunDoc | undefined;
+      const run = runSnap.data();
       if (!run) return [];
       const steps = structuredClone(run.steps);
       const d = unpark(steps, stepId);
       if (!d) return [];
-      const now = app.clock.now();
+      const now = deps.clock.now();
       return commitTransition(
-        app.db,
+        deps.db,
         tx,
         run,
         {
           steps,
           failing: run.failing,
           status: run.status,
-          events: [
-            { type: 'step.resumed', data: { stepId, parkedAt: toDate(doc.data().parkedAt).toISOString() } },
-          ],
+          events: [{ type: 'step.resumed', data: { stepId, parkedAt: parkedAt.toISOString() } }],
           dispatch: [d],
         },
         { actor: { kind: 'system', id: 'engine' }, now },
       );
     });
     if (entries === null) break; // paused again meanwhile
-    await flushOutbox(app, entries);
+    await flushOutbox(deps, entries);
     resumed += entries.length;
   }
   return resumed;

@@ -1,15 +1,9 @@
 /** /v1 routes of the step engine: runs, gates, callbacks, the event feed, dead letters, the pause switch. */
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
-import { actorOf, route } from '../platform/http/route.js';
+import { route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
-import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
-import { completeExternalStep } from './external.js';
-import { decideGate } from './gates.js';
-import { sweepOutbox } from './outbox.js';
-import { getPause, pauseEngine, releasePauseHold, resumeParked } from './pause.js';
-import { recoverStranded } from './stranded.js';
-import { getRun, getRunOutputs, listGlobalEvents, listRunEvents, listRuns, startRun } from './runs.js';
+import { engineOf } from '../wiring/engine.js';
 
 const limit = (q: Record<string, string>) =>
   q.limit ? Math.max(1, Math.min(500, Number(q.limit) || 50)) : undefined;
@@ -27,8 +21,8 @@ export const engineRoutes = [
         .regex(/^[\w-]{1,100}$/)
         .optional(),
     }),
-    handle: async ({ body, caller, app }) => {
-      const r = await startRun(app, { ...body, actor: actorOf(caller) });
+    handle: async ({ body, actor, app }) => {
+      const r = await engineOf(app).startWorkflowRun({ ...body, actor: actor });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -43,7 +37,11 @@ export const engineRoutes = [
     }),
     handle: async ({ query, app }) => ({
       body: {
-        runs: await listRuns(app, { status: query.status, workflow: query.workflow, limit: limit(query) }),
+        runs: await engineOf(app).listWorkflowRuns({
+          status: query.status,
+          workflow: query.workflow,
+          limit: limit(query),
+        }),
       },
     }),
   }),
@@ -51,32 +49,26 @@ export const engineRoutes = [
     method: 'GET',
     path: '/v1/runs/:id',
     scope: 'read',
-    handle: async ({ params, app }) => {
-      const [run, outputs, events] = await Promise.all([
-        getRun(app, params.id!),
-        getRunOutputs(app, params.id!),
-        listRunEvents(app, params.id!),
-      ]);
-      return { body: { run, outputs, events } };
-    },
+    handle: async ({ params, app }) => ({ body: await engineOf(app).showWorkflowRun(params.id!) }),
   }),
   route({
     method: 'GET',
     path: '/v1/runs/:id/events',
     scope: 'read',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
-    handle: async ({ params, query, app }) => {
-      await getRun(app, params.id!);
-      return { body: { events: await listRunEvents(app, params.id!, Number(query.after ?? 0) || 0) } };
-    },
+    handle: async ({ params, query, app }) => ({
+      body: { events: await engineOf(app).workflowRunEvents(params.id!, Number(query.after ?? 0) || 0) },
+    }),
   }),
   route({
     method: 'POST',
     path: '/v1/runs/:id/gate',
     scope: 'decide',
     body: z.object({ edge: id(), rationale: text(RATIONALE_MAX), stepId: id().optional() }),
-    handle: async ({ params, body, caller, app }) => ({
-      body: { decision: await decideGate(app, { runId: params.id!, ...body, actor: actorOf(caller) }) },
+    handle: async ({ params, body, actor, app }) => ({
+      body: {
+        decision: await engineOf(app).decideGate({ runId: params.id!, ...body, actor: actor }),
+      },
     }),
   }),
   route({
@@ -92,13 +84,13 @@ export const engineRoutes = [
         class: z.enum(['terminal', 'pipeline']).optional(),
       }),
     ]),
-    handle: async ({ params, body, caller, app }) => ({
+    handle: async ({ params, body, actor, app }) => ({
       status: 202,
-      body: await completeExternalStep(app, {
+      body: await engineOf(app).completeExternalStep({
         runId: params.id!,
         stepId: params.stepId!,
         result: body,
-        actor: actorOf(caller),
+        actor: actor,
       }),
     }),
   }),
@@ -108,7 +100,7 @@ export const engineRoutes = [
     scope: 'read',
     query: z.object({ after: id().optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => ({
-      body: { events: await listGlobalEvents(app, { afterId: query.after, limit: limit(query) }) },
+      body: { events: await engineOf(app).listGlobalEvents({ afterId: query.after, limit: limit(query) }) },
     }),
   }),
   route({
@@ -118,30 +110,30 @@ export const engineRoutes = [
     query: z.object({ status: z.enum(['open', 'replayed']).optional(), limit: limitParam().optional() }),
     handle: async ({ query, app }) => {
       const status = query.status === 'open' || query.status === 'replayed' ? query.status : undefined;
-      return { body: { deadLetters: await listDeadLetters(app, { status, limit: limit(query) }) } };
+      return { body: { deadLetters: await engineOf(app).listDeadLetters({ status, limit: limit(query) }) } };
     },
   }),
   route({
     method: 'POST',
     path: '/v1/dead-letters/:id/replay',
     scope: 'operator',
-    handle: async ({ params, caller, app }) => ({
-      body: await replayDeadLetter(app, params.id!, actorOf(caller)),
+    handle: async ({ params, actor, app }) => ({
+      body: await engineOf(app).replayDeadLetter(params.id!, actor),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/engine',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await getPause(app) }),
+    handle: async ({ app }) => ({ body: await engineOf(app).pauseState() }),
   }),
   route({
     method: 'POST',
     path: '/v1/engine/pause',
     scope: 'operator',
     body: z.object({ reason: text(RATIONALE_MAX).min(1, 'a pause needs a reason') }),
-    handle: async ({ body, caller, app }) => ({
-      body: await pauseEngine(app, { holder: 'operator', reason: body.reason, actor: actorOf(caller) }),
+    handle: async ({ body, actor, app }) => ({
+      body: await engineOf(app).pause({ holder: 'operator', reason: body.reason, actor: actor }),
     }),
   }),
   route({
@@ -149,24 +141,14 @@ export const engineRoutes = [
     path: '/v1/engine/resume',
     scope: 'operator',
     body: z.object({ rationale: text(RATIONALE_MAX).min(1, 'resuming needs a rationale') }),
-    handle: async ({ body, caller, app }) => ({
-      body: await releasePauseHold(app, {
-        holder: 'operator',
-        rationale: body.rationale,
-        actor: actorOf(caller),
-      }),
+    handle: async ({ body, actor, app }) => ({
+      body: await engineOf(app).resume({ rationale: body.rationale, actor: actor }),
     }),
   }),
   route({
     method: 'POST',
     path: '/v1/engine/sweep',
     scope: 'operator',
-    handle: async ({ app }) => ({
-      body: {
-        published: await sweepOutbox(app),
-        resumed: await resumeParked(app),
-        stranded: await recoverStranded(app),
-      },
-    }),
+    handle: async ({ app }) => ({ body: await engineOf(app).sweep() }),
   }),
 ];

@@ -8,17 +8,17 @@
  *   is acknowledged; an unexpected exception propagates so Pub/Sub redelivers.
  */
 import { z } from 'zod';
-import type { Container } from '../platform/container.js';
 import { describeIssues } from '../shared/errors.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
 import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
 import { commitTransition, type CommitExtra } from './commit.js';
-import { recordDeadLetter, type PoisonMessage } from './dead-letters.js';
+import type { PushMessage } from '../platform/bus.js';
+import { recordDeadLetter } from './dead-letters.js';
 import { enqueueGateOpened } from './notify.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
-import { readOutputsOf } from './runs.js';
-import { PARKED, runRef, type OutboxDoc, type RunDoc } from './store.js';
+import { readOutputsOf } from './workflow-runs.js';
+import { parkedSteps, workflowRunRef, type OutboxDoc, type WorkflowRun } from './store.js';
 import {
   RetryableStepError,
   TerminalStepError,
@@ -26,6 +26,7 @@ import {
   type WorkflowDefinition,
 } from './workflow.js';
 import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { EngineDeps } from './deps.js';
 
 export const envelopeSchema = z.object({
   v: z.literal(1),
@@ -37,7 +38,7 @@ export const envelopeSchema = z.object({
 
 export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
 
-export async function handleStepMessage(app: Container, m: PoisonMessage): Promise<StepResult> {
+export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promise<StepResult> {
   const dead = async (reason: string): Promise<StepResult> => {
     await recordDeadLetter(app, m, reason);
     return 'dead-lettered';
@@ -53,9 +54,9 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     return dead(`invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`);
   const { runId, stepId, attempt, wake } = parsed.data;
 
-  const snap = await runRef(app.db, runId).get();
+  const snap = await workflowRunRef(app.db, runId).get();
   if (!snap.exists) return dead(`run "${runId}" does not exist`);
-  const run = snap.data() as RunDoc;
+  const run = snap.data()!;
   await app.workflows.ready();
   const wf = app.workflows.get(run.workflow);
   if (!wf) return dead(`unknown workflow "${run.workflow}"`);
@@ -83,13 +84,13 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
       params: node.params ?? {},
       ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
       now: app.clock.now(),
-      app,
+      app: app.stepApp,
     }),
   );
 
   const now = app.clock.now();
   const actor = { kind: 'system' as const, id: `workflow:${wf.name}` };
-  const extra = (fresh: RunDoc) => ({
+  const extra = (fresh: WorkflowRun) => ({
     actor,
     now,
     output: 'output' in outcome ? { stepId, value: outcome.output } : undefined,
@@ -97,7 +98,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     ...slackOf(app.db, fresh, stepId, outcome, now),
     ...(fresh === run ? { runUpdateTime: snap.updateTime } : {}),
   });
-  const transition = (fresh: RunDoc) =>
+  const transition = (fresh: WorkflowRun) =>
     applyOutcome(
       { graph: fresh.graph, steps: fresh.steps, failing: fresh.failing, retry: fresh.retry },
       stepId,
@@ -123,7 +124,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
     );
   }
   const txCommit = async (tx: Transaction): Promise<OutboxDoc[] | null> => {
-    const fresh = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    const fresh = (await tx.get(workflowRunRef(app.db, runId))).data()!;
     if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
     // Paused while this step ran: its work commits, and the run parks where it is (the steps it
     // would start are parked, not published) so nothing runs twice and nothing is lost.
@@ -154,7 +155,7 @@ export async function handleStepMessage(app: Container, m: PoisonMessage): Promi
  * retries): re-read, and if the step no longer waits for this message, it is a duplicate (2xx).
  */
 async function commitOrDuplicate<T>(
-  app: Container,
+  app: EngineDeps,
   runId: string,
   stepId: string,
   attempt: number,
@@ -166,7 +167,7 @@ async function commitOrDuplicate<T>(
   } catch (err) {
     const code = (err as { code?: number }).code;
     if (code !== 6 && code !== 10) throw err;
-    const run = (await runRef(app.db, runId).get()).data() as RunDoc | undefined;
+    const run = (await workflowRunRef(app.db, runId).get()).data();
     if (run && !acceptsMessage(run.steps[stepId], attempt, wake)) return null;
     throw err;
   }
@@ -177,8 +178,19 @@ async function runHandler(
   type: string,
   ctx: Parameters<WorkflowDefinition['handlers'][string]>[0],
 ): Promise<StepOutcome> {
+  // The step reads its input through the workflow's schema, as startWorkflowRun did: a run whose stored
+  // input no longer parses (the schema changed under it) fails here, naming the field.
+  const input = wf.input.safeParse(ctx.input);
+  if (!input.success)
+    return {
+      type: 'fail',
+      error: `the run's input does not parse: ${describeIssues(input.error.issues)
+        .map((p) => `input.${p}`)
+        .join('; ')}`,
+      class: 'terminal',
+    };
   try {
-    return await wf.handlers[type]!(ctx);
+    return await wf.handlers[type]!({ ...ctx, input: input.data });
   } catch (err) {
     if (err instanceof RetryableStepError)
       return {
@@ -227,7 +239,7 @@ function toCore(o: StepOutcome): CoreOutcome {
 /** A gate that opens is pushed to Slack; a step whose effect enqueued Slack entries asks for delivery. */
 function slackOf(
   db: Firestore,
-  run: RunDoc,
+  run: WorkflowRun,
   stepId: string,
   o: StepOutcome,
   now: Date,
@@ -245,7 +257,7 @@ function sidePatch(stepId: string, o: StepOutcome, now: Date): Record<string, un
 }
 
 async function parkIfPaused(
-  app: Container,
+  app: EngineDeps,
   runId: string,
   stepId: string,
   attempt: number,
@@ -253,7 +265,7 @@ async function parkIfPaused(
 ): Promise<boolean> {
   const now = app.clock.now();
   return app.db.runTransaction(async (tx) => {
-    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc;
+    const run = (await tx.get(workflowRunRef(app.db, runId))).data()!;
     const paused = pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
     if (!paused || !acceptsMessage(run.steps[stepId], attempt, wake)) return false;
     parkInTransaction(app.db, tx, run, stepId, now);
@@ -266,13 +278,19 @@ function parkDispatches(db: Firestore, tx: Transaction, runId: string, t: Transi
   const events = [...t.events];
   for (const d of t.dispatch) {
     steps[d.stepId] = { ...steps[d.stepId]!, status: 'parked' };
-    tx.set(db.collection(PARKED).doc(`${runId}~${d.stepId}`), { runId, stepId: d.stepId, parkedAt: now });
+    tx.set(parkedSteps(db).doc(`${runId}~${d.stepId}`), { runId, stepId: d.stepId, parkedAt: now });
     events.push({ type: 'step.parked', data: { stepId: d.stepId, reason: 'engine paused' } });
   }
   return { ...t, steps, events, dispatch: [] };
 }
 
-function parkInTransaction(db: Firestore, tx: Transaction, run: RunDoc, stepId: string, now: Date): void {
+function parkInTransaction(
+  db: Firestore,
+  tx: Transaction,
+  run: WorkflowRun,
+  stepId: string,
+  now: Date,
+): void {
   const steps = structuredClone(run.steps);
   steps[stepId] = { ...steps[stepId]!, status: 'parked' };
   const t: Transition = {
@@ -282,6 +300,6 @@ function parkInTransaction(db: Firestore, tx: Transaction, run: RunDoc, stepId: 
     events: [{ type: 'step.parked', data: { stepId, reason: 'engine paused' } }],
     dispatch: [],
   };
-  tx.set(db.collection(PARKED).doc(`${run.id}~${stepId}`), { runId: run.id, stepId, parkedAt: now });
+  tx.set(parkedSteps(db).doc(`${run.id}~${stepId}`), { runId: run.id, stepId, parkedAt: now });
   commitTransition(db, tx, run, t, { actor: { kind: 'system', id: 'engine' }, now });
 }

@@ -10,16 +10,18 @@
  * - `deadLetters/{id}`: poison messages with the raw payload and the reason.
  */
 import type { Firestore } from '@google-cloud/firestore';
+import { typedCollection, typedConverter } from '../platform/firestore/typed.js';
 import type { Actor } from '../shared/ports.js';
 import type { Graph, RetryPolicy } from './core/graph.js';
-import type { RunStatus, StepState } from './core/run-state.js';
+import type { WorkflowRunStatus, StepState } from './core/run-state.js';
 
+/** Exported for the benchmarks and tests that read runs and the pause switch directly. */
 export const RUNS = 'runs';
-export const OUTPUTS = 'outputs';
-export const OUTBOX = 'outbox';
 export const CONTROL = 'control';
-export const PARKED = 'parked';
-export const DEAD_LETTERS = 'deadLetters';
+const OUTPUTS = 'outputs';
+const OUTBOX = 'outbox';
+const PARKED = 'parked';
+const DEAD_LETTERS = 'deadLetters';
 
 export interface GateDecision {
   edge: string;
@@ -36,11 +38,11 @@ export interface GateRecord {
   decision?: GateDecision;
 }
 
-export interface RunDoc {
+export interface WorkflowRun {
   id: string;
   workflow: string;
   autonomous: boolean;
-  status: RunStatus;
+  status: WorkflowRunStatus;
   failing: boolean;
   input: Record<string, unknown>;
   graph: Graph;
@@ -80,16 +82,55 @@ export interface OutboxDoc {
   createdAt: Date;
 }
 
-export const runRef = (db: Firestore, runId: string) => db.collection(RUNS).doc(runId);
-
-/** Firestore returns Timestamps; the engine works in Dates. */
-export function toDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  if (v && typeof (v as { toDate?: () => Date }).toDate === 'function')
-    return (v as { toDate: () => Date }).toDate();
-  return new Date(v as string);
+export interface DeadLetterDoc {
+  id: string;
+  topic: string;
+  messageId: string;
+  subscription: string | null;
+  payload: 'message' | 'push-body';
+  /** The bytes, base64, exactly as received (the first MAX_DEAD_LETTER_RAW_BYTES when truncated). */
+  raw: string;
+  /** The same bytes as text when they are valid UTF-8, for people reading the list. */
+  text: string | null;
+  /** The full size and SHA-256 of the bytes received, kept even when `raw` is truncated. */
+  size: number;
+  sha256: string;
+  truncated: boolean;
+  attributes: Record<string, string>;
+  reason: string;
+  at: Date;
+  status: 'open' | 'replayed';
+  replays: Array<{ at: Date; by: string; messageId: string }>;
 }
 
-export function readRun(data: FirebaseFirestore.DocumentData | undefined): RunDoc | undefined {
-  return data as RunDoc | undefined;
+/** A step's stored output (`runs/{runId}/outputs/{stepId}`). */
+export interface StoredOutput {
+  output: unknown;
+  at: Date;
 }
+
+/** A step held by the pause switch (`parked/{runId~stepId}`). */
+export interface ParkedStep {
+  runId: string;
+  stepId: string;
+  parkedAt: Date;
+}
+
+/** The pause switch's document (`control/engine`): one hold per holder. */
+export interface EngineControl {
+  holds?: Record<string, { reason: string; actor: Actor; at: Date }>;
+}
+
+export const workflowRuns = (db: Firestore) => typedCollection<WorkflowRun>(db, RUNS);
+export const workflowRunRef = (db: Firestore, runId: string) => workflowRuns(db).doc(runId);
+export const runOutputs = (db: Firestore, runId: string) =>
+  db.collection(RUNS).doc(runId).collection(OUTPUTS).withConverter(typedConverter<StoredOutput>());
+export const outbox = (db: Firestore) => typedCollection<OutboxDoc>(db, OUTBOX);
+/** The untyped references a commit writes through (a Transaction or a WriteBatch: commit.ts's Writer). */
+export const outboxDocRef = (db: Firestore, id: string) => db.collection(OUTBOX).doc(id);
+export const runDocRef = (db: Firestore, runId: string) => db.collection(RUNS).doc(runId);
+export const runOutputRef = (db: Firestore, runId: string, stepId: string) =>
+  runDocRef(db, runId).collection(OUTPUTS).doc(stepId);
+export const parkedSteps = (db: Firestore) => typedCollection<ParkedStep>(db, PARKED);
+export const controlRef = (db: Firestore) => typedCollection<EngineControl>(db, CONTROL).doc('engine');
+export const deadLetters = (db: Firestore) => typedCollection<DeadLetterDoc>(db, DEAD_LETTERS);

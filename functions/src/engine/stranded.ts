@@ -10,11 +10,11 @@
  * step fails terminally with the reason, so a message that is lost every time (or dead-lettered
  * every time) ends the run `failed` instead of `running` forever.
  */
-import type { Container } from '../platform/container.js';
 import { applyOutcome, type StepState, type Transition } from './core/run-state.js';
 import { commitTransition, outboxId } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { OUTBOX, RUNS, runRef, toDate, type OutboxDoc, type RunDoc } from './store.js';
+import { outbox, workflowRunRef, workflowRuns, type OutboxDoc, type WorkflowRun } from './store.js';
+import type { EnginePorts } from './deps.js';
 
 /** Longer than Pub/Sub's own redelivery of a message (ack deadline plus backoff, several times). */
 export const STRANDED_AFTER_MS = 10 * 60_000;
@@ -31,14 +31,13 @@ const ACTOR = { kind: 'system' as const, id: 'engine-sweep' };
 
 /** Re-publishes (or, past the limit, fails) every stranded step of runs idle since the deadline. */
 export async function recoverStranded(
-  app: Container,
+  deps: EnginePorts,
   opts: { olderThanMs?: number; limit?: number } = {},
 ): Promise<StrandedSweep> {
-  const cutoff = new Date(app.clock.now().getTime() - (opts.olderThanMs ?? STRANDED_AFTER_MS));
+  const cutoff = new Date(deps.clock.now().getTime() - (opts.olderThanMs ?? STRANDED_AFTER_MS));
   const idle = await Promise.all(
     (['running', 'awaiting_human'] as const).map((status) =>
-      app.db
-        .collection(RUNS)
+      workflowRuns(deps.db)
         .where('status', '==', status)
         .where('updatedAt', '<=', cutoff)
         .orderBy('updatedAt')
@@ -49,14 +48,17 @@ export async function recoverStranded(
   const total: StrandedSweep = { republished: 0, failed: 0, skipped: 0 };
   for (const doc of idle.flatMap((s) => s.docs)) {
     try {
-      const r = await recoverRun(app, doc.id, cutoff);
+      const r = await recoverRun(deps, doc.id, cutoff);
       total.republished += r.republished;
       total.failed += r.failed;
     } catch (err) {
       // Contention on one run (a lock held by a step mid-commit, or by a crashed instance until
       // it expires) must not stop the others: the next sweep, a minute later, tries it again.
       total.skipped += 1;
-      app.log.warn('stranded step recovery skipped a run; the next sweep retries it', { runId: doc.id, err });
+      deps.log.warn('stranded step recovery skipped a run; the next sweep retries it', {
+        runId: doc.id,
+        err,
+      });
     }
   }
   return total;
@@ -65,26 +67,26 @@ export async function recoverStranded(
 const waitsForMessage = (s: StepState) => s.status === 'queued' || s.status === 'waiting';
 
 async function recoverRun(
-  app: Container,
+  deps: EnginePorts,
   runId: string,
   cutoff: Date,
 ): Promise<{ republished: number; failed: number }> {
-  const at = app.clock.now();
+  const at = deps.clock.now();
   const result = { republished: 0, failed: 0 };
-  const entries = await app.db.runTransaction(async (tx) => {
+  const entries = await deps.db.runTransaction(async (tx): Promise<OutboxDoc[]> => {
     result.republished = 0;
     result.failed = 0;
-    const run = (await tx.get(runRef(app.db, runId))).data() as RunDoc | undefined;
+    const run = (await tx.get(workflowRunRef(deps.db, runId))).data();
     if (!run || run.status === 'succeeded' || run.status === 'failed') return [];
-    if (toDate(run.updatedAt).getTime() > cutoff.getTime()) return []; // it moved since the query
+    if (run.updatedAt.getTime() > cutoff.getTime()) return []; // it moved since the query
     const waiting = Object.entries(run.steps).filter(([, s]) => waitsForMessage(s));
     if (waiting.length === 0) return [];
     const inFlight = await tx.getAll(
       ...waiting.map(([stepId, s]) =>
-        app.db.collection(OUTBOX).doc(outboxId({ runId, stepId, attempt: s.attempt, wake: s.wake })),
+        outbox(deps.db).doc(outboxId({ runId, stepId, attempt: s.attempt, wake: s.wake })),
       ),
     );
-    let cur: Pick<RunDoc, 'steps' | 'failing' | 'status'> = run;
+    let cur: Pick<WorkflowRun, 'steps' | 'failing' | 'status'> = run;
     const events: Transition['events'] = [];
     const dispatch: Transition['dispatch'] = [];
     waiting.forEach(([stepId, s], k) => {
@@ -119,13 +121,13 @@ async function recoverRun(
     });
     if (events.length === 0) return [];
     return commitTransition(
-      app.db,
+      deps.db,
       tx,
       run,
       { steps: cur.steps, failing: cur.failing, status: cur.status, events, dispatch },
       { actor: ACTOR, now: at },
     );
   });
-  if (entries.length) await flushOutbox(app, entries as OutboxDoc[]);
+  if (entries.length) await flushOutbox(deps, entries);
   return result;
 }

@@ -37,42 +37,64 @@ export type StepOutcome =
   /** Terminal failure: the run's fail path runs. `pipeline` means the spec itself is at fault. */
   | { type: 'fail'; error: string; class?: 'terminal' | 'pipeline'; output?: unknown; effect?: TxEffect };
 
-export interface StepContext {
+/** Every step's output so far, by step id: `Output` says what each step id holds. */
+export type StepOutputs = Record<string, unknown>;
+
+export interface StepContext<Input = Record<string, unknown>, Output extends StepOutputs = StepOutputs> {
   runId: string;
   stepId: string;
   /** The node's type, which picked this handler. */
   type: string;
   /** 1 on the first try. */
   attempt: number;
-  /** The run's input, as given to startRun. */
-  input: Record<string, unknown>;
+  /** The run's input, parsed by the workflow's schema before every step. */
+  input: Input;
   /** Outputs of the steps that have completed so far, by step id. */
-  outputs: Record<string, unknown>;
+  outputs: Partial<Output>;
   params: Record<string, unknown>;
   /** Set when a `wait` outcome woke this step again. */
   wake?: { count: number; state: unknown };
   now: Date;
+  /**
+   * @deprecated A handler closes over what its workflow's factory was given; this goes once no
+   * handler reads it.
+   */
   app: Container;
 }
 
-export type StepHandler = (ctx: StepContext) => Promise<StepOutcome>;
+/**
+ * A step handler. Declared as a method so a workflow typed by its own input registers where a
+ * workflow of any input is expected: the engine hands it only input its schema parsed.
+ */
+export type StepHandler<Input = Record<string, unknown>, Output extends StepOutputs = StepOutputs> = {
+  run(ctx: StepContext<Input, Output>): Promise<StepOutcome>;
+}['run'];
 
-/** A workflow's input schema: what `POST /v1/runs` and every caller of startRun must pass. */
-export type WorkflowInputSchema = z.ZodType<Record<string, unknown>>;
+/**
+ * A workflow's input schema: what `POST /v1/runs` and every caller of startWorkflowRun must pass, parsed
+ * again at every step.
+ */
+export type WorkflowInputSchema<Input = Record<string, unknown>> = z.ZodType<Input>;
 
-export interface WorkflowDefinition {
+/**
+ * A workflow. `Input` is its input's type (its schema's output), `Output` what each step id's
+ * output holds (read back by later steps as `ctx.outputs`).
+ */
+export interface WorkflowDefinition<
+  Input extends Record<string, unknown> = Record<string, unknown>,
+  Output extends StepOutputs = StepOutputs,
+> {
   name: string;
   /**
-   * The input every run must carry, checked by startRun before anything is written: a bad input is
-   * a 400 naming the field, never a failure at the first step. Required, so a new workflow
-   * declares one.
+   * The input every run must carry, checked by startWorkflowRun before anything is written (a bad input is
+   * a 400 naming the field, never a failure at the first step) and again before each step.
    */
-  input: WorkflowInputSchema;
+  input: WorkflowInputSchema<Input>;
   /** Autonomous workflows stop at the global pause switch (the CFO circuit breaker sets it). */
   autonomous: boolean;
   /** The graph for a run, from its input (static workflows ignore the input). */
-  graph(input: Record<string, unknown>): Graph;
-  handlers: Record<string, StepHandler>;
+  graph(input: Input): Graph;
+  handlers: Record<string, StepHandler<Input, Output>>;
   retry?: Partial<RetryPolicy>;
 }
 
@@ -103,40 +125,29 @@ export const done = (output?: unknown, extra: { edge?: string; effect?: TxEffect
   ...extra,
 });
 
+/**
+ * The workflows an engine can run, by name. Registering a name again replaces it (a test's own
+ * version of a product workflow registers after the product's). The product's workflows are
+ * registered by a loader on first need, not at start: their modules pull in every system.
+ */
 export class WorkflowRegistry {
   private readonly defs = new Map<string, WorkflowDefinition>();
   private loader: (() => Promise<void>) | undefined;
   private loading: Promise<void> | undefined;
 
-  private inLoader = false;
-
-  register(def: WorkflowDefinition): this {
-    // A workflow registered before the lazy loader ran (a test's own version) keeps its place.
-    if (this.inLoader && this.defs.has(def.name)) return this;
+  register<I extends Record<string, unknown>, O extends StepOutputs>(def: WorkflowDefinition<I, O>): this {
     this.defs.set(def.name, def);
     return this;
   }
-  /**
-   * Registers the product's workflows on first need rather than at container creation: their
-   * modules pull in every seed system, which a request that runs no workflow should not pay for.
-   */
+  /** Registers workflows on first need (`ready()`) rather than now. */
   loadWith(loader: () => Promise<void>): this {
     this.loader = loader;
     return this;
   }
   /** Resolves once the loader (if any) has registered its workflows. */
   ready(): Promise<void> {
-    this.loading ??= this.runLoader();
+    this.loading ??= this.loader ? this.loader() : Promise.resolve();
     return this.loading;
-  }
-  private async runLoader(): Promise<void> {
-    if (!this.loader) return;
-    this.inLoader = true;
-    try {
-      await this.loader();
-    } finally {
-      this.inLoader = false;
-    }
   }
   get(name: string): WorkflowDefinition | undefined {
     return this.defs.get(name);

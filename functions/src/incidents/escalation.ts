@@ -10,7 +10,7 @@
 import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { recordEvent } from '../engine/events.js';
-import { startRun } from '../engine/runs.js';
+import { engineOf } from '../wiring/engine.js';
 import type { StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
 import { enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
@@ -166,7 +166,7 @@ export async function startEscalation(
   app: Container,
   incidentId: string,
 ): Promise<{ runId: string; created: boolean }> {
-  const res = await startRun(app, {
+  const res = await engineOf(app).startWorkflowRun({
     workflow: ESCALATION_WORKFLOW,
     input: { incidentId },
     actor: systemActor('escalation'),

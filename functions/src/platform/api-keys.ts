@@ -4,8 +4,10 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
+import { typedCollection } from './firestore/typed.js';
 import type { Caller, Scope } from './http/route.js';
 
+/** Exported for the operators' key listing (operators/api-keys.ts) and the local stack's seeding. */
 export const API_KEYS = 'apiKeys';
 
 export interface ApiKeyDoc {
@@ -13,7 +15,11 @@ export interface ApiKeyDoc {
   scopes: Scope[];
   createdAt: Date;
   disabled: boolean;
+  disabledAt?: Date;
 }
+
+/** The keys, read and written as `ApiKeyDoc` (by HMAC id). */
+export const apiKeys = (db: Firestore) => typedCollection<ApiKeyDoc>(db, API_KEYS);
 
 export const hashKey = (pepper: string, key: string) =>
   createHmac('sha256', pepper).update(key).digest('hex');
@@ -25,16 +31,15 @@ export async function createApiKey(
   now: Date,
 ) {
   const key = k.key ?? `mo_${randomBytes(24).toString('base64url')}`;
-  await db
-    .collection(API_KEYS)
+  await apiKeys(db)
     .doc(hashKey(pepper, key))
-    .set({ name: k.name, scopes: k.scopes, createdAt: now, disabled: false } satisfies ApiKeyDoc);
+    .set({ name: k.name, scopes: k.scopes, createdAt: now, disabled: false });
   return { key, name: k.name, scopes: k.scopes };
 }
 
 /** Disables every key with this name (keys are stored only as HMACs, so a name is how a person finds one). */
 export async function disableApiKeys(db: Firestore, name: string, now: Date): Promise<number> {
-  const snap = await db.collection(API_KEYS).where('name', '==', name).get();
+  const snap = await apiKeys(db).where('name', '==', name).get();
   await Promise.all(snap.docs.map((d) => d.ref.update({ disabled: true, disabledAt: now })));
   return snap.size;
 }
@@ -49,8 +54,7 @@ export function createKeyResolver(db: Firestore, pepper: string) {
   return async (key: string): Promise<Caller | undefined> => {
     if (key.length === 0 || key.length > 200) return undefined;
     const id = hashKey(pepper, key);
-    const snap = await db.collection(API_KEYS).doc(id).get();
-    const doc = snap.data() as ApiKeyDoc | undefined;
+    const doc = (await apiKeys(db).doc(id).get()).data();
     if (!doc || doc.disabled) return undefined;
     return { keyId: id.slice(0, 12), name: doc.name, scopes: doc.scopes };
   };

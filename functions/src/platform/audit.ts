@@ -11,7 +11,9 @@ import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../shared/ports.js';
 import { RATIONALE_MAX } from '../shared/validation.js';
+import { typedCollection } from './firestore/typed.js';
 
+/** Exported for the audit trail's reader (operators/audit-trail.ts) and tests. */
 export const AUDIT_COLLECTION = 'audit';
 
 export interface AuditEntry {
@@ -28,6 +30,12 @@ export interface AuditEntry {
   slack?: { teamId?: string; channelId?: string };
   details?: Record<string, unknown>;
 }
+
+/** An audit record as stored. */
+export type AuditRecord = AuditEntry & { at: Date };
+
+/** The audit trail, read and written as `AuditRecord`. */
+export const auditRecords = (db: Firestore) => typedCollection<AuditRecord>(db, AUDIT_COLLECTION);
 
 /** Longest `details`, as JSON, kept whole in a record; larger ones keep a clipped preview. */
 export const AUDIT_DETAILS_MAX = 8000;
@@ -60,15 +68,14 @@ export function boundedEntry(entry: AuditEntry): AuditEntry {
 /** Writes an audit record inside a transaction, so it commits with the change it describes. */
 export function auditInTransaction(db: Firestore, tx: Transaction, entry: AuditEntry, at: Date): string {
   const id = `${at.toISOString()}~${randomUUID()}`;
-  tx.create(db.collection(AUDIT_COLLECTION).doc(id), { ...boundedEntry(entry), at });
+  tx.create(auditRecords(db).doc(id), { ...boundedEntry(entry), at });
   return id;
 }
 
 /** Awaited variant for writes outside a transaction. */
 export async function recordAudit(db: Firestore, entry: AuditEntry, at: Date): Promise<string> {
   const id = `${at.toISOString()}~${randomUUID()}`;
-  await db
-    .collection(AUDIT_COLLECTION)
+  await auditRecords(db)
     .doc(id)
     .create({ ...boundedEntry(entry), at });
   return id;

@@ -2,13 +2,15 @@
  * The composition root. Heavy SDKs (Firestore, Pub/Sub) are imported lazily on first use so a
  * cold instance answers paths that need no SDK (/livez) as fast as a bare functions-framework
  * hello. Tests build their own container against the emulators with `createContainer`.
+ *
+ * It holds ports only and imports no system: the systems are wired onto it in `wiring/`
+ * (`engineOf(app)`, ...), and the product's workflows by `wiring/app.ts`.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import type { PubSub } from '@google-cloud/pubsub';
 import type * as PubSubModule from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock, type Clock } from '../shared/ports.js';
-import { WorkflowRegistry } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
 import { createRequire } from 'node:module';
 import { createPubSubBus } from '../adapters/pubsub-bus.js';
@@ -24,8 +26,6 @@ export interface Container {
   bus: Bus;
   clock: Clock;
   log: Logger;
-  /** Every workflow the step engine can run, by name. */
-  workflows: WorkflowRegistry;
   /** The model: the deterministic local one unless MODEL_PROVIDER=gemini. */
   model: ModelPort;
 }
@@ -34,7 +34,6 @@ export interface ContainerOverrides {
   model?: ModelPort;
   clock?: Clock;
   log?: Logger;
-  workflows?: WorkflowRegistry;
 }
 
 /**
@@ -105,14 +104,7 @@ export async function createContainer(
     clock: overrides.clock ?? systemClock,
     log,
     model,
-    workflows: overrides.workflows ?? new WorkflowRegistry(),
   };
-  // Workflows whose steps call other use cases (Level 4's muse.produce) close over the container;
-  // their modules load when a run starts or a step arrives (registry.ready()).
-  if (!overrides.workflows)
-    container.workflows.loadWith(async () => {
-      (await import('../workflows.js')).productWorkflows(container, container.workflows);
-    });
   return container;
 }
 

@@ -5,7 +5,7 @@
  * An open incident on one of the spec's shared dependencies holds the start (./incident-hold.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { startRun } from '../engine/runs.js';
+import { engineOf } from '../wiring/engine.js';
 import type { Container } from '../platform/container.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
@@ -171,7 +171,7 @@ export async function createPipelineRuns(
       profile: req.profile,
       params: req.input,
     };
-    await startRun(app, {
+    await engineOf(app).startWorkflowRun({
       workflow: PIPELINE_WORKFLOW,
       runId,
       actor,

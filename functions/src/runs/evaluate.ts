@@ -5,7 +5,7 @@
  * failure, and moves the run to `evaluating`, where it waits for a person's decision.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { getRun } from '../engine/runs.js';
+import { getWorkflowRun } from '../engine/workflow-runs.js';
 import type { StepContext, StepHandler } from '../engine/workflow.js';
 import { openIncidentInTransaction } from '../incidents/open-incident.js';
 import type { ModelPort } from '../model/port.js';
@@ -62,7 +62,7 @@ const safeJson = (s: string): unknown => {
 async function engineFailures(
   ctx: StepContext,
 ): Promise<Array<{ stageId: string; class: FailureClass; error: string }>> {
-  const run = await getRun(ctx.app, ctx.runId);
+  const run = await getWorkflowRun(ctx.app, ctx.runId);
   return Object.entries(run.steps)
     .filter(([id, s]) => s.status === 'failed' && !id.startsWith('__'))
     .map(([stageId, s]) => ({

@@ -1,5 +1,5 @@
 /** Builds notify (the Slack outbox's store, reminders, reminder periods) for a container, once. */
-import { startRun } from '../engine/runs.js';
+import { engineOf } from './engine.js';
 import { createNotify, type Notify } from '../notify/system.js';
 import type { Container } from '../platform/container.js';
 
@@ -12,7 +12,7 @@ export function notifyOf(app: Container): Notify {
       db: app.db,
       clock: app.clock,
       log: app.log,
-      startWorkflow: (req) => startRun(app, { ...req, input: { ...req.input } }),
+      startWorkflow: (req) => engineOf(app).startWorkflowRun({ ...req, input: { ...req.input } }),
     });
     built.set(app, n);
   }

@@ -9,7 +9,6 @@
  */
 import { requireSecret } from '../config.js';
 import { decideGate } from '../engine/gates.js';
-import { listRuns } from '../engine/runs.js';
 import { acknowledgeIncident, escalateIncident, resolveIncident } from '../incidents/actions.js';
 import { startEscalation } from '../incidents/escalation.js';
 import { INCIDENTS, openIncident } from '../incidents/open-incident.js';
@@ -29,6 +28,7 @@ import { overrideBreaker } from '../muse/wallet/breaker.js';
 import { getWallet, listLedger } from '../muse/wallet/ledger.js';
 import { auditOfSubject } from '../operators/audit-trail.js';
 import { FUNCTIONS } from '../platform/catalog.js';
+import { engineOf } from './engine.js';
 import type { Container } from '../platform/container.js';
 import { classifyFailure } from '../runs/classify.js';
 import { approveBlockers, rejectReasons } from '../runs/core/decision.js';
@@ -89,7 +89,7 @@ function opsOf(app: Container): SlackOps {
 function readsOf(app: Container): SlackReads {
   return {
     async openGates() {
-      const runs = await listRuns(app, { status: 'awaiting_human', limit: 50 });
+      const runs = await engineOf(app).listWorkflowRuns({ status: 'awaiting_human', limit: 50 });
       return runs.flatMap((r) =>
         Object.values(r.gates ?? {})
           .filter((g) => !g.decision && r.steps[g.stepId]?.status === 'gate')

@@ -4,14 +4,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handleStepMessage } from '../../../functions/src/engine/step-handler.js';
-import type { RunDoc } from '../../../functions/src/engine/store.js';
-import { getRunOutputs } from '../../../functions/src/engine/runs.js';
+import type { WorkflowRun } from '../../../functions/src/engine/store.js';
+import { getWorkflowRunOutputs } from '../../../functions/src/engine/workflow-runs.js';
 import { bibleCacheStats } from '../../../functions/src/muse/production/bible-store.js';
 import { produceIntent } from '../../../functions/src/muse/production/produce.js';
 import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { getWallet } from '../../../functions/src/muse/wallet/ledger.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { engineOf } from '../../../functions/src/wiring/engine.js';
 import {
   addIntent,
   ended,
@@ -91,14 +91,16 @@ test('duplicated step messages create no second reservation, settlement or asset
   const { runId } = await produceIntent(h.app, { intentId: 'i-roof', actor: operator });
   // Deliver the gate message three more times, concurrently with Pub/Sub's own delivery.
   await Promise.all(
-    [1, 2, 3].map((n) => handleStepMessage(h.app, { ...envelope(runId, 'gate'), messageId: `d${n}` })),
+    [1, 2, 3].map((n) =>
+      engineOf(h.app).handleStepMessage({ ...envelope(runId, 'gate'), messageId: `d${n}` }),
+    ),
   );
   const run = await h.waitForRun(runId, ended);
   assert.equal(run.status, 'succeeded');
   // Every step message again, after the fact: each is a duplicate.
   for (const stepId of Object.keys(run.steps).filter((s) => run.steps[s]!.status === 'done'))
     assert.equal(
-      await handleStepMessage(h.app, envelope(runId, stepId, run.steps[stepId]!.attempt)),
+      await engineOf(h.app).handleStepMessage(envelope(runId, stepId, run.steps[stepId]!.attempt)),
       'duplicate',
     );
   const resend = await produceIntent(h.app, { intentId: 'i-roof', actor: operator }).catch((e: Error) => e);
@@ -111,11 +113,11 @@ test('duplicated step messages create no second reservation, settlement or asset
 test('garbage from the model is retried, then the run fails with the raw answer kept and the reservation settled', async () => {
   await addIntent(h.app.db, 'i-junk', 'garbage-visual film cameras');
   const { runId } = await produceIntent(h.app, { intentId: 'i-junk', actor: operator });
-  const run: RunDoc = await h.waitForRun(runId, ended);
+  const run: WorkflowRun = await h.waitForRun(runId, ended);
   assert.equal(run.status, 'failed');
   assert.equal(run.steps.visual!.attempt, 3);
   assert.equal(calls.filter((c) => c.topic.startsWith('garbage-visual') && c.purpose === 'visual').length, 3);
-  const outputs = await getRunOutputs(h.app, runId);
+  const outputs = await getWorkflowRunOutputs(h.app, runId);
   assert.equal((outputs.visual as { raw: string }).raw, 'I cannot comply with that request.');
   const failed = await intent('i-junk');
   assert.equal(failed.status, 'failed');

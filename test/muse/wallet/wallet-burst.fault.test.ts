@@ -7,11 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createContainer, type Container } from '../../../functions/src/platform/container.js';
+import type { Container } from '../../../functions/src/platform/container.js';
 import { createLogger } from '../../../functions/src/platform/log.js';
 import { isAppError } from '../../../functions/src/shared/errors.js';
 import { reserveFunds, settleReservation, verifyLedger } from '../../../functions/src/muse/wallet/ledger.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { createApp } from '../../../functions/src/wiring/app.js';
 
 let h: Harness;
 let other: Container;
@@ -19,7 +20,7 @@ let finance: string;
 before(async () => {
   h = await startHarness();
   finance = await h.keyFor(['finance']);
-  other = await createContainer(h.config, {
+  other = await createApp(h.config, {
     log: createLogger({ level: 'error', projectId: h.config.projectId }),
   });
 });

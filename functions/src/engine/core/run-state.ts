@@ -32,7 +32,7 @@ export interface StepState {
   republished?: number;
 }
 
-export type RunStatus = 'running' | 'awaiting_human' | 'succeeded' | 'failed';
+export type WorkflowRunStatus = 'running' | 'awaiting_human' | 'succeeded' | 'failed';
 
 export interface RunCore {
   graph: Graph;
@@ -57,7 +57,7 @@ export interface Emitted {
 export interface Transition {
   steps: Record<string, StepState>;
   failing: boolean;
-  status: RunStatus;
+  status: WorkflowRunStatus;
   events: Emitted[];
   dispatch: Dispatch[];
 }
@@ -235,7 +235,7 @@ function settle(
   }
 }
 
-export function statusOf(steps: Record<string, StepState>, failing: boolean): RunStatus {
+export function statusOf(steps: Record<string, StepState>, failing: boolean): WorkflowRunStatus {
   const all = Object.values(steps);
   if (all.some((s) => LIVE.has(s.status) || (s.status === 'pending' && s.activated)))
     return all.some((s) => s.status === 'gate') ? 'awaiting_human' : 'running';

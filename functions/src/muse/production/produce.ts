@@ -6,7 +6,7 @@
  * producing or published is refused; an unfunded or failed one may be produced again, as a new
  * attempt. The mode is pinned at start: in safe mode the run uses the strict template.
  */
-import { startRun } from '../../engine/runs.js';
+import { engineOf } from '../../wiring/engine.js';
 import type { Container } from '../../platform/container.js';
 import { conflict } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
@@ -40,7 +40,7 @@ export async function produceIntent(
   const attempt = intent.productionAttempts + (retry ? 1 : 0) || 1;
   const mode: ProductionMode = (await getSafeMode(app)).active ? 'template' : 'free';
   const runId = productionRunId(intent.id, attempt);
-  const started = await startRun(app, {
+  const started = await engineOf(app).startWorkflowRun({
     workflow: MUSE_PRODUCTION,
     input: { intentId: intent.id, topic: intent.topic, mode },
     actor: p.actor,

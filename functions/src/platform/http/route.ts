@@ -19,7 +19,8 @@ export interface Caller {
 
 /**
  * Who an API caller is in audit records and decisions: the key's id (stable, the HMAC prefix) and
- * its name (a label that may change). Every route maps its caller through this one function.
+ * its name (a label that may change). The router maps each caller through this one function and
+ * hands the result to the route as `ctx.actor`.
  */
 export const actorOf = (c: Caller): Actor => ({ kind: 'apikey', id: c.keyId, name: c.name });
 
@@ -28,6 +29,9 @@ export interface RouteContext<B> {
   query: Record<string, string>;
   body: B;
   caller: Caller;
+  /** The caller as the actor of what the route does (`actorOf(caller)`, mapped once by the router). */
+  actor: Actor;
+  /** The composition root: a handler calls one use case of `xOf(app)` (functions/src/wiring/). */
   app: Container;
 }
 

@@ -8,8 +8,9 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { ZodError } from 'zod';
 import { ALL_ROUTES } from '../../routes.js';
 import { createKeyResolver, hasScope } from '../../platform/api-keys.js';
-import { getContainer, type Container } from '../../platform/container.js';
-import type { Caller } from '../../platform/http/route.js';
+import type { Container } from '../../platform/container.js';
+import { getApp } from '../../wiring/app.js';
+import { actorOf, type Caller } from '../../platform/http/route.js';
 import { traceFromHeader } from '../../platform/log.js';
 import { requireSecret } from '../../config.js';
 import { AppError, describeIssues, isAppError } from '../../shared/errors.js';
@@ -80,11 +81,12 @@ async function authenticate(app: Container, req: Request): Promise<Caller> {
   return caller;
 }
 
-export async function route(req: Request, res: Response): Promise<void> {
+/** Serves one /v1 request: the dispatcher behind every route declared with `route()`. */
+export async function dispatchApiRequest(req: Request, res: Response): Promise<void> {
   // Before anything else, the container included: an oversized body costs no SDK and no read.
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendError(res, tooLarge);
-  const app = await getContainer();
+  const app = await getApp();
   const log = app.log.child({ trace: traceFromHeader(req.header('x-cloud-trace-context')), path: req.path });
   try {
     const hit = await matchRoute(req, res);
@@ -117,7 +119,7 @@ export async function route(req: Request, res: Response): Promise<void> {
       }
       body = parsed.data;
     }
-    const out = await r.handle({ params, query, body, caller, app });
+    const out = await r.handle({ params, query, body, caller, actor: actorOf(caller), app });
     res.status(out.status ?? 200);
     if (out.contentType && out.contentType !== 'application/json')
       res.type(out.contentType).send(String(out.body));

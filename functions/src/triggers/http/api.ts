@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
 
-type Router = { route(req: Request, res: Response): Promise<void> };
+type Router = { dispatchApiRequest(req: Request, res: Response): Promise<void> };
 let router: Promise<Router> | undefined;
 
 export async function handle(req: Request, res: Response): Promise<void> {
@@ -29,5 +29,5 @@ export async function handle(req: Request, res: Response): Promise<void> {
     return;
   }
   router ??= import('./api-router.js');
-  await (await router).route(req, res);
+  await (await router).dispatchApiRequest(req, res);
 }

@@ -5,12 +5,12 @@
  * the HTTP body cap gets 413 before anything is parsed or verified.
  */
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { getContainer } from '../../platform/container.js';
+import { getApp } from '../../wiring/app.js';
 import { oversizedBody, sendAppError } from '../../platform/http/body-limit.js';
 import { slackOf } from '../../wiring/slack.js';
 
 export async function handle(req: Request, res: Response): Promise<void> {
   const tooLarge = oversizedBody(req);
   if (tooLarge) return sendAppError(res, tooLarge);
-  await slackOf(await getContainer()).handleRequest(req, res);
+  await slackOf(await getApp()).handleRequest(req, res);
 }

@@ -4,9 +4,8 @@
  * replayed after a fix. A step message's step also fails with the reason, so its run ends.
  * Recording always fits (dead-letters.ts bounds every field), so this never retries without end.
  */
-import { failDeadLetteredStep } from '../../engine/dead-lettered-step.js';
-import { recordDeadLetter } from '../../engine/dead-letters.js';
 import { DEAD_LETTER_TOPIC, STEP_TOPICS, topicOfSubscription } from '../../platform/catalog.js';
+import { engineOf } from '../../wiring/engine.js';
 import { pubsubTrigger } from './push.js';
 
 export const handle = pubsubTrigger(DEAD_LETTER_TOPIC, async (app, m) => {
@@ -19,6 +18,6 @@ export const handle = pubsubTrigger(DEAD_LETTER_TOPIC, async (app, m) => {
     ...attributes
   } = m.attributes;
   const reason = `delivery failed ${attempts} times on subscription ${source}`;
-  await recordDeadLetter(app, { ...m, topic, attributes, subscription: source }, reason);
-  if (STEP_TOPICS.includes(topic)) await failDeadLetteredStep(app, m.data, reason);
+  const message = { ...m, topic, attributes, subscription: source };
+  await engineOf(app).acceptDeadLetter(message, reason, STEP_TOPICS.includes(topic));
 });

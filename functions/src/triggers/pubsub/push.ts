@@ -14,8 +14,10 @@
 import { createHash } from 'node:crypto';
 import type { HttpFunction, Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { getContainer, type Container } from '../../platform/container.js';
-import { recordDeadLetter, type PoisonMessage } from '../../engine/dead-letters.js';
+import type { PushMessage } from '../../platform/bus.js';
+import type { Container } from '../../platform/container.js';
+import { getApp } from '../../wiring/app.js';
+import { engineOf } from '../../wiring/engine.js';
 import { subscriptionName, TOPICS } from '../../platform/catalog.js';
 import { isAppError } from '../../shared/errors.js';
 
@@ -33,7 +35,7 @@ const pushSchema = z.object({
   subscription: z.string().max(500).optional(),
 });
 
-export type PushUseCase = (app: Container, message: PoisonMessage) => Promise<unknown>;
+export type PushUseCase = (app: Container, message: PushMessage) => Promise<unknown>;
 
 /**
  * `topics`: the topics this function is subscribed to (the step shards share one function). The
@@ -43,7 +45,7 @@ export function pubsubTrigger(topics: string | readonly string[], useCase: PushU
   const served = typeof topics === 'string' ? [topics] : topics;
   return async (req: Request, res: Response) => {
     try {
-      const app = await getContainer();
+      const app = await getApp();
       const message = decodePush(req, served);
       if ('undecodable' in message) {
         await deadLetter(app, message.poison, `undecodable Pub/Sub push body: ${message.undecodable}`);
@@ -53,15 +55,15 @@ export function pubsubTrigger(topics: string | readonly string[], useCase: PushU
       res.status(204).end();
     } catch (err) {
       if (!res.headersSent) res.status(500).json({ error: { code: 'internal', message: 'will be retried' } });
-      // Logged once here; getContainer may be what failed, so log through the console as a last resort.
-      const app = await getContainer().catch(() => undefined);
+      // Logged once here; getApp may be what failed, so log through the console as a last resort.
+      const app = await getApp().catch(() => undefined);
       const log = app?.log.error.bind(app.log) ?? console.error;
       log('message handling failed; Pub/Sub will redeliver', { path: req.path, err });
     }
   };
 }
 
-async function runUseCase(app: Container, useCase: PushUseCase, message: PoisonMessage): Promise<void> {
+async function runUseCase(app: Container, useCase: PushUseCase, message: PushMessage): Promise<void> {
   try {
     await useCase(app, message);
   } catch (err) {
@@ -76,9 +78,9 @@ async function runUseCase(app: Container, useCase: PushUseCase, message: PoisonM
  * permanently, retrying would fail the same way without end, so the message is acknowledged and
  * the failure logged at ERROR with what identifies the message.
  */
-async function deadLetter(app: Container, m: PoisonMessage, reason: string): Promise<void> {
+async function deadLetter(app: Container, m: PushMessage, reason: string): Promise<void> {
   try {
-    await recordDeadLetter(app, m, reason);
+    await engineOf(app).recordDeadLetter(m, reason);
   } catch (err) {
     const permanent = permanentReason(err);
     if (permanent === undefined) throw err;
@@ -103,7 +105,7 @@ export function permanentReason(err: unknown): string | undefined {
   return undefined;
 }
 
-type Decoded = PoisonMessage | { undecodable: string; poison: PoisonMessage };
+type Decoded = PushMessage | { undecodable: string; poison: PushMessage };
 
 /** The push's message, or why the body is not one (with the whole body kept as the poison). */
 function decodePush(req: Request, served: readonly string[]): Decoded {

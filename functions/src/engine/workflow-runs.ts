@@ -1,17 +1,18 @@
 /** Starting runs and reading them back with their events. */
-import type { Container } from '../platform/container.js';
+import type { Query } from '@google-cloud/firestore';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { validateGraph } from './core/graph.js';
 import { MAX_RUN_INPUT_BYTES, oversize } from './core/limits.js';
 import { start } from './core/run-state.js';
 import { commitTransition } from './commit.js';
-import { EVENTS, withStreamSeqs, type EngineEvent } from './events.js';
+import { engineEvents, withStreamSeqs, type EngineEvent } from './events.js';
 import { flushOutbox } from './outbox.js';
-import { OUTPUTS, RUNS, runRef, type RunDoc } from './store.js';
+import { runOutputs, workflowRunRef, workflowRuns, type WorkflowRun } from './store.js';
 import type { WorkflowDefinition } from './workflow.js';
+import type { EngineDeps, EnginePorts } from './deps.js';
 
-export interface StartRunInput {
+export interface StartWorkflowRunInput {
   workflow: string;
   input?: Record<string, unknown>;
   actor: Actor;
@@ -19,14 +20,14 @@ export interface StartRunInput {
   runId?: string;
 }
 
-export async function startRun(
-  app: Container,
-  req: StartRunInput,
+export async function startWorkflowRun(
+  deps: EnginePorts & Pick<EngineDeps, 'workflows'>,
+  req: StartWorkflowRunInput,
 ): Promise<{ runId: string; created: boolean }> {
-  await app.workflows.ready();
-  const wf = app.workflows.get(req.workflow);
+  await deps.workflows.ready();
+  const wf = deps.workflows.get(req.workflow);
   if (!wf)
-    throw invalidInput(`unknown workflow "${req.workflow}"; known: ${app.workflows.names().join(', ')}`);
+    throw invalidInput(`unknown workflow "${req.workflow}"; known: ${deps.workflows.names().join(', ')}`);
   const input = parseInput(wf, req.input ?? {});
   const graph = wf.graph(input);
   const problems = validateGraph(graph);
@@ -34,12 +35,12 @@ export async function startRun(
     throw invalidInput(`workflow "${wf.name}" produced an invalid graph: ${problems.join('; ')}`, {
       problems,
     });
-  const ref = req.runId ? runRef(app.db, req.runId) : app.db.collection(RUNS).doc();
-  const now = app.clock.now();
+  const ref = req.runId ? workflowRunRef(deps.db, req.runId) : workflowRuns(deps.db).doc();
+  const now = deps.clock.now();
   const t = start(graph);
-  const entries = await app.db.runTransaction(async (tx) => {
+  const entries = await deps.db.runTransaction(async (tx) => {
     if ((await tx.get(ref)).exists) return null;
-    const run: RunDoc = {
+    const run: WorkflowRun = {
       id: ref.id,
       workflow: wf.name,
       autonomous: wf.autonomous,
@@ -59,7 +60,7 @@ export async function startRun(
     };
     tx.create(ref, run);
     return commitTransition(
-      app.db,
+      deps.db,
       tx,
       run,
       { ...t, events: [{ type: 'run.created', data: { workflow: wf.name } }, ...t.events] },
@@ -67,7 +68,7 @@ export async function startRun(
     );
   });
   if (entries === null) return { runId: ref.id, created: false };
-  await flushOutbox(app, entries);
+  await flushOutbox(deps, entries);
   return { runId: ref.id, created: true };
 }
 
@@ -83,49 +84,58 @@ function parseInput(wf: WorkflowDefinition, raw: Record<string, unknown>): Recor
   return parsed.data;
 }
 
-export async function getRun(app: Container, runId: string): Promise<RunDoc> {
-  const snap = await runRef(app.db, runId).get();
+export async function getWorkflowRun(deps: Pick<EngineDeps, 'db'>, runId: string): Promise<WorkflowRun> {
+  const snap = await workflowRunRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`run "${runId}" does not exist`);
-  return snap.data() as RunDoc;
+  return snap.data()!;
 }
 
-export async function getRunOutputs(app: Container, runId: string): Promise<Record<string, unknown>> {
-  const snap = await runRef(app.db, runId).collection(OUTPUTS).get();
+export async function getWorkflowRunOutputs(
+  deps: Pick<EngineDeps, 'db'>,
+  runId: string,
+): Promise<Record<string, unknown>> {
+  const snap = await runOutputs(deps.db, runId).get();
   return Object.fromEntries(snap.docs.map((d) => [d.id, d.data().output]));
 }
 
 /** The outputs a step may read: exactly the stored ones listed on the run, in one round trip (none: no call). */
-export async function readOutputsOf(app: Container, run: RunDoc): Promise<Record<string, unknown>> {
-  if (run.outputSteps === undefined) return getRunOutputs(app, run.id); // runs from before the list existed
+export async function readOutputsOf(
+  deps: Pick<EngineDeps, 'db'>,
+  run: WorkflowRun,
+): Promise<Record<string, unknown>> {
+  if (run.outputSteps === undefined) return getWorkflowRunOutputs(deps, run.id); // runs from before the list existed
   const ids = run.outputSteps;
   if (ids.length === 0) return {};
-  const refs = ids.map((id) => runRef(app.db, run.id).collection(OUTPUTS).doc(id));
-  const snaps = await app.db.getAll(...refs);
+  const refs = ids.map((id) => runOutputs(deps.db, run.id).doc(id));
+  const snaps = await deps.db.getAll(...refs);
   return Object.fromEntries(snaps.filter((s) => s.exists).map((s) => [s.id, s.get('output')]));
 }
 
-export async function listRuns(
-  app: Container,
+export async function listWorkflowRuns(
+  deps: Pick<EngineDeps, 'db'>,
   opts: { status?: string; workflow?: string; limit?: number } = {},
-): Promise<RunDoc[]> {
-  let q: FirebaseFirestore.Query = app.db.collection(RUNS);
+): Promise<WorkflowRun[]> {
+  let q: Query<WorkflowRun> = workflowRuns(deps.db);
   if (opts.status) q = q.where('status', '==', opts.status);
   if (opts.workflow) q = q.where('workflow', '==', opts.workflow);
   const snap = await q
     .orderBy('createdAt', 'desc')
     .limit(Math.min(opts.limit ?? 50, 500))
     .get();
-  return snap.docs.map((d) => d.data() as RunDoc);
+  return snap.docs.map((d) => d.data());
 }
 
-export async function listRunEvents(app: Container, runId: string, afterSeq = 0): Promise<EngineEvent[]> {
-  const snap = await app.db
-    .collection(EVENTS)
+export async function listWorkflowRunEvents(
+  deps: Pick<EngineDeps, 'db'>,
+  runId: string,
+  afterSeq = 0,
+): Promise<EngineEvent[]> {
+  const snap = await engineEvents(deps.db)
     .where('runId', '==', runId)
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .get();
-  return snap.docs.map((d) => d.data() as EngineEvent);
+  return snap.docs.map((d) => d.data());
 }
 
 /**
@@ -133,18 +143,17 @@ export async function listRunEvents(app: Container, runId: string, afterSeq = 0)
  * by commit time, then document id. Each event carries `streamSeq`, the seq the stream gives it.
  */
 export async function listGlobalEvents(
-  app: Container,
+  deps: Pick<EngineDeps, 'db'>,
   opts: { afterId?: string; limit?: number } = {},
 ): Promise<Array<EngineEvent & { streamSeq: number }>> {
-  let q = app.db
-    .collection(EVENTS)
+  let q = engineEvents(deps.db)
     .orderBy('committedAt')
     .orderBy('__name__')
     .limit(Math.min(opts.limit ?? 100, 1000));
   if (opts.afterId) {
-    const after = await app.db.collection(EVENTS).doc(opts.afterId).get();
+    const after = await engineEvents(deps.db).doc(opts.afterId).get();
     if (!after.exists) throw notFound(`event "${opts.afterId}" does not exist`);
     q = q.startAfter(after);
   }
-  return withStreamSeqs(app.db, (await q.get()).docs);
+  return withStreamSeqs(deps.db, (await q.get()).docs);
 }
