@@ -5,8 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import { INCIDENTS } from '../incidents/open-incident.js';
-import { getMuseStatus } from '../muse/status/status.js';
-import { getWallet } from '../muse/wallet/ledger.js';
+import { museOf } from '../wiring/muse.js';
 import { listPipelineRuns } from '../runs/read.js';
 import { REPORTS } from '../runs/store.js';
 import { AppError } from '../shared/errors.js';
@@ -54,9 +53,9 @@ export async function publishHome(rt: SlackRuntime, userId: string): Promise<voi
     Promise.all(ROLES.map(async (r) => ((await userHasRole(app, rt.web, r, userId)) ? r : undefined))),
     openGates(app),
     runsAwaitingDecision(rt),
-    getMuseStatus(app),
+    museOf(app).status.get(),
     openIncidents(rt),
-    getWallet(app).catch(() => undefined),
+    museOf(app).wallet.get().catch(() => undefined),
   ]);
   const s = status as {
     loop?: { state?: string };

@@ -9,9 +9,6 @@ import { acknowledgeIncident, escalateIncident, resolveIncident } from '../../in
 import { startEscalation } from '../../incidents/escalation.js';
 import { openIncident } from '../../incidents/open-incident.js';
 import { blockMission, completeMission, startMission, unblockMission } from '../../missions/lifecycle.js';
-import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
-import { requestProduction } from '../../muse/production/on-demand.js';
-import { overrideBreaker } from '../../muse/wallet/breaker.js';
 import type { Container } from '../../platform/container.js';
 import { decideRun } from '../../runs/decide.js';
 import { resolveGate } from '../../runs/gate-and-callback.js';
@@ -25,6 +22,7 @@ import { notice } from '../core/messages.js';
 import { sections, header, message } from '../core/blocks.js';
 import { actorOf, type SlackCtx } from '../context.js';
 import type { Reply } from '../dedupe.js';
+import { museOf } from '../../wiring/muse.js';
 
 const said = (c: SlackCtx) => `<@${c.userId}>`;
 
@@ -191,7 +189,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       await resolveIncident(app, { incidentId: cmd.incidentId, summary: cmd.summary, actor });
       return { ...notice(`${said(c)} resolved \`${cmd.incidentId}\`: ${cmd.summary}`), inChannel: true };
     case 'breaker.override': {
-      const r = await overrideBreaker(app, { actor, rationale: cmd.rationale, via: 'slack' });
+      const r = await museOf(app).wallet.override({ actor, rationale: cmd.rationale, via: 'slack' });
       return {
         ...notice(`:unlock: ${said(c)} overrode the CFO breaker: ${cmd.rationale}. Loop: ${r.loop}.`),
         inChannel: true,
@@ -202,7 +200,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
         .update(key || JSON.stringify(cmd))
         .digest('hex')
         .slice(0, 32);
-      const r = await requestProduction(app, { topic: cmd.topic, requestId, actor, via: 'slack' });
+      const r = await museOf(app).production.request({ topic: cmd.topic, requestId, actor, via: 'slack' });
       return {
         ...notice(
           `:clapper: ${said(c)} asked for a production of *${r.topic}*: intent \`${r.intentId}\`, run \`${r.runId}\` (CFO gate first).`,
@@ -211,7 +209,7 @@ export async function runEffect(app: Container, c: SlackCtx, cmd: Command, key =
       };
     }
     case 'safemode.exit':
-      await exitSafeMode(app, { actor, rationale: cmd.rationale, via: 'slack' });
+      await museOf(app).critic.exitSafeMode({ actor, rationale: cmd.rationale, via: 'slack' });
       return { ...notice(`${said(c)} exited safe mode: ${cmd.rationale}`), inChannel: true };
     default:
       throw new Error(`not an effect: ${cmd.kind}`);

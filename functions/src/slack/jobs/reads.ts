@@ -5,9 +5,6 @@
 import { listRuns } from '../../engine/runs.js';
 import { INCIDENTS } from '../../incidents/open-incident.js';
 import { listMissions } from '../../missions/lifecycle.js';
-import { getMuseStatus } from '../../muse/status/status.js';
-import { sourcesView } from '../../muse/trends/sources-view.js';
-import { getWallet, listLedger } from '../../muse/wallet/ledger.js';
 import type { Container } from '../../platform/container.js';
 import { approveBlockers, rejectReasons } from '../../runs/core/decision.js';
 import { gatherEvidence } from '../../runs/decide.js';
@@ -23,6 +20,7 @@ import {
 } from '../core/messages.js';
 import { sourcesMessage } from '../core/sources-message.js';
 import type { Reply } from '../dedupe.js';
+import { museOf } from '../../wiring/muse.js';
 
 export async function openGates(app: Container): Promise<OpenGate[]> {
   const runs = await listRuns(app, { status: 'awaiting_human', limit: 50 });
@@ -59,8 +57,8 @@ async function openIncidents(app: Container) {
 
 export async function statusReply(app: Container): Promise<Reply> {
   const [status, wallet, gates, incidents] = await Promise.all([
-    getMuseStatus(app),
-    getWallet(app).catch(() => undefined),
+    museOf(app).status.get(),
+    museOf(app).wallet.get().catch(() => undefined),
     openGates(app),
     openIncidents(app),
   ]);
@@ -76,9 +74,9 @@ const WALLET_REPLY_ENTRIES = 10;
 
 export async function walletReply(app: Container): Promise<Reply> {
   const [wallet, status, ledger] = await Promise.all([
-    getWallet(app),
-    getMuseStatus(app),
-    listLedger(app, { limit: WALLET_REPLY_ENTRIES }),
+    museOf(app).wallet.get(),
+    museOf(app).status.get(),
+    museOf(app).wallet.ledger({ limit: WALLET_REPLY_ENTRIES }),
   ]);
   const burn = (status.wallet as { burnRatePerHour?: number } | undefined)?.burnRatePerHour;
   return walletMessage(wallet, burn, ledger.entries);
@@ -119,5 +117,5 @@ export async function missionsReply(app: Container): Promise<Reply> {
 }
 
 export async function sourcesReply(app: Container): Promise<Reply> {
-  return sourcesMessage(await sourcesView(app), app.config.publicBaseUrl);
+  return sourcesMessage(await museOf(app).trends.sources(), app.config.publicBaseUrl);
 }

@@ -6,8 +6,6 @@
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { resolveIncident } from '../../incidents/actions.js';
-import { exitSafeMode } from '../../muse/critic/safe-mode-store.js';
-import { overrideBreaker } from '../../muse/wallet/breaker.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { classifyFailure } from '../../runs/classify.js';
 import { createFailureLog } from '../../sessions/failure-logs.js';
@@ -23,6 +21,7 @@ import { decideAnyGate, decideRunFromSlack, escalateFromSlack } from '../jobs/ef
 import { publishJob } from '../jobs/worker.js';
 import type { SlackRuntime } from '../runtime.js';
 import { userHasRole } from '../settings-store.js';
+import { museOf } from '../../wiring/muse.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type Values = Parameters<typeof fieldValue>[0];
@@ -160,7 +159,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, m, values) => {
       const rationale = required(values);
-      await overrideBreaker(rt.app, { actor: actorOf(ctx), rationale, via: 'slack' });
+      await museOf(rt.app).wallet.override({ actor: actorOf(ctx), rationale, via: 'slack' });
       const text = `CFO circuit breaker (trip ${m.t}) overridden; every autonomous loop resumes.`;
       return {
         target: 'wallet/breaker',
@@ -177,7 +176,7 @@ const SUBMITS: Record<string, { role?: Role; errorBlock: string; run: Submit }> 
     errorBlock: 'reason',
     run: async (rt, ctx, _m, values) => {
       const rationale = required(values);
-      await exitSafeMode(rt.app, { actor: actorOf(ctx), rationale, via: 'slack' });
+      await museOf(rt.app).critic.exitSafeMode({ actor: actorOf(ctx), rationale, via: 'slack' });
       return {
         target: 'muse/safemode',
         rationale,
