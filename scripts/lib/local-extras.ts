@@ -9,7 +9,6 @@ import { recoverStranded } from '../../functions/src/engine/stranded.js';
 import { startGateway, type Gateway } from '../../functions/src/local/gateway.js';
 import { ensureTopology } from '../../functions/src/local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from '../../functions/src/local/scheduler.js';
-import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { useLocalFeeds } from './local-feeds.js';
 import { seedLocalSlackConfig } from './slack-local.js';
@@ -19,6 +18,7 @@ import { requireSecret } from '../../functions/src/config.js';
 import { streamLinks } from '../../functions/src/stream/routes.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 export interface LocalExtras {
   app: Container;
@@ -96,7 +96,7 @@ export async function startLocalExtras(o: {
   const feeds = Object.assign(feedServer, { sources: await useLocalFeeds(app, feedServer.url) });
   // A fresh wallet is empty, which is below the breaker's panic line: fund the local muse once
   // (idempotent by key), then scan trends right away instead of waiting for the top of the hour.
-  await creditWallet(app, {
+  await museOf(app).wallet.credit({
     key: 'seed-local-wallet',
     amount: 100,
     actor: { kind: 'system', id: 'npm-start' },

@@ -34,9 +34,17 @@ export interface EnginePort {
   /** Adds a hold inside the caller's transaction (writes only). */
   holdInTx(tx: Transaction, h: { holder: string; reason: string; actor: Actor; at: Date }): void;
   /** Releases a hold (the engine resumes parked steps when none is left). */
-  release(r: { holder: string; rationale: string; actor: Actor; via: 'api' | 'slack' | 'system' }): Promise<PauseView>;
+  release(r: {
+    holder: string;
+    rationale: string;
+    actor: Actor;
+    via: 'api' | 'slack' | 'system';
+  }): Promise<PauseView>;
   /** A global event, written in the caller's transaction. */
-  eventInTx(tx: Transaction, e: { type: string; actor: Actor; at: Date; data?: Record<string, unknown> }): void;
+  eventInTx(
+    tx: Transaction,
+    e: { type: string; actor: Actor; at: Date; data?: Record<string, unknown> },
+  ): void;
 }
 
 export interface MuseIncident {
@@ -56,9 +64,17 @@ export interface IncidentsPort {
   /** Opens (or finds open, by dedupe key) an incident; reads first, so call before any write. */
   openInTx(tx: Transaction, input: MuseIncident, at: Date): Promise<{ id: string; created: boolean }>;
   /** The live incident with this id or dedupe key (a read). */
-  liveInTx(tx: Transaction, by: { incidentId?: string; dedupeKey?: string }): Promise<LiveIncidentHandle | undefined>;
+  liveInTx(
+    tx: Transaction,
+    by: { incidentId?: string; dedupeKey?: string },
+  ): Promise<LiveIncidentHandle | undefined>;
   /** Resolves it as recovered by the system (writes only). */
-  recoverInTx(tx: Transaction, live: LiveIncidentHandle, r: { cause: 'trends' | 'breaker' | 'safemode'; text: string }, at: Date): void;
+  recoverInTx(
+    tx: Transaction,
+    live: LiveIncidentHandle,
+    r: { cause: 'trends' | 'breaker' | 'safemode'; text: string },
+    at: Date,
+  ): void;
   /** Starts the escalation timers of a committed incident (throws, so the caller is retried). */
   escalate(incidentId: string): Promise<void>;
   /** The same, where a failure is only logged: the heartbeat sweep starts what was missed. */

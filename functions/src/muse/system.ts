@@ -31,7 +31,13 @@ import { putTickSettings, putTrendSources, readTrendConfig } from './trends/sett
 import { sourcesView, type SourcesView } from './trends/sources-view.js';
 import type { SourceDef } from './trends/sources/sources.js';
 import { getTick, runTrendTick, type TickSummary } from './trends/tick.js';
-import { checkBreaker, getBreaker, overrideBreaker, tripBreaker, type BreakerState } from './wallet/breaker.js';
+import {
+  checkBreaker,
+  getBreaker,
+  overrideBreaker,
+  tripBreaker,
+  type BreakerState,
+} from './wallet/breaker.js';
 import { checkBreakerAfterMovement } from './wallet/breaker-check.js';
 import {
   creditWallet,
@@ -42,7 +48,13 @@ import {
   type ReserveResult,
   type SettleResult,
 } from './wallet/ledger.js';
-import { getWallet, listLedger, verifyLedger, type LedgerEntry, type WalletView } from './wallet/ledger-queries.js';
+import {
+  getWallet,
+  listLedger,
+  verifyLedger,
+  type LedgerEntry,
+  type WalletView,
+} from './wallet/ledger-queries.js';
 import type { WalletSettings } from './wallet/policy.js';
 import { putWalletSettings, readWalletSettings } from './wallet/settings-store.js';
 
@@ -75,8 +87,21 @@ export interface Muse {
     ledger(p?: { limit?: number; after?: number }): Promise<{ entries: LedgerEntry[]; next?: number }>;
     verify(): Promise<{ ok: boolean; derived: WalletView; head: WalletView }>;
     credit(p: { key: string; amount: number; actor: Actor; note?: string; via?: Via }): Promise<Movement>;
-    debit(p: { key: string; amount: number; actor: Actor; rationale: string; note?: string; via?: Via }): Promise<Movement>;
-    reserve(p: { key: string; intentId: string; runId: string; amount: number; floor: number }): Promise<ReserveResult>;
+    debit(p: {
+      key: string;
+      amount: number;
+      actor: Actor;
+      rationale: string;
+      note?: string;
+      via?: Via;
+    }): Promise<Movement>;
+    reserve(p: {
+      key: string;
+      intentId: string;
+      runId: string;
+      amount: number;
+      floor: number;
+    }): Promise<ReserveResult>;
     settle(p: { reservationKey: string; actual: number }): Promise<SettleResult>;
     breaker(): Promise<BreakerState>;
     checkBreaker(): ReturnType<typeof checkBreaker>;
@@ -98,7 +123,11 @@ export interface Muse {
   };
   critic: {
     safeMode(): Promise<SafeModeState>;
-    exitSafeMode(p: { actor: Actor; rationale: string; via?: 'api' | 'slack' | 'cli' }): Promise<SafeModeState>;
+    exitSafeMode(p: {
+      actor: Actor;
+      rationale: string;
+      via?: 'api' | 'slack' | 'cli';
+    }): Promise<SafeModeState>;
   };
   status: {
     /** The status view (defaults filled in, trend settings checked). */

@@ -55,7 +55,9 @@ export async function publishHome(rt: SlackRuntime, userId: string): Promise<voi
     runsAwaitingDecision(rt),
     museOf(app).status.get(),
     openIncidents(rt),
-    museOf(app).wallet.get().catch(() => undefined),
+    museOf(app)
+      .wallet.get()
+      .catch(() => undefined),
   ]);
   const s = status as {
     loop?: { state?: string };

@@ -49,11 +49,22 @@ export interface IntentDoc {
 
 /** Production's progress on an intent (merged into the document). */
 export type IntentProgress = Partial<
-  Pick<IntentDoc, 'status' | 'reason' | 'estimatedCost' | 'runId' | 'productionAttempts' | 'assetId' | 'actualCost' | 'failure'>
+  Pick<
+    IntentDoc,
+    | 'status'
+    | 'reason'
+    | 'estimatedCost'
+    | 'runId'
+    | 'productionAttempts'
+    | 'assetId'
+    | 'actualCost'
+    | 'failure'
+  >
 >;
 
 const intents = (db: Firestore) => typedCollection<IntentDoc>(db, INTENTS, 'id');
-const shardsOf = (db: Firestore) => typedCollection<{ topics: Record<string, RecentIntent> }>(db, TOPIC_SHARDS);
+const shardsOf = (db: Firestore) =>
+  typedCollection<{ topics: Record<string, RecentIntent> }>(db, TOPIC_SHARDS);
 
 export const intentId = (tickId: string, key: string) => `${tickId}~${key}`;
 
@@ -67,7 +78,11 @@ export async function getIntent(db: Firestore, id: string): Promise<IntentDoc> {
   return intent;
 }
 
-export async function readIntentInTx(db: Firestore, tx: Transaction, id: string): Promise<IntentDoc | undefined> {
+export async function readIntentInTx(
+  db: Firestore,
+  tx: Transaction,
+  id: string,
+): Promise<IntentDoc | undefined> {
   return (await tx.get(intents(db).doc(id))).data();
 }
 
@@ -111,7 +126,11 @@ export async function existingIntents(db: Firestore, ids: readonly string[]): Pr
 }
 
 /** Runs write batches of up to 500 operations with a few in flight at once. */
-async function commitInBatches<T>(db: Firestore, items: readonly T[], write: (b: WriteBatch, item: T) => void) {
+async function commitInBatches<T>(
+  db: Firestore,
+  items: readonly T[],
+  write: (b: WriteBatch, item: T) => void,
+) {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += BATCH) chunks.push(items.slice(i, i + BATCH));
   let next = 0;
@@ -166,7 +185,9 @@ export async function writeTopicShards(
     const id = shardOf(c.key);
     let topics = touched.get(id);
     if (!topics) {
-      topics = Object.fromEntries(Object.entries(shards.get(id) ?? {}).filter(([, v]) => nowMs - v.at < windowMs));
+      topics = Object.fromEntries(
+        Object.entries(shards.get(id) ?? {}).filter(([, v]) => nowMs - v.at < windowMs),
+      );
       touched.set(id, topics);
     }
     topics[c.key] = { intentId: c.intentId, at: nowMs };
@@ -175,6 +196,16 @@ export async function writeTopicShards(
 }
 
 /** The next tick treats a requested topic as recently produced (its de-dupe window). */
-export function rememberTopicInTx(db: Firestore, tx: Transaction, key: string, intentId: string, at: Date): void {
-  tx.set(shardsOf(db).doc(shardOf(key)), { topics: { [key]: { intentId, at: at.getTime() } } }, { merge: true });
+export function rememberTopicInTx(
+  db: Firestore,
+  tx: Transaction,
+  key: string,
+  intentId: string,
+  at: Date,
+): void {
+  tx.set(
+    shardsOf(db).doc(shardOf(key)),
+    { topics: { [key]: { intentId, at: at.getTime() } } },
+    { merge: true },
+  );
 }

@@ -34,7 +34,10 @@ export async function getAsset(db: Firestore, id: string): Promise<StagedAsset> 
 }
 
 /** The newest staged assets first, paged by `before` (an ISO time from the previous page). */
-export async function listAssets(db: Firestore, q: { limit?: number; before?: string } = {}): Promise<StagedAsset[]> {
+export async function listAssets(
+  db: Firestore,
+  q: { limit?: number; before?: string } = {},
+): Promise<StagedAsset[]> {
   const limit = q.limit ?? 20;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidInput('limit must be 1-100');
   let before: Date | undefined;

@@ -121,12 +121,14 @@ async function createIntent(
     });
     // The next trend tick treats the topic as recently produced (its de-dupe window).
     rememberTopicInTx(db, tx, p.key, p.intentId, at);
-    recordRequestedIntent(db, tx, status, { id: p.intentId, topic: p.topic, status: 'new', origin: 'request' }, at);
-    deps.audit.inTx(
+    recordRequestedIntent(
+      db,
       tx,
-      { ...auditBase(p, p.topic), target: `intents/${p.intentId}`, outcome: 'ok' },
+      status,
+      { id: p.intentId, topic: p.topic, status: 'new', origin: 'request' },
       at,
     );
+    deps.audit.inTx(tx, { ...auditBase(p, p.topic), target: `intents/${p.intentId}`, outcome: 'ok' }, at);
     deps.engine.eventInTx(tx, {
       type: 'muse.intent.requested',
       actor: p.actor,

@@ -24,8 +24,10 @@ export const PRODUCTION_OPTIONS: Readonly<ProductionOptions> = Object.freeze({
   bibleFreshnessMs: DEFAULT_FRESHNESS_MS,
 });
 
-export interface ProductionDeps
-  extends Pick<MuseDeps, 'db' | 'model' | 'critic' | 'engine' | 'incidents' | 'slack'> {
+export interface ProductionDeps extends Pick<
+  MuseDeps,
+  'db' | 'model' | 'critic' | 'engine' | 'incidents' | 'slack'
+> {
   /** The wallet settings in force (refuses, naming the field, when the document does not parse). */
   walletSettings(): Promise<WalletSettings>;
   /** Settles a reservation with the actual cost (idempotent by key), then the breaker looks. */

@@ -70,7 +70,8 @@ export const criticOutput = (outputs: Record<string, unknown>): CriticOutput | u
 
 export const narrativeOutput = (outputs: Record<string, unknown>) =>
   read(outputs, 'narrative', valueOf(narrativeSchema)).value;
-export const visualOutput = (outputs: Record<string, unknown>) => read(outputs, 'visual', valueOf(visualSpecSchema)).value;
+export const visualOutput = (outputs: Record<string, unknown>) =>
+  read(outputs, 'visual', valueOf(visualSpecSchema)).value;
 
 /** The whole generation of a run, from whichever steps produced it. */
 export function generationOf(outputs: Record<string, unknown>, mode: 'free' | 'template'): Generation {

@@ -53,7 +53,11 @@ export async function readOrSeedBible(db: Firestore, seed: object, at: Date): Pr
 
 /** The stored version alone, read with a projection so only one small field travels. */
 export async function storedBibleVersion(db: Firestore): Promise<number | undefined> {
-  const q = await db.collection(MUSE).where(FieldPath.documentId(), '==', bibleRef(db)).select('version').get();
+  const q = await db
+    .collection(MUSE)
+    .where(FieldPath.documentId(), '==', bibleRef(db))
+    .select('version')
+    .get();
   const v: unknown = q.docs[0]?.get('version');
   return typeof v === 'number' ? v : undefined;
 }

@@ -6,7 +6,12 @@
  */
 import type { WorkflowDefinition } from '../../engine/workflow.js';
 import { criticStep } from '../critic/critic-step.js';
-import { MUSE_PRODUCTION, parseProductionInput, productionGraph, productionInputSchema } from './core/plan.js';
+import {
+  MUSE_PRODUCTION,
+  parseProductionInput,
+  productionGraph,
+  productionInputSchema,
+} from './core/plan.js';
 import type { ProductionDeps } from './options.js';
 import { gateStep } from './steps/gate.js';
 import { closeStep, publishStep } from './steps/finish.js';

@@ -62,8 +62,19 @@ export interface LastTick {
 }
 
 export interface MuseStatusDoc {
-  wallet?: { balance?: number; reserved?: number; available?: number; currency?: string; burnRatePerHour?: number };
-  breaker?: { tripped: boolean; reason?: string; trippedAt?: Date; override?: { by: Actor; rationale: string; at: Date } };
+  wallet?: {
+    balance?: number;
+    reserved?: number;
+    available?: number;
+    currency?: string;
+    burnRatePerHour?: number;
+  };
+  breaker?: {
+    tripped: boolean;
+    reason?: string;
+    trippedAt?: Date;
+    override?: { by: Actor; rationale: string; at: Date };
+  };
   loop?: LoopState;
   lastTick?: LastTick;
   intents?: StatusIntent[];
@@ -76,7 +87,11 @@ export interface MuseStatusDoc {
 
 /** Anything that writes a document: a transaction, a batch, the wallet's group recorder. */
 export interface DocWriter {
-  set<A, D extends DocumentData>(ref: DocumentReference<A, D>, data: PartialWithFieldValue<A>, options: SetOptions): unknown;
+  set<A, D extends DocumentData>(
+    ref: DocumentReference<A, D>,
+    data: PartialWithFieldValue<A>,
+    options: SetOptions,
+  ): unknown;
 }
 
 const statusRef = (db: Firestore) => typedCollection<MuseStatusDoc>(db, MUSE).doc(STATUS);

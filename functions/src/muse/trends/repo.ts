@@ -41,7 +41,12 @@ export async function readTickAndLockInTx(
   return { tick: tick.data(), lock: lock.data() };
 }
 
-export function writeTickInTx(db: Firestore, tx: Transaction, doc: TickDoc, opts: { merge?: boolean } = {}): void {
+export function writeTickInTx(
+  db: Firestore,
+  tx: Transaction,
+  doc: TickDoc,
+  opts: { merge?: boolean } = {},
+): void {
   tx.set(ticks(db).doc(doc.id), doc, { merge: opts.merge === true });
 }
 

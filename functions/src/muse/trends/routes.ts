@@ -80,7 +80,12 @@ export const museTrendRoutes: Route[] = [
     handle: async ({ app, body, caller }) => {
       const { rationale: why, ...settings } = body;
       return {
-        body: await museOf(app).trends.putTickSettings({ settings, rationale: why, actor: actorOf(caller), via: 'api' }),
+        body: await museOf(app).trends.putTickSettings({
+          settings,
+          rationale: why,
+          actor: actorOf(caller),
+          via: 'api',
+        }),
       };
     },
   }),

@@ -40,19 +40,39 @@ export async function rawSources(db: Firestore): Promise<unknown> {
 type Deps = Pick<MuseDeps, 'db' | 'clock' | 'audit' | 'engine'>;
 
 /** Replaces the sources, audited (who, why, before and after ids) with an event. */
-export async function putTrendSources(deps: Deps, change: SettingsChange & { sources: SourceSetting[] }): Promise<void> {
-  await writeSettingsAudited(deps, TREND_SOURCES, 'muse.sources.update', change, { sources: change.sources }, (before) => ({
-    before: Array.isArray(before?.sources)
-      ? (before.sources as Array<{ id?: unknown }>).map((s) => String(s.id))
-      : null,
-    after: change.sources.map((s) => s.id),
-  }));
+export async function putTrendSources(
+  deps: Deps,
+  change: SettingsChange & { sources: SourceSetting[] },
+): Promise<void> {
+  await writeSettingsAudited(
+    deps,
+    TREND_SOURCES,
+    'muse.sources.update',
+    change,
+    { sources: change.sources },
+    (before) => ({
+      before: Array.isArray(before?.sources)
+        ? (before.sources as Array<{ id?: unknown }>).map((s) => String(s.id))
+        : null,
+      after: change.sources.map((s) => s.id),
+    }),
+  );
 }
 
 /** Replaces the tick settings, audited with the values before and after. */
-export async function putTickSettings(deps: Deps, change: SettingsChange & { settings: TickSettings }): Promise<void> {
-  await writeSettingsAudited(deps, TREND_SETTINGS, 'muse.trend-settings.update', change, change.settings, (before) => ({
-    before: withoutAudit(before) ?? null,
-    after: change.settings,
-  }));
+export async function putTickSettings(
+  deps: Deps,
+  change: SettingsChange & { settings: TickSettings },
+): Promise<void> {
+  await writeSettingsAudited(
+    deps,
+    TREND_SETTINGS,
+    'muse.trend-settings.update',
+    change,
+    change.settings,
+    (before) => ({
+      before: withoutAudit(before) ?? null,
+      after: change.settings,
+    }),
+  );
 }

@@ -34,7 +34,9 @@ const TICK_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /** What to scan and with which settings: the stored settings, unless the caller names sources. */
 async function plan(
-  deps: Pick<MuseDeps, 'db'>, p: { sources?: readonly SourceDef[]; settings?: Partial<TickSettings> }) {
+  deps: Pick<MuseDeps, 'db'>,
+  p: { sources?: readonly SourceDef[]; settings?: Partial<TickSettings> },
+) {
   const config = await readTrendConfig(deps.db);
   const errors = [
     ...(!p.sources && !config.sources.ok ? [config.sources.error] : []),

@@ -143,7 +143,12 @@ export async function tripBreaker(
       },
       { merge: true },
     );
-    deps.engine.eventInTx(tx, { type: 'muse.breaker.tripped', actor: p.actor, at, data: { reason, trip: trips } });
+    deps.engine.eventInTx(tx, {
+      type: 'muse.breaker.tripped',
+      actor: p.actor,
+      at,
+      data: { reason, trip: trips },
+    });
     deps.slack.enqueueInTx(
       tx,
       `breaker-trip-${trips}`,
@@ -216,7 +221,9 @@ export async function overrideBreaker(
     const [bSnap, hSnap] = await Promise.all([tx.get(breakerRef(db)), tx.get(walletRef(db))]);
     const state = breakerFrom(bSnap.data());
     if (!state.tripped) return null;
-    const live = state.incidentId ? await deps.incidents.liveInTx(tx, { incidentId: state.incidentId }) : undefined;
+    const live = state.incidentId
+      ? await deps.incidents.liveInTx(tx, { incidentId: state.incidentId })
+      : undefined;
     const at = deps.clock.now();
     const o = { by: p.actor, rationale, at };
     const balance = hSnap.data()?.balance ?? 0;

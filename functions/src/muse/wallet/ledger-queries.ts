@@ -107,7 +107,9 @@ export async function debitsSince(db: Firestore, since: Date): Promise<number> {
  * Re-derives the balance from every entry and compares it with the head: the proof that the
  * ledger is exact. Reads the whole ledger; for tests and audits, not hot paths.
  */
-export async function verifyLedger(db: Firestore): Promise<{ ok: boolean; derived: WalletView; head: WalletView }> {
+export async function verifyLedger(
+  db: Firestore,
+): Promise<{ ok: boolean; derived: WalletView; head: WalletView }> {
   const [entries, stored] = await Promise.all([allEntries(db), readHead(db)]);
   const head = headFrom(stored);
   const derived: WalletHead = { balance: 0, reserved: 0, seq: 0, currency: head.currency };

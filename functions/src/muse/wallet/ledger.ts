@@ -98,7 +98,8 @@ function append(
   for (const d of docs) tx.create(ledgerRef(db, d.key), d);
   tx.set(walletRef(db), { ...next, updatedAt: at });
   // The panic line re-arms in the movement that brings the balance back (see breaker-policy.ts).
-  if (!w.panicArmed && next.balance >= panicLine) tx.set(breakerRef(db), { panicArmed: true }, { merge: true });
+  if (!w.panicArmed && next.balance >= panicLine)
+    tx.set(breakerRef(db), { panicArmed: true }, { merge: true });
   recordWalletTotals(
     db,
     tx,
@@ -124,7 +125,15 @@ export type ReserveResult = { ok: true; replay: boolean } | { ok: false; reason:
 export async function reserveInTransaction(
   db: Firestore,
   tx: Transaction,
-  p: { key: string; intentId: string; runId: string; amount: number; floor: number; panicLine: number; at: Date },
+  p: {
+    key: string;
+    intentId: string;
+    runId: string;
+    amount: number;
+    floor: number;
+    panicLine: number;
+    at: Date;
+  },
 ): Promise<ReserveResult> {
   const key = reservationKeyOf(p.key);
   const amount = toMicros(p.amount, 'amount');

@@ -103,7 +103,11 @@ export const museWalletRoutes: Route[] = [
     scope: 'finance',
     body: overrideBody,
     handle: async ({ app, body, caller }) => ({
-      body: await museOf(app).wallet.override({ rationale: body.rationale, actor: actorOf(caller), via: 'api' }),
+      body: await museOf(app).wallet.override({
+        rationale: body.rationale,
+        actor: actorOf(caller),
+        via: 'api',
+      }),
     }),
   }),
   route({
@@ -120,7 +124,12 @@ export const museWalletRoutes: Route[] = [
     handle: async ({ app, body, caller }) => {
       const { rationale, ...settings } = body;
       return {
-        body: await museOf(app).wallet.putSettings({ settings, rationale, actor: actorOf(caller), via: 'api' }),
+        body: await museOf(app).wallet.putSettings({
+          settings,
+          rationale,
+          actor: actorOf(caller),
+          via: 'api',
+        }),
       };
     },
   }),

@@ -19,8 +19,15 @@ export async function putWalletSettings(
   deps: Pick<MuseDeps, 'db' | 'clock' | 'audit' | 'engine'>,
   change: SettingsChange & { settings: WalletSettings },
 ): Promise<void> {
-  await writeSettingsAudited(deps, WALLET_SETTINGS, 'muse.wallet-settings.update', change, change.settings, (before) => ({
-    before: withoutAudit(before) ?? null,
-    after: change.settings,
-  }));
+  await writeSettingsAudited(
+    deps,
+    WALLET_SETTINGS,
+    'muse.wallet-settings.update',
+    change,
+    change.settings,
+    (before) => ({
+      before: withoutAudit(before) ?? null,
+      after: change.settings,
+    }),
+  );
 }

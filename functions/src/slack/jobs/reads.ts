@@ -58,7 +58,9 @@ async function openIncidents(app: Container) {
 export async function statusReply(app: Container): Promise<Reply> {
   const [status, wallet, gates, incidents] = await Promise.all([
     museOf(app).status.get(),
-    museOf(app).wallet.get().catch(() => undefined),
+    museOf(app)
+      .wallet.get()
+      .catch(() => undefined),
     openGates(app),
     openIncidents(app),
   ]);

@@ -95,6 +95,8 @@ export function productionGraph(input: Pick<ProductionInput, 'mode'>): Graph {
 export function parseProductionInput(input: unknown): ProductionInput {
   const r = productionInputSchema.safeParse(input);
   if (!r.success)
-    throw new Error(`production input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `production input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }

@@ -84,7 +84,13 @@ export function publishStep(deps: ProductionDeps) {
           assetId: asset.id,
           actualCost: cost.amount,
         });
-        recordProduction(db, tx, status, { ...productionOf(ctx), step: 'publish', state: 'published' }, ctx.now);
+        recordProduction(
+          db,
+          tx,
+          status,
+          { ...productionOf(ctx), step: 'publish', state: 'published' },
+          ctx.now,
+        );
         if (!existing)
           deps.engine.eventInTx(tx, {
             type: 'muse.asset.staged',

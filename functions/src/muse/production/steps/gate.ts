@@ -46,7 +46,11 @@ async function wouldReserve(
   return { ok: true };
 }
 
-const done = (edge: 'funded' | 'unfunded', output: GateOutput, effect: (tx: Transaction) => Promise<void>): StepOutcome => ({
+const done = (
+  edge: 'funded' | 'unfunded',
+  output: GateOutput,
+  effect: (tx: Transaction) => Promise<void>,
+): StepOutcome => ({
   type: 'done',
   edge,
   output,
@@ -61,7 +65,12 @@ export function gateStep(deps: ProductionDeps) {
     const production = { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
     const park = (reason: string, estimatedCost: number | null) => async (tx: Transaction) => {
       const status = await readStatusInTx(db, tx);
-      recordProgressInTx(db, tx, input.intentId, { status: 'unfunded', reason, estimatedCost, runId: ctx.runId });
+      recordProgressInTx(db, tx, input.intentId, {
+        status: 'unfunded',
+        reason,
+        estimatedCost,
+        runId: ctx.runId,
+      });
       recordProduction(db, tx, status, { ...production, step: 'gate', state: 'unfunded' }, ctx.now);
     };
 
@@ -115,6 +124,10 @@ export function gateStep(deps: ProductionDeps) {
         { reserved: false, amount: estimate.amount, model: estimate.model, reason: check.reason },
         park(check.reason, estimate.amount),
       );
-    return done('funded', { reserved: true, key, amount: estimate.amount, model: estimate.model }, funded(true));
+    return done(
+      'funded',
+      { reserved: true, key, amount: estimate.amount, model: estimate.model },
+      funded(true),
+    );
   };
 }

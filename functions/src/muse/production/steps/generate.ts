@@ -24,7 +24,13 @@ export function narrativeStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
     const bible = await bibleFor(deps, ctx);
-    const r = await callModel(deps, ctx, input.intentId, narrativeRequest(bible, input.topic), parseNarrative);
+    const r = await callModel(
+      deps,
+      ctx,
+      input.intentId,
+      narrativeRequest(bible, input.topic),
+      parseNarrative,
+    );
     if (!r.ok) return r.outcome;
     return { type: 'done', output: { value: r.value, usage: r.usage, bibleVersion: bible.version } };
   };
