@@ -5,10 +5,11 @@
  * intents/repo.ts; the status document's tick fields in status/repo.ts.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { typedCollection } from '../../platform/firestore/typed.js';
+import { reviveTimestamps, typedCollection } from '../../platform/firestore/typed.js';
 import type { TickSummary } from './tick-summary.js';
 
 const TICKS = 'trendTicks';
+const LOCK = 'muse/trendScan';
 
 export interface TickDoc {
   id: string;
@@ -25,7 +26,7 @@ interface ScanLock {
 }
 
 const ticks = (db: Firestore) => typedCollection<TickDoc>(db, TICKS, 'id');
-const lockRef = (db: Firestore) => typedCollection<ScanLock>(db, 'muse').doc('trendScan');
+const lockRef = (db: Firestore) => db.doc(LOCK);
 
 export async function getTickDoc(db: Firestore, tickId: string): Promise<TickDoc | undefined> {
   return (await ticks(db).doc(tickId).get()).data();
@@ -37,8 +38,12 @@ export async function readTickAndLockInTx(
   tx: Transaction,
   tickId: string,
 ): Promise<{ tick: TickDoc | undefined; lock: ScanLock | undefined }> {
-  const [tick, lock] = await Promise.all([tx.get(ticks(db).doc(tickId)), tx.get(lockRef(db))]);
-  return { tick: tick.data(), lock: lock.data() };
+  // One round trip: the claim transaction holds its locks while it reads.
+  const [tick, lock] = await tx.getAll(db.collection(TICKS).doc(tickId), db.doc(LOCK));
+  return {
+    tick: tick?.exists ? reviveTimestamps<TickDoc>(tick.data()) : undefined,
+    lock: lock?.exists ? reviveTimestamps<ScanLock>(lock.data()) : undefined,
+  };
 }
 
 export function writeTickInTx(

@@ -24,7 +24,14 @@ import { MAX_BALANCE, balanceInRange, fromMicros, toMicros } from './core/money.
 import { checkSolvency } from './core/solvency.js';
 import { headFrom, view, type WalletView } from './ledger-queries.js';
 import { breakerPolicy } from './policy.js';
-import { breakerRef, ledgerRef, walletRef, type LedgerEntryDoc, type WalletHead } from './repo.js';
+import {
+  breakerRef,
+  ledgerRef,
+  readWalletInTx,
+  walletRef,
+  type LedgerEntryDoc,
+  type WalletHead,
+} from './repo.js';
 import { runWalletTransaction } from './wallet-tx.js';
 
 /** What a movement needs: the database, the clock, the audit log, and the breaker's look after it. */
@@ -61,14 +68,10 @@ interface WalletRead {
 async function readWallet(
   tx: Transaction,
   db: Firestore,
-  refs: Array<DocumentReference<LedgerEntryDoc>>,
-): Promise<[WalletRead, ...Array<DocumentSnapshot<LedgerEntryDoc>>]> {
-  const [head, breaker, rest] = await Promise.all([
-    tx.get(walletRef(db)),
-    tx.get(breakerRef(db)),
-    refs.length ? tx.getAll(...refs) : Promise.resolve([]),
-  ]);
-  return [{ head: headFrom(head.data()), panicArmed: breaker.data()?.panicArmed !== false }, ...rest];
+  keys: string[],
+): Promise<[WalletRead, ...Array<LedgerEntryDoc | undefined>]> {
+  const { head, breaker, entries } = await readWalletInTx(db, tx, keys);
+  return [{ head: headFrom(head), panicArmed: breaker?.panicArmed !== false }, ...entries];
 }
 
 /** Appends entries and moves the head; writes only (all reads are done by the caller). */
@@ -138,9 +141,8 @@ export async function reserveInTransaction(
   const key = reservationKeyOf(p.key);
   const amount = toMicros(p.amount, 'amount');
   const floor = toMicros(p.floor, 'floor', { allowZero: true });
-  const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
-  if (entrySnap!.exists) {
-    const prior = entrySnap!.data()!;
+  const [w, prior] = await readWallet(tx, db, [key]);
+  if (prior) {
     if (prior.type === 'reserve' && prior.intentId === p.intentId) return { ok: true, replay: true };
     throw conflict(`idempotency key ${key} is already used by a ${prior.type} entry`);
   }
@@ -176,18 +178,13 @@ export async function settleInTransaction(
 ): Promise<SettleResult> {
   const key = reservationKeyOf(p.reservationKey, 'reservationKey');
   const actual = toMicros(p.actual, 'actual', { allowZero: true });
-  const [w, resSnap, relSnap, debitSnap] = await readWallet(tx, db, [
-    ledgerRef(db, key),
-    ledgerRef(db, `${key}~release`),
-    ledgerRef(db, `${key}~debit`),
-  ]);
-  if (!resSnap!.exists) throw notFound(`no reservation ${key}`);
-  const res = resSnap!.data()!;
+  const [w, res, released, debited] = await readWallet(tx, db, [key, `${key}~release`, `${key}~debit`]);
+  if (!res) throw notFound(`no reservation ${key}`);
   if (res.type !== 'reserve') throw conflict(`ledger entry ${key} is a ${res.type}, not a reservation`);
-  if (relSnap!.exists)
+  if (released)
     return {
       replay: true,
-      debited: fromMicros(debitSnap!.data()?.amount ?? 0),
+      debited: fromMicros(debited?.amount ?? 0),
       released: fromMicros(res.amount),
     };
   const common = { at: p.at, reservationKey: key, intentId: res.intentId, runId: res.runId };
@@ -247,9 +244,8 @@ async function move(deps: LedgerDeps, p: Movement): Promise<{ replay: boolean; w
   const { db } = deps;
   const panicLine = await panicLineOf(db);
   const r = await runWalletTransaction(db, async (tx) => {
-    const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
-    if (entrySnap!.exists) {
-      const prior = entrySnap!.data()!;
+    const [w, prior] = await readWallet(tx, db, [key]);
+    if (prior) {
       if (prior.type === p.type && prior.amount === amount) return { replay: true, wallet: view(w.head) };
       throw conflict(`idempotency key ${key} is already used by a ${prior.type} of ${fmt(prior.amount)}`);
     }

@@ -11,8 +11,8 @@
  * The wallet's movements run in its group recorder (optimistic-tx.ts) or the engine's step
  * transaction, so the references below are what they read and write, typed.
  */
-import type { DocumentReference, Firestore } from '@google-cloud/firestore';
-import { typedCollection } from '../../platform/firestore/typed.js';
+import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import { reviveTimestamps, typedCollection } from '../../platform/firestore/typed.js';
 import type { Actor } from '../../shared/ports.js';
 
 const WALLET = 'wallet';
@@ -69,6 +69,34 @@ export const breakerRef = (db: Firestore): DocumentReference<BreakerDoc> =>
   typedCollection<BreakerDoc>(db, WALLET).doc('breaker');
 export const ledgerRef = (db: Firestore, key: string): DocumentReference<LedgerEntryDoc> =>
   typedCollection<LedgerEntryDoc>(db, LEDGER).doc(key);
+
+/**
+ * The head, the breaker and some ledger entries, read in ONE round trip of the caller's
+ * transaction (it holds its locks while it reads, so one read matters under contention).
+ */
+export async function readWalletInTx(
+  db: Firestore,
+  tx: Pick<Transaction, 'getAll'>,
+  keys: readonly string[],
+): Promise<{
+  head: WalletHead | undefined;
+  breaker: BreakerDoc | undefined;
+  entries: Array<LedgerEntryDoc | undefined>;
+}> {
+  const snaps: DocumentSnapshot[] = await tx.getAll(
+    db.doc(`${WALLET}/main`),
+    db.doc(`${WALLET}/breaker`),
+    ...keys.map((k) => db.collection(LEDGER).doc(k)),
+  );
+  const data = <T>(s: DocumentSnapshot | undefined) =>
+    s?.exists ? reviveTimestamps<T>(s.data()) : undefined;
+  const [head, breaker, ...entries] = snaps;
+  return {
+    head: data<WalletHead>(head),
+    breaker: data<BreakerDoc>(breaker),
+    entries: entries.map((e) => data<LedgerEntryDoc>(e)),
+  };
+}
 
 const ledger = (db: Firestore) => typedCollection<LedgerEntryDoc>(db, LEDGER);
 
