@@ -12,7 +12,7 @@
  * The same write re-arms the panic line when the balance is back at or above it, so a second fall
  * trips again.
  */
-import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { loadSettings } from '../../platform/settings.js';
 import { conflict, invalidInput, notFound } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
