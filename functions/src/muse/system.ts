@@ -6,7 +6,7 @@
  *
  * Routes, triggers, Slack and the stream call these; `wiring/muse.ts` builds the deps.
  */
-import type { WorkflowDefinition } from '../engine/workflow.js';
+
 import { loadSettings, type SettingsRead } from '../platform/settings.js';
 import type { Actor } from '../shared/ports.js';
 import type { SafeModeState } from './critic/core/safe-mode.js';
@@ -20,6 +20,7 @@ import type { Bible } from './production/core/bible.js';
 import { requestProduction, type OnDemandResult } from './production/on-demand.js';
 import { PRODUCTION_OPTIONS, type ProductionOptions } from './production/options.js';
 import { produceIntent, type ProduceResult } from './production/produce.js';
+import type { ProductionWorkflow } from './production/step.js';
 import { museProductionWorkflow } from './production/workflow.js';
 import { WALLET_SETTINGS } from './settings.js';
 import type { SettingsChange } from './settings-write.js';
@@ -119,7 +120,7 @@ export interface Muse {
     bible(): Promise<Bible>;
     saveBible(p: { actor: Actor; bible: unknown; via: Via }): Promise<Bible>;
     /** The `muse-production` workflow, built over these deps. */
-    workflow(): WorkflowDefinition;
+    workflow(): ProductionWorkflow;
   };
   critic: {
     safeMode(): Promise<SafeModeState>;
@@ -148,7 +149,7 @@ export function createMuse(deps: MuseDeps, options: ProductionOptions = PRODUCTI
   const loop = (p: { tickId: string; actor: Actor }) => runTrendLoop(deps, { tick, produce }, p);
   const settle = (p: { reservationKey: string; actual: number }) => settleReservation(ledgerDeps, p);
   const tickSettings = async () => (await readTrendConfig(db)).tick;
-  let workflow: WorkflowDefinition | undefined;
+  let workflow: ProductionWorkflow | undefined;
 
   return {
     trends: {

@@ -4,7 +4,7 @@
  * (entered at the limit), and the status document. Template productions are always scored by the
  * local rules: safe mode generates nothing freely, the critic included.
  */
-import type { StepContext, StepOutcome } from '../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../production/step.js';
 import { loadBible } from '../production/bible-store.js';
 import { parseProductionInput } from '../production/core/plan.js';
 import { callModel } from '../production/model-call.js';

@@ -4,28 +4,10 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { invalidInput, notFound } from '../../shared/errors.js';
-import type { Verdict } from '../critic/core/verdict.js';
-import type { Generation } from './core/specs.js';
+import type { StagedAsset } from './core/staged-asset.js';
 import { assetsPage, findAsset } from './repo.js';
 
-export interface StagedAsset extends Generation {
-  id: string;
-  runId: string;
-  intentId: string;
-  topic: string;
-  mode: 'free' | 'template';
-  verdict: Pick<Verdict, 'drift' | 'pass' | 'threshold' | 'critic' | 'notes'>;
-  cost: {
-    currency: string;
-    estimated: number;
-    actual: number;
-    model: string;
-    inputTokens: number;
-    outputTokens: number;
-  };
-  bibleVersion: number;
-  createdAt: Date;
-}
+export type { StagedAsset } from './core/staged-asset.js';
 
 export async function getAsset(db: Firestore, id: string): Promise<StagedAsset> {
   const asset = await findAsset(db, id);

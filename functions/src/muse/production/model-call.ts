@@ -6,7 +6,7 @@
  *   is kept in the step's output and on the intent, so a person can see what the model said.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { StepContext, StepOutcome } from '../../engine/workflow.js';
+import type { StepContext, StepOutcome } from './step.js';
 import { ModelError, type ModelPort, type ModelRequest } from '../../model/port.js';
 import { recordProgressInTx } from '../intents/repo.js';
 import { answerJson, type Parsed } from './core/specs.js';

@@ -6,7 +6,7 @@
 import { FieldPath, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { typedCollection } from '../../platform/firestore/typed.js';
 import type { Actor } from '../../shared/ports.js';
-import type { StagedAsset } from './assets.js';
+import type { StagedAsset } from './core/staged-asset.js';
 
 const STAGED_ASSETS = 'stagedAssets';
 const MUSE = 'muse';

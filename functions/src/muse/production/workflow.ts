@@ -4,7 +4,7 @@
  * circuit breaker's pause parks its runs. Registered by functions/src/workflows.ts with the deps
  * the muse's wiring builds (`museOf(app).production.workflow`).
  */
-import type { WorkflowDefinition } from '../../engine/workflow.js';
+import type { ProductionWorkflow } from './step.js';
 import { criticStep } from '../critic/critic-step.js';
 import {
   MUSE_PRODUCTION,
@@ -17,7 +17,7 @@ import { gateStep } from './steps/gate.js';
 import { closeStep, publishStep } from './steps/finish.js';
 import { motionStep, narrativeStep, templateStep, visualStep } from './steps/generate.js';
 
-export function museProductionWorkflow(deps: ProductionDeps): WorkflowDefinition {
+export function museProductionWorkflow(deps: ProductionDeps): ProductionWorkflow {
   return {
     name: MUSE_PRODUCTION,
     autonomous: true,

@@ -9,7 +9,7 @@
  * - close: the `reject` edge and the fail path; marks the intent failed with the reason, unless an
  *   earlier step already recorded a more precise one (unfunded, garbage with the raw answer).
  */
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../step.js';
 import { systemActor } from '../../../shared/ports.js';
 import { readIntentInTx, recordProgressInTx } from '../../intents/repo.js';
 import type { ProductionState } from '../../status/core/productions.js';

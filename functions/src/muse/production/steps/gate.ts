@@ -15,7 +15,7 @@
  * - Safe mode (template) productions call no model, so they reserve nothing.
  */
 import type { Transaction } from '@google-cloud/firestore';
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../step.js';
 import { recordProgressInTx } from '../../intents/repo.js';
 import { readStatusInTx, recordProduction } from '../../status/repo.js';
 import { estimateCost } from '../../wallet/core/pricing.js';

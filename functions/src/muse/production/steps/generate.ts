@@ -7,7 +7,7 @@
  * These steps do not write the status document: `muse/status` is one hot document shared by every
  * production and the wallet, so productions report there at the gate, the verdict and the end only.
  */
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../step.js';
 import { loadBible } from '../bible-store.js';
 import { parseProductionInput } from '../core/plan.js';
 import { motionRequest, narrativeRequest, visualRequest } from '../core/prompts.js';
