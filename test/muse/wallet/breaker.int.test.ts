@@ -6,18 +6,15 @@ import { AppError } from '../../../functions/src/shared/errors.js';
 import { testApp, type TestApp } from './app.js';
 import { museOf } from '../../../functions/src/wiring/muse.js';
 
-/** The default panic line, in micros (the wallet settings in force when none is stored). */
-const panicLine = 2_000_000;
-
 const finance = { kind: 'user' as const, id: 'U-fin', name: 'Fin' };
 
 async function spend(app: TestApp, key: string, amount: number) {
   const at = app.clock.now();
   await app.db.runTransaction((tx) =>
-    reserveInTransaction(app.db, tx, { key, intentId: key, runId: key, amount, floor: 0, panicLine, at }),
+    reserveInTransaction(app.db, tx, { key, intentId: key, runId: key, amount, floor: 0, at }),
   );
   await app.db.runTransaction((tx) =>
-    settleInTransaction(app.db, tx, { reservationKey: key, actual: amount, panicLine, at }),
+    settleInTransaction(app.db, tx, { reservationKey: key, actual: amount, at }),
   );
 }
 

@@ -5,9 +5,6 @@ import { AppError } from '../../../functions/src/shared/errors.js';
 import { testApp } from './app.js';
 import { museOf } from '../../../functions/src/wiring/muse.js';
 
-/** The default panic line, in micros (the wallet settings in force when none is stored). */
-const panicLine = 2_000_000;
-
 const finance = { kind: 'user' as const, id: 'U-fin', name: 'Fin' };
 const isInvalid = (e: unknown) => e instanceof AppError && e.code === 'invalid_input';
 
@@ -60,7 +57,6 @@ test('duplicate idempotency keys create one entry', async () => {
         runId: 'run1',
         amount: 2,
         floor: 1,
-        panicLine,
         at,
       }),
     );
@@ -68,7 +64,7 @@ test('duplicate idempotency keys create one entry', async () => {
   assert.deepEqual(await reserve(), { ok: true, replay: true });
   const settle = () =>
     app.db.runTransaction((tx) =>
-      settleInTransaction(app.db, tx, { reservationKey: 'res-1', actual: 1.25, panicLine, at }),
+      settleInTransaction(app.db, tx, { reservationKey: 'res-1', actual: 1.25, at }),
     );
   assert.deepEqual(await settle(), { replay: false, debited: 1.25, released: 2 });
   assert.equal((await settle()).replay, true);
@@ -115,7 +111,6 @@ test('bad amounts are refused and write nothing', async () => {
           runId: 'run',
           amount,
           floor: 0,
-          panicLine,
           at: app.clock.now(),
         }),
       ),

@@ -13,11 +13,10 @@
  * trips again.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { loadSettings } from '../../platform/settings.js';
+import { settingsValue } from '../../platform/settings.js';
 import { conflict, invalidInput, notFound } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
 import type { MuseDeps, Via } from '../deps.js';
-import { WALLET_SETTINGS } from '../settings.js';
 import { recordWalletTotals } from '../status/repo.js';
 import { callerKeyProblem, systemKeyProblem } from './core/keys.js';
 import { MAX_BALANCE, balanceInRange, fromMicros, toMicros } from './core/money.js';
@@ -63,6 +62,8 @@ function reservationKeyOf(key: unknown, what = 'key'): string {
 interface WalletRead {
   head: WalletHead;
   panicArmed: boolean;
+  /** The panic line in force, in micros. */
+  panicLine: number;
 }
 
 async function readWallet(
@@ -70,20 +71,14 @@ async function readWallet(
   db: Firestore,
   keys: string[],
 ): Promise<[WalletRead, ...Array<LedgerEntryDoc | undefined>]> {
-  const { head, breaker, entries } = await readWalletInTx(db, tx, keys);
-  return [{ head: headFrom(head), panicArmed: breaker?.panicArmed !== false }, ...entries];
+  const { head, breaker, settings, entries } = await readWalletInTx(db, tx, keys);
+  // A settings document that does not parse refuses the movement, naming the field (422).
+  const { panicLine } = breakerPolicy(settingsValue(settings));
+  return [{ head: headFrom(head), panicArmed: breaker?.panicArmed !== false, panicLine }, ...entries];
 }
 
 /** Appends entries and moves the head; writes only (all reads are done by the caller). */
-function append(
-  db: Firestore,
-  tx: Transaction,
-  w: WalletRead,
-  entries: NewEntry[],
-  at: Date,
-  /** The panic line in micros (the wallet settings in force). */
-  panicLine: number,
-): WalletHead {
+function append(db: Firestore, tx: Transaction, w: WalletRead, entries: NewEntry[], at: Date): WalletHead {
   const next = { ...w.head };
   const docs: LedgerEntryDoc[] = [];
   for (const e of entries) {
@@ -101,7 +96,7 @@ function append(
   for (const d of docs) tx.create(ledgerRef(db, d.key), d);
   tx.set(walletRef(db), { ...next, updatedAt: at });
   // The panic line re-arms in the movement that brings the balance back (see breaker-policy.ts).
-  if (!w.panicArmed && next.balance >= panicLine)
+  if (!w.panicArmed && next.balance >= w.panicLine)
     tx.set(breakerRef(db), { panicArmed: true }, { merge: true });
   recordWalletTotals(
     db,
@@ -134,7 +129,6 @@ export async function reserveInTransaction(
     runId: string;
     amount: number;
     floor: number;
-    panicLine: number;
     at: Date;
   },
 ): Promise<ReserveResult> {
@@ -148,14 +142,7 @@ export async function reserveInTransaction(
   }
   const verdict = checkSolvency(w.head, amount, floor, fmt);
   if (!verdict.ok) return verdict;
-  append(
-    db,
-    tx,
-    w,
-    [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }],
-    p.at,
-    p.panicLine,
-  );
+  append(db, tx, w, [{ key, type: 'reserve', amount, at: p.at, intentId: p.intentId, runId: p.runId }], p.at);
   return { ok: true, replay: false };
 }
 
@@ -174,7 +161,7 @@ export interface SettleResult {
 export async function settleInTransaction(
   db: Firestore,
   tx: Transaction,
-  p: { reservationKey: string; actual: number; panicLine: number; at: Date },
+  p: { reservationKey: string; actual: number; at: Date },
 ): Promise<SettleResult> {
   const key = reservationKeyOf(p.reservationKey, 'reservationKey');
   const actual = toMicros(p.actual, 'actual', { allowZero: true });
@@ -191,7 +178,7 @@ export async function settleInTransaction(
   const entries: NewEntry[] = [];
   if (actual > 0) entries.push({ ...common, key: `${key}~debit`, type: 'debit', amount: actual });
   entries.push({ ...common, key: `${key}~release`, type: 'release', amount: res.amount });
-  append(db, tx, w, entries, p.at, p.panicLine);
+  append(db, tx, w, entries, p.at);
   return { replay: false, debited: fromMicros(actual), released: fromMicros(res.amount) };
 }
 
@@ -200,15 +187,9 @@ export async function reserveFunds(
   deps: LedgerDeps,
   p: { key: string; intentId: string; runId: string; amount: number; floor: number },
 ): Promise<ReserveResult> {
-  const panicLine = await panicLineOf(deps.db);
   return runWalletTransaction(deps.db, (tx) =>
-    reserveInTransaction(deps.db, tx, { ...p, panicLine, at: deps.clock.now() }),
+    reserveInTransaction(deps.db, tx, { ...p, at: deps.clock.now() }),
   );
-}
-
-/** The panic line in force, in micros (refuses, naming the field, when the settings do not parse). */
-export async function panicLineOf(db: Firestore): Promise<number> {
-  return breakerPolicy(await loadSettings(db, WALLET_SETTINGS)).panicLine;
 }
 
 /**
@@ -219,9 +200,8 @@ export async function settleReservation(
   deps: LedgerDeps,
   p: { reservationKey: string; actual: number },
 ): Promise<SettleResult> {
-  const panicLine = await panicLineOf(deps.db);
   const r = await runWalletTransaction(deps.db, (tx) =>
-    settleInTransaction(deps.db, tx, { ...p, panicLine, at: deps.clock.now() }),
+    settleInTransaction(deps.db, tx, { ...p, at: deps.clock.now() }),
   );
   await deps.checkBreaker();
   return r;
@@ -242,7 +222,6 @@ async function move(deps: LedgerDeps, p: Movement): Promise<{ replay: boolean; w
   const key = callerKey(p.key);
   const amount = toMicros(p.amount, 'amount');
   const { db } = deps;
-  const panicLine = await panicLineOf(db);
   const r = await runWalletTransaction(db, async (tx) => {
     const [w, prior] = await readWallet(tx, db, [key]);
     if (prior) {
@@ -252,7 +231,7 @@ async function move(deps: LedgerDeps, p: Movement): Promise<{ replay: boolean; w
     const at = deps.clock.now();
     const actor = { kind: p.actor.kind, id: p.actor.id, ...(p.actor.name ? { name: p.actor.name } : {}) };
     const why = { ...(p.note ? { note: p.note } : {}), ...(p.rationale ? { rationale: p.rationale } : {}) };
-    const next = append(db, tx, w, [{ key, type: p.type, amount, at, actor, ...why }], at, panicLine);
+    const next = append(db, tx, w, [{ key, type: p.type, amount, at, actor, ...why }], at);
     deps.audit.inTx(
       tx,
       {

@@ -13,7 +13,10 @@
  */
 import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
 import { reviveTimestamps, typedCollection } from '../../platform/firestore/typed.js';
+import { parseSettings, settingsRef, type SettingsRead, type SettingsSpec } from '../../platform/settings.js';
 import type { Actor } from '../../shared/ports.js';
+import { WALLET_SETTINGS } from '../settings.js';
+import type { WalletSettings } from './policy.js';
 
 const WALLET = 'wallet';
 const LEDGER = 'ledger';
@@ -71,8 +74,9 @@ export const ledgerRef = (db: Firestore, key: string): DocumentReference<LedgerE
   typedCollection<LedgerEntryDoc>(db, LEDGER).doc(key);
 
 /**
- * The head, the breaker and some ledger entries, read in ONE round trip of the caller's
- * transaction (it holds its locks while it reads, so one read matters under contention).
+ * The head, the breaker, the wallet settings in force and some ledger entries, read in ONE round
+ * trip of the caller's transaction (it holds its locks while it reads, so one read matters under
+ * contention; a group of movements reads them once for all).
  */
 export async function readWalletInTx(
   db: Firestore,
@@ -81,19 +85,22 @@ export async function readWalletInTx(
 ): Promise<{
   head: WalletHead | undefined;
   breaker: BreakerDoc | undefined;
+  settings: SettingsRead<WalletSettings>;
   entries: Array<LedgerEntryDoc | undefined>;
 }> {
   const snaps: DocumentSnapshot[] = await tx.getAll(
     db.doc(`${WALLET}/main`),
     db.doc(`${WALLET}/breaker`),
+    settingsRef(db, WALLET_SETTINGS as SettingsSpec<unknown>),
     ...keys.map((k) => db.collection(LEDGER).doc(k)),
   );
   const data = <T>(s: DocumentSnapshot | undefined) =>
     s?.exists ? reviveTimestamps<T>(s.data()) : undefined;
-  const [head, breaker, ...entries] = snaps;
+  const [head, breaker, settings, ...entries] = snaps;
   return {
     head: data<WalletHead>(head),
     breaker: data<BreakerDoc>(breaker),
+    settings: parseSettings(WALLET_SETTINGS, settings!),
     entries: entries.map((e) => data<LedgerEntryDoc>(e)),
   };
 }

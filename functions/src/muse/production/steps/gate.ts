@@ -20,7 +20,6 @@ import { recordProgressInTx } from '../../intents/repo.js';
 import { readStatusInTx, recordProduction } from '../../status/repo.js';
 import { estimateCost } from '../../wallet/core/pricing.js';
 import { reserveInTransaction } from '../../wallet/ledger.js';
-import { breakerPolicy } from '../../wallet/policy.js';
 import { expectedUsage, parseProductionInput } from '../core/plan.js';
 import { reservationKey, type ProductionDeps } from '../options.js';
 import type { GateOutput } from '../outputs.js';
@@ -96,7 +95,6 @@ export function gateStep(deps: ProductionDeps) {
       runId: ctx.runId,
       amount: estimate.amount,
       floor: wallet.reserveFloor,
-      panicLine: breakerPolicy(wallet).panicLine,
       at: ctx.now,
     };
     const funded = (reserved: boolean) => async (tx: Transaction) => {
