@@ -10,12 +10,11 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../functions/src/config.js';
-import { creditWallet } from '../functions/src/muse/wallet/ledger.js';
-import { runTrendTick } from '../functions/src/muse/trends/tick.js';
 import type { TrendItem } from '../functions/src/muse/trends/core/candidates.js';
 import type { Container } from '../functions/src/platform/container.js';
 import { manualClock } from '../test/helpers/manual-clock.js';
 import { createApp } from '../functions/src/wiring/app.js';
+import { museOf } from '../functions/src/wiring/muse.js';
 
 const CANDIDATES = 10_000;
 
@@ -50,20 +49,20 @@ export async function runTrendTickBench(): Promise<{
 }> {
   if (!process.env.FIRESTORE_EMULATOR_HOST) throw new Error('FIRESTORE_EMULATOR_HOST is not set');
   const app = await benchApp('tick');
-  await creditWallet(app, { key: 'seed', amount: 1000, actor: { kind: 'system', id: 'bench' } });
+  await museOf(app).wallet.credit({ key: 'seed', amount: 1000, actor: { kind: 'system', id: 'bench' } });
   const now = app.clock.now();
   const sources = [{ id: 'bench', kind: 'static' as const, items: items(now.getTime()) }];
   // Warm the connection and the batch path with a small tick in another database.
   const warm = await benchApp('warm');
-  await creditWallet(warm, { key: 'seed', amount: 1000, actor: { kind: 'system', id: 'bench' } });
-  await runTrendTick(warm, {
+  await museOf(warm).wallet.credit({ key: 'seed', amount: 1000, actor: { kind: 'system', id: 'bench' } });
+  await museOf(warm).trends.runTick({
     tickId: 'warmup',
     sources: [{ id: 'w', kind: 'static', items: items(now.getTime()).slice(0, 3000) }],
   });
   await warm.db.terminate();
 
   const t0 = performance.now();
-  const summary = await runTrendTick(app, { tickId: 'bench-1', sources });
+  const summary = await museOf(app).trends.runTick({ tickId: 'bench-1', sources });
   const tickMs = performance.now() - t0;
   if (summary.candidates !== CANDIDATES || summary.intents !== CANDIDATES)
     throw new Error(

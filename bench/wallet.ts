@@ -14,11 +14,11 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../functions/src/config.js';
-import { creditWallet, verifyLedger } from '../functions/src/muse/wallet/ledger.js';
 import type { Container } from '../functions/src/platform/container.js';
 import { createLogger } from '../functions/src/platform/log.js';
 import { round, type BenchRow } from './rows.js';
 import { createApp } from '../functions/src/wiring/app.js';
+import { museOf } from '../functions/src/wiring/muse.js';
 
 async function benchApp(projectId = `bench-wallet-${Math.random().toString(16).slice(2, 10)}`) {
   const config = loadConfig({
@@ -63,12 +63,12 @@ async function burst(instances: Container[], n: number) {
   const t0 = performance.now();
   const rs = await Promise.allSettled(
     Array.from({ length: n }, (_, i) =>
-      creditWallet(instances[i % instances.length]!, { key: `c-${i}`, amount: 1, actor }),
+      museOf(instances[i % instances.length]!).wallet.credit({ key: `c-${i}`, amount: 1, actor }),
     ),
   );
   const ms = performance.now() - t0;
   const committed = rs.filter((r) => r.status === 'fulfilled').length;
-  const exact = (await verifyLedger(instances[0]!)).ok;
+  const exact = (await museOf(instances[0]!).wallet.verify()).ok;
   return { committed, rate: (committed * 1000) / ms, exact };
 }
 
@@ -80,7 +80,7 @@ export async function runWalletBench(): Promise<BenchRow[]> {
   const naive = await naiveBurst(base, 100);
 
   const one = await benchApp();
-  await creditWallet(one, { key: 'warm', amount: 1, actor });
+  await museOf(one).wallet.credit({ key: 'warm', amount: 1, actor });
   const single = await burst([one], 300);
 
   const a = await benchApp();

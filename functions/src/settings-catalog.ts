@@ -2,6 +2,7 @@
  * Every runtime settings document of the product, one line per system. `/healthz` reads them all
  * in one round trip and reports any that does not parse, naming the field.
  */
+import { MUSE_SETTINGS } from './muse/settings.js';
 import type { SettingsSpec } from './platform/settings.js';
 import { REMINDER_SETTINGS } from './notify/settings.js';
 import { SLACK_SETTINGS } from './slack/settings.js';
@@ -9,4 +10,5 @@ import { SLACK_SETTINGS } from './slack/settings.js';
 export const SETTINGS_CATALOG: ReadonlyArray<SettingsSpec<unknown>> = [
   SLACK_SETTINGS, // Slack channels and roles
   REMINDER_SETTINGS, // reminder periods of pushed decisions
+  ...MUSE_SETTINGS, // config/trendSources, config/trendSettings, config/walletSettings
 ];

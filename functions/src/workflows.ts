@@ -4,29 +4,21 @@ import { WorkflowRegistry } from './engine/workflow.js';
 import { incidentEscalationWorkflow } from './incidents/escalation.js';
 import { decisionRemindersWorkflow } from './notify/reminders.js';
 import { loadReminderSettings } from './notify/settings.js';
-import { produceBrief } from './muse/production/brief.js';
-import { productionOptions } from './muse/production/options.js';
-import { museProductionWorkflow } from './muse/production/workflow.js';
-import { DEFAULT_WALLET_SETTINGS } from './muse/wallet/policy.js';
 import type { Container } from './platform/container.js';
 import { createPipelineWorkflow } from './runs/workflow.js';
+import { museOf } from './wiring/muse.js';
 
 export function productWorkflows(app: Container, registry = new WorkflowRegistry()): WorkflowRegistry {
-  const production = productionOptions({
-    priceTable: DEFAULT_WALLET_SETTINGS.priceTable,
-    reserveFloor: DEFAULT_WALLET_SETTINGS.reserveFloor,
-    critic: app.config.model.provider === 'gemini' ? 'model' : 'local',
-  });
   const pipeline = {
     model: app.model,
     callbackBaseUrl: app.config.publicBaseUrl,
-    produce: (req: Parameters<typeof produceBrief>[1]) => produceBrief(app, req),
+    produce: museOf(app).production.produceBrief,
   };
   const reminders = { db: app.db, reminderSettings: () => loadReminderSettings(app.db) };
   return registry
     .register(demoWorkflow({ clock: app.clock })) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
     .register(decisionRemindersWorkflow(reminders)) // a pushed decision left waiting: thread reminder, then the manager
-    .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish
+    .register(museOf(app).production.workflow()) // CFO gate -> narrative -> visual -> motion -> critic -> publish
     .register(createPipelineWorkflow(pipeline)); // Level 4: boot -> the pinned spec's stages -> evaluation
 }

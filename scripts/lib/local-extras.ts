@@ -9,7 +9,6 @@ import { recoverStranded } from '../../functions/src/engine/stranded.js';
 import { startGateway, type Gateway } from './local/gateway.js';
 import { ensureTopology } from './local/pubsub-topology.js';
 import { startScheduler, type LocalScheduler } from './local/scheduler.js';
-import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { useLocalFeeds } from './local-feeds.js';
 import { seedLocalSlackConfig } from './slack-local.js';
@@ -21,6 +20,7 @@ import { createStreamServer, type StreamServer } from '../../functions/src/strea
 import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 import { createApp } from '../../functions/src/wiring/app.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 export interface LocalExtras {
   app: Container;
@@ -98,7 +98,7 @@ export async function startLocalExtras(o: {
   const feeds = Object.assign(feedServer, { sources: await useLocalFeeds(app, feedServer.url) });
   // A fresh wallet is empty, which is below the breaker's panic line: fund the local muse once
   // (idempotent by key), then scan trends right away instead of waiting for the top of the hour.
-  await creditWallet(app, {
+  await museOf(app).wallet.credit({
     key: 'seed-local-wallet',
     amount: 100,
     actor: { kind: 'system', id: 'npm-start' },

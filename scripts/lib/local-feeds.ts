@@ -5,15 +5,15 @@
  * alone.
  */
 import type { Container } from '../../functions/src/platform/container.js';
-import { putTrendSources, readTrendConfig } from '../../functions/src/muse/trends/settings-store.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 import { fixtureSources } from './feed-server.js';
 
 export const NPM_START = { kind: 'system' as const, id: 'npm-start' };
 
 export async function useLocalFeeds(app: Container, feedsUrl: string): Promise<'written' | 'kept'> {
-  const { sources } = await readTrendConfig(app.db);
+  const sources = await museOf(app).trends.sources();
   if (sources.origin === 'stored' && sources.updatedBy?.id !== NPM_START.id) return 'kept';
-  await putTrendSources(app, {
+  await museOf(app).trends.putSources({
     sources: fixtureSources(feedsUrl),
     actor: NPM_START,
     rationale: `local run: the bundled fixture feeds, served at ${feedsUrl}`,

@@ -13,12 +13,12 @@ import { getWorkflowRunOutputs } from '../../functions/src/engine/workflow-runs.
 import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
 import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
-import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
 import { manualClock } from '../helpers/manual-clock.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 import { startSlackServer, type LocalSlack } from '../../scripts/lib/slack-server.js';
 import { SETTINGS_DOC, SLACK_OUTBOX, forgetSettings } from '../helpers/slack-state.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 const MIN = 60_000;
 const clock = manualClock('2026-03-01T10:00:00Z');
@@ -256,7 +256,7 @@ test('bad links never crash a recovery: a stale flag naming no incident, an over
   assert.deepEqual([beat.json.cleared, beat.json.resolvedIncidentId], [true, undefined]);
 
   // The policy's reason is not bounded like the API's: the trip still happens, the summary is cut.
-  const trip = await tripBreaker(h.app, {
+  const trip = await museOf(h.app).wallet.trip({
     reason: 'x'.repeat(3000),
     actor: systemActor('cfo'),
     via: 'system',

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
-import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
 import { APPROVER, FINANCE, NOBODY, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 const review: WorkflowDefinition = {
   name: 'slack-review',
@@ -118,7 +118,10 @@ test('a user group grants a role: a member of the approvers group may decide', a
 });
 
 test('breaker alert: Override by finance with a rationale resumes the loops and updates the alert', async () => {
-  await tripBreaker(h.app, { reason: 'balance under the panic line', actor: { kind: 'system', id: 'test' } });
+  await museOf(h.app).wallet.trip({
+    reason: 'balance under the panic line',
+    actor: { kind: 'system', id: 'test' },
+  });
   await h.app.bus.publish('slack-outbox', { job: 'slack-outbox' });
   const alert = await h.waitFor('the breaker alert', async () =>
     h.slack

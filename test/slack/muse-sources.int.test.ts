@@ -4,12 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { overrideBreaker, tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
-import { creditWallet } from '../../functions/src/muse/wallet/ledger.js';
-import { putTrendSources } from '../../functions/src/muse/trends/settings-store.js';
-import { runTrendTick } from '../../functions/src/muse/trends/tick.js';
 import { fixtureSources, startFeedServer, type FeedServer } from '../../scripts/lib/feed-server.js';
 import { APPROVER, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 let h: SlackHarness;
 let feeds: FeedServer;
@@ -18,7 +15,7 @@ const finance = { kind: 'user' as const, id: 'U-fin' };
 before(async () => {
   h = await startSlackHarness();
   feeds = await startFeedServer();
-  await creditWallet(h.app, { key: 'seed', amount: 100, actor: finance });
+  await museOf(h.app).wallet.credit({ key: 'seed', amount: 100, actor: finance });
 });
 after(async () => {
   await feeds.stop();
@@ -45,7 +42,7 @@ test('help lists sources and produce; /muse sources shows the default set before
 
 test("/muse sources and /muse status show each source's health after a tick", async () => {
   const sources = fixtureSources(feeds.url);
-  await putTrendSources(h.app, {
+  await museOf(h.app).trends.putSources({
     sources: [
       ...sources,
       {
@@ -61,7 +58,7 @@ test("/muse sources and /muse status show each source's health after a tick", as
     rationale: 'fixture feeds and one gone',
     via: 'api',
   });
-  const tick = await runTrendTick(h.app, { tickId: 'slack-1' });
+  const tick = await museOf(h.app).trends.runTick({ tickId: 'slack-1' });
   assert.deepEqual([tick.sourcesOk, tick.sourcesFailed], [4, 1]);
   const text = await say('sources', APPROVER);
   assert.match(text, /5 source\(s\), settings by olga: fixture feeds and one gone/);
@@ -110,9 +107,9 @@ test('/muse produce is refused without the operator role, without a topic, for n
   assert.match(await say('produce'), /say what to produce/);
   assert.match(await say('produce news'), /Refused: topic "news" is not usable/);
 
-  await tripBreaker(h.app, { reason: 'slack test', actor: finance });
+  await museOf(h.app).wallet.trip({ reason: 'slack test', actor: finance });
   assert.match(await say('produce city gardens'), /Refused: the CFO breaker holds every loop/);
-  await overrideBreaker(h.app, { actor: finance, rationale: 'slack test done' });
+  await museOf(h.app).wallet.override({ actor: finance, rationale: 'slack test done' });
   const intents = await h.app.db.collection('intents').where('origin', '==', 'request').get();
   assert.equal(intents.size, 1, 'no refused request created an intent');
 });

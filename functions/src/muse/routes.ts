@@ -8,13 +8,9 @@ import { z } from 'zod';
 import { actorOf, route, type Route } from '../platform/http/route.js';
 import { limitParam } from '../platform/http/query-params.js';
 import { id } from '../shared/validation.js';
-import { exitSafeMode } from './critic/safe-mode-store.js';
-import { getAsset, listAssets } from './production/assets.js';
-import { loadBible, saveBible } from './production/bible-store.js';
+import { museOf } from '../wiring/muse.js';
 import { bibleInputSchema } from './production/core/bible.js';
-import { onDemandSchema, requestProduction } from './production/on-demand.js';
-import { produceIntent } from './production/produce.js';
-import { getMuseStatus } from './status/status.js';
+import { onDemandSchema } from './production/on-demand.js';
 
 const exitBody = z.strictObject({ rationale: z.string().max(2000).default('') });
 
@@ -23,7 +19,7 @@ export const museRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/status',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await getMuseStatus(app) }),
+    handle: async ({ app }) => ({ body: await museOf(app).status.get() }),
   }),
   route({
     method: 'POST',
@@ -31,7 +27,7 @@ export const museRoutes: Route[] = [
     scope: 'runs',
     body: onDemandSchema,
     handle: async ({ app, body, caller }) => {
-      const r = await requestProduction(app, { ...body, actor: actorOf(caller), via: 'api' });
+      const r = await museOf(app).production.request({ ...body, actor: actorOf(caller), via: 'api' });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -40,7 +36,7 @@ export const museRoutes: Route[] = [
     path: '/v1/muse/intents/:id/produce',
     scope: 'runs',
     handle: async ({ app, params, caller }) => {
-      const r = await produceIntent(app, { intentId: params.id!, actor: actorOf(caller) });
+      const r = await museOf(app).production.produceIntent({ intentId: params.id!, actor: actorOf(caller) });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -51,7 +47,11 @@ export const museRoutes: Route[] = [
     body: exitBody,
     handle: async ({ app, body, caller }) => ({
       body: {
-        safeMode: await exitSafeMode(app, { actor: actorOf(caller), rationale: body.rationale, via: 'api' }),
+        safeMode: await museOf(app).critic.exitSafeMode({
+          actor: actorOf(caller),
+          rationale: body.rationale,
+          via: 'api',
+        }),
       },
     }),
   }),
@@ -62,7 +62,7 @@ export const museRoutes: Route[] = [
     query: z.object({ limit: limitParam().optional(), before: id().optional() }),
     handle: async ({ app, query }) => ({
       body: {
-        assets: await listAssets(app, {
+        assets: await museOf(app).production.listAssets({
           ...(query.limit !== undefined ? { limit: Number(query.limit) } : {}),
           ...(query.before !== undefined ? { before: query.before } : {}),
         }),
@@ -73,13 +73,13 @@ export const museRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/assets/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await getAsset(app, params.id!) }),
+    handle: async ({ app, params }) => ({ body: await museOf(app).production.getAsset(params.id!) }),
   }),
   route({
     method: 'GET',
     path: '/v1/muse/bible',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await loadBible(app.db, app.clock.now()) }),
+    handle: async ({ app }) => ({ body: await museOf(app).production.bible() }),
   }),
   route({
     method: 'PUT',
@@ -87,10 +87,7 @@ export const museRoutes: Route[] = [
     scope: 'operator',
     body: bibleInputSchema,
     handle: async ({ app, body, caller }) => ({
-      body: await saveBible(
-        { db: app.db, now: app.clock.now() },
-        { actor: actorOf(caller), bible: body, via: 'api' },
-      ),
+      body: await museOf(app).production.saveBible({ actor: actorOf(caller), bible: body, via: 'api' }),
     }),
   }),
 ];

@@ -20,12 +20,6 @@ import {
   startMission,
   unblockMission,
 } from '../missions/lifecycle.js';
-import { exitSafeMode } from '../muse/critic/safe-mode-store.js';
-import { requestProduction } from '../muse/production/on-demand.js';
-import { getMuseStatus } from '../muse/status/status.js';
-import { sourcesView } from '../muse/trends/sources-view.js';
-import { overrideBreaker } from '../muse/wallet/breaker.js';
-import { getWallet, listLedger } from '../muse/wallet/ledger.js';
 import { auditOfSubject } from '../operators/audit-trail.js';
 import { FUNCTIONS } from '../platform/catalog.js';
 import { engineOf } from './engine.js';
@@ -44,6 +38,7 @@ import { SESSIONS } from '../sessions/store.js';
 import type { RunView } from '../slack/core/messages.js';
 import type { SlackOps, SlackReads } from '../slack/deps.js';
 import { createSlack, type Slack } from '../slack/system.js';
+import { museOf } from './muse.js';
 import { notifyOf } from './notify.js';
 
 const built = new WeakMap<Container, Slack>();
@@ -80,9 +75,9 @@ function opsOf(app: Container): SlackOps {
     acknowledgeIncident: (i) => acknowledgeIncident(app, i),
     resolveIncident: (i) => resolveIncident(app, i),
     escalateIncident: (i) => escalateIncident(app, i),
-    overrideBreaker: (o) => overrideBreaker(app, { ...o, via }),
-    exitSafeMode: (o) => exitSafeMode(app, { ...o, via }),
-    requestProduction: (p) => requestProduction(app, { ...p, via }),
+    overrideBreaker: (o) => museOf(app).wallet.override({ ...o, via }),
+    exitSafeMode: (o) => museOf(app).critic.exitSafeMode({ ...o, via }),
+    requestProduction: (p) => museOf(app).production.request({ ...p, via }),
   };
 }
 
@@ -129,9 +124,9 @@ function readsOf(app: Container): SlackReads {
         ...(inc.resolution ? { resolution: inc.resolution } : {}),
       };
     },
-    museStatus: () => getMuseStatus(app),
-    wallet: () => getWallet(app),
-    ledger: async (limit) => (await listLedger(app, { limit })).entries,
+    museStatus: () => museOf(app).status.get(),
+    wallet: () => museOf(app).wallet.get(),
+    ledger: async (limit) => (await museOf(app).wallet.ledger({ limit })).entries,
     isPipelineRun: async (runId) => (await pipelineRunRef(app.db, runId).get()).exists,
     async pipelineRun(runId): Promise<RunView> {
       const { run, report } = await getPipelineRun(app.db, runId);
@@ -174,7 +169,7 @@ function readsOf(app: Container): SlackReads {
       );
     },
     missions: () => listMissions(app),
-    trendSources: () => sourcesView(app),
+    trendSources: () => museOf(app).trends.sources(),
     auditOfSubject: (subject) => auditOfSubject(app.db, subject),
   };
 }

@@ -11,9 +11,9 @@ import type { DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { requireSecret } from '../config.js';
 import { EVENTS } from '../engine/events.js';
 import { INCIDENTS } from '../incidents/open-incident.js';
-import { assetsRef } from '../muse/production/assets.js';
-import { intentsRef } from '../muse/production/intents.js';
-import { statusRef } from '../muse/status/status.js';
+import { listIntents } from '../muse/intents/repo.js';
+import { assetsPage, findAsset } from '../muse/production/repo.js';
+import { readStatus, watchStatus } from '../muse/status/repo.js';
 import type { Container } from '../platform/container.js';
 import type { CommitTime } from '../stream/core/seq.js';
 import type { MuseReads, StoredDoc, StreamFeeds } from '../stream/ports.js';
@@ -49,7 +49,7 @@ export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse:
   const openIncidents = () => db.collection(INCIDENTS).where('status', '!=', 'resolved');
   return {
     feeds: {
-      watchStatus: (next, fail) => statusRef(db).onSnapshot((snap) => next(snap.data() ?? {}), fail),
+      watchStatus: (next, fail) => watchStatus(db, (doc) => next(doc as Record<string, unknown>), fail),
       watchOpenIncidents: (next, fail) => openIncidents().onSnapshot((qs) => next(qs.docs.map(withId)), fail),
       watchEvents: (since, next, fail) =>
         db
@@ -68,14 +68,14 @@ export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse:
           ),
     },
     muse: {
-      status: async () => (await statusRef(db).get()).data() ?? {},
+      status: async () => (await readStatus(db)) as Record<string, unknown>,
       openIncidents: async (limit) => (await openIncidents().limit(limit).get()).docs.map(withId),
       async stagedAsset(id) {
-        const snap = await assetsRef(db).doc(id).get();
-        return snap.exists ? withId(snap) : undefined;
+        const asset = await findAsset(db, id);
+        return asset ? { ...asset, id: asset.id } : undefined;
       },
-      stagedAssets: async (limit) => (await assetsRef(db).limit(limit).get()).docs.map(withId),
-      intents: async (limit) => (await intentsRef(db).limit(limit).get()).docs.map(withId),
+      stagedAssets: async (limit) => (await assetsPage(db, limit)).map((a) => ({ ...a, id: a.id })),
+      intents: async (limit) => (await listIntents(db, { limit })).map((i) => ({ ...i, id: i.id })),
     },
   };
 }

@@ -5,11 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitSafeMode, getSafeMode } from '../../../functions/src/muse/critic/safe-mode-store.js';
 import { DEFAULT_BIBLE } from '../../../functions/src/muse/production/core/bible.js';
 import { fillTemplate } from '../../../functions/src/muse/production/core/template.js';
-import { produceIntent } from '../../../functions/src/muse/production/produce.js';
-import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { AppError } from '../../../functions/src/shared/errors.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import {
@@ -18,15 +15,17 @@ import {
   fund,
   operator,
   topicModel,
-  workflow,
+  produceWith,
   type CallLog,
 } from '../production/fixtures.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startHarness({ workflows: [workflow(topicModel(calls))] });
+  h = await startHarness();
+  produceWith(h.app, topicModel(calls));
   await fund(h.app, 100);
 });
 after(async () => {
@@ -35,7 +34,7 @@ after(async () => {
 
 async function produce(id: string, topic: string) {
   await addIntent(h.app.db, id, topic);
-  const started = await produceIntent(h.app, { intentId: id, actor: operator });
+  const started = await museOf(h.app).production.produceIntent({ intentId: id, actor: operator });
   const run = await h.waitForRun(started.runId, ended);
   const intent = (await h.app.db.collection('intents').doc(id).get()).data()!;
   return { ...started, run, intent };
@@ -57,11 +56,11 @@ test('five consecutive rejections enter safe mode, durably and visibly', async (
     assert.equal(r.intent.status, 'failed');
     assert.match(r.intent.reason, /critic rejected: drift \d+\.\d+% >= 2\.00%.*banned-term \(guaranteed\)/);
   }
-  const state = await getSafeMode(h.app);
+  const state = await museOf(h.app).critic.safeMode();
   assert.equal(state.active, true);
   assert.equal(state.consecutiveRejections, 5);
 
-  const status = await getMuseStatus(h.app);
+  const status = await museOf(h.app).status.get();
   assert.deepEqual(
     { ...(status.safeMode as object), since: undefined },
     { active: true, consecutiveRejections: 5, since: undefined, exitedBy: null },
@@ -101,28 +100,28 @@ test('in safe mode production fills the strict template and calls no model', asy
   assert.equal(asset.verdict.pass, true);
   assert.equal(asset.cost.actual, 0);
   // A pass resets the counter; safe mode holds until a person exits it.
-  const state = await getSafeMode(h.app);
+  const state = await museOf(h.app).critic.safeMode();
   assert.deepEqual([state.active, state.consecutiveRejections], [true, 0]);
 });
 
 test('exiting safe mode is refused without a rationale (audited), and with one restores free generation', async () => {
   await assert.rejects(
-    exitSafeMode(h.app, { actor: operator, rationale: '  ' }),
+    museOf(h.app).critic.exitSafeMode({ actor: operator, rationale: '  ' }),
     (e) => e instanceof AppError && e.code === 'invalid_input' && /rationale/.test(e.message),
   );
-  assert.equal((await getSafeMode(h.app)).active, true);
-  const exited = await exitSafeMode(h.app, {
+  assert.equal((await museOf(h.app).critic.safeMode()).active, true);
+  const exited = await museOf(h.app).critic.exitSafeMode({
     actor: operator,
     rationale: 'Bible reviewed; banned term came from a bad prompt',
   });
   assert.equal(exited.active, false);
   await assert.rejects(
-    exitSafeMode(h.app, { actor: operator, rationale: 'again' }),
+    museOf(h.app).critic.exitSafeMode({ actor: operator, rationale: 'again' }),
     (e) => e instanceof AppError && e.code === 'conflict',
   );
   const audits = (await docs('audit')).filter((a) => a.action === 'muse.safemode.exit');
   assert.deepEqual(audits.map((a) => a.outcome).sort(), ['ok', 'refused', 'refused']);
-  const status = await getMuseStatus(h.app);
+  const status = await museOf(h.app).status.get();
   assert.equal((status.safeMode as { active: boolean }).active, false);
   assert.equal((await docs('events')).filter((e) => e.type === 'muse.safemode.exited').length, 1);
   // The exit resolves the incident safe mode opened, naming the recovery, and marks the posts decided.

@@ -3,10 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bibleCacheStats, loadBible, saveBible } from '../../../functions/src/muse/production/bible-store.js';
 import { DEFAULT_BIBLE } from '../../../functions/src/muse/production/core/bible.js';
+import { auditInTransaction, recordAudit } from '../../../functions/src/platform/audit.js';
 import { AppError } from '../../../functions/src/shared/errors.js';
 import { testFirestore, uniqueProjectId } from '../../helpers/firestore.js';
 import { operator } from './fixtures.js';
 
+/** The audit log the Bible's edits are recorded in (the wiring gives the muse the same). */
+const auditOf = (db: FirebaseFirestore.Firestore) => ({
+  inTx: (tx: FirebaseFirestore.Transaction, e: Parameters<typeof recordAudit>[1], at: Date) =>
+    void auditInTransaction(db, tx, e, at),
+  record: async (e: Parameters<typeof recordAudit>[1], at: Date) => void (await recordAudit(db, e, at)),
+});
 const t0 = new Date('2026-03-01T12:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
 
@@ -26,7 +33,7 @@ test('the Bible is seeded, loaded once per instance, and an edit reaches other i
 
     assert.equal((await loadBible(b, t0)).version, 1);
     const edited = await saveBible(
-      { db: a, now: later(61_000) },
+      { db: a, now: later(61_000), audit: auditOf(a) },
       { actor: operator, bible: { ...DEFAULT_BIBLE, version: undefined, bannedTerms: ['hype'] }, via: 'api' },
     );
     assert.equal(edited.version, 2);
@@ -38,7 +45,7 @@ test('the Bible is seeded, loaded once per instance, and an edit reaches other i
 
     await assert.rejects(
       saveBible(
-        { db: a, now: t0 },
+        { db: a, now: t0, audit: auditOf(a) },
         { actor: operator, bible: { ...DEFAULT_BIBLE, pillars: [] }, via: 'api' },
       ),
       (e) => e instanceof AppError && e.code === 'invalid_input' && /pillars/.test(e.message),

@@ -1,17 +1,19 @@
 /**
  * Shared setup for the production tests: a model that behaves per topic (on top of the local
- * deterministic model), workflow options with a price for it, intents and wallet money.
+ * deterministic model), the production workflow built over the harness's muse with that model,
+ * the price table in the wallet settings document, intents and wallet money.
  * The model is a port implementation, not a stand-in for any Google service.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { createLocalModel } from '../../../functions/src/model/local.js';
 import type { ModelPort, ModelRequest, ModelResponse } from '../../../functions/src/model/port.js';
-import { museProductionWorkflow } from '../../../functions/src/muse/production/workflow.js';
-import { productionOptions, type ProductionOptions } from '../../../functions/src/muse/production/options.js';
-import { creditWallet } from '../../../functions/src/muse/wallet/ledger.js';
+import { createMuse } from '../../../functions/src/muse/system.js';
+import type { PriceTable } from '../../../functions/src/muse/wallet/core/pricing.js';
+import { DEFAULT_WALLET_SETTINGS } from '../../../functions/src/muse/wallet/policy.js';
 import type { Container } from '../../../functions/src/platform/container.js';
+import { museDepsOf, museOf } from '../../../functions/src/wiring/muse.js';
+import { engineOf } from '../../../functions/src/wiring/engine.js';
 
-export const PRICE = { inputPer1k: 0.0003, outputPer1k: 0.0025 };
 export const operator = { kind: 'user' as const, id: 'U-op', name: 'Opal Operator' };
 
 /** Calls by topic and purpose, so tests can count retries and prove template runs call no model. */
@@ -49,12 +51,24 @@ export function topicModel(calls: CallLog = []): ModelPort & { calls: CallLog } 
   };
 }
 
-export function options(model: ModelPort, over: Partial<ProductionOptions> = {}): ProductionOptions {
-  return productionOptions({ priceTable: { [model.model]: PRICE }, reserveFloor: 5, model, ...over });
+/**
+ * Runs production with `model`: the product's workflow, built over the muse with this model. The
+ * default wallet settings price the local model (0.0003 / 0.0025 per 1k tokens) with a reserve
+ * floor of 5.
+ */
+export function produceWith(app: Container, model: ModelPort): void {
+  engineOf(app).workflows.register(createMuse({ ...museDepsOf(app), model }).production.workflow());
 }
 
-export const workflow = (model: ModelPort, over: Partial<ProductionOptions> = {}) =>
-  museProductionWorkflow(options(model, over));
+/** Stores the wallet settings document with this price table (the rest as the defaults). */
+export async function setPrices(app: Container, priceTable: PriceTable): Promise<void> {
+  await museOf(app).wallet.putSettings({
+    settings: { ...DEFAULT_WALLET_SETTINGS, priceTable },
+    actor: { kind: 'user', id: 'U-fin' },
+    rationale: 'the prices this test runs with',
+    via: 'api',
+  });
+}
 
 export async function addIntent(db: Firestore, id: string, topic: string): Promise<void> {
   await db.collection('intents').doc(id).create({
@@ -68,7 +82,7 @@ export async function addIntent(db: Firestore, id: string, topic: string): Promi
 }
 
 export async function fund(app: Container, amount: number, key = 'seed'): Promise<void> {
-  await creditWallet(app, { key, amount, actor: { kind: 'user', id: 'U-fin' } });
+  await museOf(app).wallet.credit({ key, amount, actor: { kind: 'user', id: 'U-fin' } });
 }
 
 /** Ledger entries of one run, as `type` strings in sequence order. */

@@ -1,8 +1,6 @@
 /** A model with no price fails closed: nothing reserved, nothing produced, the reason recorded. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { produceIntent } from '../../../functions/src/muse/production/produce.js';
-import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import {
   addIntent,
@@ -11,19 +9,20 @@ import {
   ledgerOf,
   operator,
   topicModel,
-  workflow,
+  produceWith,
+  setPrices,
   type CallLog,
 } from './fixtures.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startHarness({
-    workflows: [
-      workflow(topicModel(calls), { priceTable: { 'gemini-2.5-flash': { inputPer1k: 1, outputPer1k: 1 } } }),
-    ],
-  });
+  h = await startHarness();
+  produceWith(h.app, topicModel(calls));
+  // The wallet settings document prices another model only.
+  await setPrices(h.app, { 'gemini-2.5-flash': { inputPer1k: 1, outputPer1k: 1 } });
   await fund(h.app, 100);
 });
 after(async () => {
@@ -32,7 +31,7 @@ after(async () => {
 
 test('a model with no price fails closed', async () => {
   await addIntent(h.app.db, 'i-1', 'sourdough starters');
-  const { runId } = await produceIntent(h.app, { intentId: 'i-1', actor: operator });
+  const { runId } = await museOf(h.app).production.produceIntent({ intentId: 'i-1', actor: operator });
   const run = await h.waitForRun(runId, ended);
   assert.equal(run.status, 'failed');
   assert.match(run.steps.gate!.error ?? '', /fail closed: no price for model "local-muse-1"/);
@@ -42,6 +41,6 @@ test('a model with no price fails closed', async () => {
   assert.equal(intent.status, 'unfunded');
   assert.match(intent.reason, /fail closed: no price for model "local-muse-1" in the price table/);
   assert.deepEqual(await ledgerOf(h.app.db, runId), []);
-  const runs = (await getMuseStatus(h.app)).runs as Array<{ runId: string; state: string }>;
+  const runs = (await museOf(h.app).status.get()).runs as Array<{ runId: string; state: string }>;
   assert.equal(runs.find((r) => r.runId === runId)?.state, 'unfunded');
 });

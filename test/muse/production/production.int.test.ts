@@ -7,9 +7,6 @@ import assert from 'node:assert/strict';
 import type { WorkflowRun } from '../../../functions/src/engine/store.js';
 import { getWorkflowRunOutputs } from '../../../functions/src/engine/workflow-runs.js';
 import { bibleCacheStats } from '../../../functions/src/muse/production/bible-store.js';
-import { produceIntent } from '../../../functions/src/muse/production/produce.js';
-import { getMuseStatus } from '../../../functions/src/muse/status/status.js';
-import { getWallet } from '../../../functions/src/muse/wallet/ledger.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import { engineOf } from '../../../functions/src/wiring/engine.js';
 import {
@@ -19,15 +16,17 @@ import {
   ledgerOf,
   operator,
   topicModel,
-  workflow,
+  produceWith,
   type CallLog,
 } from './fixtures.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let h: Harness;
 const calls: CallLog = [];
 
 before(async () => {
-  h = await startHarness({ workflows: [workflow(topicModel(calls))] });
+  h = await startHarness();
+  produceWith(h.app, topicModel(calls));
 });
 after(async () => {
   await h.stop();
@@ -43,7 +42,7 @@ const envelope = (runId: string, stepId: string, attempt = 1) => ({
 
 test('an intent the wallet cannot cover is parked unfunded and nothing is produced; funded later, it publishes', async () => {
   await addIntent(h.app.db, 'i-bread', 'sourdough starters');
-  const first = await produceIntent(h.app, { intentId: 'i-bread', actor: operator });
+  const first = await museOf(h.app).production.produceIntent({ intentId: 'i-bread', actor: operator });
   assert.equal(first.mode, 'free');
   const run = await h.waitForRun(first.runId, ended);
   assert.equal(run.status, 'succeeded');
@@ -55,7 +54,7 @@ test('an intent the wallet cannot cover is parked unfunded and nothing is produc
   assert.deepEqual(await ledgerOf(h.app.db, first.runId), []);
 
   await fund(h.app, 100);
-  const second = await produceIntent(h.app, { intentId: 'i-bread', actor: operator });
+  const second = await museOf(h.app).production.produceIntent({ intentId: 'i-bread', actor: operator });
   assert.notEqual(second.runId, first.runId);
   const done = await h.waitForRun(second.runId, ended);
   assert.equal(done.status, 'succeeded', JSON.stringify(done.steps));
@@ -73,11 +72,11 @@ test('an intent the wallet cannot cover is parked unfunded and nothing is produc
   assert.equal(published.status, 'published');
   assert.equal(published.assetId, second.runId);
   assert.deepEqual(await ledgerOf(h.app.db, second.runId), ['reserve', 'debit', 'release']);
-  const wallet = await getWallet(h.app);
+  const wallet = await museOf(h.app).wallet.get();
   assert.equal(wallet.reserved, 0);
   assert.equal(Math.round((100 - wallet.balance) * 1e6) / 1e6, asset.cost.actual);
 
-  const status = await getMuseStatus(h.app);
+  const status = await museOf(h.app).status.get();
   const runs = status.runs as Array<{ runId: string; state: string }>;
   assert.deepEqual(runs.find((r) => r.runId === second.runId)?.state, 'published');
   assert.deepEqual(runs.find((r) => r.runId === first.runId)?.state, 'unfunded');
@@ -88,7 +87,7 @@ test('an intent the wallet cannot cover is parked unfunded and nothing is produc
 
 test('duplicated step messages create no second reservation, settlement or asset', async () => {
   await addIntent(h.app.db, 'i-roof', 'city rooftop gardens');
-  const { runId } = await produceIntent(h.app, { intentId: 'i-roof', actor: operator });
+  const { runId } = await museOf(h.app).production.produceIntent({ intentId: 'i-roof', actor: operator });
   // Deliver the gate message three more times, concurrently with Pub/Sub's own delivery.
   await Promise.all(
     [1, 2, 3].map((n) =>
@@ -103,7 +102,9 @@ test('duplicated step messages create no second reservation, settlement or asset
       await engineOf(h.app).handleStepMessage(envelope(runId, stepId, run.steps[stepId]!.attempt)),
       'duplicate',
     );
-  const resend = await produceIntent(h.app, { intentId: 'i-roof', actor: operator }).catch((e: Error) => e);
+  const resend = await museOf(h.app)
+    .production.produceIntent({ intentId: 'i-roof', actor: operator })
+    .catch((e: Error) => e);
   assert.match(String(resend), /already published/);
   assert.deepEqual(await ledgerOf(h.app.db, runId), ['reserve', 'debit', 'release']);
   const assets = await h.app.db.collection('stagedAssets').where('intentId', '==', 'i-roof').get();
@@ -112,7 +113,7 @@ test('duplicated step messages create no second reservation, settlement or asset
 
 test('garbage from the model is retried, then the run fails with the raw answer kept and the reservation settled', async () => {
   await addIntent(h.app.db, 'i-junk', 'garbage-visual film cameras');
-  const { runId } = await produceIntent(h.app, { intentId: 'i-junk', actor: operator });
+  const { runId } = await museOf(h.app).production.produceIntent({ intentId: 'i-junk', actor: operator });
   const run: WorkflowRun = await h.waitForRun(runId, ended);
   assert.equal(run.status, 'failed');
   assert.equal(run.steps.visual!.attempt, 3);
@@ -125,7 +126,11 @@ test('garbage from the model is retried, then the run fails with the raw answer 
   assert.equal(failed.failure.raw, 'I cannot comply with that request.');
   assert.deepEqual(await ledgerOf(h.app.db, runId), ['reserve', 'debit', 'release']);
   assert.equal((await h.app.db.collection('stagedAssets').doc(runId).get()).exists, false);
-  const runs = (await getMuseStatus(h.app)).runs as Array<{ runId: string; state: string; step: string }>;
+  const runs = (await museOf(h.app).status.get()).runs as Array<{
+    runId: string;
+    state: string;
+    step: string;
+  }>;
   assert.deepEqual(
     runs.filter((r) => r.runId === runId).map((r) => [r.state, r.step]),
     [['failed', 'close']],

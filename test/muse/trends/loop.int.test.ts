@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { tripBreaker, overrideBreaker } from '../../../functions/src/muse/wallet/breaker.js';
-import { creditWallet } from '../../../functions/src/muse/wallet/ledger.js';
-import { sourcesRef } from '../../../functions/src/muse/trends/settings-store.js';
+import { TREND_SOURCES } from '../../../functions/src/muse/settings.js';
 import { fixtureSources, startFeedServer, type FeedServer } from '../../../scripts/lib/feed-server.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let h: Harness;
 let feeds: FeedServer;
@@ -22,7 +21,7 @@ const finance = { kind: 'user' as const, id: 'U-fin' };
 before(async () => {
   h = await startHarness();
   feeds = await startFeedServer();
-  await creditWallet(h.app, { key: 'seed', amount: 100, actor: finance });
+  await museOf(h.app).wallet.credit({ key: 'seed', amount: 100, actor: finance });
   operatorKey = await h.keyFor(['operator'], 'ops-olga');
   readKey = await h.keyFor(['read'], 'reader');
 });
@@ -231,7 +230,9 @@ test('a scheduled tick whose sources all fail opens a sev3 incident and records 
 });
 
 test('a stored sources document that does not parse is named in the status and fails the tick', async () => {
-  await sourcesRef(h.app.db).set({ sources: [{ id: 'Bad Id', kind: 'feed', url: 'https://example.com/f' }] });
+  await h.app.db
+    .doc(TREND_SOURCES.path)
+    .set({ sources: [{ id: 'Bad Id', kind: 'feed', url: 'https://example.com/f' }] });
   const status = await h.api('GET', '/v1/muse/status', undefined, { key: readKey });
   assert.equal(status.json.trendSettings.sources.ok, false);
   assert.match(status.json.trendSettings.sources.error, /config\/trendSources is invalid: sources\.0\.id/);
@@ -271,7 +272,7 @@ test('production on demand: created through the CFO gate, idempotent by requestI
   }
   assert.equal((await ask({ topic: 'city gardens' }, readKey)).status, 403);
 
-  await tripBreaker(h.app, { reason: 'test: spend review', actor: finance });
+  await museOf(h.app).wallet.trip({ reason: 'test: spend review', actor: finance });
   const held = await ask({ topic: 'city gardens' });
   assert.equal(held.status, 409);
   assert.match(held.json.error.message, /CFO breaker holds every loop \(.*test: spend review\)/);
@@ -281,7 +282,7 @@ test('production on demand: created through the CFO gate, idempotent by requestI
     .where('outcome', '==', 'refused')
     .get();
   assert.ok(refused.docs.some((d) => /breaker/.test(String(d.get('reason')))));
-  await overrideBreaker(h.app, { actor: finance, rationale: 'test done' });
+  await museOf(h.app).wallet.override({ actor: finance, rationale: 'test done' });
   const okAudit = await h.app.db
     .collection('audit')
     .where('target', '==', 'intents/request~req-lofi-1')

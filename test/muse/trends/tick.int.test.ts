@@ -6,14 +6,12 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runTrendTick } from '../../../functions/src/muse/trends/tick.js';
 import { sourceDefOf, type SourceDef } from '../../../functions/src/muse/trends/sources/sources.js';
 import type { SourceSetting } from '../../../functions/src/muse/trends/core/settings.js';
-import { putTickSettings, putTrendSources } from '../../../functions/src/muse/trends/settings-store.js';
 import { pauseEngine } from '../../../functions/src/engine/pause.js';
-import { creditWallet } from '../../../functions/src/muse/wallet/ledger.js';
 import { fixtureSources, startFeedServer, type FeedServer } from '../../../scripts/lib/feed-server.js';
 import { testApp as bareApp, type TestApp } from '../wallet/app.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let feeds: FeedServer;
 let current: TestApp | undefined;
@@ -24,7 +22,7 @@ after(() => feeds.stop());
 
 const operator = { kind: 'user' as const, id: 'U-op' };
 const setSources = (app: TestApp, sources: SourceSetting[]) =>
-  putTrendSources(app, { sources, actor: operator, rationale: 'test feeds', via: 'api' });
+  museOf(app).trends.putSources({ sources, actor: operator, rationale: 'test feeds', via: 'api' });
 
 /**
  * A funded wallet (an empty one is under the panic line, and the breaker would pause every tick)
@@ -33,7 +31,7 @@ const setSources = (app: TestApp, sources: SourceSetting[]) =>
 async function testApp() {
   const app = await bareApp();
   current = app;
-  await creditWallet(app, { key: 'seed', amount: 100, actor: { kind: 'user', id: 'U-fin' } });
+  await museOf(app).wallet.credit({ key: 'seed', amount: 100, actor: { kind: 'user', id: 'U-fin' } });
   await setSources(app, fixtureSources(feeds.url));
   return app;
 }
@@ -50,7 +48,7 @@ async function intentsOf(app: Awaited<ReturnType<typeof bareApp>>) {
 test('a tick reads the configured sources over HTTP and yields the expected intents, a summary and health', async () => {
   const app = await testApp();
   const before = feeds.hits.get('/reddit/r/NewTubers/hot.json') ?? 0;
-  const summary = await runTrendTick(app, { tickId: 'hourly-1' });
+  const summary = await museOf(app).trends.runTick({ tickId: 'hourly-1' });
   assert.equal(feeds.hits.get('/reddit/r/NewTubers/hot.json'), before + 1);
   assert.equal(summary.status, 'done');
   assert.deepEqual([summary.sourcesOk, summary.sourcesFailed], [4, 0]);
@@ -88,22 +86,25 @@ test('a tick reads the configured sources over HTTP and yields the expected inte
 
 test('a duplicated tick, and a later tick within the window, create no duplicate intent', async () => {
   const app = await testApp();
-  await runTrendTick(app, { tickId: 't1' });
-  const again = await runTrendTick(app, { tickId: 't1' });
+  await museOf(app).trends.runTick({ tickId: 't1' });
+  const again = await museOf(app).trends.runTick({ tickId: 't1' });
   assert.equal(again.duplicate, true);
-  await Promise.all([runTrendTick(app, { tickId: 't1' }), runTrendTick(app, { tickId: 't1' })]);
+  await Promise.all([
+    museOf(app).trends.runTick({ tickId: 't1' }),
+    museOf(app).trends.runTick({ tickId: 't1' }),
+  ]);
   app.clock.advance(3_600_000);
-  const next = await runTrendTick(app, { tickId: 't2' });
+  const next = await museOf(app).trends.runTick({ tickId: 't2' });
   assert.deepEqual([next.intents, next.deduped], [0, 3]);
   assert.equal((await intentsOf(app)).length, 3);
   app.clock.advance(24 * 3_600_000); // past the de-dupe window the topics may trend again
-  assert.equal((await runTrendTick(app, { tickId: 't3' })).intents, 3);
+  assert.equal((await museOf(app).trends.runTick({ tickId: 't3' })).intents, 3);
   assert.equal((await intentsOf(app)).length, 6);
 });
 
 test('the threshold is configurable in the stored tick settings', async () => {
   const app = await testApp();
-  await putTickSettings(app, {
+  await museOf(app).trends.putTickSettings({
     settings: {
       threshold: 30,
       dedupeWindowHours: 24,
@@ -115,7 +116,7 @@ test('the threshold is configurable in the stored tick settings', async () => {
     rationale: 'more intents',
     via: 'api',
   });
-  const s = await runTrendTick(app, { tickId: 'low' });
+  const s = await museOf(app).trends.runTick({ tickId: 'low' });
   assert.deepEqual(s.intents, 4); // short form fatigue (35.1) joins
 });
 
@@ -126,14 +127,14 @@ test('a disabled source is not read, and a source weight scales its contribution
     { ...base[0]!, enabled: false },
     ...base.slice(1).map((s) => ({ ...s, weight: s.kind === 'reddit' ? 0.1 : 1 })),
   ]);
-  const s = await runTrendTick(app, { tickId: 'weighted' });
+  const s = await museOf(app).trends.runTick({ tickId: 'weighted' });
   assert.deepEqual(
     s.sources.map((x) => x.id),
     ['reddit-aivideo', 'rss-creator-economy', 'atom-culture-desk'],
   );
   const full = await (async () => {
     const other = await testApp();
-    return runTrendTick(other, { tickId: 'full' });
+    return museOf(other).trends.runTick({ tickId: 'full' });
   })();
   const vvs = (sum: typeof s, key: string) => sum.top.find((t) => t.normalizedTopic === key)?.vvs ?? 0;
   assert.ok(vvs(s, 'ai-lip-sync') < vvs(full, 'ai-lip-sync'), "a 0.1 weight lowers the topic's VVS");
@@ -153,7 +154,7 @@ test('a disabled source is not read, and a source weight scales its contribution
 test('while the engine is paused the tick refuses to scan and records a skip', async () => {
   const app = await testApp();
   await pauseEngine(app, { holder: 'operator', reason: 'maintenance', actor: { kind: 'user', id: 'U1' } });
-  const s = await runTrendTick(app, { tickId: 'p1' });
+  const s = await museOf(app).trends.runTick({ tickId: 'p1' });
   assert.equal(s.status, 'skipped');
   assert.match(s.reason ?? '', /operator \(maintenance\)/);
   assert.equal((await intentsOf(app)).length, 0);
@@ -191,7 +192,7 @@ test('failing sources are recorded with their reasons while the others succeed',
     { id: 'oversized', kind: 'feed', url: `${base}/big.xml`, limits },
   ];
   const app = await testApp();
-  const s = await runTrendTick(app, { tickId: 'mixed', sources });
+  const s = await museOf(app).trends.runTick({ tickId: 'mixed', sources });
   const reasons = Object.fromEntries(s.sources.filter((x) => !x.ok).map((x) => [x.id, x.reason]));
   assert.deepEqual([s.sourcesOk, s.sourcesFailed], [4, 6]);
   assert.match(reasons['http-500']!, /HTTP 500/);

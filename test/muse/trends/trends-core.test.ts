@@ -6,13 +6,12 @@ import { selectIntents, type Candidate } from '../../../functions/src/muse/trend
 import {
   DEFAULT_SOURCES,
   DEFAULT_TICK_SETTINGS,
-  parseStored,
-  sourcesDocSchema,
   sourcesSchema,
   sourceUrl,
-  tickSettingsSchema,
 } from '../../../functions/src/muse/trends/core/settings.js';
 import { healthLine, nextSourceHealth } from '../../../functions/src/muse/trends/core/source-health.js';
+import { TREND_SETTINGS, TREND_SOURCES } from '../../../functions/src/muse/settings.js';
+import { describeIssues } from '../../../functions/src/shared/errors.js';
 
 test('topics normalise across spellings, and generic labels are noise', () => {
   for (const raw of ['#AILipSync', 'AI lip-sync', 'Ai Lip Sync', ' ai  LIP sync '])
@@ -93,20 +92,19 @@ test('the documented default sources are valid settings, and each kind has its U
 });
 
 test('a stored settings document that does not parse names the field', () => {
-  const r = parseStored('config/trendSources', sourcesDocSchema, {
+  const r = TREND_SOURCES.schema.safeParse({
     sources: [
       { id: 'a', kind: 'feed', url: 'https://x.test/f' },
       { id: 'a', kind: 'feed', url: 'https://x.test/g' },
     ],
   });
-  assert.deepEqual(r, {
-    ok: false,
-    error: 'config/trendSources is invalid: sources.1.id: duplicate source id "a"',
-  });
-  const t = parseStored('config/trendSettings', tickSettingsSchema, { threshold: 'high' });
-  assert.equal(t.ok, false);
-  assert.match(!t.ok ? t.error : '', /threshold/);
-  assert.deepEqual(parseStored('x', tickSettingsSchema, {}), { ok: true, value: DEFAULT_TICK_SETTINGS });
+  assert.deepEqual(r.success ? [] : describeIssues(r.error.issues), [
+    'sources.1.id: duplicate source id "a"',
+  ]);
+  const t = TREND_SETTINGS.schema.safeParse({ threshold: 'high' });
+  assert.match(t.success ? '' : describeIssues(t.error.issues).join('; '), /threshold/);
+  assert.deepEqual(TREND_SETTINGS.schema.parse({}), DEFAULT_TICK_SETTINGS);
+  assert.deepEqual(TREND_SETTINGS.defaults, DEFAULT_TICK_SETTINGS);
 });
 
 test('source health: successes reset, failures count, removed sources drop, disabled ones keep their last state', () => {

@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import { MAX_AMOUNT } from '../../../functions/src/muse/wallet/core/money.js';
-import { TICKS } from '../../../functions/src/muse/trends/store.js';
-import { LEDGER, WALLET } from '../../../functions/src/muse/wallet/store.js';
 import { CONTROL } from '../../../functions/src/engine/store.js';
 import { MAX_QUEUE, serialise } from '../../../functions/src/muse/wallet/wallet-tx.js';
 
@@ -23,7 +21,8 @@ after(async () => h.stop());
 
 /** Each test works on a clean wallet: the ledger, head and breaker of the previous one are removed. */
 async function resetWallet() {
-  for (const c of [LEDGER, WALLET, CONTROL, 'audit']) await h.app.db.recursiveDelete(h.app.db.collection(c));
+  for (const c of ['ledger', 'wallet', CONTROL, 'audit'])
+    await h.app.db.recursiveDelete(h.app.db.collection(c));
 }
 
 const credit = (key: string, amount: unknown) =>
@@ -48,7 +47,7 @@ test('a debit that takes the balance under the panic line trips the breaker at o
   const pause = (await h.api('GET', '/v1/engine')).json;
   assert.equal(pause.paused, true);
   assert.ok(pause.holds['cfo-breaker'], 'the engine pause switch holds for the breaker');
-  const ticks = await h.app.db.collection(TICKS).get();
+  const ticks = await h.app.db.collection('trendTicks').get();
   assert.equal(ticks.size, 0, 'no tick ran');
 });
 

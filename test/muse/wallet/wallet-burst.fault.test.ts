@@ -10,9 +10,9 @@ import { after, before, test } from 'node:test';
 import type { Container } from '../../../functions/src/platform/container.js';
 import { createLogger } from '../../../functions/src/platform/log.js';
 import { isAppError } from '../../../functions/src/shared/errors.js';
-import { reserveFunds, settleReservation, verifyLedger } from '../../../functions/src/muse/wallet/ledger.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import { createApp } from '../../../functions/src/wiring/app.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 
 let h: Harness;
 let other: Container;
@@ -65,7 +65,7 @@ test('100 concurrent money movements: each committed or clearly refused, the bal
   assert.equal(seed.status, 201);
   // Twenty reservations made before the burst, to be settled during it.
   for (let i = 0; i < 20; i++) {
-    const r = await reserveFunds(other, {
+    const r = await museOf(other).wallet.reserve({
       key: `reserve~pre-${i}`,
       intentId: `pre-${i}`,
       runId: `pre-${i}`,
@@ -92,7 +92,7 @@ test('100 concurrent money movements: each committed or clearly refused, the bal
     ),
     ...Array.from({ length: 20 }, (_, i) =>
       direct('reserve', async () => {
-        const r = await reserveFunds(other, {
+        const r = await museOf(other).wallet.reserve({
           key: `reserve~burst-${i}`,
           intentId: `b-${i}`,
           runId: `b-${i}`,
@@ -103,7 +103,9 @@ test('100 concurrent money movements: each committed or clearly refused, the bal
       }),
     ),
     ...Array.from({ length: 20 }, (_, i) =>
-      direct('settle', () => settleReservation(other, { reservationKey: `reserve~pre-${i}`, actual: 1.75 })),
+      direct('settle', () =>
+        museOf(other).wallet.settle({ reservationKey: `reserve~pre-${i}`, actual: 1.75 }),
+      ),
     ),
   ];
   assert.equal(movements.length, 100);
@@ -125,7 +127,7 @@ test('100 concurrent money movements: each committed or clearly refused, the bal
     pending = (await Promise.all(pending.map((o) => o.send()))).filter((o) => o.status === 429);
   }
 
-  const proof = await verifyLedger(h.app);
+  const proof = await museOf(h.app).wallet.verify();
   assert.equal(proof.ok, true, JSON.stringify(proof));
   const micros = proof.head.micros;
   // 1000 + 35 x 1.5 - 20 x 0.25 - 20 x 1.75, in micros; reserved: 20 x 3 still held.

@@ -10,43 +10,26 @@
  * person's review (an operator, with a rationale, audited), and resolving still leaves the
  * post-incident review of the identity collapse open for a person to record.
  */
-import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { recordEvent } from '../../engine/events.js';
-import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
-import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
-import { auditInTransaction, recordAudit } from '../../platform/audit.js';
-import type { Container } from '../../platform/container.js';
+import type { Transaction } from '@google-cloud/firestore';
 import { isAppError } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
-import type { StatusRun } from '../status/core/runs.js';
-import { MUSE, fromFirestore, readStatusRuns, writeRunStatus, writeStatus } from '../status/status.js';
+import type { MuseDeps } from '../deps.js';
+import type { StatusProduction } from '../status/core/productions.js';
+import { readStatusInTx, recordProduction, recordSafeMode, type SafeModeMirror } from '../status/repo.js';
 import {
   DEFAULT_REJECTION_LIMIT,
-  INITIAL_SAFE_MODE,
   applyVerdict,
   exitSafeModeState,
   type SafeModeState,
 } from './core/safe-mode.js';
 import type { Verdict } from './core/verdict.js';
+import { readSafeMode, readSafeModeInTx, SAFE_MODE_PATH, writeSafeModeInTx } from './repo.js';
 
-export const SAFE_MODE_DOC = 'safemode';
 /** The dedupe key of the safe-mode incident: one live incident per episode. */
 const SAFE_MODE_INCIDENT_KEY = 'muse-safemode';
-const safeModeRef = (db: Firestore) => db.collection(MUSE).doc(SAFE_MODE_DOC);
-
-function stateFrom(data: unknown): SafeModeState {
-  const d = fromFirestore(data ?? {}) as Partial<SafeModeState>;
-  return {
-    ...INITIAL_SAFE_MODE,
-    ...d,
-    active: d.active === true,
-    consecutiveRejections: typeof d.consecutiveRejections === 'number' ? d.consecutiveRejections : 0,
-  };
-}
 
 /** The status mirror: what Slack and the stream show. */
-function mirror(s: SafeModeState) {
+function mirror(s: SafeModeState): SafeModeMirror {
   return {
     active: s.active,
     consecutiveRejections: s.consecutiveRejections,
@@ -57,8 +40,8 @@ function mirror(s: SafeModeState) {
   };
 }
 
-export async function getSafeMode(app: Pick<Container, 'db'>): Promise<SafeModeState> {
-  return stateFrom((await safeModeRef(app.db).get()).data());
+export async function getSafeMode(deps: Pick<MuseDeps, 'db'>): Promise<SafeModeState> {
+  return readSafeMode(deps.db);
 }
 
 /**
@@ -66,27 +49,27 @@ export async function getSafeMode(app: Pick<Container, 'db'>): Promise<SafeModeS
  * status document (safe mode, last verdict, the run's entry). Does all its reads first.
  */
 export async function applyVerdictInTransaction(
-  db: Firestore,
+  deps: Pick<MuseDeps, 'db' | 'incidents' | 'engine' | 'slack'>,
   tx: Transaction,
   p: {
     runId: string;
     intentId: string;
     verdict: Verdict;
-    run: Omit<StatusRun, 'updatedAt'>;
+    production: Omit<StatusProduction, 'updatedAt'>;
     limit?: number;
     at: Date;
   },
 ): Promise<{ state: SafeModeState; entered: boolean }> {
+  const { db } = deps;
   const limit = p.limit ?? DEFAULT_REJECTION_LIMIT;
-  const state = stateFrom((await tx.get(safeModeRef(db))).data());
-  const runs = await readStatusRuns(db, tx);
+  const state = await readSafeModeInTx(db, tx);
+  const status = await readStatusInTx(db, tx);
   const { next, entered } = applyVerdict(state, p.verdict.pass, limit, p.at);
   const actor = systemActor('critic');
   const summary = `Identity collapse: ${next.consecutiveRejections} consecutive critic rejections; the muse is in safe mode (template production only) until an operator exits it.`;
   // The incident helper reads before it writes, so it goes before any write of ours.
   if (entered)
-    await openIncidentInTransaction(
-      db,
+    await deps.incidents.openInTx(
       tx,
       {
         severity: 'sev2',
@@ -98,8 +81,8 @@ export async function applyVerdictInTransaction(
       },
       p.at,
     );
-  tx.set(safeModeRef(db), { ...next, updatedAt: p.at });
-  writeRunStatus(db, tx, runs, p.run, p.at, {
+  writeSafeModeInTx(db, tx, next, p.at);
+  recordProduction(db, tx, status, p.production, p.at, {
     safeMode: mirror(next),
     lastVerdict: {
       runId: p.runId,
@@ -110,7 +93,7 @@ export async function applyVerdictInTransaction(
     },
   });
   if (entered) {
-    recordEvent(db, tx, {
+    deps.engine.eventInTx(tx, {
       type: 'muse.safemode.entered',
       actor,
       at: p.at,
@@ -121,8 +104,7 @@ export async function applyVerdictInTransaction(
         limit,
       },
     });
-    enqueueSlack(
-      db,
+    deps.slack.enqueueInTx(
       tx,
       `safemode-enter-${p.at.toISOString()}`,
       {
@@ -140,27 +122,26 @@ export async function applyVerdictInTransaction(
 
 /** An operator leaves safe mode with a rationale; free generation resumes for new runs. */
 export async function exitSafeMode(
-  app: Pick<Container, 'db' | 'clock' | 'bus' | 'log'>,
+  deps: MuseDeps,
   p: { actor: Actor; rationale: string; via?: 'api' | 'slack' | 'cli' },
 ): Promise<SafeModeState> {
-  const { db } = app;
-  const at = app.clock.now();
+  const { db } = deps;
+  const at = deps.clock.now();
   const via = p.via ?? 'api';
   try {
     const exited = await db.runTransaction(async (tx) => {
-      const state = stateFrom((await tx.get(safeModeRef(db))).data());
-      const live = await readLiveIncidentTx(db, tx, { dedupeKey: SAFE_MODE_INCIDENT_KEY });
+      const state = await readSafeModeInTx(db, tx);
+      const live = await deps.incidents.liveInTx(tx, { dedupeKey: SAFE_MODE_INCIDENT_KEY });
       const next = exitSafeModeState(state, p.actor, p.rationale ?? '', at);
-      tx.set(safeModeRef(db), { ...next, updatedAt: at });
-      writeStatus(db, tx, { safeMode: mirror(next) }, at);
-      recordEvent(db, tx, {
+      writeSafeModeInTx(db, tx, next, at);
+      recordSafeMode(db, tx, mirror(next), at);
+      deps.engine.eventInTx(tx, {
         type: 'muse.safemode.exited',
         actor: p.actor,
         at,
         data: { rationale: next.exitRationale },
       });
-      enqueueSlack(
-        db,
+      deps.slack.enqueueInTx(
         tx,
         `safemode-exit-${at.toISOString()}`,
         {
@@ -172,25 +153,23 @@ export async function exitSafeMode(
         },
         at,
       );
-      auditInTransaction(
-        db,
+      deps.audit.inTx(
         tx,
         {
           actor: p.actor,
           action: 'muse.safemode.exit',
-          target: `${MUSE}/${SAFE_MODE_DOC}`,
+          target: SAFE_MODE_PATH,
           outcome: 'ok',
           rationale: next.exitRationale,
           via,
         },
         at,
       );
-      enqueueDecided(
-        db,
+      deps.slack.decidedInTx(
         tx,
         { type: 'safemode', id: 'muse' },
         {
-          by: decidedBy(p.actor),
+          by: p.actor,
           what: 'exited',
           why: next.exitRationale,
           at,
@@ -198,8 +177,7 @@ export async function exitSafeMode(
         'operators',
       );
       if (live)
-        writeRecovery(
-          db,
+        deps.incidents.recoverInTx(
           tx,
           live,
           {
@@ -210,16 +188,15 @@ export async function exitSafeMode(
         );
       return next;
     });
-    await kickSlackOutbox(app);
+    await deps.slack.kick();
     return exited;
   } catch (err) {
     if (isAppError(err))
-      await recordAudit(
-        db,
+      await deps.audit.record(
         {
           actor: p.actor,
           action: 'muse.safemode.exit',
-          target: `${MUSE}/${SAFE_MODE_DOC}`,
+          target: SAFE_MODE_PATH,
           outcome: 'refused',
           reason: `${err.code}: ${err.message}`,
           ...(p.rationale?.trim() ? { rationale: p.rationale.trim() } : {}),

@@ -9,13 +9,12 @@
  * instance's entry at once; other instances see it within `freshnessMs`.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { auditInTransaction } from '../../platform/audit.js';
 import { AppError, describeIssues, invalidInput } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
-import { MUSE } from '../status/status.js';
+import type { AuditPort, Via } from '../deps.js';
 import { DEFAULT_BIBLE, bibleInputSchema, parseBible, type Bible } from './core/bible.js';
+import { BIBLE_PATH, readBibleInTx, readOrSeedBible, storedBibleVersion, writeBibleInTx } from './repo.js';
 
-export const BIBLE_DOC = 'bible';
 export const DEFAULT_FRESHNESS_MS = 30_000;
 
 interface CacheEntry {
@@ -43,8 +42,6 @@ export function bibleCacheStats(db: Firestore): Readonly<BibleCacheStats> {
   return { ...statsFor(db) };
 }
 
-const bibleRef = (db: Firestore) => db.collection(MUSE).doc(BIBLE_DOC);
-
 function parseStored(data: unknown): Bible {
   const r = parseBible(data);
   if (!r.ok) throw new AppError('policy_violation', `muse/bible is malformed: ${r.problems.join('; ')}`);
@@ -54,28 +51,9 @@ function parseStored(data: unknown): Bible {
 /** Reads the whole document, seeding the default Bible when there is none yet. */
 async function fullLoad(db: Firestore, now: Date): Promise<Bible> {
   statsFor(db).fullLoads += 1;
-  const ref = bibleRef(db);
-  const data = await db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    if (snap.exists) return snap.data();
-    tx.create(ref, { ...DEFAULT_BIBLE, updatedAt: now, updatedBy: { kind: 'system', id: 'seed' } });
-    return DEFAULT_BIBLE;
-  });
-  const bible = parseStored(data);
+  const bible = parseStored(await readOrSeedBible(db, DEFAULT_BIBLE, now));
   cache.set(db, { bible, checkedAt: now.getTime() });
   return bible;
-}
-
-/** The stored version, read with a projection so only one small field travels. */
-async function storedVersion(db: Firestore): Promise<number | undefined> {
-  const { FieldPath } = await import('@google-cloud/firestore');
-  const q = await db
-    .collection(MUSE)
-    .where(FieldPath.documentId(), '==', bibleRef(db))
-    .select('version')
-    .get();
-  const v: unknown = q.docs[0]?.get('version');
-  return typeof v === 'number' ? v : undefined;
 }
 
 /** The Bible, from this instance's cache when fresh. */
@@ -92,7 +70,7 @@ export async function loadBible(
     return entry.bible;
   }
   statsFor(db).freshnessChecks += 1;
-  const version = await storedVersion(db);
+  const version = await storedBibleVersion(db);
   if (version !== entry.bible.version) return fullLoad(db, now);
   cache.set(db, { bible: entry.bible, checkedAt: now.getTime() });
   return entry.bible;
@@ -100,29 +78,27 @@ export async function loadBible(
 
 /** Replaces the Bible with a new version (audited); refreshes this instance's cache. */
 export async function saveBible(
-  deps: { db: Firestore; now: Date },
-  input: { actor: Actor; bible: unknown; via: 'api' | 'slack' | 'cli' },
+  deps: { db: Firestore; now: Date; audit: AuditPort },
+  input: { actor: Actor; bible: unknown; via: Via },
 ): Promise<Bible> {
   const parsed = bibleInputSchema.safeParse(input.bible);
   if (!parsed.success) throw invalidInput(`bible refused: ${describeIssues(parsed.error.issues).join('; ')}`);
   const { db, now } = deps;
-  const ref = bibleRef(db);
   const bible = await db.runTransaction(async (tx) => {
-    const snap = await tx.get(ref);
-    const current = snap.exists ? parseStored(snap.data()) : DEFAULT_BIBLE;
+    const stored = await readBibleInTx(db, tx);
+    const current = stored !== undefined ? parseStored(stored) : DEFAULT_BIBLE;
     // The seeded default is version 1 even before it is written, so the first edit is version 2.
     const next: Bible = { ...parsed.data, version: current.version + 1 };
-    tx.set(ref, { ...next, updatedAt: now, updatedBy: input.actor });
-    auditInTransaction(
-      db,
+    writeBibleInTx(db, tx, next, input.actor, now);
+    deps.audit.inTx(
       tx,
       {
         actor: input.actor,
         action: 'muse.bible.update',
-        target: `${MUSE}/${BIBLE_DOC}`,
+        target: BIBLE_PATH,
         outcome: 'ok',
         via: input.via,
-        details: { fromVersion: snap.exists ? current.version : null, toVersion: next.version },
+        details: { fromVersion: stored !== undefined ? current.version : null, toVersion: next.version },
       },
       now,
     );

@@ -2,25 +2,32 @@
  * The muse's production for a brief (Level 4's `muse.produce` stage): the brief becomes an intent
  * of its own, outside the trend loop, and goes through the same production workflow (CFO gate,
  * narrative, visual, motion, critic, publish). The stage's output names the intent and the
- * production run; the staged asset appears on the intent when that run publishes.
+ * production's run; the staged asset appears on the intent when that production publishes.
  */
-import type { Container } from '../../platform/container.js';
 import { invalidInput } from '../../shared/errors.js';
-import { intentsRef } from './intents.js';
+import type { MuseDeps } from '../deps.js';
+import { createIntentInTx, findIntent, readIntentInTx } from '../intents/repo.js';
 import { produceIntent } from './produce.js';
 
+export interface BriefRequest {
+  brief: string;
+  runId: string;
+  stageId: string;
+  profile: string;
+}
+
 export async function produceBrief(
-  app: Container,
-  req: { brief: string; runId: string; stageId: string; profile: string },
+  deps: Pick<MuseDeps, 'db' | 'clock' | 'engine'>,
+  req: BriefRequest,
 ): Promise<{ intentId: string; productionRunId: string; status: string }> {
   const topic = req.brief.trim().slice(0, 200);
   if (!topic) throw invalidInput('muse.produce needs a non-empty brief');
+  const { db } = deps;
   // One intent per pipeline run and stage: a redelivered stage finds it and starts nothing twice.
   const intentId = `brief-${req.runId}-${req.stageId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
-  const ref = intentsRef(app.db).doc(intentId);
-  await app.db.runTransaction(async (tx) => {
-    if ((await tx.get(ref)).exists) return;
-    tx.create(ref, {
+  await db.runTransaction(async (tx) => {
+    if (await readIntentInTx(db, tx, intentId)) return;
+    createIntentInTx(db, tx, {
       id: intentId,
       topic,
       normalizedTopic: topic
@@ -29,15 +36,14 @@ export async function produceBrief(
         .replace(/^-|-$/g, ''),
       vvs: null,
       status: 'new',
-      createdAt: app.clock.now(),
+      createdAt: deps.clock.now(),
       tickId: null,
       sources: [`pipeline:${req.runId}/${req.stageId}`],
       profile: req.profile,
     });
   });
-  const existing = (await ref.get()).data();
-  if (existing?.runId)
-    return { intentId, productionRunId: String(existing.runId), status: String(existing.status) };
-  const r = await produceIntent(app, { intentId, actor: { kind: 'system', id: `pipeline:${req.runId}` } });
+  const existing = await findIntent(db, intentId);
+  if (existing?.runId) return { intentId, productionRunId: existing.runId, status: existing.status };
+  const r = await produceIntent(deps, { intentId, actor: { kind: 'system', id: `pipeline:${req.runId}` } });
   return { intentId, productionRunId: r.runId, status: 'producing' };
 }

@@ -5,10 +5,11 @@
  * - on the last attempt, or on a non-retryable error, the step fails terminally and the raw answer
  *   is kept in the step's output and on the intent, so a person can see what the model said.
  */
-import type { StepContext, StepOutcome } from '../../engine/workflow.js';
+import type { Firestore } from '@google-cloud/firestore';
+import type { StepContext, StepOutcome } from './step.js';
 import { ModelError, type ModelPort, type ModelRequest } from '../../model/port.js';
+import { recordProgressInTx } from '../intents/repo.js';
 import { answerJson, type Parsed } from './core/specs.js';
-import { intentsRef } from './intents.js';
 
 /** What a model step spent, so the run's actual cost can be settled. */
 export interface StepUsage {
@@ -29,6 +30,7 @@ function lastAttempt(ctx: StepContext): boolean {
 
 /** A terminal failure that keeps the raw answer, on the run (step output) and on the intent. */
 export function terminal(
+  db: Firestore,
   ctx: StepContext,
   intentId: string,
   error: string,
@@ -41,35 +43,31 @@ export function terminal(
     class: 'terminal',
     error,
     output: { error, raw: kept, usage },
-    effect: async (tx, db) => {
-      tx.set(
-        intentsRef(db).doc(intentId),
-        {
-          status: 'failed',
-          reason: `${ctx.stepId}: ${error}`,
-          failure: { runId: ctx.runId, step: ctx.stepId, error, raw: kept, at: ctx.now },
-        },
-        { merge: true },
-      );
+    effect: async (tx) => {
+      recordProgressInTx(db, tx, intentId, {
+        status: 'failed',
+        reason: `${ctx.stepId}: ${error}`,
+        failure: { runId: ctx.runId, step: ctx.stepId, error, raw: kept, at: ctx.now },
+      });
     },
   };
 }
 
 export async function callModel<T>(
+  deps: { db: Firestore; model: ModelPort },
   ctx: StepContext,
-  model: ModelPort,
   intentId: string,
   req: ModelRequest,
   parse: (json: unknown) => Parsed<T>,
 ): Promise<CallResult<T>> {
   let res;
   try {
-    res = await model.generate(req);
+    res = await deps.model.generate(req);
   } catch (err) {
     if (!(err instanceof ModelError)) throw err; // unknown: let the engine redeliver
     if (err.retryable && !lastAttempt(ctx))
       return { ok: false, outcome: { type: 'retry', error: err.message } };
-    return { ok: false, outcome: terminal(ctx, intentId, `model error: ${err.message}`, err.raw) };
+    return { ok: false, outcome: terminal(deps.db, ctx, intentId, `model error: ${err.message}`, err.raw) };
   }
   const usage: StepUsage = {
     model: res.model,
@@ -83,5 +81,5 @@ export async function callModel<T>(
   const error = `unusable ${req.purpose} answer: ${parsed.problems.slice(0, 5).join('; ')}`;
   if (!lastAttempt(ctx)) return { ok: false, outcome: { type: 'retry', error } };
   const raw = res.text || (res.json === undefined ? '' : JSON.stringify(res.json));
-  return { ok: false, outcome: terminal(ctx, intentId, error, raw, usage) };
+  return { ok: false, outcome: terminal(deps.db, ctx, intentId, error, raw, usage) };
 }

@@ -7,18 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { recordEvent } from '../../engine/events.js';
-import { getPause } from '../../engine/pause.js';
-import { auditInTransaction, recordAudit, type AuditEntry } from '../../platform/audit.js';
-import type { Container } from '../../platform/container.js';
 import { conflict, invalidInput, isAppError, type AppError } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
+import type { MuseDeps, Via } from '../deps.js';
+import { createIntentInTx, readIntentInTx, rememberTopicInTx } from '../intents/repo.js';
+import { readStatusInTx, recordRequestedIntent } from '../status/repo.js';
 import { normalizeTopic } from '../trends/core/topics.js';
-import { shardOf, TOPIC_SHARDS } from '../trends/store.js';
-import { statusRef } from '../status/status.js';
-import { checkBreaker } from '../wallet/breaker.js';
-import { BREAKER_HOLDER } from '../wallet/store.js';
-import { intentsRef } from './intents.js';
+import { BREAKER_HOLDER } from '../wallet/repo.js';
 import { produceIntent } from './produce.js';
 
 export const onDemandSchema = z.strictObject({
@@ -38,23 +33,22 @@ export interface OnDemandResult {
   created: boolean;
 }
 
-type Via = AuditEntry['via'];
-
 export async function requestProduction(
-  app: Container,
+  deps: MuseDeps,
+  /** The breaker's look at the wallet: on-demand spend is looked at like a tick's. */
+  checkBreaker: () => Promise<unknown>,
   p: { topic: string; requestId?: string; actor: Actor; via: Via },
 ): Promise<OnDemandResult> {
   const topic = p.topic.trim();
   const refuse = async (err: AppError) => {
-    await recordAudit(
-      app.db,
+    await deps.audit.record(
       {
         ...auditBase(p, topic),
         target: 'intents',
         outcome: 'refused',
         reason: `${err.code}: ${err.message}`,
       },
-      app.clock.now(),
+      deps.clock.now(),
     );
     return err;
   };
@@ -63,8 +57,8 @@ export async function requestProduction(
     throw await refuse(
       invalidInput(`topic "${topic}" is not usable: too short, too long, or a generic label like "news"`),
     );
-  await checkBreaker(app); // on-demand spend is looked at like a tick's
-  const pause = await getPause(app);
+  await checkBreaker();
+  const pause = await deps.engine.pause();
   if (pause.paused) {
     const breaker = pause.holds[BREAKER_HOLDER];
     throw await refuse(
@@ -78,9 +72,9 @@ export async function requestProduction(
     );
   }
   const intentId = `request~${p.requestId ?? randomUUID()}`;
-  const created = await createIntent(app, { ...p, topic, key: t.key, intentId });
+  const created = await createIntent(deps, { ...p, topic, key: t.key, intentId });
   try {
-    const r = await produceIntent(app, { intentId, actor: p.actor });
+    const r = await produceIntent(deps, { intentId, actor: p.actor });
     return { intentId, topic, runId: r.runId, created };
   } catch (e) {
     // A retried request whose production is already under way (or done) answers with that run.
@@ -100,20 +94,20 @@ const auditBase = (p: { actor: Actor; via: Via }, topic: string) => ({
 
 /** Creates the intent with its audit record and event; false when this requestId already made it. */
 async function createIntent(
-  app: Container,
+  deps: MuseDeps,
   p: { topic: string; key: string; intentId: string; actor: Actor; via: Via },
 ): Promise<boolean> {
-  const at = app.clock.now();
-  const ref = intentsRef(app.db).doc(p.intentId);
-  const shard = app.db.collection(TOPIC_SHARDS).doc(shardOf(p.key));
-  return app.db.runTransaction(async (tx) => {
-    const [snap, status] = await tx.getAll(ref, statusRef(app.db));
-    if (snap!.exists) {
-      if (snap!.get('normalizedTopic') !== p.key)
-        throw conflict(`this requestId was used for the topic "${String(snap!.get('topic'))}"`);
+  const at = deps.clock.now();
+  const { db } = deps;
+  return db.runTransaction(async (tx) => {
+    const existing = await readIntentInTx(db, tx, p.intentId);
+    const status = await readStatusInTx(db, tx);
+    if (existing) {
+      if (existing.normalizedTopic !== p.key)
+        throw conflict(`this requestId was used for the topic "${existing.topic}"`);
       return false;
     }
-    tx.create(ref, {
+    createIntentInTx(db, tx, {
       id: p.intentId,
       topic: p.topic,
       normalizedTopic: p.key,
@@ -126,22 +120,16 @@ async function createIntent(
       engagement: 0,
     });
     // The next trend tick treats the topic as recently produced (its de-dupe window).
-    tx.set(shard, { topics: { [p.key]: { intentId: p.intentId, at: at.getTime() } } }, { merge: true });
-    const prev = (status!.get('intents') as Array<{ id: string }> | undefined) ?? [];
-    tx.set(
-      statusRef(app.db),
-      {
-        intents: [{ id: p.intentId, topic: p.topic, status: 'new', origin: 'request' }, ...prev].slice(0, 10),
-      },
-      { merge: true },
-    );
-    auditInTransaction(
-      app.db,
+    rememberTopicInTx(db, tx, p.key, p.intentId, at);
+    recordRequestedIntent(
+      db,
       tx,
-      { ...auditBase(p, p.topic), target: `intents/${p.intentId}`, outcome: 'ok' },
+      status,
+      { id: p.intentId, topic: p.topic, status: 'new', origin: 'request' },
       at,
     );
-    recordEvent(app.db, tx, {
+    deps.audit.inTx(tx, { ...auditBase(p, p.topic), target: `intents/${p.intentId}`, outcome: 'ok' }, at);
+    deps.engine.eventInTx(tx, {
       type: 'muse.intent.requested',
       actor: p.actor,
       at,

@@ -1,19 +1,19 @@
 /**
- * Starting production for an intent (HLP's entry point): used by the API, Slack and the trend loop.
+ * Starting production for an intent (HLP's entry point): used by the API, Slack, the trend loop and
+ * Level 4 briefs.
  *
- * The run id is derived from the intent and its production attempt, so concurrent or repeated
+ * The production's run id is derived from the intent and its attempt, so concurrent or repeated
  * starts for the same intent converge on one run (startRun is idempotent by id). An intent that is
  * producing or published is refused; an unfunded or failed one may be produced again, as a new
- * attempt. The mode is pinned at start: in safe mode the run uses the strict template.
+ * attempt. The mode is pinned at start: in safe mode the production uses the strict template.
  */
-import { engineOf } from '../../wiring/engine.js';
-import type { Container } from '../../platform/container.js';
 import { conflict } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
-import { getSafeMode } from '../critic/safe-mode-store.js';
-import { recordRunStatus } from '../status/status.js';
-import { MUSE_PRODUCTION, type ProductionMode } from './core/plan.js';
-import { getIntent, intentsRef } from './intents.js';
+import { readSafeMode } from '../critic/repo.js';
+import type { MuseDeps } from '../deps.js';
+import { getIntent, recordProgress } from '../intents/repo.js';
+import { readStatusInTx, recordProduction } from '../status/repo.js';
+import { MUSE_PRODUCTION, type ProductionInput, type ProductionMode } from './core/plan.js';
 
 export interface ProduceResult {
   runId: string;
@@ -21,14 +21,16 @@ export interface ProduceResult {
   mode: ProductionMode;
 }
 
-export const productionRunId = (intentId: string, attempt: number) =>
+/** The engine run id of an intent's production attempt. */
+export const productionId = (intentId: string, attempt: number) =>
   `muse-${intentId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100)}-${attempt}`;
 
 export async function produceIntent(
-  app: Container,
+  deps: Pick<MuseDeps, 'db' | 'clock' | 'engine'>,
   p: { intentId: string; actor: Actor },
 ): Promise<ProduceResult> {
-  const intent = await getIntent(app.db, p.intentId);
+  const { db } = deps;
+  const intent = await getIntent(db, p.intentId);
   if (intent.status === 'published')
     throw conflict(`intent ${intent.id} is already published`, { runId: intent.runId });
   if (intent.status === 'producing')
@@ -36,23 +38,32 @@ export async function produceIntent(
       runId: intent.runId,
     });
   // A retry of an unfunded or failed intent is a new attempt; otherwise the pending one.
+  const attempts = intent.productionAttempts ?? 0;
   const retry = (intent.status === 'unfunded' || intent.status === 'failed') && intent.runId !== undefined;
-  const attempt = intent.productionAttempts + (retry ? 1 : 0) || 1;
-  const mode: ProductionMode = (await getSafeMode(app)).active ? 'template' : 'free';
-  const runId = productionRunId(intent.id, attempt);
-  const started = await engineOf(app).startWorkflowRun({
-    workflow: MUSE_PRODUCTION,
-    input: { intentId: intent.id, topic: intent.topic, mode },
-    actor: p.actor,
-    runId,
-  });
+  const attempt = attempts + (retry ? 1 : 0) || 1;
+  const mode: ProductionMode = (await readSafeMode(db)).active ? 'template' : 'free';
+  const runId = productionId(intent.id, attempt);
+  const input: ProductionInput = { intentId: intent.id, topic: intent.topic, mode };
+  const started = await deps.engine.startRun({ workflow: MUSE_PRODUCTION, input, actor: p.actor, runId });
   if (started.created) {
-    await intentsRef(app.db).doc(intent.id).set({ productionAttempts: attempt, runId }, { merge: true });
-    await recordRunStatus(
-      app,
-      { runId, intentId: intent.id, topic: intent.topic, mode, step: 'gate', state: 'queued' },
-      { ifAbsent: true },
-    );
+    await recordProgress(db, intent.id, { productionAttempts: attempt, runId });
+    await recordQueued(deps, { runId, intentId: intent.id, topic: intent.topic, mode });
   }
   return { runId: started.runId, created: started.created, mode };
+}
+
+/**
+ * Adds the production's "queued" entry to the status document unless it has one: a late "queued"
+ * must never hide the progress its first step already reported.
+ */
+async function recordQueued(
+  deps: Pick<MuseDeps, 'db' | 'clock'>,
+  entry: { runId: string; intentId: string; topic: string; mode: ProductionMode },
+): Promise<void> {
+  const at = deps.clock.now();
+  await deps.db.runTransaction(async (tx) => {
+    const status = await readStatusInTx(deps.db, tx);
+    if (status.productions.some((r) => r.runId === entry.runId)) return;
+    recordProduction(deps.db, tx, status, { ...entry, step: 'gate', state: 'queued' }, at);
+  });
 }

@@ -4,31 +4,39 @@
  * new intent goes to production, whose first step is the CFO gate. A redelivered tick finds the
  * same intents already producing, so nothing starts twice.
  */
-import type { Container } from '../../platform/container.js';
 import { isAppError } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
-import { produceIntent } from '../production/produce.js';
+import type { MuseDeps } from '../deps.js';
 import { readTrendConfig } from './settings-store.js';
-import { runTrendTick } from './tick.js';
 import type { TickSummary } from './tick-summary.js';
 
 export interface LoopResult extends TickSummary {
   production: {
-    /** Production runs this call started (or found started by an earlier delivery). */
+    /** Productions this call started (or found started by an earlier delivery), by run id. */
     runIds: string[];
     /** Intents left `new` because of `maxProductionsPerTick`. */
     notStarted: string[];
   };
 }
 
-export async function runTrendLoop(app: Container, p: { tickId: string; actor: Actor }): Promise<LoopResult> {
-  const summary = await runTrendTick(app, { tickId: p.tickId });
-  const config = await readTrendConfig(app.db);
+/** What the loop calls: the tick, and production for one intent. */
+export interface LoopSteps {
+  tick(p: { tickId: string }): Promise<TickSummary>;
+  produce(p: { intentId: string; actor: Actor }): Promise<{ runId: string }>;
+}
+
+export async function runTrendLoop(
+  deps: Pick<MuseDeps, 'db'>,
+  steps: LoopSteps,
+  p: { tickId: string; actor: Actor },
+): Promise<LoopResult> {
+  const summary = await steps.tick({ tickId: p.tickId });
+  const config = await readTrendConfig(deps.db);
   const cap = config.tick.ok ? config.tick.value.maxProductionsPerTick : 0;
   const runIds: string[] = [];
   for (const intentId of summary.intentIds.slice(0, cap)) {
     try {
-      runIds.push((await produceIntent(app, { intentId, actor: p.actor })).runId);
+      runIds.push((await steps.produce({ intentId, actor: p.actor })).runId);
     } catch (e) {
       // Already producing or published: an earlier delivery of this tick started it.
       if (!(isAppError(e) && e.code === 'conflict')) throw e;
@@ -37,4 +45,24 @@ export async function runTrendLoop(app: Container, p: { tickId: string; actor: A
     }
   }
   return { ...summary, production: { runIds, notStarted: summary.intentIds.slice(cap) } };
+}
+
+/**
+ * The scheduled firing: one tick id per firing (a redelivery reuses it, so it creates nothing
+ * twice), and a firing that finds another tick holding the lease has nothing to do. Returns what
+ * the trigger logs.
+ */
+export async function runScheduledLoop(
+  loop: (p: { tickId: string; actor: Actor }) => Promise<LoopResult>,
+  firedAt: Date,
+): Promise<Record<string, unknown>> {
+  const tickId = `hourly-${firedAt.toISOString().replace(/[^0-9TZ]/g, '')}`;
+  try {
+    const r = await loop({ tickId, actor: { kind: 'system', id: 'trendscout' } });
+    return { ...r, top: r.top.slice(0, 3), sources: r.sources.filter((s) => !s.ok) };
+  } catch (err) {
+    // Another tick holds the lease: retrying would only queue this firing.
+    if (isAppError(err) && err.code === 'conflict') return { skipped: err.message };
+    throw err;
+  }
 }

@@ -7,12 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { actorOf, route, type Route } from '../../platform/http/route.js';
 import { notFound } from '../../shared/errors.js';
+import { museOf } from '../../wiring/muse.js';
 import { sourcesSchema, tickSettingsSchema } from './core/settings.js';
-import { runTrendLoop } from './loop.js';
-import { putTickSettings, putTrendSources, readTrendConfig } from './settings-store.js';
-import { sourcesView } from './sources-view.js';
-import { getTick } from './tick.js';
-import { INTENTS } from './store.js';
 
 const tickBody = z
   .object({
@@ -31,9 +27,6 @@ const intentsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const toIso = (v: unknown) =>
-  v && typeof v === 'object' && 'toDate' in v ? (v as { toDate(): Date }).toDate().toISOString() : v;
-
 export const museTrendRoutes: Route[] = [
   route({
     method: 'POST',
@@ -41,7 +34,7 @@ export const museTrendRoutes: Route[] = [
     scope: 'operator',
     body: tickBody,
     handle: async ({ app, body, caller }) => {
-      const r = await runTrendLoop(app, {
+      const r = await museOf(app).trends.runLoop({
         tickId: body.tickId ?? `api-${randomUUID()}`,
         actor: actorOf(caller),
       });
@@ -53,7 +46,7 @@ export const museTrendRoutes: Route[] = [
     path: '/v1/muse/ticks/:id',
     scope: 'read',
     handle: async ({ app, params }) => {
-      const tick = await getTick(app, params.id ?? '');
+      const tick = await museOf(app).trends.getTick(params.id ?? '');
       if (!tick) throw notFound(`no trend tick ${params.id}`);
       return { body: tick };
     },
@@ -62,23 +55,22 @@ export const museTrendRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/sources',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await sourcesView(app) }),
+    handle: async ({ app }) => ({ body: await museOf(app).trends.sources() }),
   }),
   route({
     method: 'PUT',
     path: '/v1/muse/sources',
     scope: 'operator',
     body: sourcesBody,
-    handle: async ({ app, body, caller }) => {
-      await putTrendSources(app, { ...body, actor: actorOf(caller), via: 'api' });
-      return { body: await sourcesView(app) };
-    },
+    handle: async ({ app, body, caller }) => ({
+      body: await museOf(app).trends.putSources({ ...body, actor: actorOf(caller), via: 'api' }),
+    }),
   }),
   route({
     method: 'GET',
     path: '/v1/muse/settings/trends',
     scope: 'read',
-    handle: async ({ app }) => ({ body: (await readTrendConfig(app.db)).tick }),
+    handle: async ({ app }) => ({ body: await museOf(app).trends.tickSettings() }),
   }),
   route({
     method: 'PUT',
@@ -87,8 +79,14 @@ export const museTrendRoutes: Route[] = [
     body: tickSettingsBody,
     handle: async ({ app, body, caller }) => {
       const { rationale: why, ...settings } = body;
-      await putTickSettings(app, { settings, rationale: why, actor: actorOf(caller), via: 'api' });
-      return { body: (await readTrendConfig(app.db)).tick };
+      return {
+        body: await museOf(app).trends.putTickSettings({
+          settings,
+          rationale: why,
+          actor: actorOf(caller),
+          via: 'api',
+        }),
+      };
     },
   }),
   route({
@@ -96,19 +94,8 @@ export const museTrendRoutes: Route[] = [
     path: '/v1/muse/intents',
     scope: 'read',
     query: intentsQuery,
-    handle: async ({ app, query }) => {
-      const q = intentsQuery.parse(query);
-      // Newest first; filtering on status in memory avoids a composite index for a small page.
-      const snap = await app.db
-        .collection(INTENTS)
-        .orderBy('createdAt', 'desc')
-        .limit(q.status ? 500 : q.limit)
-        .get();
-      const intents = snap.docs
-        .map((d) => ({ ...d.data(), createdAt: toIso(d.get('createdAt')) }) as Record<string, unknown>)
-        .filter((i) => !q.status || i.status === q.status)
-        .slice(0, q.limit);
-      return { body: { intents } };
-    },
+    handle: async ({ app, query }) => ({
+      body: { intents: await museOf(app).trends.listIntents(intentsQuery.parse(query)) },
+    }),
   }),
 ];

@@ -4,9 +4,9 @@
  * document, who changed it and why), and, when the stored document does not parse, the error
  * naming the field with the raw list, so it can be fixed.
  */
-import type { Container } from '../../platform/container.js';
 import type { Actor } from '../../shared/ports.js';
-import { fromFirestore, getMuseStatus } from '../status/status.js';
+import type { MuseDeps } from '../deps.js';
+import { readStatus } from '../status/repo.js';
 import { sourceUrl, type SourceSetting } from './core/settings.js';
 import type { SourceHealth } from './core/source-health.js';
 import { rawSources, readTrendConfig } from './settings-store.js';
@@ -23,23 +23,23 @@ export interface SourcesView {
   sources: Array<SourceSetting & { url: string; health: SourceHealth | null }>;
 }
 
-export async function sourcesView(app: Container): Promise<SourcesView> {
-  const [config, status] = await Promise.all([readTrendConfig(app.db), getMuseStatus(app)]);
+export async function sourcesView(deps: Pick<MuseDeps, 'db'>): Promise<SourcesView> {
+  const [config, status] = await Promise.all([readTrendConfig(deps.db), readStatus(deps.db)]);
   const c = config.sources;
-  const health = (fromFirestore(status.trendSources) as SourceHealth[] | undefined) ?? [];
+  const health = Array.isArray(status.trendSources) ? status.trendSources : [];
   const meta = {
     origin: c.origin,
     ...(c.updatedAt ? { updatedAt: c.updatedAt } : {}),
     ...(c.updatedBy ? { updatedBy: c.updatedBy } : {}),
     ...(c.rationale ? { rationale: c.rationale } : {}),
   };
-  if (!c.ok) return { ...meta, error: c.error, stored: await rawSources(app.db), sources: [] };
+  if (!c.ok) return { ...meta, error: c.error, stored: await rawSources(deps.db), sources: [] };
   return {
     ...meta,
     sources: c.value.map((s) => ({
       ...s,
       url: sourceUrl(s),
-      health: (Array.isArray(health) ? health : []).find((h) => h.id === s.id) ?? null,
+      health: health.find((h) => h.id === s.id) ?? null,
     })),
   };
 }

@@ -6,20 +6,14 @@
  * scans resolves that incident (incidents/recover.ts), so no one is paged after the sources recover.
  */
 import { performance } from 'node:perf_hooks';
-import { recordEvent } from '../../engine/events.js';
-import { startEscalation } from '../../incidents/escalation.js';
-import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { readLiveIncidentTx, writeRecovery, type LiveIncident } from '../../incidents/recover.js';
-import { kickSlackOutbox } from '../../notify/slack-outbox.js';
-import type { Container } from '../../platform/container.js';
-import { fromFirestore } from '../status/status.js';
-import { nextSourceHealth, type SourceHealth } from './core/source-health.js';
-import { TICKS, type IntentDoc } from './store.js';
+import type { LiveIncidentHandle, MuseDeps } from '../deps.js';
+import type { IntentDoc } from '../intents/repo.js';
+import { readStatusInTx, recordTickFinished } from '../status/repo.js';
+import { nextSourceHealth } from './core/source-health.js';
+import { readTickAndLockInTx, releaseLockInTx, writeTickInTx } from './repo.js';
 import type { TickSummary } from './tick-summary.js';
 
 const TRENDSCOUT = { kind: 'system' as const, id: 'trendscout' };
-export const lockRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('trendScan');
-export const statusRef = (app: Pick<Container, 'db'>) => app.db.collection('muse').doc('status');
 
 /** The dedupe keys of the incidents a failed tick opens; a tick that scans resolves them. */
 export const TICK_INCIDENT = {
@@ -34,7 +28,7 @@ export interface TickFailure {
 }
 
 export async function finishTick(
-  app: Container,
+  deps: MuseDeps,
   t: {
     summary: TickSummary;
     docs: readonly IntentDoc[];
@@ -47,30 +41,31 @@ export async function finishTick(
 ): Promise<void> {
   const { summary, docs, now } = t;
   let recovered = 0;
-  const incident = await app.db.runTransaction(async (tx) => {
+  const { db, incidents } = deps;
+  const incident = await db.runTransaction(async (tx) => {
     recovered = 0;
-    const [statusSnap, lockSnap] = await tx.getAll(statusRef(app), lockRef(app));
+    const shown = await readStatusInTx(db, tx);
+    const { lock } = await readTickAndLockInTx(db, tx, summary.tickId);
     // A tick that scanned is the recovery of what made earlier ticks fail: read (before any write)
     // the incidents they opened, to resolve them in this same commit.
-    const recovering: Array<[LiveIncident | undefined, string]> = t.failure
+    const recovering: Array<[LiveIncidentHandle | undefined, string]> = t.failure
       ? []
       : [
           [
-            await readLiveIncidentTx(app.db, tx, { dedupeKey: TICK_INCIDENT.settingsInvalid }),
+            await incidents.liveInTx(tx, { dedupeKey: TICK_INCIDENT.settingsInvalid }),
             'the trend settings parse again',
           ],
           ...(summary.sourcesOk > 0
             ? ([
                 [
-                  await readLiveIncidentTx(app.db, tx, { dedupeKey: TICK_INCIDENT.allSourcesFailed }),
+                  await incidents.liveInTx(tx, { dedupeKey: TICK_INCIDENT.allSourcesFailed }),
                   `tick ${summary.tickId} read ${summary.sourcesOk} of ${summary.sourcesOk + summary.sourcesFailed} sources`,
                 ],
-              ] as Array<[LiveIncident | undefined, string]>)
+              ] as Array<[LiveIncidentHandle | undefined, string]>)
             : []),
         ];
     const opened = t.failure
-      ? await openIncidentInTransaction(
-          app.db,
+      ? await incidents.openInTx(
           tx,
           {
             severity: 'sev3',
@@ -85,25 +80,25 @@ export async function finishTick(
       : undefined;
     if (opened) summary.incidentId = opened.id;
     summary.durationMs = Math.round(performance.now() - t.started);
-    const stored = fromFirestore(statusSnap!.get('trendSources')) as SourceHealth[] | undefined;
-    const prevHealth = Array.isArray(stored) ? stored : [];
+    const prevHealth = shown.trendSources;
     const health = t.configured
       ? nextSourceHealth(prevHealth, t.configured, summary.sources, summary.tickId, now)
       : prevHealth;
-    const prev = (statusSnap!.get('intents') as Array<{ id: string }> | undefined) ?? [];
+    const prev = shown.intents ?? [];
     const fresh = docs.slice(0, 10).map((d) => ({ id: d.id, topic: d.topic, vvs: d.vvs, status: d.status }));
     const intents = [...fresh, ...prev.filter((x) => !fresh.some((f) => f.id === x.id))].slice(0, 10);
-    tx.set(app.db.collection(TICKS).doc(summary.tickId), {
+    writeTickInTx(db, tx, {
       id: summary.tickId,
       status: summary.status,
       at: now,
       finishedAt: now,
       summary,
     });
-    if (lockSnap!.get('tickId') === summary.tickId) tx.delete(lockRef(app));
+    if (lock?.tickId === summary.tickId) releaseLockInTx(db, tx);
     const { tickId: id, status, sourcesOk, sourcesFailed, candidates, intents: count, durationMs } = summary;
-    tx.set(
-      statusRef(app),
+    recordTickFinished(
+      db,
+      tx,
       {
         lastTick: {
           id,
@@ -118,13 +113,10 @@ export async function finishTick(
         },
         intents,
         trendSources: health,
-        // A tick only finishes while nothing holds the pause switch: the loop is running.
-        loop: { state: 'running' },
-        updatedAt: now,
       },
-      { merge: true },
+      now,
     );
-    recordEvent(app.db, tx, {
+    deps.engine.eventInTx(tx, {
       type: status === 'failed' ? 'muse.tick.failed' : 'muse.tick.completed',
       actor: TRENDSCOUT,
       at: now,
@@ -141,12 +133,12 @@ export async function finishTick(
     });
     for (const [live, text] of recovering) {
       if (!live) continue;
-      writeRecovery(app.db, tx, live, { cause: 'trends', text }, now);
+      incidents.recoverInTx(tx, live, { cause: 'trends', text }, now);
       recovered++;
     }
     return opened;
   });
-  if (recovered) await kickSlackOutbox(app);
+  if (recovered) await deps.slack.kick();
   // The escalation timers start after the incident commits (idempotent by incident; the sweep is the backstop).
-  if (incident?.created) await startEscalation(app, incident.id);
+  if (incident?.created) await incidents.escalate(incident.id);
 }

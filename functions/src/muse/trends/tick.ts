@@ -8,37 +8,36 @@
  * or whose settings do not parse, is `failed` and opens an incident (tick-finish.ts).
  */
 import { performance } from 'node:perf_hooks';
-import type { Container } from '../../platform/container.js';
-import { controlRef, pauseFrom } from '../../engine/pause.js';
-import { recordEvent } from '../../engine/events.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
-import { checkBreaker } from '../wallet/breaker.js';
-import { scoreCandidates, selectIntents, type Candidate } from './core/candidates.js';
-import { DEFAULT_TICK_SETTINGS, type TickSettings } from './core/settings.js';
-import { scanSources, sourceDefOf, type SourceDef } from './sources/sources.js';
-import { readTrendConfig } from './settings-store.js';
+import type { MuseDeps } from '../deps.js';
 import {
   existingIntents,
   intentId,
   readTopicShards,
   recentFromShards,
-  TICKS,
   writeIntents,
   writeTopicShards,
   type IntentDoc,
-} from './store.js';
-import { finishTick, lockRef, statusRef, TICK_INCIDENT } from './tick-finish.js';
+} from '../intents/repo.js';
+import { recordTickSkipped } from '../status/repo.js';
+import { scoreCandidates, selectIntents, type Candidate } from './core/candidates.js';
+import { DEFAULT_TICK_SETTINGS, type TickSettings } from './core/settings.js';
+import { scanSources, sourceDefOf, type SourceDef } from './sources/sources.js';
+import { readTrendConfig } from './settings-store.js';
+import { claimLockInTx, getTickDoc, readTickAndLockInTx, writeTickInTx } from './repo.js';
+import { finishTick, TICK_INCIDENT } from './tick-finish.js';
 import { emptySummary, type TickSummary } from './tick-summary.js';
 
 export type { TickSummary } from './tick-summary.js';
 
 const TICK_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-const ms = (v: unknown) =>
-  v && typeof v === 'object' && 'toMillis' in v ? (v as { toMillis(): number }).toMillis() : 0;
 
 /** What to scan and with which settings: the stored settings, unless the caller names sources. */
-async function plan(app: Container, p: { sources?: readonly SourceDef[]; settings?: Partial<TickSettings> }) {
-  const config = await readTrendConfig(app.db);
+async function plan(
+  deps: Pick<MuseDeps, 'db'>,
+  p: { sources?: readonly SourceDef[]; settings?: Partial<TickSettings> },
+) {
+  const config = await readTrendConfig(deps.db);
   const errors = [
     ...(!p.sources && !config.sources.ok ? [config.sources.error] : []),
     ...(!config.tick.ok ? [config.tick.error] : []),
@@ -65,33 +64,34 @@ async function plan(app: Container, p: { sources?: readonly SourceDef[]; setting
 
 /** Runs one tick; see the module comment. `sources` and `settings` override the stored ones (bench, tests). */
 export async function runTrendTick(
-  app: Container,
+  deps: MuseDeps,
+  /** The breaker's look at the wallet, which a tick is one of the moments for. */
+  checkBreaker: () => Promise<unknown>,
   p: { tickId: string; sources?: readonly SourceDef[]; now?: Date; settings?: Partial<TickSettings> },
 ): Promise<TickSummary> {
   if (!TICK_ID.test(p.tickId)) throw invalidInput('tickId must be 1-100 letters, digits or _ . : -');
-  const { settings, errors, defs, configured } = await plan(app, p);
+  const { settings, errors, defs, configured } = await plan(deps, p);
   const started = performance.now();
-  const now = p.now ?? app.clock.now();
-  const tickRef = app.db.collection(TICKS).doc(p.tickId);
-  await checkBreaker(app); // a tick is one of the moments the breaker looks at the wallet
+  const now = p.now ?? deps.clock.now();
+  const { db } = deps;
+  await checkBreaker(); // a tick is one of the moments the breaker looks at the wallet
 
-  const claim = await app.db.runTransaction(async (tx) => {
-    const [tickSnap, lockSnap, controlSnap] = await tx.getAll(tickRef, lockRef(app), controlRef(app.db));
-    if (tickSnap!.exists && tickSnap!.get('status') !== 'running')
-      return { kind: 'duplicate' as const, summary: tickSnap!.get('summary') as TickSummary };
-    const lockedBy = lockSnap!.get('tickId') as string | undefined;
-    const lockLive = lockedBy && ms(lockSnap!.get('leaseUntil')) > now.getTime();
+  const claim = await db.runTransaction(async (tx) => {
+    const { tick, lock } = await readTickAndLockInTx(db, tx, p.tickId);
+    const pause = await deps.engine.pauseInTx(tx);
+    if (tick && tick.status !== 'running') return { kind: 'duplicate' as const, summary: tick.summary! };
+    const lockedBy = lock?.tickId;
+    const lockLive = lockedBy && (lock?.leaseUntil?.getTime() ?? 0) > now.getTime();
     if (lockLive && lockedBy === p.tickId) return { kind: 'running' as const };
     if (lockLive) throw conflict(`trend tick ${lockedBy} is running; try again when it finishes`);
-    const pause = pauseFrom(controlSnap!.data());
     if (pause.paused) {
       const reason = `paused by ${Object.entries(pause.holds)
         .map(([h, v]) => `${h} (${v.reason})`)
         .join(', ')}`;
       const summary = emptySummary(p.tickId, 'skipped', reason, performance.now() - started);
-      tx.set(tickRef, { id: p.tickId, status: 'skipped', at: now, summary });
-      tx.set(statusRef(app), { loop: { state: 'paused', reason }, updatedAt: now }, { merge: true });
-      recordEvent(app.db, tx, {
+      writeTickInTx(db, tx, { id: p.tickId, status: 'skipped', at: now, summary });
+      recordTickSkipped(db, tx, reason, now);
+      deps.engine.eventInTx(tx, {
         type: 'muse.tick.skipped',
         actor: { kind: 'system', id: 'trendscout' },
         at: now,
@@ -99,12 +99,12 @@ export async function runTrendTick(
       });
       return { kind: 'skipped' as const, summary };
     }
-    tx.set(lockRef(app), {
+    claimLockInTx(db, tx, {
       tickId: p.tickId,
       leaseUntil: new Date(now.getTime() + settings.leaseMinutes * 60_000),
     });
-    tx.set(tickRef, { id: p.tickId, status: 'running', at: now, startedAt: now }, { merge: true });
-    return { kind: 'claimed' as const, retry: tickSnap!.exists };
+    writeTickInTx(db, tx, { id: p.tickId, status: 'running', at: now, startedAt: now }, { merge: true });
+    return { kind: 'claimed' as const, retry: tick !== undefined };
   });
   if (claim.kind === 'duplicate') return { ...claim.summary, duplicate: true };
   if (claim.kind === 'skipped') return claim.summary;
@@ -114,7 +114,7 @@ export async function runTrendTick(
   if (errors.length) {
     const reason = `settings do not parse, nothing was scanned: ${errors.join(' | ')}`;
     const summary = emptySummary(p.tickId, 'failed', reason, 0);
-    await finishTick(app, {
+    await finishTick(deps, {
       summary,
       docs: [],
       now,
@@ -140,7 +140,7 @@ export async function runTrendTick(
       sourcesFailed: results.length,
       sources,
     };
-    await finishTick(app, {
+    await finishTick(deps, {
       summary,
       docs: [],
       now,
@@ -157,7 +157,7 @@ export async function runTrendTick(
   const items = results.flatMap((r) => r.items);
   const candidates = scoreCandidates(items, nowMs, settings.vvs);
 
-  const shards = await readTopicShards(app.db);
+  const shards = await readTopicShards(db);
   const windowMs = settings.dedupeWindowHours * 3_600_000;
   const own = (key: string) => intentId(p.tickId, key);
   const { selected, deduped } = selectIntents(candidates, recentFromShards(shards), {
@@ -169,7 +169,7 @@ export async function runTrendTick(
   const docs = selected.map((c) => intentDoc(c, p.tickId, now));
   const already = claim.retry
     ? await existingIntents(
-        app.db,
+        db,
         docs.map((d) => d.id),
       )
     : new Set<string>();
@@ -177,11 +177,11 @@ export async function runTrendTick(
   // (the shards name this tick's own intent ids, and existing intents are not rewritten).
   await Promise.all([
     writeIntents(
-      app.db,
+      db,
       docs.filter((d) => !already.has(d.id)),
     ),
     writeTopicShards(
-      app.db,
+      db,
       shards,
       docs.map((d) => ({ key: d.normalizedTopic, intentId: d.id })),
       nowMs,
@@ -204,7 +204,7 @@ export async function runTrendTick(
     top: candidates.slice(0, 20).map((c) => ({ topic: c.topic, normalizedTopic: c.key, vvs: c.vvs })),
     durationMs: 0,
   };
-  await finishTick(app, { summary, docs, now, started, configured });
+  await finishTick(deps, { summary, docs, now, started, configured });
   return summary;
 }
 
@@ -225,14 +225,10 @@ function intentDoc(c: Candidate, tickId: string, now: Date): IntentDoc {
 
 /** A stored tick summary. */
 export async function getTick(
-  app: Pick<Container, 'db'>,
+  deps: Pick<MuseDeps, 'db'>,
   tickId: string,
 ): Promise<{ id: string; status: string; summary?: TickSummary } | null> {
-  const snap = await app.db.collection(TICKS).doc(tickId).get();
-  if (!snap.exists) return null;
-  return {
-    id: snap.id,
-    status: snap.get('status') as string,
-    summary: snap.get('summary') as TickSummary | undefined,
-  };
+  const tick = await getTickDoc(deps.db, tickId);
+  if (!tick) return null;
+  return { id: tick.id, status: tick.status, ...(tick.summary ? { summary: tick.summary } : {}) };
 }

@@ -11,22 +11,23 @@
  * trip opens) may move money through that queue: it would wait on itself.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { Container } from '../../platform/container.js';
+import type { MuseDeps } from '../deps.js';
 import { checkBreaker } from './breaker.js';
 import { serialise } from './wallet-tx.js';
 
 const pending = new WeakMap<Firestore, Promise<void>>();
 
 /** Evaluates the breaker after a committed movement; resolves once a check after it has run. */
-export function checkBreakerAfterMovement(app: Container): Promise<void> {
-  const queued = pending.get(app.db);
+export function checkBreakerAfterMovement(deps: MuseDeps): Promise<void> {
+  const { db } = deps;
+  const queued = pending.get(db);
   if (queued) return queued;
-  const check = serialise(app.db, async () => {
-    pending.delete(app.db); // from now on a new movement needs a new check
-    await checkBreaker(app);
+  const check = serialise(db, async () => {
+    pending.delete(db); // from now on a new movement needs a new check
+    await checkBreaker(deps);
   });
-  pending.set(app.db, check);
+  pending.set(db, check);
   // A check refused before it started (a full queue) must not stay joined forever.
-  void check.catch(() => pending.get(app.db) === check && pending.delete(app.db));
+  void check.catch(() => pending.get(db) === check && pending.delete(db));
   return check;
 }

@@ -10,24 +10,17 @@
  * allows, a major degradation a person must act on within the sev2 deadlines (15/30/60 min), but no
  * data is lost and nothing user-facing is down, which sev1 is kept for.
  */
-import { FieldValue } from '@google-cloud/firestore';
-import type { Container } from '../../platform/container.js';
-import { auditInTransaction, recordAudit } from '../../platform/audit.js';
-import { addPauseHold, getPause, releasePauseHold } from '../../engine/pause.js';
-import { recordEvent } from '../../engine/events.js';
-import { startEscalationAfterCommit } from '../../incidents/escalation.js';
-import { openIncidentInTransaction } from '../../incidents/open-incident.js';
-import { decidedBy, readLiveIncidentTx, writeRecovery } from '../../incidents/recover.js';
-import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../../notify/slack-outbox.js';
+import { loadSettings } from '../../platform/settings.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
+import type { MuseDeps, Via } from '../deps.js';
+import { WALLET_SETTINGS } from '../settings.js';
+import { recordBreakerOverridden, recordBreakerTripped, recordBurnRate, recordLoop } from '../status/repo.js';
 import { evaluateBreaker } from './core/breaker-policy.js';
 import { fromMicros } from './core/money.js';
 import { debitsSince } from './ledger-queries.js';
-import { breakerPolicy, walletSettings, type WalletSettings } from './policy.js';
-import { BREAKER_HOLDER, breakerRef, statusRef, walletRef } from './store.js';
-
-type Via = 'api' | 'slack' | 'system' | 'cli';
+import { breakerPolicy } from './policy.js';
+import { BREAKER_HOLDER, breakerRef, readBreaker, readHead, walletRef, type BreakerDoc } from './repo.js';
 
 /** Stored breaker state. */
 export interface BreakerState {
@@ -43,30 +36,22 @@ export interface BreakerState {
   incidentId?: string;
 }
 
-const toDate = (v: unknown): Date | undefined =>
-  v instanceof Date
-    ? v
-    : v && typeof v === 'object' && 'toDate' in v
-      ? (v as { toDate(): Date }).toDate()
-      : undefined;
-
-function breakerFrom(data: FirebaseFirestore.DocumentData | undefined): BreakerState {
-  const o = data?.override as { by: Actor; rationale: string; at: unknown } | undefined;
+function breakerFrom(data: BreakerDoc | undefined): BreakerState {
   return {
     tripped: data?.tripped === true,
     reason: data?.reason,
-    trippedAt: toDate(data?.trippedAt),
+    trippedAt: data?.trippedAt,
     trippedBy: data?.trippedBy,
     trips: typeof data?.trips === 'number' ? data.trips : 0,
     panicArmed: data?.panicArmed !== false,
-    override: o ? { by: o.by, rationale: o.rationale, at: toDate(o.at)! } : undefined,
+    override: data?.override,
     incidentId: typeof data?.incidentId === 'string' ? data.incidentId : undefined,
   };
 }
 
 /** The breaker's current state. */
-export async function getBreaker(app: Pick<Container, 'db'>): Promise<BreakerState> {
-  return breakerFrom((await breakerRef(app.db).get()).data());
+export async function getBreaker(deps: Pick<MuseDeps, 'db'>): Promise<BreakerState> {
+  return breakerFrom(await readBreaker(deps.db));
 }
 
 const fmt = (micros: number) => fromMicros(micros).toFixed(2);
@@ -76,24 +61,26 @@ const fmt = (micros: number) => fromMicros(micros).toFixed(2);
  * settle and on every tick. Also refreshes the burn rate shown in status.
  */
 export async function checkBreaker(
-  app: Container,
-  settings: Partial<WalletSettings> = {},
+  deps: MuseDeps,
 ): Promise<{ tripped: boolean; newlyTripped: boolean; reason?: string; burnRatePerHour: number }> {
-  const policy = breakerPolicy(walletSettings(settings));
-  const now = app.clock.now();
-  const [headSnap, state] = await Promise.all([walletRef(app.db).get(), getBreaker(app)]);
+  const { db } = deps;
+  const policy = breakerPolicy(await loadSettings(db, WALLET_SETTINGS));
+  const now = deps.clock.now();
+  const [head, state] = await Promise.all([readHead(db), getBreaker(deps)]);
   const windowStart = now.getTime() - policy.burnWindowMs;
   const since = new Date(Math.max(windowStart, state.override?.at.getTime() ?? 0));
-  const burn = await debitsSince(app.db, since);
-  const balance = (headSnap.get('balance') as number | undefined) ?? 0;
+  const burn = await debitsSince(db, since);
+  const balance = head?.balance ?? 0;
   const verdict = evaluateBreaker(policy, { balance, burnInWindow: burn, panicArmed: state.panicArmed }, fmt);
   const rate = fromMicros(verdict.burnRatePerHour);
   if (state.tripped) {
-    await statusRef(app.db).set({ wallet: { burnRatePerHour: rate }, updatedAt: now }, { merge: true });
+    const batch = db.batch();
+    recordBurnRate(db, batch, rate, now);
+    await batch.commit();
     return { tripped: true, newlyTripped: false, reason: state.reason, burnRatePerHour: rate };
   }
   if (verdict.trip) {
-    const r = await tripBreaker(app, {
+    const r = await tripBreaker(deps, {
       reason: verdict.reason,
       actor: systemActor('cfo'),
       via: 'system',
@@ -101,30 +88,29 @@ export async function checkBreaker(
     });
     return { tripped: true, newlyTripped: !r.already, reason: r.reason, burnRatePerHour: rate };
   }
-  const batch = app.db.batch();
-  if (verdict.rearm) batch.set(breakerRef(app.db), { panicArmed: true }, { merge: true });
-  batch.set(statusRef(app.db), { wallet: { burnRatePerHour: rate }, updatedAt: now }, { merge: true });
+  const batch = db.batch();
+  if (verdict.rearm) batch.set(breakerRef(db), { panicArmed: true }, { merge: true });
+  recordBurnRate(db, batch, rate, now);
   await batch.commit();
   return { tripped: false, newlyTripped: false, burnRatePerHour: rate };
 }
 
 /** Trips the breaker (policy or a person through the API). Tripping a tripped breaker changes nothing. */
 export async function tripBreaker(
-  app: Container,
+  deps: MuseDeps,
   p: { reason: string; actor: Actor; via?: Via; burnRatePerHour?: number },
 ): Promise<{ already: boolean; reason: string; trippedAt: Date; incidentId?: string }> {
   const reason = typeof p.reason === 'string' ? p.reason.trim() : '';
   if (!reason) throw invalidInput('a breaker trip needs a reason');
-  const { db } = app;
+  const { db } = deps;
   const res = await db.runTransaction(async (tx) => {
     const state = breakerFrom((await tx.get(breakerRef(db))).data());
     if (state.tripped)
-      return { already: true, reason: state.reason ?? '', trippedAt: state.trippedAt ?? app.clock.now() };
-    const at = app.clock.now();
+      return { already: true, reason: state.reason ?? '', trippedAt: state.trippedAt ?? deps.clock.now() };
+    const at = deps.clock.now();
     const trips = state.trips + 1;
     // Reads before writes: the incident helper reads its dedupe key first.
-    const incident = await openIncidentInTransaction(
-      db,
+    const incident = await deps.incidents.openInTx(
       tx,
       {
         severity: 'sev2',
@@ -138,7 +124,7 @@ export async function tripBreaker(
       },
       at,
     );
-    addPauseHold(db, tx, {
+    deps.engine.holdInTx(tx, {
       holder: BREAKER_HOLDER,
       reason: `CFO circuit breaker: ${reason}`,
       actor: p.actor,
@@ -157,9 +143,13 @@ export async function tripBreaker(
       },
       { merge: true },
     );
-    recordEvent(db, tx, { type: 'muse.breaker.tripped', actor: p.actor, at, data: { reason, trip: trips } });
-    enqueueSlack(
-      db,
+    deps.engine.eventInTx(tx, {
+      type: 'muse.breaker.tripped',
+      actor: p.actor,
+      at,
+      data: { reason, trip: trips },
+    });
+    deps.slack.enqueueInTx(
       tx,
       `breaker-trip-${trips}`,
       {
@@ -171,8 +161,7 @@ export async function tripBreaker(
       },
       at,
     );
-    auditInTransaction(
-      db,
+    deps.audit.inTx(
       tx,
       {
         actor: p.actor,
@@ -184,21 +173,16 @@ export async function tripBreaker(
       },
       at,
     );
-    tx.set(
-      statusRef(db),
-      {
-        breaker: { tripped: true, reason, trippedAt: at },
-        loop: { state: 'paused', reason: `CFO circuit breaker: ${reason}` },
-        ...(p.burnRatePerHour !== undefined ? { wallet: { burnRatePerHour: p.burnRatePerHour } } : {}),
-        updatedAt: at,
-      },
-      { merge: true },
-    );
+    recordBreakerTripped(db, tx, {
+      reason,
+      trippedAt: at,
+      ...(p.burnRatePerHour !== undefined ? { burnRatePerHour: p.burnRatePerHour } : {}),
+    });
     return { already: false, reason, trippedAt: at, incidentId: incident.id };
   });
   if (res.already) return res;
-  await kickSlackOutbox(app);
-  await startEscalationAfterCommit(app, res.incidentId!);
+  await deps.slack.kick();
+  await deps.incidents.escalateAfterCommit(res.incidentId!);
   return res;
 }
 
@@ -208,15 +192,14 @@ export async function tripBreaker(
  * or a rationale, and when the breaker is not tripped; refusals are audited too.
  */
 export async function overrideBreaker(
-  app: Container,
+  deps: MuseDeps,
   p: { actor: Actor; rationale: string; via?: Via },
 ): Promise<{ loop: 'running' | 'paused'; override: { by: Actor; rationale: string; at: Date } }> {
   const rationale = typeof p.rationale === 'string' ? p.rationale.trim() : '';
   const via = p.via ?? 'api';
   const refuse = async (err: Error) => {
     if (p.actor?.id)
-      await recordAudit(
-        app.db,
+      await deps.audit.record(
         {
           actor: p.actor,
           action: 'breaker.override',
@@ -225,39 +208,38 @@ export async function overrideBreaker(
           reason: err.message,
           via,
         },
-        app.clock.now(),
+        deps.clock.now(),
       );
     return err;
   };
   if (!p.actor || typeof p.actor.id !== 'string' || !p.actor.id)
     throw invalidInput('a breaker override needs an actor');
   if (!rationale) throw await refuse(invalidInput('a breaker override needs a rationale'));
-  const { db } = app;
+  const { db } = deps;
+  const panicLine = breakerPolicy(await loadSettings(db, WALLET_SETTINGS)).panicLine;
   const override = await db.runTransaction(async (tx) => {
-    const [bSnap, hSnap] = await tx.getAll(breakerRef(db), walletRef(db));
-    const state = breakerFrom(bSnap!.data());
+    const [bSnap, hSnap] = await Promise.all([tx.get(breakerRef(db)), tx.get(walletRef(db))]);
+    const state = breakerFrom(bSnap.data());
     if (!state.tripped) return null;
     const live = state.incidentId
-      ? await readLiveIncidentTx(db, tx, { incidentId: state.incidentId })
+      ? await deps.incidents.liveInTx(tx, { incidentId: state.incidentId })
       : undefined;
-    const at = app.clock.now();
+    const at = deps.clock.now();
     const o = { by: p.actor, rationale, at };
-    const balance = (hSnap!.get('balance') as number | undefined) ?? 0;
-    const panicLine = breakerPolicy(walletSettings()).panicLine;
+    const balance = hSnap.data()?.balance ?? 0;
     // The person accepted the current balance: the panic line re-arms once the balance is above it.
     tx.set(
       breakerRef(db),
       { tripped: false, override: o, panicArmed: balance >= panicLine },
       { merge: true },
     );
-    recordEvent(db, tx, {
+    deps.engine.eventInTx(tx, {
       type: 'muse.breaker.overridden',
       actor: p.actor,
       at,
       data: { rationale, reason: state.reason ?? null },
     });
-    auditInTransaction(
-      db,
+    deps.audit.inTx(
       tx,
       {
         actor: p.actor,
@@ -270,17 +252,15 @@ export async function overrideBreaker(
       },
       at,
     );
-    tx.set(statusRef(db), { breaker: { tripped: false, override: o }, updatedAt: at }, { merge: true });
-    enqueueDecided(
-      db,
+    recordBreakerOverridden(db, tx, o);
+    deps.slack.decidedInTx(
       tx,
       { type: 'breaker', id: String(state.trips) },
-      { by: decidedBy(p.actor), what: 'override', why: rationale, at },
+      { by: p.actor, what: 'override', why: rationale, at },
       'finance',
     );
     if (live)
-      writeRecovery(
-        db,
+      deps.incidents.recoverInTx(
         tx,
         live,
         { cause: 'breaker', text: `breaker overridden by ${p.actor.name ?? p.actor.id}: ${rationale}` },
@@ -288,28 +268,25 @@ export async function overrideBreaker(
       );
     return o;
   });
-  if (override) await kickSlackOutbox(app);
+  if (override) await deps.slack.kick();
   if (!override) {
     // A retried override whose first attempt committed but did not release the hold finishes here.
-    const last = (await getBreaker(app)).override;
-    if (!last || !(await getPause(app)).holds[BREAKER_HOLDER])
+    const last = (await getBreaker(deps)).override;
+    if (!last || !(await deps.engine.pause()).holds[BREAKER_HOLDER])
       throw await refuse(conflict('the circuit breaker is not tripped'));
   }
-  const pause = await releaseHoldIfHeld(app, p.actor, rationale, via);
+  const pause = await releaseHoldIfHeld(deps, p.actor, rationale, via);
   const loop = pause.paused ? 'paused' : 'running';
   const reason = pause.paused ? `paused by ${Object.keys(pause.holds).join(', ')}` : undefined;
-  await statusRef(db).set(
-    { loop: { state: loop, reason: reason ?? FieldValue.delete() }, updatedAt: app.clock.now() },
-    { merge: true },
-  );
-  return { loop, override: override ?? (await getBreaker(app)).override! };
+  await recordLoop(db, { state: loop, ...(reason ? { reason } : {}) }, deps.clock.now());
+  return { loop, override: override ?? (await getBreaker(deps)).override! };
 }
 
 /** Releases the breaker's hold; a hold already gone (a retried override) is not an error. */
-async function releaseHoldIfHeld(app: Container, actor: Actor, rationale: string, via: Via) {
-  const cur = await getPause(app);
+async function releaseHoldIfHeld(deps: MuseDeps, actor: Actor, rationale: string, via: Via) {
+  const cur = await deps.engine.pause();
   if (!cur.holds[BREAKER_HOLDER]) return cur;
-  return releasePauseHold(app, {
+  return deps.engine.release({
     holder: BREAKER_HOLDER,
     rationale,
     actor,

@@ -4,12 +4,19 @@
  * No writes here, so the breaker can read the ledger without importing the code that moves money.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { Container } from '../../platform/container.js';
 import { fromMicros } from './core/money.js';
 import { DEFAULT_WALLET_SETTINGS } from './policy.js';
-import { LEDGER, walletRef, type LedgerEntryDoc, type LedgerType, type WalletHead } from './store.js';
+import {
+  allEntries,
+  entriesSince,
+  ledgerPage,
+  readHead,
+  type LedgerEntryDoc,
+  type LedgerType,
+  type WalletHead,
+} from './repo.js';
 
-export function headFrom(data: FirebaseFirestore.DocumentData | undefined): WalletHead {
+export function headFrom(data: Partial<WalletHead> | undefined): WalletHead {
   return {
     balance: typeof data?.balance === 'number' ? data.balance : 0,
     reserved: typeof data?.reserved === 'number' ? data.reserved : 0,
@@ -39,8 +46,8 @@ export const view = (h: WalletHead): WalletView => ({
 });
 
 /** The wallet head in currency units. */
-export async function getWallet(app: Pick<Container, 'db'>): Promise<WalletView> {
-  return view(headFrom((await walletRef(app.db).get()).data()));
+export async function getWallet(db: Firestore): Promise<WalletView> {
+  return view(headFrom(await readHead(db)));
 }
 
 /** A ledger entry in currency units. */
@@ -60,8 +67,8 @@ export interface LedgerEntry {
   rationale?: string;
 }
 
-function entryView(d: FirebaseFirestore.DocumentData): LedgerEntry {
-  const at = d.at instanceof Date ? d.at : (d.at as FirebaseFirestore.Timestamp).toDate();
+function entryView(d: LedgerEntryDoc): LedgerEntry {
+  const at = d.at;
   return {
     key: d.key,
     type: d.type,
@@ -81,24 +88,19 @@ function entryView(d: FirebaseFirestore.DocumentData): LedgerEntry {
 
 /** Newest first. `after` is a sequence number from a previous page's `next`. */
 export async function listLedger(
-  app: Pick<Container, 'db'>,
+  db: Firestore,
   p: { limit?: number; after?: number } = {},
 ): Promise<{ entries: LedgerEntry[]; next?: number }> {
   const limit = Math.min(Math.max(p.limit ?? 50, 1), 500);
-  let q = app.db.collection(LEDGER).orderBy('seq', 'desc').limit(limit);
-  if (p.after !== undefined) q = q.startAfter(p.after);
-  const entries = (await q.get()).docs.map((d) => entryView(d.data()));
+  const entries = (await ledgerPage(db, limit, p.after)).map(entryView);
   const last = entries.at(-1);
   return entries.length === limit && last ? { entries, next: last.seq } : { entries };
 }
 
 /** Micros debited at or after `since` (single-field index on `at`; the type is filtered here). */
 export async function debitsSince(db: Firestore, since: Date): Promise<number> {
-  const snap = await db.collection(LEDGER).where('at', '>=', since).get();
-  return snap.docs.reduce(
-    (sum, d) => (d.get('type') === 'debit' ? sum + (d.get('amount') as number) : sum),
-    0,
-  );
+  const entries = await entriesSince(db, since);
+  return entries.reduce((sum, d) => (d.type === 'debit' ? sum + d.amount : sum), 0);
 }
 
 /**
@@ -106,24 +108,19 @@ export async function debitsSince(db: Firestore, since: Date): Promise<number> {
  * ledger is exact. Reads the whole ledger; for tests and audits, not hot paths.
  */
 export async function verifyLedger(
-  app: Pick<Container, 'db'>,
+  db: Firestore,
 ): Promise<{ ok: boolean; derived: WalletView; head: WalletView }> {
-  const { db } = app;
-  const [snap, headSnap] = await Promise.all([
-    db.collection(LEDGER).orderBy('seq').get(),
-    walletRef(db).get(),
-  ]);
-  const head = headFrom(headSnap.data());
+  const [entries, stored] = await Promise.all([allEntries(db), readHead(db)]);
+  const head = headFrom(stored);
   const derived: WalletHead = { balance: 0, reserved: 0, seq: 0, currency: head.currency };
-  for (const d of snap.docs) {
-    const { type, amount } = d.data() as LedgerEntryDoc;
+  for (const { type, amount } of entries) {
     if (type === 'credit') derived.balance += amount;
     else if (type === 'debit') derived.balance -= amount;
     else if (type === 'reserve') derived.reserved += amount;
     else derived.reserved -= amount;
     derived.seq += 1;
   }
-  const contiguous = snap.docs.every((d, i) => d.get('seq') === i + 1);
+  const contiguous = entries.every((d, i) => d.seq === i + 1);
   const ok =
     contiguous &&
     derived.balance === head.balance &&

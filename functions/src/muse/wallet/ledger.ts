@@ -12,31 +12,29 @@
  * The same write re-arms the panic line when the balance is back at or above it, so a second fall
  * trips again.
  */
-import type { DocumentReference, DocumentSnapshot, Firestore, Transaction } from '@google-cloud/firestore';
-import type { Container } from '../../platform/container.js';
-import { auditInTransaction } from '../../platform/audit.js';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import { settingsValue } from '../../platform/settings.js';
 import { conflict, invalidInput, notFound } from '../../shared/errors.js';
 import type { Actor } from '../../shared/ports.js';
-import { checkBreakerAfterMovement } from './breaker-check.js';
+import type { MuseDeps, Via } from '../deps.js';
+import { recordWalletTotals } from '../status/repo.js';
 import { callerKeyProblem, systemKeyProblem } from './core/keys.js';
 import { MAX_BALANCE, balanceInRange, fromMicros, toMicros } from './core/money.js';
 import { checkSolvency } from './core/solvency.js';
 import { headFrom, view, type WalletView } from './ledger-queries.js';
-import { breakerPolicy, walletSettings } from './policy.js';
+import { breakerPolicy } from './policy.js';
 import {
   breakerRef,
   ledgerRef,
-  statusRef,
+  readWalletInTx,
   walletRef,
   type LedgerEntryDoc,
   type WalletHead,
-} from './store.js';
+} from './repo.js';
 import { runWalletTransaction } from './wallet-tx.js';
 
-export { getWallet, listLedger, verifyLedger, type LedgerEntry, type WalletView } from './ledger-queries.js';
-
-type Deps = Pick<Container, 'db' | 'clock'>;
-type Via = 'api' | 'slack' | 'system' | 'cli';
+/** What a movement needs: the database, the clock, the audit log, and the breaker's look after it. */
+export type LedgerDeps = Pick<MuseDeps, 'db' | 'clock' | 'audit'> & { checkBreaker: () => Promise<void> };
 type NewEntry = Omit<LedgerEntryDoc, 'seq' | 'balanceAfter' | 'reservedAfter'>;
 
 const fmt = (micros: number) =>
@@ -64,15 +62,19 @@ function reservationKeyOf(key: unknown, what = 'key'): string {
 interface WalletRead {
   head: WalletHead;
   panicArmed: boolean;
+  /** The panic line in force, in micros. */
+  panicLine: number;
 }
 
 async function readWallet(
   tx: Transaction,
   db: Firestore,
-  refs: DocumentReference[],
-): Promise<[WalletRead, ...DocumentSnapshot[]]> {
-  const [head, breaker, ...rest] = await tx.getAll(walletRef(db), breakerRef(db), ...refs);
-  return [{ head: headFrom(head!.data()), panicArmed: breaker!.get('panicArmed') !== false }, ...rest];
+  keys: string[],
+): Promise<[WalletRead, ...Array<LedgerEntryDoc | undefined>]> {
+  const { head, breaker, settings, entries } = await readWalletInTx(db, tx, keys);
+  // A settings document that does not parse refuses the movement, naming the field (422).
+  const { panicLine } = breakerPolicy(settingsValue(settings));
+  return [{ head: headFrom(head), panicArmed: breaker?.panicArmed !== false, panicLine }, ...entries];
 }
 
 /** Appends entries and moves the head; writes only (all reads are done by the caller). */
@@ -94,20 +96,18 @@ function append(db: Firestore, tx: Transaction, w: WalletRead, entries: NewEntry
   for (const d of docs) tx.create(ledgerRef(db, d.key), d);
   tx.set(walletRef(db), { ...next, updatedAt: at });
   // The panic line re-arms in the movement that brings the balance back (see breaker-policy.ts).
-  if (!w.panicArmed && next.balance >= breakerPolicy(walletSettings()).panicLine)
+  if (!w.panicArmed && next.balance >= w.panicLine)
     tx.set(breakerRef(db), { panicArmed: true }, { merge: true });
-  tx.set(
-    statusRef(db),
+  recordWalletTotals(
+    db,
+    tx,
     {
-      wallet: {
-        balance: fromMicros(next.balance),
-        reserved: fromMicros(next.reserved),
-        available: fromMicros(next.balance - next.reserved),
-        currency: next.currency,
-      },
-      updatedAt: at,
+      balance: fromMicros(next.balance),
+      reserved: fromMicros(next.reserved),
+      available: fromMicros(next.balance - next.reserved),
+      currency: next.currency,
     },
-    { merge: true },
+    at,
   );
   return next;
 }
@@ -123,14 +123,20 @@ export type ReserveResult = { ok: true; replay: boolean } | { ok: false; reason:
 export async function reserveInTransaction(
   db: Firestore,
   tx: Transaction,
-  p: { key: string; intentId: string; runId: string; amount: number; floor: number; at: Date },
+  p: {
+    key: string;
+    intentId: string;
+    runId: string;
+    amount: number;
+    floor: number;
+    at: Date;
+  },
 ): Promise<ReserveResult> {
   const key = reservationKeyOf(p.key);
   const amount = toMicros(p.amount, 'amount');
   const floor = toMicros(p.floor, 'floor', { allowZero: true });
-  const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
-  if (entrySnap!.exists) {
-    const prior = entrySnap!.data() as LedgerEntryDoc;
+  const [w, prior] = await readWallet(tx, db, [key]);
+  if (prior) {
     if (prior.type === 'reserve' && prior.intentId === p.intentId) return { ok: true, replay: true };
     throw conflict(`idempotency key ${key} is already used by a ${prior.type} entry`);
   }
@@ -159,18 +165,13 @@ export async function settleInTransaction(
 ): Promise<SettleResult> {
   const key = reservationKeyOf(p.reservationKey, 'reservationKey');
   const actual = toMicros(p.actual, 'actual', { allowZero: true });
-  const [w, resSnap, relSnap, debitSnap] = await readWallet(tx, db, [
-    ledgerRef(db, key),
-    ledgerRef(db, `${key}~release`),
-    ledgerRef(db, `${key}~debit`),
-  ]);
-  if (!resSnap!.exists) throw notFound(`no reservation ${key}`);
-  const res = resSnap!.data() as LedgerEntryDoc;
+  const [w, res, released, debited] = await readWallet(tx, db, [key, `${key}~release`, `${key}~debit`]);
+  if (!res) throw notFound(`no reservation ${key}`);
   if (res.type !== 'reserve') throw conflict(`ledger entry ${key} is a ${res.type}, not a reservation`);
-  if (relSnap!.exists)
+  if (released)
     return {
       replay: true,
-      debited: fromMicros(debitSnap!.exists ? (debitSnap!.get('amount') as number) : 0),
+      debited: fromMicros(debited?.amount ?? 0),
       released: fromMicros(res.amount),
     };
   const common = { at: p.at, reservationKey: key, intentId: res.intentId, runId: res.runId };
@@ -183,11 +184,11 @@ export async function settleInTransaction(
 
 /** Reserves in a wallet transaction of its own (spend the engine does not commit with a step). */
 export async function reserveFunds(
-  app: Deps,
+  deps: LedgerDeps,
   p: { key: string; intentId: string; runId: string; amount: number; floor: number },
 ): Promise<ReserveResult> {
-  return runWalletTransaction(app.db, (tx) =>
-    reserveInTransaction(app.db, tx, { ...p, at: app.clock.now() }),
+  return runWalletTransaction(deps.db, (tx) =>
+    reserveInTransaction(deps.db, tx, { ...p, at: deps.clock.now() }),
   );
 }
 
@@ -196,13 +197,13 @@ export async function reserveFunds(
  * by the reservation's key, so a step may call it before its own commit and again on redelivery.
  */
 export async function settleReservation(
-  app: Container,
+  deps: LedgerDeps,
   p: { reservationKey: string; actual: number },
 ): Promise<SettleResult> {
-  const r = await runWalletTransaction(app.db, (tx) =>
-    settleInTransaction(app.db, tx, { ...p, at: app.clock.now() }),
+  const r = await runWalletTransaction(deps.db, (tx) =>
+    settleInTransaction(deps.db, tx, { ...p, at: deps.clock.now() }),
   );
-  await checkBreakerAfterMovement(app);
+  await deps.checkBreaker();
   return r;
 }
 
@@ -217,23 +218,21 @@ interface Movement {
 }
 
 /** A credit or a debit a person (or script) records, audited with who and why, then the breaker. */
-async function move(app: Container, p: Movement): Promise<{ replay: boolean; wallet: WalletView }> {
+async function move(deps: LedgerDeps, p: Movement): Promise<{ replay: boolean; wallet: WalletView }> {
   const key = callerKey(p.key);
   const amount = toMicros(p.amount, 'amount');
-  const { db } = app;
+  const { db } = deps;
   const r = await runWalletTransaction(db, async (tx) => {
-    const [w, entrySnap] = await readWallet(tx, db, [ledgerRef(db, key)]);
-    if (entrySnap!.exists) {
-      const prior = entrySnap!.data() as LedgerEntryDoc;
+    const [w, prior] = await readWallet(tx, db, [key]);
+    if (prior) {
       if (prior.type === p.type && prior.amount === amount) return { replay: true, wallet: view(w.head) };
       throw conflict(`idempotency key ${key} is already used by a ${prior.type} of ${fmt(prior.amount)}`);
     }
-    const at = app.clock.now();
+    const at = deps.clock.now();
     const actor = { kind: p.actor.kind, id: p.actor.id, ...(p.actor.name ? { name: p.actor.name } : {}) };
     const why = { ...(p.note ? { note: p.note } : {}), ...(p.rationale ? { rationale: p.rationale } : {}) };
     const next = append(db, tx, w, [{ key, type: p.type, amount, at, actor, ...why }], at);
-    auditInTransaction(
-      db,
+    deps.audit.inTx(
       tx,
       {
         actor: p.actor,
@@ -248,7 +247,7 @@ async function move(app: Container, p: Movement): Promise<{ replay: boolean; wal
     );
     return { replay: false, wallet: view(next) };
   });
-  await checkBreakerAfterMovement(app);
+  await deps.checkBreaker();
   return r;
 }
 
@@ -257,10 +256,10 @@ async function move(app: Container, p: Movement): Promise<{ replay: boolean; wal
  * with a different amount is refused.
  */
 export function creditWallet(
-  app: Container,
+  deps: LedgerDeps,
   p: { key: string; amount: number; actor: Actor; note?: string; via?: Via },
 ): Promise<{ replay: boolean; wallet: WalletView }> {
-  return move(app, { ...p, type: 'credit' });
+  return move(deps, { ...p, type: 'credit' });
 }
 
 /**
@@ -268,10 +267,10 @@ export function creditWallet(
  * required. May take the balance under zero (the money is already spent); the breaker reacts.
  */
 export function debitWallet(
-  app: Container,
+  deps: LedgerDeps,
   p: { key: string; amount: number; actor: Actor; rationale: string; note?: string; via?: Via },
 ): Promise<{ replay: boolean; wallet: WalletView }> {
   const rationale = typeof p.rationale === 'string' ? p.rationale.trim() : '';
   if (!rationale) return Promise.reject(invalidInput('a debit needs a rationale: why was this spent?'));
-  return move(app, { ...p, rationale, type: 'debit' });
+  return move(deps, { ...p, rationale, type: 'debit' });
 }

@@ -1,23 +1,34 @@
 /**
- * Wallet and breaker settings in currency units, with defaults for local runs. Use cases take a
- * partial override; nothing here reads the environment (the composition root may pass values
- * parsed by loadConfig).
+ * Wallet and breaker settings in currency units: the schema of the `config/walletSettings`
+ * document (declared in muse/settings.ts) and the code's defaults, which apply until a finance
+ * person stores the document (`PUT /v1/muse/settings/wallet`). Pure.
  */
+import { z } from 'zod';
 import { toMicros } from './core/money.js';
 import type { BreakerPolicy } from './core/breaker-policy.js';
-import { DEFAULT_PRICE_TABLE, type PriceTable } from './core/pricing.js';
+import { DEFAULT_PRICE_TABLE } from './core/pricing.js';
 
-export interface WalletSettings {
-  currency: string;
+const money = z.number().finite().min(0).max(1_000_000_000);
+const price = z.strictObject({ inputPer1k: money, outputPer1k: money });
+
+export const walletSettingsSchema = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code'),
   /** Money every reservation must leave untouched. */
-  reserveFloor: number;
+  reserveFloor: money,
   /** The breaker trips when the balance is under this. */
-  panicLine: number;
+  panicLine: money,
   /** The breaker trips when the debits over the window, per hour, exceed this. */
-  burnLimitPerHour: number;
-  burnWindowMinutes: number;
-  priceTable: PriceTable;
-}
+  burnLimitPerHour: money,
+  burnWindowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
+  /** Prices per 1,000 tokens by model name; a model without a price fails closed. */
+  priceTable: z.record(z.string().min(1).max(200), price),
+});
+
+export type WalletSettings = z.infer<typeof walletSettingsSchema>;
 
 export const DEFAULT_WALLET_SETTINGS: Readonly<WalletSettings> = Object.freeze({
   currency: 'USD',
@@ -25,12 +36,8 @@ export const DEFAULT_WALLET_SETTINGS: Readonly<WalletSettings> = Object.freeze({
   panicLine: 2,
   burnLimitPerHour: 20,
   burnWindowMinutes: 60,
-  priceTable: DEFAULT_PRICE_TABLE,
+  priceTable: { ...DEFAULT_PRICE_TABLE },
 });
-
-export function walletSettings(overrides: Partial<WalletSettings> = {}): WalletSettings {
-  return { ...DEFAULT_WALLET_SETTINGS, ...overrides };
-}
 
 /** The breaker policy in micros. */
 export function breakerPolicy(s: WalletSettings): BreakerPolicy {

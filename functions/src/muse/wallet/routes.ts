@@ -1,12 +1,13 @@
 /**
- * /v1 routes for the CFO wallet and circuit breaker. Thin: parse, call one use case.
+ * /v1 routes for the CFO wallet, its circuit breaker and its settings. Thin: parse, call one use
+ * case. Settings changes need the finance scope and a rationale, and are audited.
  */
 import { z } from 'zod';
 import { actorOf, route, type Route } from '../../platform/http/route.js';
-import { getBreaker, overrideBreaker, tripBreaker } from './breaker.js';
+import { museOf } from '../../wiring/muse.js';
 import { callerKeyProblem } from './core/keys.js';
 import { MAX_AMOUNT } from './core/money.js';
-import { creditWallet, debitWallet, getWallet, listLedger } from './ledger.js';
+import { walletSettingsSchema } from './policy.js';
 
 const ledgerQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -42,22 +43,23 @@ const debitBody = z.object({
 });
 const tripBody = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(500) });
 const overrideBody = z.object({ rationale: z.string().trim().min(1, 'a rationale is required').max(2000) });
+const settingsBody = walletSettingsSchema.extend({
+  rationale: z.string().trim().min(1, 'say why the settings change').max(2000),
+});
 
 export const museWalletRoutes: Route[] = [
   route({
     method: 'GET',
     path: '/v1/muse/wallet',
     scope: 'read',
-    handle: async ({ app }) => ({ body: { wallet: await getWallet(app), breaker: await getBreaker(app) } }),
+    handle: async ({ app }) => ({ body: await museOf(app).wallet.overview() }),
   }),
   route({
     method: 'GET',
     path: '/v1/muse/ledger',
     scope: 'read',
     query: ledgerQuery,
-    handle: async ({ app, query }) => {
-      return { body: await listLedger(app, ledgerQuery.parse(query)) };
-    },
+    handle: async ({ app, query }) => ({ body: await museOf(app).wallet.ledger(ledgerQuery.parse(query)) }),
   }),
   route({
     method: 'POST',
@@ -65,7 +67,7 @@ export const museWalletRoutes: Route[] = [
     scope: 'finance',
     body: creditBody,
     handle: async ({ app, body, caller }) => {
-      const r = await creditWallet(app, { ...body, actor: actorOf(caller), via: 'api' });
+      const r = await museOf(app).wallet.credit({ ...body, actor: actorOf(caller), via: 'api' });
       return { status: r.replay ? 200 : 201, body: r };
     },
   }),
@@ -75,7 +77,7 @@ export const museWalletRoutes: Route[] = [
     scope: 'finance',
     body: debitBody,
     handle: async ({ app, body, caller }) => {
-      const r = await debitWallet(app, {
+      const r = await museOf(app).wallet.debit({
         key: body.idempotencyKey,
         amount: body.amount,
         rationale: body.rationale,
@@ -92,7 +94,7 @@ export const museWalletRoutes: Route[] = [
     scope: 'finance',
     body: tripBody,
     handle: async ({ app, body, caller }) => ({
-      body: await tripBreaker(app, { reason: body.reason, actor: actorOf(caller), via: 'api' }),
+      body: await museOf(app).wallet.trip({ reason: body.reason, actor: actorOf(caller), via: 'api' }),
     }),
   }),
   route({
@@ -101,7 +103,34 @@ export const museWalletRoutes: Route[] = [
     scope: 'finance',
     body: overrideBody,
     handle: async ({ app, body, caller }) => ({
-      body: await overrideBreaker(app, { rationale: body.rationale, actor: actorOf(caller), via: 'api' }),
+      body: await museOf(app).wallet.override({
+        rationale: body.rationale,
+        actor: actorOf(caller),
+        via: 'api',
+      }),
     }),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/muse/settings/wallet',
+    scope: 'read',
+    handle: async ({ app }) => ({ body: await museOf(app).wallet.settings() }),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/muse/settings/wallet',
+    scope: 'finance',
+    body: settingsBody,
+    handle: async ({ app, body, caller }) => {
+      const { rationale, ...settings } = body;
+      return {
+        body: await museOf(app).wallet.putSettings({
+          settings,
+          rationale,
+          actor: actorOf(caller),
+          via: 'api',
+        }),
+      };
+    },
   }),
 ];

@@ -22,7 +22,7 @@
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { AppError } from '../../shared/errors.js';
 import { GroupRecorder } from './optimistic-tx.js';
-import { walletRef } from './store.js';
+import { walletRef } from './repo.js';
 
 /** Waiting wallet movements an instance holds before it sheds load with a 429. */
 export const MAX_QUEUE = 1_000;

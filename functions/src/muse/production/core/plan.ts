@@ -8,17 +8,20 @@
  * branches: `pass` publishes, `reject` goes to `rejected`. `close` is the fail path. `rejected` and
  * `close` run the same handler, so the reservation is settled whatever way the run ends.
  */
+import { z } from 'zod';
 import type { Graph, RetryPolicy } from '../../../engine/core/graph.js';
 
 export const MUSE_PRODUCTION = 'muse-production';
 
-export type ProductionMode = 'free' | 'template';
+/** What a production run carries: checked at `POST /v1/runs`, by startRun, and at every step. */
+export const productionInputSchema = z.strictObject({
+  intentId: z.string().min(1).max(200),
+  topic: z.string().max(500),
+  mode: z.enum(['free', 'template']),
+});
 
-export interface ProductionInput {
-  intentId: string;
-  topic: string;
-  mode: ProductionMode;
-}
+export type ProductionInput = z.infer<typeof productionInputSchema>;
+export type ProductionMode = ProductionInput['mode'];
 
 /** Retries for model steps: garbage answers and 429/5xx are retried this many times in all. */
 export const MODEL_STEP_RETRY: Partial<RetryPolicy> = {
@@ -89,11 +92,11 @@ export function productionGraph(input: Pick<ProductionInput, 'mode'>): Graph {
 }
 
 /** Reads the run input the engine hands back, naming what is wrong. */
-export function parseProductionInput(input: Record<string, unknown>): ProductionInput {
-  const { intentId, topic, mode } = input;
-  if (typeof intentId !== 'string' || !intentId) throw new Error('production input: intentId is missing');
-  if (typeof topic !== 'string') throw new Error('production input: topic is missing');
-  if (mode !== 'free' && mode !== 'template')
-    throw new Error('production input: mode must be free or template');
-  return { intentId, topic, mode };
+export function parseProductionInput(input: unknown): ProductionInput {
+  const r = productionInputSchema.safeParse(input);
+  if (!r.success)
+    throw new Error(
+      `production input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return r.data;
 }

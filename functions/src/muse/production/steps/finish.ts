@@ -9,43 +9,42 @@
  * - close: the `reject` edge and the fail path; marks the intent failed with the reason, unless an
  *   earlier step already recorded a more precise one (unfunded, garbage with the raw answer).
  */
-import { recordEvent } from '../../../engine/events.js';
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../step.js';
 import { systemActor } from '../../../shared/ports.js';
-import { settleReservation } from '../../wallet/ledger.js';
-import type { Verdict } from '../../critic/core/verdict.js';
-import { readStatusRuns, writeRunStatus } from '../../status/status.js';
-import type { RunState } from '../../status/core/runs.js';
-import { assetsRef, type StagedAsset } from '../assets.js';
+import { readIntentInTx, recordProgressInTx } from '../../intents/repo.js';
+import type { ProductionState } from '../../status/core/productions.js';
+import { readStatusInTx, recordProduction } from '../../status/repo.js';
+import type { StagedAsset } from '../assets.js';
 import { actualCost, usagesOf } from '../core/cost.js';
 import { parseProductionInput } from '../core/plan.js';
-import { intentsRef } from '../intents.js';
-import type { ProductionOptions } from '../options.js';
-import { generationOf } from './generate.js';
+import type { ProductionDeps } from '../options.js';
+import { criticOutput, gateOutput, generationOf } from '../outputs.js';
+import { assetExistsInTx, createAssetInTx } from '../repo.js';
 
-interface GateOutput {
-  reserved: boolean;
-  key?: string;
-  amount?: number;
-  model?: string;
-}
-
-function settlement(ctx: StepContext, o: ProductionOptions) {
-  const gate = (ctx.outputs.gate ?? { reserved: false }) as GateOutput;
-  const cost = actualCost(o.priceTable, usagesOf(ctx.outputs), gate.amount ?? 0);
+/** The actual cost from the recorded outputs, and the settlement of the gate's reservation. */
+async function settlement(deps: ProductionDeps, ctx: StepContext) {
+  const gate = gateOutput(ctx.outputs);
+  const { priceTable } = await deps.walletSettings();
+  const cost = actualCost(priceTable, usagesOf(ctx.outputs), gate.amount ?? 0);
   const settle = async () => {
-    if (gate.reserved && gate.key)
-      await settleReservation(ctx.app, { reservationKey: gate.key, actual: cost.amount });
+    if (gate.reserved && gate.key) await deps.settle({ reservationKey: gate.key, actual: cost.amount });
   };
   return { gate, cost, settle };
 }
 
-export function publishStep(o: ProductionOptions) {
+function productionOf(ctx: StepContext) {
+  const input = parseProductionInput(ctx.input);
+  return { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
+}
+
+export function publishStep(deps: ProductionDeps) {
+  const { db } = deps;
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const gen = generationOf(ctx);
-    const critic = ctx.outputs.critic as { value: Verdict; bibleVersion: number };
-    const { gate, cost, settle } = settlement(ctx, o);
+    const gen = generationOf(ctx.outputs, input.mode);
+    const critic = criticOutput(ctx.outputs);
+    if (!critic) throw new Error('publish reached without a critic verdict');
+    const { gate, cost, settle } = await settlement(deps, ctx);
     await settle();
     const asset: StagedAsset = {
       id: ctx.runId,
@@ -74,20 +73,26 @@ export function publishStep(o: ProductionOptions) {
     return {
       type: 'done',
       output: { assetId: asset.id, actualCost: cost.amount },
-      effect: async (tx, db) => {
-        const ref = assetsRef(db).doc(asset.id);
-        const existing = await tx.get(ref);
-        const runs = await readStatusRuns(db, tx);
+      effect: async (tx) => {
+        const existing = await assetExistsInTx(db, tx, asset.id);
+        const status = await readStatusInTx(db, tx);
         // Staged once: a replayed effect finds the record and leaves it as it is.
-        if (!existing.exists) tx.create(ref, asset);
-        tx.set(
-          intentsRef(db).doc(input.intentId),
-          { status: 'published', reason: null, assetId: asset.id, actualCost: cost.amount },
-          { merge: true },
+        if (!existing) createAssetInTx(db, tx, asset);
+        recordProgressInTx(db, tx, input.intentId, {
+          status: 'published',
+          reason: null,
+          assetId: asset.id,
+          actualCost: cost.amount,
+        });
+        recordProduction(
+          db,
+          tx,
+          status,
+          { ...productionOf(ctx), step: 'publish', state: 'published' },
+          ctx.now,
         );
-        writeRunStatus(db, tx, runs, { ...runEntry(ctx), step: 'publish', state: 'published' }, ctx.now);
-        if (!existing.exists)
-          recordEvent(db, tx, {
+        if (!existing)
+          deps.engine.eventInTx(tx, {
             type: 'muse.asset.staged',
             actor: systemActor('muse-production'),
             at: ctx.now,
@@ -104,57 +109,54 @@ export function publishStep(o: ProductionOptions) {
   };
 }
 
-function runEntry(ctx: StepContext) {
-  const input = parseProductionInput(ctx.input);
-  return { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
-}
-
-/** The first error a step of this run reported in its output. */
+/** The first error a step of this production reported in its output. */
 function firstError(outputs: Record<string, unknown>): string | undefined {
   for (const [step, v] of Object.entries(outputs)) {
-    const e = (v as { error?: unknown; reason?: unknown } | null) ?? {};
-    if (typeof e.error === 'string') return `${step}: ${e.error}`;
+    const e = v && typeof v === 'object' ? (v as { error?: unknown }).error : undefined;
+    if (typeof e === 'string') return `${step}: ${e}`;
   }
   return undefined;
 }
 
-export function closeStep(o: ProductionOptions) {
+export function closeStep(deps: ProductionDeps) {
+  const { db } = deps;
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const verdict = (ctx.outputs.critic as { value?: Verdict } | undefined)?.value;
-    const { cost, settle } = settlement(ctx, o);
+    const verdict = criticOutput(ctx.outputs)?.value;
+    const { cost, settle } = await settlement(deps, ctx);
     await settle();
     const rejected = verdict !== undefined && !verdict.pass;
     return {
       type: 'done',
       output: { actualCost: cost.amount, rejected },
-      effect: async (tx, db) => {
-        const intentRef = intentsRef(db).doc(input.intentId);
-        const intent = await tx.get(intentRef);
-        const runs = await readStatusRuns(db, tx);
-        let state: RunState = rejected ? 'rejected' : 'failed';
-        const ours = intent.get('runId') === ctx.runId;
-        const recorded = ours && ['unfunded', 'failed'].includes(String(intent.get('status')));
+      effect: async (tx) => {
+        const intent = await readIntentInTx(db, tx, input.intentId);
+        const status = await readStatusInTx(db, tx);
+        let state: ProductionState = rejected ? 'rejected' : 'failed';
+        const ours = intent?.runId === ctx.runId;
+        const recorded = ours && (intent?.status === 'unfunded' || intent?.status === 'failed');
         if (rejected) {
           const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
           const reason = `critic rejected: drift ${pct(verdict.drift)} >= ${pct(verdict.threshold)} (${verdict.notes})`;
-          tx.set(
-            intentRef,
-            { status: 'failed', reason, runId: ctx.runId, actualCost: cost.amount },
-            { merge: true },
-          );
+          recordProgressInTx(db, tx, input.intentId, {
+            status: 'failed',
+            reason,
+            runId: ctx.runId,
+            actualCost: cost.amount,
+          });
         } else if (recorded) {
-          if (intent.get('status') === 'unfunded') state = 'unfunded';
-          tx.set(intentRef, { actualCost: cost.amount }, { merge: true });
+          if (intent?.status === 'unfunded') state = 'unfunded';
+          recordProgressInTx(db, tx, input.intentId, { actualCost: cost.amount });
         } else {
           const reason = firstError(ctx.outputs) ?? `production run ${ctx.runId} failed`;
-          tx.set(
-            intentRef,
-            { status: 'failed', reason, runId: ctx.runId, actualCost: cost.amount },
-            { merge: true },
-          );
+          recordProgressInTx(db, tx, input.intentId, {
+            status: 'failed',
+            reason,
+            runId: ctx.runId,
+            actualCost: cost.amount,
+          });
         }
-        writeRunStatus(db, tx, runs, { ...runEntry(ctx), step: ctx.stepId, state }, ctx.now);
+        recordProduction(db, tx, status, { ...productionOf(ctx), step: ctx.stepId, state }, ctx.now);
       },
     };
   };

@@ -1,8 +1,9 @@
 /**
- * The CFO gate, the first step of every production run. It estimates the run's cost from the price
- * table and reserves it in the wallet atomically with advancing the run: the reservation is the
- * step's effect, committed in the engine's transaction with the step's processed mark, so a
+ * The CFO gate, the first step of every production. It estimates the production's cost from the
+ * price table and reserves it in the wallet atomically with advancing the run: the reservation is
+ * the step's effect, committed in the engine's transaction with the step's processed mark, so a
  * redelivered message can never reserve twice (and the ledger key is the run's, as a second guard).
+ * The price table and the reserve floor are the wallet settings in force when the gate runs.
  *
  * The edge must be chosen before the effect runs, so the handler first asks the ledger in a dry run
  * (the same reserveInTransaction, rolled back). If the wallet changes between the dry run and the
@@ -11,26 +12,30 @@
  * - No price for the model: fail closed. The intent is parked as unfunded with the reason; the run
  *   fails (nothing is reserved, nothing produced).
  * - Not solvent: the intent is parked as unfunded with the reason; the run ends on `unfunded`.
- * - Safe mode (template) runs call no model, so they reserve nothing.
+ * - Safe mode (template) productions call no model, so they reserve nothing.
  */
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { Transaction } from '@google-cloud/firestore';
+import type { StepContext, StepOutcome } from '../step.js';
+import { recordProgressInTx } from '../../intents/repo.js';
+import { readStatusInTx, recordProduction } from '../../status/repo.js';
 import { estimateCost } from '../../wallet/core/pricing.js';
 import { reserveInTransaction } from '../../wallet/ledger.js';
-import { readStatusRuns, writeRunStatus } from '../../status/status.js';
 import { expectedUsage, parseProductionInput } from '../core/plan.js';
-import { intentsRef } from '../intents.js';
-import { modelOf, reservationKey, type ProductionOptions } from '../options.js';
+import { reservationKey, type ProductionDeps } from '../options.js';
+import type { GateOutput } from '../outputs.js';
 
 class DryRun extends Error {}
 
+type Reservation = Parameters<typeof reserveInTransaction>[2];
+
 /** Whether the wallet would accept the reservation now, without writing anything. */
 async function wouldReserve(
-  ctx: StepContext,
-  p: Parameters<typeof reserveInTransaction>[2],
+  deps: ProductionDeps,
+  p: Reservation,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
-    await ctx.app.db.runTransaction(async (tx) => {
-      const r = await reserveInTransaction(ctx.app.db, tx, p);
+    await deps.db.runTransaction(async (tx) => {
+      const r = await reserveInTransaction(deps.db, tx, p);
       throw new DryRun(r.ok ? '' : r.reason);
     });
   } catch (err) {
@@ -40,25 +45,37 @@ async function wouldReserve(
   return { ok: true };
 }
 
-export function gateStep(o: ProductionOptions) {
+const done = (
+  edge: 'funded' | 'unfunded',
+  output: GateOutput,
+  effect: (tx: Transaction) => Promise<void>,
+): StepOutcome => ({
+  type: 'done',
+  edge,
+  output,
+  effect,
+});
+
+export function gateStep(deps: ProductionDeps) {
+  const { db } = deps;
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const { db } = ctx.app;
-    const run = { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
-    const park =
-      (reason: string, estimatedCost: number | null) => async (tx: FirebaseFirestore.Transaction) => {
-        const runs = await readStatusRuns(db, tx);
-        tx.set(
-          intentsRef(db).doc(input.intentId),
-          { status: 'unfunded', reason, estimatedCost, runId: ctx.runId },
-          { merge: true },
-        );
-        writeRunStatus(db, tx, runs, { ...run, step: 'gate', state: 'unfunded' }, ctx.now);
-      };
+    const wallet = await deps.walletSettings();
+    const production = { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
+    const park = (reason: string, estimatedCost: number | null) => async (tx: Transaction) => {
+      const status = await readStatusInTx(db, tx);
+      recordProgressInTx(db, tx, input.intentId, {
+        status: 'unfunded',
+        reason,
+        estimatedCost,
+        runId: ctx.runId,
+      });
+      recordProduction(db, tx, status, { ...production, step: 'gate', state: 'unfunded' }, ctx.now);
+    };
 
-    const model = input.mode === 'template' ? null : modelOf(ctx.app, o).model;
+    const model = input.mode === 'template' ? null : deps.model.model;
     const estimate = model
-      ? estimateCost(o.priceTable, model, expectedUsage(input.mode, o.critic === 'model'))
+      ? estimateCost(wallet.priceTable, model, expectedUsage(input.mode, deps.critic === 'model'))
       : ({ ok: true, model: 'template', amount: 0 } as const);
     if (!estimate.ok) {
       const reason = `fail closed: ${estimate.reason}`;
@@ -66,55 +83,49 @@ export function gateStep(o: ProductionOptions) {
         type: 'fail',
         class: 'terminal',
         error: reason,
-        output: { reserved: false, reason },
+        output: { reserved: false, reason } satisfies GateOutput,
         effect: park(reason, null),
       };
     }
 
     const key = reservationKey(ctx.runId);
-    const funded = (reserved: boolean) => async (tx: FirebaseFirestore.Transaction) => {
-      const runs = await readStatusRuns(db, tx);
+    const reserve: Reservation = {
+      key,
+      intentId: input.intentId,
+      runId: ctx.runId,
+      amount: estimate.amount,
+      floor: wallet.reserveFloor,
+      at: ctx.now,
+    };
+    const funded = (reserved: boolean) => async (tx: Transaction) => {
+      const status = await readStatusInTx(db, tx);
       if (reserved) {
         const r = await reserveInTransaction(db, tx, { ...reserve, at: ctx.now });
         // The wallet moved since the dry run: roll back; the redelivered message decides again.
         if (!r.ok) throw new Error(`the wallet changed before the reservation committed: ${r.reason}`);
       }
-      tx.set(
-        intentsRef(db).doc(input.intentId),
-        { status: 'producing', reason: null, estimatedCost: estimate.amount, runId: ctx.runId },
-        { merge: true },
-      );
-      writeRunStatus(db, tx, runs, { ...run, step: 'gate', state: 'running' }, ctx.now);
-    };
-    const reserve = {
-      key,
-      intentId: input.intentId,
-      runId: ctx.runId,
-      amount: estimate.amount,
-      floor: o.reserveFloor,
-      at: ctx.now,
+      recordProgressInTx(db, tx, input.intentId, {
+        status: 'producing',
+        reason: null,
+        estimatedCost: estimate.amount,
+        runId: ctx.runId,
+      });
+      recordProduction(db, tx, status, { ...production, step: 'gate', state: 'running' }, ctx.now);
     };
     if (estimate.amount === 0)
-      return {
-        type: 'done',
-        edge: 'funded',
-        output: { reserved: false, amount: 0, model: estimate.model },
-        effect: funded(false),
-      };
+      return done('funded', { reserved: false, amount: 0, model: estimate.model }, funded(false));
 
-    const check = await wouldReserve(ctx, reserve);
+    const check = await wouldReserve(deps, reserve);
     if (!check.ok)
-      return {
-        type: 'done',
-        edge: 'unfunded',
-        output: { reserved: false, amount: estimate.amount, model: estimate.model, reason: check.reason },
-        effect: park(check.reason, estimate.amount),
-      };
-    return {
-      type: 'done',
-      edge: 'funded',
-      output: { reserved: true, key, amount: estimate.amount, model: estimate.model },
-      effect: funded(true),
-    };
+      return done(
+        'unfunded',
+        { reserved: false, amount: estimate.amount, model: estimate.model, reason: check.reason },
+        park(check.reason, estimate.amount),
+      );
+    return done(
+      'funded',
+      { reserved: true, key, amount: estimate.amount, model: estimate.model },
+      funded(true),
+    );
   };
 }

@@ -5,93 +5,64 @@
  * step fills the fixed template instead and calls no model.
  *
  * These steps do not write the status document: `muse/status` is one hot document shared by every
- * run and the wallet, so runs report there at the gate, the verdict and the end only.
+ * production and the wallet, so productions report there at the gate, the verdict and the end only.
  */
-import type { StepContext, StepOutcome } from '../../../engine/workflow.js';
+import type { StepContext, StepOutcome } from '../step.js';
 import { loadBible } from '../bible-store.js';
 import { parseProductionInput } from '../core/plan.js';
 import { motionRequest, narrativeRequest, visualRequest } from '../core/prompts.js';
-import {
-  parseMotionSpec,
-  parseVisualSpec,
-  parseNarrative,
-  type Generation,
-  type Narrative,
-  type VisualSpec,
-} from '../core/specs.js';
+import { parseMotionSpec, parseNarrative, parseVisualSpec, type Generation } from '../core/specs.js';
 import { fillTemplate, TEMPLATE_VERSION } from '../core/template.js';
 import { callModel } from '../model-call.js';
-import { modelOf, type ProductionOptions } from '../options.js';
+import type { ProductionDeps } from '../options.js';
+import { narrativeOutput, visualOutput } from '../outputs.js';
 
-/** A completed step's value, by step id (outputs are stored as `{ value, usage }`). */
-export function outputValue<T>(ctx: StepContext, stepId: string): T {
-  const out = ctx.outputs[stepId] as { value?: T } | undefined;
-  if (!out?.value) throw new Error(`step "${stepId}" has no output yet`);
-  return out.value;
-}
+const bibleFor = (deps: ProductionDeps, ctx: StepContext) =>
+  loadBible(deps.db, ctx.now, { freshnessMs: deps.options.bibleFreshnessMs });
 
-export function narrativeStep(o: ProductionOptions) {
+export function narrativeStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const bible = await loadBible(ctx.app.db, ctx.now, { freshnessMs: o.bibleFreshnessMs });
+    const bible = await bibleFor(deps, ctx);
     const r = await callModel(
+      deps,
       ctx,
-      modelOf(ctx.app, o),
       input.intentId,
       narrativeRequest(bible, input.topic),
       parseNarrative,
     );
     if (!r.ok) return r.outcome;
-    return {
-      type: 'done',
-      output: { value: r.value, usage: r.usage, bibleVersion: bible.version },
-    };
+    return { type: 'done', output: { value: r.value, usage: r.usage, bibleVersion: bible.version } };
   };
 }
 
-export function visualStep(o: ProductionOptions) {
+export function visualStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const bible = await loadBible(ctx.app.db, ctx.now, { freshnessMs: o.bibleFreshnessMs });
-    const narrative = outputValue<Narrative>(ctx, 'narrative');
-    const req = visualRequest(bible, input.topic, narrative);
-    const r = await callModel(ctx, modelOf(ctx.app, o), input.intentId, req, parseVisualSpec);
+    const bible = await bibleFor(deps, ctx);
+    const req = visualRequest(bible, input.topic, narrativeOutput(ctx.outputs));
+    const r = await callModel(deps, ctx, input.intentId, req, parseVisualSpec);
     if (!r.ok) return r.outcome;
     return { type: 'done', output: { value: r.value, usage: r.usage } };
   };
 }
 
-export function motionStep(o: ProductionOptions) {
+export function motionStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const bible = await loadBible(ctx.app.db, ctx.now, { freshnessMs: o.bibleFreshnessMs });
-    const visual = outputValue<VisualSpec>(ctx, 'visual');
-    const req = motionRequest(bible, input.topic, visual);
-    const r = await callModel(ctx, modelOf(ctx.app, o), input.intentId, req, parseMotionSpec);
+    const bible = await bibleFor(deps, ctx);
+    const req = motionRequest(bible, input.topic, visualOutput(ctx.outputs));
+    const r = await callModel(deps, ctx, input.intentId, req, parseMotionSpec);
     if (!r.ok) return r.outcome;
     return { type: 'done', output: { value: r.value, usage: r.usage } };
   };
 }
 
-export function templateStep(o: ProductionOptions) {
+export function templateStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const bible = await loadBible(ctx.app.db, ctx.now, { freshnessMs: o.bibleFreshnessMs });
+    const bible = await bibleFor(deps, ctx);
     const value: Generation = fillTemplate(bible, input.topic);
-    return {
-      type: 'done',
-      output: { value, template: TEMPLATE_VERSION, bibleVersion: bible.version },
-    };
-  };
-}
-
-/** The whole generation of a run, from whichever steps produced it. */
-export function generationOf(ctx: StepContext): Generation {
-  const input = parseProductionInput(ctx.input);
-  if (input.mode === 'template') return outputValue<Generation>(ctx, 'template');
-  return {
-    narrative: outputValue<Narrative>(ctx, 'narrative'),
-    visual: outputValue<VisualSpec>(ctx, 'visual'),
-    motion: outputValue<Generation['motion']>(ctx, 'motion'),
+    return { type: 'done', output: { value, template: TEMPLATE_VERSION, bibleVersion: bible.version } };
   };
 }

@@ -8,7 +8,6 @@
  * Only a document that was never written means "the defaults".
  */
 import { z } from 'zod';
-import { describeIssues } from '../../../shared/errors.js';
 import { DEFAULT_VVS } from './vvs.js';
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
@@ -56,9 +55,6 @@ export const sourcesSchema = z
       seen.add(s.id);
     });
   });
-
-/** The stored `config/trendSources` document. */
-export const sourcesDocSchema = z.object({ sources: sourcesSchema });
 
 /**
  * The default set of a new deployment: real public sources about creators, online video and
@@ -158,13 +154,3 @@ export const tickSettingsSchema = z.strictObject({
 export type TickSettings = z.infer<typeof tickSettingsSchema>;
 
 export const DEFAULT_TICK_SETTINGS: Readonly<TickSettings> = Object.freeze(tickSettingsSchema.parse({}));
-
-/** The outcome of reading a stored settings document. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** Parses a stored document; the error names each bad field (`sources.2.url: must be ...`). */
-export function parseStored<S extends z.ZodType>(what: string, schema: S, data: unknown): Parsed<z.infer<S>> {
-  const r = schema.safeParse(data);
-  if (r.success) return { ok: true, value: r.data };
-  return { ok: false, error: `${what} is invalid: ${describeIssues(r.error.issues).slice(0, 5).join('; ')}` };
-}
