@@ -1,8 +1,14 @@
 /**
- * The deployed functions entry as one esbuild bundle (functions/bundle/index.js, package.json
- * `main`), so a cold instance resolves and reads a few large files instead of thousands of small
- * ones. ESM with code splitting keeps the lazy triggers lazy: each `import()` of a trigger module
- * is its own chunk, and index.js itself holds only the registrations (the /livez path).
+ * The deployed functions entry (package.json `main`, functions/bundle/index.js) and what it loads,
+ * built with esbuild so a cold instance reads and compiles as little as possible:
+ * - index.js: the registrations alone (index.ts, with each lazy `import('./triggers/...')`
+ *   rewritten to platform/bundled-app.ts's `appImport`), a few KiB: the /livez path.
+ * - app.cjs: every trigger module and everything they import, one CommonJS file whose modules
+ *   still evaluate only on first use; loaded on the first request through `vm.Script` with
+ * - app.cjs.cache: the V8 code cache of app.cjs, written by code-cache-write.mjs (built here, run
+ *   here and again by the deploy as `gcp-build`), so the first request deserializes compiled code
+ *   instead of compiling megabytes (platform/code-cache.ts; a refused cache only costs time).
+ * CommonJS because only a classic script takes a code cache without Node's experimental flags.
  *
  * Kept out of the bundle (external, loaded from node_modules at run time):
  * - @google-cloud/functions-framework: Cloud Functions starts the framework from node_modules
@@ -15,8 +21,8 @@
  * the JavaScript of @google-cloud/firestore and @google-cloud/pubsub) is bundled.
  */
 import { build, type Plugin } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -29,42 +35,6 @@ export const EXTERNAL = [
   '@grpc/proto-loader',
   'protobufjs',
 ];
-
-/** CommonJS packages our code loads with `import()`: see cjsNamedExports. */
-const DYNAMIC_CJS = ['@google-cloud/firestore'];
-
-/**
- * With code splitting, esbuild turns `import()` of a CommonJS package into a chunk that exports
- * only `default`, so `const { Firestore } = await import(...)` would get undefined. This gives
- * such an import an ESM face with the package's named exports (the plain values; accessors such
- * as Firestore's lazily loaded `v1` stay behind `default`, so they stay lazy).
- */
-function cjsNamedExports(): Plugin {
-  const requireHere = createRequire(join(root, 'package.json'));
-  return {
-    name: 'cjs-named-exports',
-    setup(b) {
-      const filter = new RegExp(`^(${DYNAMIC_CJS.join('|').replace(/[/]/g, '\\/')})$`);
-      b.onResolve({ filter }, (args) =>
-        args.kind === 'dynamic-import' ? { path: args.path, namespace: 'cjs-named' } : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'cjs-named' }, (args) => {
-        const mod = requireHere(args.path) as object;
-        const names = Object.keys(mod).filter(
-          (k) =>
-            k !== 'default' &&
-            /^[A-Za-z_$][\w$]*$/.test(k) &&
-            'value' in Object.getOwnPropertyDescriptor(mod, k)!,
-        );
-        return {
-          contents: `import m from ${JSON.stringify(args.path)};\nexport const { ${names.join(', ')} } = m;\nexport default m;\n`,
-          resolveDir: root,
-          loader: 'js',
-        };
-      });
-    },
-  };
-}
 
 /**
  * The container loads Pub/Sub with a synchronous require through createRequire on first use
@@ -87,25 +57,90 @@ function bundledPubSubRequire(): Plugin {
   };
 }
 
+const SRC = join(root, 'functions', 'src');
+const INDEX = join(SRC, 'index.ts');
+const TRIGGER_IMPORT = /import\((['"])(\.\/triggers\/[^'"]+)\1\)/g;
+
+/** Each lazy trigger import in index.ts, e.g. './triggers/http/api.js'. */
+export function triggerSpecs(): string[] {
+  const specs = [...readFileSync(INDEX, 'utf8').matchAll(TRIGGER_IMPORT)].map((m) => m[2]!);
+  if (!specs.length)
+    throw new Error(`${INDEX} has no import('./triggers/...'): update scripts/lib/bundle.ts`);
+  return [...new Set(specs)];
+}
+
+/** index.ts with its trigger imports served from app.cjs (platform/bundled-app.ts). */
+function triggersFromApp(): Plugin {
+  return {
+    name: 'triggers-from-app',
+    setup(b) {
+      b.onLoad({ filter: /[/\\]functions[/\\]src[/\\]index\.ts$/ }, (args) => {
+        const code = readFileSync(args.path, 'utf8').replace(TRIGGER_IMPORT, 'appImport($1$2$1)');
+        return {
+          contents: `import { appImport } from './platform/bundled-app.js';\n${code}`,
+          loader: 'ts',
+        };
+      });
+    },
+  };
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  external: EXTERNAL,
+  logLevel: 'warning',
+} as const;
+
 export async function bundleFunctions(): Promise<void> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  await build({
-    entryPoints: [join(root, 'functions', 'src', 'index.ts')],
-    outdir: BUNDLE_DIR,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    sourcemap: 'linked',
-    legalComments: 'none',
-    external: EXTERNAL,
-    plugins: [cjsNamedExports(), bundledPubSubRequire()],
-    // Bundled CommonJS code calls require() for Node built-ins and the externals above.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  const specs = triggerSpecs();
+  const appEntry = [
+    "export { warmForCodeCache as warm } from './platform/code-cache-warm.js';",
+    'export const triggers = {',
+    ...specs.map((s) => `  ${JSON.stringify(s)}: () => import(${JSON.stringify(s)}),`),
+    '};',
+  ].join('\n');
+  await Promise.all([
+    build({
+      ...common,
+      stdin: { contents: appEntry, resolveDir: SRC, sourcefile: 'app-entry.ts', loader: 'ts' },
+      outfile: join(BUNDLE_DIR, 'app.cjs'),
+      format: 'cjs',
+      sourcemap: 'linked',
+      plugins: [bundledPubSubRequire()],
+      // container.ts calls createRequire(import.meta.url), which CommonJS output leaves empty.
+      define: { 'import.meta.url': '__importMetaUrl' },
+      banner: { js: "var __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+    build({
+      ...common,
+      entryPoints: [INDEX],
+      outfile: join(BUNDLE_DIR, 'index.js'),
+      format: 'esm',
+      plugins: [triggersFromApp()],
+    }),
+    build({
+      ...common,
+      entryPoints: [join(SRC, 'platform', 'code-cache-write.ts')],
+      outfile: join(BUNDLE_DIR, CACHE_WRITER),
+      format: 'esm',
+    }),
+  ]);
+  writeCodeCacheNow();
+}
+
+/** The writer's file in functions/bundle; package.json's `gcp-build` runs it on deploy. */
+export const CACHE_WRITER = 'code-cache-write.mjs';
+
+/** Runs the writer in a clean child (production-like: no emulators, no tsx hooks). */
+function writeCodeCacheNow(): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'error' };
+  for (const k of ['NODE_OPTIONS', 'FIRESTORE_EMULATOR_HOST', 'PUBSUB_EMULATOR_HOST', 'MUSE_ENV'])
+    delete env[k];
+  const out = execFileSync(process.execPath, [join(BUNDLE_DIR, CACHE_WRITER)], { env, encoding: 'utf8' });
+  if (!out.startsWith('code cache:')) throw new Error(`the code cache was not written: ${out}`);
 }
