@@ -1,8 +1,9 @@
 /**
  * The deployed functions entry (package.json `main`, functions/bundle/index.js) and what it loads,
  * built with esbuild so a cold instance reads and compiles as little as possible:
- * - index.js: the registrations alone (index.ts, with each lazy `import('./triggers/...')`
- *   rewritten to platform/bundled-app.ts's `appImport`), a few KiB: the /livez path.
+ * - index.js: the registrations (index.ts, with each lazy `import('./triggers/...')` rewritten to
+ *   platform/bundled-app.ts's `appImport`) and the api trigger, whose /livez needs nothing else:
+ *   a few KiB.
  * - app.cjs: every trigger module and everything they import, one CommonJS file whose modules
  *   still evaluate only on first use; loaded on the first request through `vm.Script` with
  * - app.cjs.cache: the V8 code cache of app.cjs, written by code-cache-write.mjs (built here, run
@@ -23,7 +24,7 @@
 import { build, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 export const BUNDLE_DIR = join(root, 'functions', 'bundle');
@@ -59,27 +60,49 @@ function bundledPubSubRequire(): Plugin {
 
 const SRC = join(root, 'functions', 'src');
 const INDEX = join(SRC, 'index.ts');
-const TRIGGER_IMPORT = /import\((['"])(\.\/triggers\/[^'"]+)\1\)/g;
+/** A relative dynamic import, e.g. import('./triggers/http/api.js'). */
+const LAZY_IMPORT = /import\((['"])(\.{1,2}\/[^'"]+)\1\)/g;
 
-/** Each lazy trigger import in index.ts, e.g. './triggers/http/api.js'. */
-export function triggerSpecs(): string[] {
-  const specs = [...readFileSync(INDEX, 'utf8').matchAll(TRIGGER_IMPORT)].map((m) => m[2]!);
-  if (!specs.length)
-    throw new Error(`${INDEX} has no import('./triggers/...'): update scripts/lib/bundle.ts`);
-  return [...new Set(specs)];
+/**
+ * Trigger modules that import nothing heavy statically, bundled into index.js itself so their
+ * cheap answers (the api's /livez) need no app.cjs; their own lazy imports come from app.cjs.
+ */
+export const IN_ENTRY = ['triggers/http/api.js'];
+
+/** Where a lazy import in `file` leads, relative to functions/src (the key in app.cjs). */
+const keyOf = (file: string, spec: string) =>
+  relative(SRC, resolve(dirname(file), spec)).replaceAll('\\', '/');
+
+function lazyImportsOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(LAZY_IMPORT)].map((m) => keyOf(file, m[2]!));
 }
 
-/** index.ts with its trigger imports served from app.cjs (platform/bundled-app.ts). */
-function triggersFromApp(): Plugin {
+/** Every module app.cjs serves: index.ts's lazy triggers and the lazy imports of IN_ENTRY. */
+export function appModules(): string[] {
+  const fromIndex = lazyImportsOf(INDEX);
+  if (!fromIndex.some((k) => k.startsWith('triggers/')))
+    throw new Error(`${INDEX} has no import('./triggers/...'): update scripts/lib/bundle.ts`);
+  const fromEntry = IN_ENTRY.flatMap((k) => lazyImportsOf(join(SRC, k.replace(/\.js$/, '.ts'))));
+  return [...new Set([...fromIndex, ...fromEntry])].filter((k) => !IN_ENTRY.includes(k));
+}
+
+/**
+ * index.ts and the IN_ENTRY modules with their lazy imports served from app.cjs
+ * (platform/bundled-app.ts's appImport), except imports of IN_ENTRY modules, which stay in index.js.
+ */
+function lazyImportsFromApp(): Plugin {
+  const files = [INDEX, ...IN_ENTRY.map((k) => join(SRC, k.replace(/\.js$/, '.ts')))];
   return {
-    name: 'triggers-from-app',
+    name: 'lazy-imports-from-app',
     setup(b) {
-      b.onLoad({ filter: /[/\\]functions[/\\]src[/\\]index\.ts$/ }, (args) => {
-        const code = readFileSync(args.path, 'utf8').replace(TRIGGER_IMPORT, 'appImport($1$2$1)');
-        return {
-          contents: `import { appImport } from './platform/bundled-app.js';\n${code}`,
-          loader: 'ts',
-        };
+      b.onLoad({ filter: /[/\\]functions[/\\]src[/\\].*\.ts$/ }, (args) => {
+        if (!files.includes(args.path)) return undefined;
+        const code = readFileSync(args.path, 'utf8').replace(LAZY_IMPORT, (whole, _q, spec: string) => {
+          const key = keyOf(args.path, spec);
+          return IN_ENTRY.includes(key) ? whole : `__appImport(${JSON.stringify(key)})`;
+        });
+        const loader = JSON.stringify(join(SRC, 'platform', 'bundled-app.ts'));
+        return { contents: `import { appImport as __appImport } from ${loader};\n${code}`, loader: 'ts' };
       });
     },
   };
@@ -97,11 +120,10 @@ const common = {
 
 export async function bundleFunctions(): Promise<void> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  const specs = triggerSpecs();
   const appEntry = [
     "export { warmForCodeCache as warm } from './platform/code-cache-warm.js';",
-    'export const triggers = {',
-    ...specs.map((s) => `  ${JSON.stringify(s)}: () => import(${JSON.stringify(s)}),`),
+    'export const modules = {',
+    ...appModules().map((k) => `  ${JSON.stringify(k)}: () => import(${JSON.stringify(`./${k}`)}),`),
     '};',
   ].join('\n');
   await Promise.all([
@@ -121,7 +143,7 @@ export async function bundleFunctions(): Promise<void> {
       entryPoints: [INDEX],
       outfile: join(BUNDLE_DIR, 'index.js'),
       format: 'esm',
-      plugins: [triggersFromApp()],
+      plugins: [lazyImportsFromApp()],
     }),
     build({
       ...common,

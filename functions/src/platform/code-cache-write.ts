@@ -12,7 +12,7 @@ try {
   process.env.GOOGLE_CLOUD_PROJECT ||= 'code-cache-build';
   const { exports, script } = loadCommonJs(file, false);
   const warm = exports.warm as (t: unknown) => Promise<string[]>;
-  const failed = await warm(exports.triggers);
+  const failed = await warm(exports.modules);
   const bytes = writeCodeCache(script, file);
   process.stdout.write(
     `code cache: ${(bytes / 1024).toFixed(0)} KiB for ${file} (Node ${process.version})` +
