@@ -45,7 +45,7 @@ export const DEFAULT_RULES: LocalRule[] = [
       : undefined,
 ];
 
-const GREETINGS = [
+export const GREETINGS = [
   'Hello! I am the muse. Ask me to show you my latest piece.',
   'Hi there. I am listening; ask me how I am doing.',
   'Good to hear you. Ask me about my plans.',
