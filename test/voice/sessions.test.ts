@@ -78,6 +78,9 @@ test('base64 JSON audio frames work like binary ones, and several turns share on
   await client.until('turn_complete', () => client.types().filter((t) => t === 'turn_complete').length === 2);
   assert.equal(client.types().filter((t) => t === 'voice_started').length, 1);
   assert.equal(rec.reserved.length, 1);
+  const heard = client.frames.flatMap((f) => (f.type === 'transcript' && f.role === 'user' ? [f.text] : []));
+  assert.equal(heard.length, 2);
+  for (const t of heard) assert.match(t, /^\(\d\.\d s of speech\)$/, 'each turn its own transcript');
   await client.close();
 });
 

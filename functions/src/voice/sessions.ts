@@ -10,24 +10,21 @@
  * dropped without asking again; the next `audio_end` clears the refusal.
  */
 import { randomUUID } from 'node:crypto';
-import type { ToolDeclaration } from '../model/port.js';
 import type { Logger } from '../platform/log.js';
 import { createByteBudget } from './core/byte-budget.js';
 import {
-  audioOutFrame,
-  interruptedFrame,
   MAX_CHUNK_BYTES,
-  transcriptFrame,
-  turnCompleteFrame,
   voiceEndedFrame,
   voiceErrorFrame,
   voiceStartedFrame,
-  voiceToolResultFrame,
   type VoiceClientFrame,
   type VoiceEndReason,
   type VoiceErrorCode,
 } from './frames.js';
-import type { LiveEvent, LiveModel, LiveSession, LiveToolCall, LiveToolResponse } from './port.js';
+import type { LiveModel, LiveSession } from './port.js';
+import { createRelay, type VoiceToolbox } from './relay.js';
+
+export type { VoiceToolbox };
 
 /** What voice costs: wired to the CFO wallet by the composition root. */
 export interface VoiceCost {
@@ -37,12 +34,6 @@ export interface VoiceCost {
   reserve(sessionId: string, minutes: number): Promise<{ ok: true } | { ok: false; reason: string }>;
   /** Settles the reservation at what the session really used (0 when it never opened). */
   settle(sessionId: string, actualMinutes: number): Promise<void>;
-}
-
-/** The toolbox, as `stream/toolbox.ts` builds it. */
-export interface VoiceToolbox {
-  readonly declarations: ToolDeclaration[];
-  run(name: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
 export interface VoiceLimits {
@@ -109,12 +100,6 @@ interface Talk {
   timers: NodeJS.Timeout[];
   idle?: NodeJS.Timeout;
   ended?: Promise<void>;
-  /** The transcripts of the turn so far, and whether the user's is still open. */
-  user: string;
-  muse: string;
-  userOpen: boolean;
-  /** Tool calls the model cancelled: their results are not sent. */
-  cancelled: Set<string>;
 }
 
 export function createVoiceSessions(deps: {
@@ -167,15 +152,7 @@ export function createVoiceSessions(deps: {
         return refuse('busy', 'too many people are talking to the muse; try again soon');
       active++;
       const id = newId();
-      const s: Talk = {
-        id,
-        startedAt: now(),
-        timers: [],
-        user: '',
-        muse: '',
-        userOpen: false,
-        cancelled: new Set(),
-      };
+      const s: Talk = { id, startedAt: now(), timers: [] };
       current = s;
       state = 'starting';
       let reserved = false;
@@ -188,7 +165,15 @@ export function createVoiceSessions(deps: {
         if (gone || stopping) return release(s, undefined, undefined, true);
         const session = await deps.live.open(
           { system: deps.system ?? VOICE_SYSTEM, tools: deps.toolbox.declarations },
-          (e) => onEvent(s, e),
+          createRelay({
+            out,
+            toolbox: deps.toolbox,
+            maxToolCalls: limits.maxToolCalls,
+            session: () => s.session,
+            live: () => !s.ended,
+            onActivity: touch,
+            onClosed: () => void end('model_closed', s),
+          }),
         );
         s.startedAt = now();
         s.session = session;
@@ -258,116 +243,45 @@ export function createVoiceSessions(deps: {
       })());
     }
 
-    function finishUser(s: Talk): void {
-      if (!s.userOpen) return;
-      out(transcriptFrame('user', s.user, true));
-      s.user = '';
-      s.userOpen = false;
-    }
-
-    function onEvent(s: Talk, e: LiveEvent): void {
-      if (s.ended) return;
-      touch();
-      switch (e.type) {
-        case 'audio':
-          finishUser(s);
-          return out(audioOutFrame(e.pcm));
-        case 'transcript':
-          if (e.role === 'user') {
-            s.user += e.text;
-            s.userOpen = !e.finished;
-            return out(transcriptFrame('user', s.user, e.finished));
-          }
-          finishUser(s);
-          s.muse += e.text;
-          if (e.text || e.finished) out(transcriptFrame('muse', s.muse, e.finished));
-          if (e.finished) s.muse = '';
-          return;
-        case 'tool_call':
-          finishUser(s);
-          return void runTools(s, e.calls);
-        case 'tool_call_cancelled':
-          for (const id of e.ids) s.cancelled.add(id);
-          return;
-        case 'interrupted':
-          if (s.muse) out(transcriptFrame('muse', s.muse, true));
-          s.muse = '';
-          return out(interruptedFrame());
-        case 'turn_complete':
-          finishUser(s);
-          if (s.muse) out(transcriptFrame('muse', s.muse, true));
-          s.muse = '';
-          return out(turnCompleteFrame());
-        case 'closed':
-          if (e.error) out(voiceErrorFrame('model_closed', `the muse's voice connection ended: ${e.reason}`));
-          return void end('model_closed', s);
-      }
-    }
-
-    async function runTools(s: Talk, calls: LiveToolCall[]): Promise<void> {
-      const responses: LiveToolResponse[] = [];
-      for (const [i, call] of calls.entries()) {
-        if (i >= limits.maxToolCalls) {
-          responses.push({
-            id: call.id,
-            name: call.name,
-            response: { error: `at most ${limits.maxToolCalls} tool calls at once` },
-          });
-          continue;
-        }
-        try {
-          const result = await deps.toolbox.run(call.name, call.args);
-          responses.push({ id: call.id, name: call.name, response: { output: result } });
-          if (!s.ended && !s.cancelled.has(call.id))
-            out(voiceToolResultFrame(call.name, call.args, { ok: true, result }));
-        } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
-          responses.push({ id: call.id, name: call.name, response: { error } });
-          if (!s.ended && !s.cancelled.has(call.id))
-            out(voiceToolResultFrame(call.name, call.args, { ok: false, error }));
-        }
-      }
-      const wanted = responses.filter((r) => !s.cancelled.has(r.id));
-      if (!s.ended && wanted.length) s.session?.sendToolResponses(wanted);
-    }
-
     const self = {
       end: (reason: VoiceEndReason) => end(reason),
     };
     conns.add(self);
 
+    function audio(pcm: Uint8Array): void {
+      if (gone) return;
+      if (pcm.length === 0 || pcm.length % 2)
+        return complain('bad_audio', 'audio must be 16-bit PCM: an even, non-zero number of bytes');
+      if (pcm.length > limits.maxChunkBytes)
+        return complain('chunk_too_large', `audio chunks are at most ${limits.maxChunkBytes} bytes`);
+      if (!budget.take(pcm.length, now()))
+        return complain(
+          'rate_limited',
+          `audio is limited to ${limits.bytesPerSecond} bytes a second; chunk dropped`,
+        );
+      if (state === 'refused') return;
+      if (state === 'open') {
+        touch();
+        return current?.session?.sendAudio(pcm);
+      }
+      if (pendingBytes + pcm.length <= limits.pendingBytes) {
+        pending.push(pcm);
+        pendingBytes += pcm.length;
+      }
+      if (state === 'idle') void start();
+    }
+
     return {
       get talking() {
         return state === 'open' || state === 'starting';
       },
-      audio(pcm) {
-        if (gone) return;
-        if (pcm.length === 0 || pcm.length % 2)
-          return complain('bad_audio', 'audio must be 16-bit PCM: an even, non-zero number of bytes');
-        if (pcm.length > limits.maxChunkBytes)
-          return complain('chunk_too_large', `audio chunks are at most ${limits.maxChunkBytes} bytes`);
-        if (!budget.take(pcm.length, now()))
-          return complain(
-            'rate_limited',
-            `audio is limited to ${limits.bytesPerSecond} bytes a second; chunk dropped`,
-          );
-        if (state === 'refused') return;
-        if (state === 'open') {
-          touch();
-          return current?.session?.sendAudio(pcm);
-        }
-        if (pendingBytes + pcm.length <= limits.pendingBytes) {
-          pending.push(pcm);
-          pendingBytes += pcm.length;
-        }
-        if (state === 'idle') void start();
-      },
+      audio,
       frame(frame) {
         if (gone) return;
         switch (frame.type) {
           case 'audio': {
             const bytes = Buffer.from(frame.data, 'base64');
-            return this.audio(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+            return audio(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
           }
           case 'audio_end':
             if (state === 'refused') state = 'idle';
