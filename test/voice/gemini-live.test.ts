@@ -6,7 +6,12 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { createGeminiLiveModel, type GeminiLiveOptions } from '../../functions/src/voice/gemini-live.js';
+import type { LiveServerMessage } from '@google/genai';
+import {
+  createGeminiLiveModel,
+  toEvents,
+  type GeminiLiveOptions,
+} from '../../functions/src/voice/gemini-live.js';
 import { createLocalLiveModel } from '../../functions/src/voice/local-live.js';
 import { LiveError, type LiveEvent } from '../../functions/src/voice/port.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
@@ -207,4 +212,35 @@ test('the service closing mid-session is a closed event with its reason; our own
   other.sendAudio(speech('after close'));
   assert.deepEqual(quiet.events, []);
   assert.equal(server.sessions[1]?.closedWith?.code, 1005, 'a plain client close');
+});
+
+test('one server message carrying several fields gives its events in listening order', () => {
+  const pcm = Buffer.from([1, 0, 2, 0]);
+  const events = toEvents({
+    serverContent: {
+      inputTranscription: { text: 'show me', finished: true },
+      modelTurn: {
+        parts: [
+          { inlineData: { mimeType: 'audio/pcm;rate=24000', data: pcm.toString('base64') } },
+          { inlineData: { mimeType: 'image/png', data: 'AAAA' } },
+          { text: 'a thought' },
+        ],
+      },
+      outputTranscription: { text: 'Here' },
+      interrupted: true,
+      turnComplete: true,
+    },
+    toolCall: { functionCalls: [{ name: 'get_status' }] },
+    toolCallCancellation: { ids: ['c1'] },
+  } as LiveServerMessage);
+  assert.deepEqual(events, [
+    { type: 'transcript', role: 'user', text: 'show me', finished: true },
+    { type: 'audio', pcm: new Uint8Array([1, 0, 2, 0]) },
+    { type: 'transcript', role: 'muse', text: 'Here', finished: false },
+    { type: 'interrupted' },
+    { type: 'turn_complete' },
+    { type: 'tool_call', calls: [{ id: 'get_status-0', name: 'get_status', args: {} }] },
+    { type: 'tool_call_cancelled', ids: ['c1'] },
+  ]);
+  assert.deepEqual(toEvents({} as LiveServerMessage), []);
 });
