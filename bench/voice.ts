@@ -121,8 +121,10 @@ export async function runVoiceBench(): Promise<BenchRow[]> {
       .map((x) => x.toFixed(1))
       .join(' ')} (2 cores)`,
   );
+  const levels: Level[] = [];
   for (const [n, windowMs] of LEVELS) {
     const l = await runLevel(n, windowMs);
+    levels.push(l);
     console.log(
       `  ${n} sessions: ${l.turns} turns, ${l.errors} errors, first audio p50 ${round(l.p50)} ms p99 ${round(l.p99)} ms, ` +
         `CPU ${round(l.cpuPerSession, 2)}% of a core and ${round(l.rssPerSessionKiB)} KiB RSS per session`,
@@ -163,6 +165,26 @@ export async function runVoiceBench(): Promise<BenchRow[]> {
       {
         name: `voice: server heap + external per session at ${n}`,
         value: round(l.heapPerSessionKiB),
+        unit: 'KiB',
+      },
+    );
+  }
+  // What one more session costs, free of each process's fixed part: the slope from 10 to 50.
+  const [, ten, fifty] = levels;
+  if (ten && fifty) {
+    const slope = (k: 'rssPerSessionKiB' | 'heapPerSessionKiB') => (fifty[k] * 50 - ten[k] * 10) / 40;
+    rows.push(
+      {
+        name: 'voice: server memory per added session, 10 → 50 (RSS)',
+        value: round(slope('rssPerSessionKiB')),
+        unit: 'KiB',
+        limit: 1024,
+        goal: '≤ 1 MiB',
+        pass: slope('rssPerSessionKiB') <= 1024,
+      },
+      {
+        name: 'voice: heap + external per added session, 10 → 50',
+        value: round(slope('heapPerSessionKiB')),
         unit: 'KiB',
       },
     );
