@@ -132,7 +132,7 @@ export async function runVoiceBench(): Promise<BenchRow[]> {
     if (l.errors) throw new Error(`voice bench: ${l.errors} voice_error frames at ${n} sessions`);
     rows.push(
       {
-        name: `voice: end of speech → first audio byte, ${n} session(s), p99`,
+        name: `voice: end of speech → first audio byte, ${n} session(s), p99 of ${l.turns} turns`,
         value: round(l.p99),
         unit: 'ms',
         limit: 100,

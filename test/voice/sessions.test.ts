@@ -232,6 +232,15 @@ test('audio faster than the bound is dropped with rate_limited', async () => {
   await client.close();
 });
 
+test('audio_end and voice_stop floods are bounded too', async () => {
+  const { client } = await setup();
+  for (let i = 0; i < 30; i++) client.send({ type: 'audio_end' });
+  const err = await client.until('voice_error');
+  assert.equal(err.code, 'rate_limited');
+  assert.match(err.message, /audio_end/);
+  await client.close();
+});
+
 test('a session ends at its length limit, and what was reserved is that limit', async () => {
   const { client, rec, settledOnce } = await setup({ limits: { maxSessionSeconds: 0.5 } });
   client.say(speech('hello'));

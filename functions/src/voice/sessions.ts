@@ -121,6 +121,8 @@ export function createVoiceSessions(deps: {
 
   function connect(send: (text: string) => void): VoiceConnection {
     const budget = createByteBudget(limits, now());
+    // audio_end and voice_stop skip the stream's frame bucket with the audio, so they get their own.
+    const controls = createByteBudget({ burstBytes: 10, bytesPerSecond: 2 }, now());
     let state: 'idle' | 'starting' | 'open' | 'refused' = 'idle';
     let gone = false;
     let lastErrorAt = -Infinity;
@@ -278,6 +280,8 @@ export function createVoiceSessions(deps: {
       audio,
       frame(frame) {
         if (gone) return;
+        if (frame.type !== 'audio' && !controls.take(1, now()))
+          return complain('rate_limited', `too many ${frame.type} frames; at most 2 a second`);
         switch (frame.type) {
           case 'audio': {
             const bytes = Buffer.from(frame.data, 'base64');
