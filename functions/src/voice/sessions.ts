@@ -223,7 +223,8 @@ export function createVoiceSessions(deps: {
       try {
         await deps.cost.settle(id, minutes);
       } catch (err) {
-        // The reservation stays held; the ledger's sweep of stale reservations releases it.
+        // The reservation stays held. Settlement is idempotent on the session id, so it can be
+        // repeated from this log line (nothing sweeps stale reservations yet).
         deps.log.error('voice session settlement failed', { err, sessionId: id, minutes });
       }
     }
