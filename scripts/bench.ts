@@ -4,7 +4,7 @@
  *
  *   npm run bench                 all of them
  *   npm run bench -- engine       only the named ones (engine, cold-start, trend-tick, stream, slack,
- *                                 wallet, decision-slack; engine-parallel runs only the fan-out)
+ *                                 wallet, decision-slack, voice; engine-parallel runs only the fan-out)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   slack: async () => (await import('../bench/slack-ack.js')).runSlackAckBench() as Promise<BenchRow[]>,
   wallet: async () => (await import('../bench/wallet.js')).runWalletBench(),
   'decision-slack': async () => (await import('../bench/decision-slack.js')).runDecisionSlackBench(),
+  voice: async () => (await import('../bench/voice.js')).runVoiceBench(),
 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '-');
