@@ -1,7 +1,6 @@
 /** Every workflow of the product, registered on the step engine. One line each. */
 import { demoWorkflow } from './demo/demo-workflow.js';
 import { WorkflowRegistry } from './engine/workflow.js';
-import { incidentEscalationWorkflow } from './incidents/escalation.js';
 import { decisionRemindersWorkflow } from './notify/reminders.js';
 import { produceBrief } from './muse/production/brief.js';
 import { productionOptions } from './muse/production/options.js';
@@ -9,6 +8,7 @@ import { museProductionWorkflow } from './muse/production/workflow.js';
 import { DEFAULT_WALLET_SETTINGS } from './muse/wallet/policy.js';
 import type { Container } from './platform/container.js';
 import { createPipelineWorkflow } from './runs/workflow.js';
+import { incidentsOf } from './wiring/incidents.js';
 
 export function productWorkflows(app: Container, registry = new WorkflowRegistry()): WorkflowRegistry {
   const production = productionOptions({
@@ -23,7 +23,7 @@ export function productWorkflows(app: Container, registry = new WorkflowRegistry
   };
   return registry
     .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
-    .register(incidentEscalationWorkflow) // level timers: an unacknowledged incident rises 1 -> 4
+    .register(incidentsOf(app).escalationWorkflow()) // level timers: an unacknowledged incident rises 1 -> 4
     .register(decisionRemindersWorkflow) // a pushed decision left waiting: thread reminder, then the manager
     .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish
     .register(createPipelineWorkflow(pipeline)); // Level 4: boot -> the pinned spec's stages -> evaluation

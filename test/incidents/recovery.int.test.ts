@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { getRunOutputs } from '../../functions/src/engine/runs.js';
 import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
-import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
+import { getIncident, type StoredIncident } from '../../functions/src/incidents/repo.js';
 import { SLACK_OUTBOX } from '../../functions/src/notify/slack-outbox.js';
 import { tripBreaker } from '../../functions/src/muse/wallet/breaker.js';
 import { manualClock, systemActor } from '../../functions/src/shared/ports.js';

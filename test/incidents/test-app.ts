@@ -22,9 +22,8 @@ export async function testApp(start = '2026-03-01T10:00:00Z') {
   // startRun publishes the first step; nobody consumes it here, the tests drive the timer step.
   const ps = new PubSub({ projectId });
   await Promise.all(STEP_TOPICS.map((t) => ps.createTopic(t)));
-  const app: Container = await createContainer(config, {
-    clock,
-    workflows: new WorkflowRegistry().register(incidentEscalationWorkflow),
-  });
+  const workflows = new WorkflowRegistry();
+  const app: Container = await createContainer(config, { clock, workflows });
+  workflows.register(incidentEscalationWorkflow(app));
   return { app, clock };
 }
