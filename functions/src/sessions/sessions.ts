@@ -9,8 +9,12 @@ import { conflict } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { viaOf } from '../missions/audited.js';
 import { missionHealth } from '../missions/core/events.js';
-import { latestParityCheck } from '../missions/parity-checks.js';
-import { appendEvent, readBacklog, readEvents } from '../missions/store.js';
+import {
+  appendMissionEvent as appendEvent,
+  latestParityCheck,
+  readMissionBacklog as readBacklog,
+  readMissionEvents as readEvents,
+} from '../missions/system.js';
 import { latestGuardResults } from '../tasks/guards.js';
 import {
   buildClosureReport,
