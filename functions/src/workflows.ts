@@ -2,13 +2,12 @@
 import { demoWorkflow } from './demo/demo-workflow.js';
 import { WorkflowRegistry } from './engine/workflow.js';
 import { decisionRemindersWorkflow } from './notify/reminders.js';
-import { produceBrief } from './muse/production/brief.js';
 import { productionOptions } from './muse/production/options.js';
 import { museProductionWorkflow } from './muse/production/workflow.js';
 import { DEFAULT_WALLET_SETTINGS } from './muse/wallet/policy.js';
 import type { Container } from './platform/container.js';
-import { createPipelineWorkflow } from './runs/workflow.js';
 import { incidentsOf } from './wiring/incidents.js';
+import { runsOf } from './wiring/runs.js';
 
 export function productWorkflows(app: Container, registry = new WorkflowRegistry()): WorkflowRegistry {
   const production = productionOptions({
@@ -16,15 +15,10 @@ export function productWorkflows(app: Container, registry = new WorkflowRegistry
     reserveFloor: DEFAULT_WALLET_SETTINGS.reserveFloor,
     critic: app.config.model.provider === 'gemini' ? 'model' : 'local',
   });
-  const pipeline = {
-    model: app.model,
-    callbackBaseUrl: app.config.publicBaseUrl,
-    produce: (req: Parameters<typeof produceBrief>[1]) => produceBrief(app, req),
-  };
   return registry
     .register(demoWorkflow) // fetch -> (a, b) -> join -> human gate -> publish | discard
     .register(incidentsOf(app).escalationWorkflow()) // level timers: an unacknowledged incident rises 1 -> 4
     .register(decisionRemindersWorkflow) // a pushed decision left waiting: thread reminder, then the manager
     .register(museProductionWorkflow(production)) // CFO gate -> narrative -> visual -> motion -> critic -> publish
-    .register(createPipelineWorkflow(pipeline)); // Level 4: boot -> the pinned spec's stages -> evaluation
+    .register(runsOf(app).pipelineWorkflow()); // Level 4: boot -> the pinned spec's stages -> evaluation
 }

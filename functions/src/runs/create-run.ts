@@ -5,14 +5,17 @@
  * An open incident on one of the spec's shared dependencies holds the start (./incident-hold.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { startRun } from '../engine/runs.js';
-import type { Container } from '../platform/container.js';
+import type { Firestore } from '@google-cloud/firestore';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
-import type { Actor } from '../shared/ports.js';
+import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun, RunEvent } from './core/run-record.js';
 import type { PipelineSpec } from './core/spec.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
+import type { PipelineInput } from './pipeline-input.js';
+import type { EnginePort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import {
   PIPELINE_RUNS,
@@ -23,14 +26,6 @@ import {
   readSpec,
   readSuite,
 } from './store.js';
-
-/** What the engine run carries: the spec (for the graph and the stages) and never the suite. */
-export interface PipelineInput {
-  pipelineRunId: string;
-  spec: PipelineSpec;
-  profile: string;
-  params: Record<string, unknown>;
-}
 
 export interface CreateRunRequest {
   spec: string;
@@ -56,9 +51,18 @@ function parseRequest(raw: unknown) {
   return r.data;
 }
 
+/** What starting runs needs: the runs, the engine that carries them. */
+export interface CreateRunDeps {
+  db: Firestore;
+  clock: Clock;
+  bus: Bus;
+  log: Logger;
+  engine: Pick<EnginePort, 'startRun'>;
+}
+
 /** Creates the run records (state queued) and starts each on the step engine. */
 export async function createPipelineRuns(
-  app: Container,
+  app: CreateRunDeps,
   raw: unknown,
   actor: Actor,
   opts: CreateRunOptions = {},
@@ -171,11 +175,11 @@ export async function createPipelineRuns(
       profile: req.profile,
       params: req.input,
     };
-    await startRun(app, {
+    await app.engine.startRun({
       workflow: PIPELINE_WORKFLOW,
       runId,
       actor,
-      input: input as unknown as Record<string, unknown>,
+      input,
     });
   }
   return { groupId, runIds };
@@ -186,7 +190,7 @@ export async function createPipelineRuns(
  * old run through `remediates` and a `remediations/{newRunId}` record. The old run stays as it was.
  */
 export async function remediateRun(
-  app: Container,
+  app: CreateRunDeps,
   oldRunId: string,
   raw: unknown,
   actor: Actor,

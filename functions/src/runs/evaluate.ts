@@ -5,7 +5,6 @@
  * failure, and moves the run to `evaluating`, where it waits for a person's decision.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { getRun } from '../engine/runs.js';
 import type { StepContext, StepHandler } from '../engine/workflow.js';
 import { openIncidentInTransaction } from '../incidents/open-incident.js';
 import type { ModelPort } from '../model/port.js';
@@ -22,7 +21,8 @@ import { summarize, type ScenarioReport } from './core/evaluation.js';
 import { systemicReason, type FailureClass } from './core/failure.js';
 import type { PipelineRun } from './core/run-record.js';
 import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
+import type { StageDeps } from './stages.js';
 import { enqueueDecisionsNeeded } from './notify.js';
 import { workflowActor } from './stage-records.js';
 import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
@@ -60,10 +60,10 @@ const safeJson = (s: string): unknown => {
 
 /** Failed stages as the engine ended them; `retries_exhausted` was a retryable failure out of attempts. */
 async function engineFailures(
+  deps: Pick<StageDeps, 'engineSteps'>,
   ctx: StepContext,
 ): Promise<Array<{ stageId: string; class: FailureClass; error: string }>> {
-  const run = await getRun(ctx.app, ctx.runId);
-  return Object.entries(run.steps)
+  return Object.entries(await deps.engineSteps(ctx.runId))
     .filter(([id, s]) => s.status === 'failed' && !id.startsWith('__'))
     .map(([stageId, s]) => ({
       stageId,
@@ -77,14 +77,14 @@ async function engineFailures(
     }));
 }
 
-export function evaluateStep(deps: { model: ModelPort }): StepHandler {
+export function evaluateStep(deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps'>): StepHandler {
   return async (ctx) => {
-    const pin = ctx.input as unknown as PipelineInput;
-    const db = ctx.app.db;
+    const pin = pipelineInputOf(ctx.input);
+    const { db } = deps;
     const runSnap = await pipelineRunRef(db, pin.pipelineRunId).get();
     const record = runSnap.data() as PipelineRun;
     const suite = await readSuite(db, record.suite);
-    const failures = await engineFailures(ctx);
+    const failures = await engineFailures(deps, ctx);
     const execution = failures.length ? 'failed' : 'succeeded';
     const outputs: Record<string, unknown> = Object.fromEntries(
       Object.entries(ctx.outputs).filter(([k]) => !k.startsWith('__')),

@@ -7,8 +7,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import { createTask } from '../tasks/tasks.js';
 import type { PipelineRun } from './core/run-record.js';
+import type { CreateTask } from './ports.js';
 import { REMEDIATION_TASKS, pipelineRunRef } from './store.js';
 
 export const remediationTasksSchema = z.object({
@@ -36,7 +36,7 @@ export interface RemediationTaskLink {
 }
 
 export async function openRemediationTasks(
-  deps: { db: Firestore; clock: Clock },
+  deps: { db: Firestore; clock: Clock; createTask: CreateTask },
   runId: string,
   raw: unknown,
   actor: Actor,
@@ -52,8 +52,7 @@ export async function openRemediationTasks(
   const existing = await deps.db.collection(REMEDIATION_TASKS).where('runId', '==', runId).get();
   const links: RemediationTaskLink[] = [];
   for (const [i, t] of r.data.tasks.entries()) {
-    const task = await createTask(
-      deps,
+    const task = await deps.createTask(
       {
         id: `remediate-${runId}-${existing.size + i + 1}`,
         title: t.title,

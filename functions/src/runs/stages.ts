@@ -4,13 +4,14 @@
  * effect records the stage on the run. Stages see the run's params, the profile and earlier outputs;
  * the scenario suite is never handed to them, so holdouts cannot leak into a prompt or a request.
  */
+import type { Firestore } from '@google-cloud/firestore';
 import type { StepContext, StepHandler, StepOutcome } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
 import { ModelError } from '../model/port.js';
 import { classifyFailure, type FailureSignal } from './core/failure.js';
 import { findStage, type StageSpec } from './core/spec.js';
 import { SpecFault, renderDeep, renderTemplate, type TemplateScope } from './core/template.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
 import { failed, retried, stageEffect, succeeded } from './stage-records.js';
 
 /** The muse engineer's hook: starts production for a brief and returns what it produced. */
@@ -21,13 +22,24 @@ export type ProduceFn = (req: {
   profile: string;
 }) => Promise<unknown>;
 
+/** A step of the engine run carrying a pipeline run, as the evaluation reads how it ended. */
+export interface EngineStepView {
+  status: string;
+  failureClass?: string;
+  error?: string;
+}
+
 export interface StageDeps {
+  db: Firestore;
   model: ModelPort;
   /** muse.produce; absent in deployments where the muse is not wired, which fails the stage. */
   produce?: ProduceFn;
-  /** Defaults to global fetch; the callback URL base defaults to the config's public URL. */
+  /** Defaults to global fetch. */
   fetch?: typeof fetch;
-  callbackBaseUrl?: string;
+  /** The public base URL an agent calls back (`/v1/pipeline-runs/.../callback`). */
+  callbackBaseUrl: string;
+  /** The engine's record of the run's steps (the evaluation reads which failed, and how). */
+  engineSteps(runId: string): Promise<Record<string, EngineStepView>>;
 }
 
 export interface StageCall {
@@ -43,7 +55,7 @@ function stageOutputs(outputs: Record<string, unknown>): Record<string, unknown>
 }
 
 export function prepare(ctx: StepContext): StageCall {
-  const pin = ctx.input as unknown as PipelineInput;
+  const pin = pipelineInputOf(ctx.input);
   const stage = findStage(pin.spec, ctx.stepId);
   if (!stage) throw new SpecFault(`stage "${ctx.stepId}" is not in the spec`);
   const scope: TemplateScope = {
@@ -56,10 +68,15 @@ export function prepare(ctx: StepContext): StageCall {
 }
 
 /** Turns a classified failure into the outcome the engine acts on. */
-async function failure(c: StageCall, signal: FailureSignal, error: string): Promise<StepOutcome> {
+async function failure(
+  db: Firestore,
+  c: StageCall,
+  signal: FailureSignal,
+  error: string,
+): Promise<StepOutcome> {
   const cls = classifyFailure(signal);
   const { ctx } = c;
-  if (cls === 'retryable') return retried(ctx.app.db, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, error);
+  if (cls === 'retryable') return retried(db, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, error);
   return failed(ctx.runId, ctx.stepId, ctx.attempt, ctx.now, cls, error);
 }
 
@@ -95,7 +112,7 @@ export function modelStage(deps: StageDeps): StepHandler {
         : err.retryable
           ? { kind: 'timeout' }
           : { kind: 'validation', message: err.message };
-      return failure(c, signal, `model: ${err.message}`);
+      return failure(deps.db, c, signal, `model: ${err.message}`);
     }
   });
 }
@@ -145,7 +162,7 @@ export function httpStage(deps: StageDeps): StepHandler {
     const h = c.stage.http!;
     const url = renderTemplate(h.url, c.scope);
     const payload = h.body === undefined ? undefined : renderDeep(h.body, c.scope);
-    const callbackUrl = `${deps.callbackBaseUrl ?? c.ctx.app.config.publicBaseUrl}/v1/pipeline-runs/${c.pin.pipelineRunId}/stages/${c.stage.id}/callback`;
+    const callbackUrl = `${deps.callbackBaseUrl}/v1/pipeline-runs/${c.pin.pipelineRunId}/stages/${c.stage.id}/callback`;
     const method = h.method ?? 'POST';
     const body =
       method === 'GET'
@@ -169,6 +186,7 @@ export function httpStage(deps: StageDeps): StepHandler {
       const e = err as Error;
       const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
       return failure(
+        deps.db,
         c,
         timeout ? { kind: 'timeout' } : { kind: 'network' },
         `${method} ${url}: ${timeout ? 'timed out' : e.message}`,
@@ -177,6 +195,7 @@ export function httpStage(deps: StageDeps): StepHandler {
     const text = await res.text();
     if (!res.ok)
       return failure(
+        deps.db,
         c,
         { kind: 'http', status: res.status },
         `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`,
@@ -197,7 +216,12 @@ export function httpStage(deps: StageDeps): StepHandler {
       try {
         output = JSON.parse(text);
       } catch {
-        return failure(c, { kind: 'validation' }, `${method} ${url}: the agent answered invalid JSON`);
+        return failure(
+          deps.db,
+          c,
+          { kind: 'validation' },
+          `${method} ${url}: the agent answered invalid JSON`,
+        );
       }
     }
     return succeeded(c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, output);

@@ -3,11 +3,9 @@
  * (boot, the spec's stages, evaluation after every sink and on the fail path) with one handler per
  * stage kind. Register it with `createPipelineWorkflow({ model, produce })`.
  */
-import { z } from 'zod';
 import type { StepHandler, WorkflowDefinition } from '../engine/workflow.js';
 import { specToGraph } from './core/spec.js';
-import { pipelineSpecSchema } from './schemas.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, pipelineInputSchema } from './pipeline-input.js';
 import { evaluateStep } from './evaluate.js';
 import { workflowActor } from './stage-records.js';
 import { httpStage, humanStage, modelStage, produceStage, type StageDeps } from './stages.js';
@@ -15,7 +13,7 @@ import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './store.js';
 
 /** Boot: the run leaves `queued`; its first stage moves it to `running`. */
 const boot: StepHandler = (ctx) => {
-  const pin = ctx.input as unknown as PipelineInput;
+  const pin = pipelineInputOf(ctx.input);
   return Promise.resolve({
     type: 'done',
     output: { profile: pin.profile },
@@ -39,13 +37,8 @@ export function createPipelineWorkflow(deps: StageDeps): WorkflowDefinition {
     autonomous: false,
     // Built by createPipelineRuns from a published (already validated) spec; checked again here
     // so a hand-made start through POST /v1/runs is refused at the door.
-    input: z.strictObject({
-      pipelineRunId: z.string().min(1).max(200),
-      spec: pipelineSpecSchema.loose(),
-      profile: z.string().min(1).max(200),
-      params: z.record(z.string(), z.unknown()).optional(),
-    }),
-    graph: (input) => specToGraph((input as unknown as PipelineInput).spec),
+    input: pipelineInputSchema,
+    graph: (input) => specToGraph(pipelineInputOf(input).spec),
     handlers: {
       boot,
       model: modelStage(deps),

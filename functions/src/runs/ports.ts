@@ -1,0 +1,22 @@
+/**
+ * What Level 4 needs from other systems, as small interfaces its factory is given: the step engine
+ * (a pipeline run is carried by an engine run) and the tasks system (remediation tasks).
+ */
+import type { completeExternalStep } from '../engine/external.js';
+import type { decideGate } from '../engine/gates.js';
+import type { startRun } from '../engine/runs.js';
+import type { Actor } from '../shared/ports.js';
+import type { EngineStepView } from './stages.js';
+
+type Tail<F> = F extends (app: never, ...rest: infer R) => infer O ? (...rest: R) => O : never;
+
+export interface EnginePort {
+  startRun: Tail<typeof startRun>;
+  decideGate: Tail<typeof decideGate>;
+  completeExternalStep: Tail<typeof completeExternalStep>;
+  /** The engine's record of a run's steps. */
+  steps(runId: string): Promise<Record<string, EngineStepView>>;
+}
+
+/** The tasks system's task creation (a rejected run's remediation work). */
+export type CreateTask = (raw: unknown, actor: Actor) => Promise<{ id: string }>;

@@ -1,0 +1,36 @@
+/** Builds Level 4 (the pipeline runs system) from the container, once per container. */
+import { completeExternalStep } from '../engine/external.js';
+import { decideGate } from '../engine/gates.js';
+import { getRun, startRun } from '../engine/runs.js';
+import { produceBrief } from '../muse/production/brief.js';
+import type { Container } from '../platform/container.js';
+import { createRuns, type Runs } from '../runs/system.js';
+import { tasksOf } from './tasks.js';
+
+const built = new WeakMap<Container, Runs>();
+
+export function runsOf(app: Container): Runs {
+  let sys = built.get(app);
+  if (!sys) {
+    sys = createRuns({
+      db: app.db,
+      clock: app.clock,
+      log: app.log,
+      get bus() {
+        return app.bus; // Pub/Sub loads on first use, not when the system is built
+      },
+      model: app.model,
+      engine: {
+        startRun: (req) => startRun(app, req),
+        decideGate: (input) => decideGate(app, input),
+        completeExternalStep: (input) => completeExternalStep(app, input),
+        steps: async (runId) => (await getRun(app, runId)).steps,
+      },
+      createTask: (raw, actor) => tasksOf(app).createTask(raw, actor),
+      produce: (req) => produceBrief(app, req),
+      callbackBaseUrl: app.config.publicBaseUrl,
+    });
+    built.set(app, sys);
+  }
+  return sys;
+}
