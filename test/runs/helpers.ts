@@ -15,7 +15,7 @@ import type { ProduceFn } from '../../functions/src/runs/stages.js';
 import { createPipelineWorkflow } from '../../functions/src/runs/workflow.js';
 import { getRun } from '../../functions/src/engine/runs.js';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
-import { pipelineRunRef } from '../../functions/src/runs/store.js';
+import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { isAppError, describeIssues } from '../../functions/src/shared/errors.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 

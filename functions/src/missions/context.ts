@@ -4,7 +4,7 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { auditInTransaction } from '../platform/audit.js';
-import type { Actor, Clock } from '../shared/ports.js';
+import type { Clock } from '../shared/ports.js';
 import { viaOf } from './audited.js';
 import { contextRef, eventId, readContextEntries, targets, type ContextEntry } from './repo.js';
 

@@ -12,20 +12,11 @@ import { auditInTransaction } from '../platform/audit.js';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun, RunEvent } from './core/run-record.js';
-import type { PipelineSpec } from './core/spec.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import type { PipelineInput } from './pipeline-input.js';
 import type { EnginePort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
-import {
-  PIPELINE_RUNS,
-  PIPELINE_WORKFLOW,
-  REMEDIATIONS,
-  RUN_EVENTS,
-  pipelineRunRef,
-  readSpec,
-  readSuite,
-} from './store.js';
+import { PIPELINE_WORKFLOW, pipelineRunRef, readSpec, readSuite, col, targets } from './repo.js';
 
 export interface CreateRunRequest {
   spec: string;
@@ -94,7 +85,7 @@ export async function createPipelineRuns(
       if (req.requestId) {
         const first = await tx.get(pipelineRunRef(app.db, runIdOf(0)));
         if (first.exists) {
-          const prior = first.data() as PipelineRun;
+          const prior = first.data()!;
           if (prior.spec !== req.spec || prior.suite !== req.suite || prior.profile !== req.profile)
             throw conflict(
               `requestId "${req.requestId}" was used for ${prior.spec} / ${prior.suite} / ${prior.profile}`,
@@ -147,7 +138,7 @@ export async function createPipelineRuns(
             ...(incidentOverride ? { incidentOverride } : {}),
           },
         };
-        tx.create(app.db.collection(RUN_EVENTS).doc(`${id}~000001`), queued);
+        tx.create(col.events(app.db).doc(`${id}~000001`), queued);
       }
       auditInTransaction(
         app.db,
@@ -155,7 +146,7 @@ export async function createPipelineRuns(
         {
           actor,
           action: 'pipeline_run.create',
-          target: `${PIPELINE_RUNS}/${ids.join(',')}`,
+          target: targets.run(ids.join(',')),
           outcome: 'ok',
           via: 'api',
           details: { spec: req.spec, suite: req.suite, profile: req.profile },
@@ -222,7 +213,7 @@ export async function remediateRun(
   const at = app.clock.now().toISOString();
   const batch = app.db.batch();
   for (const runId of created.runIds)
-    batch.create(app.db.collection(REMEDIATIONS).doc(runId), {
+    batch.create(col.remediations(app.db).doc(runId), {
       runId,
       remediates: oldRunId,
       fromSpec: old.spec,

@@ -25,7 +25,7 @@ import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
 import type { StageDeps } from './stages.js';
 import { enqueueDecisionsNeeded } from './notify.js';
 import { workflowActor } from './stage-records.js';
-import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
+import { changeRun, col, getRunDoc, readRunIn, readSuite } from './repo.js';
 
 async function grade(model: ModelPort, check: Check, outputs: Record<string, unknown>): Promise<CheckResult> {
   if (check.kind !== 'rubric') return evaluateCheck(check, outputs);
@@ -81,8 +81,7 @@ export function evaluateStep(deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps
   return async (ctx) => {
     const pin = pipelineInputOf(ctx.input);
     const { db } = deps;
-    const runSnap = await pipelineRunRef(db, pin.pipelineRunId).get();
-    const record = runSnap.data() as PipelineRun;
+    const record = await getRunDoc(db, pin.pipelineRunId);
     const suite = await readSuite(db, record.suite);
     const failures = await engineFailures(deps, ctx);
     const execution = failures.length ? 'failed' : 'succeeded';
@@ -136,15 +135,15 @@ async function commitEvaluation(
   at: Date,
 ): Promise<void> {
   const run = await readRunIn(db, tx, pin.pipelineRunId);
-  const reportRef = db.collection(REPORTS).doc(run.id);
+  const reportRef = col.reports(db).doc(run.id);
   if ((await tx.get(reportRef)).exists) return; // evaluated already; reports never change
   const systemic = pin.spec.systemic ?? DEFAULT_SYSTEMIC;
   let incident: { id: string; reason: string; stageId: string } | undefined;
   for (const f of failures) {
     const since = new Date(at.getTime() - systemic.windowMs).toISOString();
     const recent = await tx.get(
-      db
-        .collection(STAGE_FAILURES)
+      col
+        .stageFailures(db)
         .where('specName', '==', run.specName)
         .where('stageId', '==', f.stageId)
         .where('at', '>=', since),
@@ -174,7 +173,7 @@ async function commitEvaluation(
     }
   }
   for (const f of failures)
-    tx.create(db.collection(STAGE_FAILURES).doc(`${run.id}~${f.stageId}`), {
+    tx.create(col.stageFailures(db).doc(`${run.id}~${f.stageId}`), {
       runId: run.id,
       specName: run.specName,
       spec: run.spec,

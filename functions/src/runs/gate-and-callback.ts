@@ -13,7 +13,7 @@ import { classifyFailure, type FailureClass } from './core/failure.js';
 import type { GateDecision, PipelineRun } from './core/run-record.js';
 import type { EnginePort } from './ports.js';
 import { callbackSchema, gateDecisionSchema } from './schemas.js';
-import { ARTIFACTS, changeRun, pipelineRunRef, readRunIn } from './store.js';
+import { changeRun, pipelineRunRef, readRunIn, col } from './repo.js';
 
 /** What a gate decision and a callback need: the runs and the engine that carries them. */
 export interface GateDeps {
@@ -25,7 +25,7 @@ export interface GateDeps {
 async function mustExist(app: { db: Firestore }, runId: string): Promise<PipelineRun> {
   const snap = await pipelineRunRef(app.db, runId).get();
   if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
-  return snap.data() as PipelineRun;
+  return snap.data()!;
 }
 
 export async function resolveGateDecision(
@@ -114,7 +114,7 @@ export async function completeCallbackStage(
     const run = await readRunIn(app.db, tx, runId);
     const attempts = run.stages[stageId]?.attempts ?? 1;
     if (body.ok)
-      tx.create(app.db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
+      tx.create(col.artifacts(app.db).doc(`${runId}~${stageId}`), {
         runId,
         stageId,
         output: body.output ?? null,

@@ -11,7 +11,7 @@ import { conflict, forbidden, isAppError } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun } from './core/run-record.js';
 import { specDependencies, type PipelineSpec } from './core/spec.js';
-import { PIPELINE_RUNS } from './store.js';
+import { targets } from './repo.js';
 
 export type IncidentOverride = NonNullable<PipelineRun['incidentOverride']>;
 
@@ -71,7 +71,7 @@ export function auditOverride(
     {
       actor: o.by,
       action: 'pipeline_run.incident_override',
-      target: `${PIPELINE_RUNS}/${input.runIds.join(',')}`,
+      target: targets.run(input.runIds.join(',')),
       outcome: 'ok',
       rationale: o.rationale,
       via: 'api',
@@ -99,7 +99,7 @@ export async function auditRefusal(
       {
         actor,
         action: 'pipeline_run.create',
-        target: `${PIPELINE_RUNS}/${spec}`,
+        target: targets.run(spec),
         outcome: 'refused',
         reason: `${err.code}: ${err.message}`,
         via: 'api',

@@ -10,7 +10,7 @@ import type { Actor, Clock } from '../shared/ports.js';
 import { validateSpec, type PipelineSpec } from './core/spec.js';
 import { validateSuite, type ScenarioSuite } from './core/suite.js';
 import { pipelineSpecSchema, scenarioSuiteSchema } from './schemas.js';
-import { SPECS, SUITES, type Stored } from './store.js';
+import { col, targets, type Stored } from './repo.js';
 
 export interface PublishDeps {
   db: Firestore;
@@ -25,7 +25,7 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.in
 
 async function publish<T extends { name: string; version: string }>(
   deps: PublishDeps,
-  collection: string,
+  kind: 'specs' | 'suites',
   what: string,
   def: T,
   actor: Actor,
@@ -34,10 +34,10 @@ async function publish<T extends { name: string; version: string }>(
   const at = deps.clock.now();
   const stored: Stored<T> = { ...def, publishedAt: at.toISOString(), publishedBy: actor };
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(collection).doc(pin);
+    const ref = (col[kind](deps.db) as unknown as FirebaseFirestore.CollectionReference<Stored<T>>).doc(pin);
     const existing = await tx.get(ref);
     if (existing.exists) {
-      const first = existing.data() as Stored<T>;
+      const first = existing.data()!;
       throw conflict(
         `${what} "${pin}" is already published (${first.publishedAt} by ${first.publishedBy.id}); published versions never change: publish a new version`,
       );
@@ -49,7 +49,7 @@ async function publish<T extends { name: string; version: string }>(
       {
         actor,
         action: `${what.replace(' ', '_')}.publish`,
-        target: `${collection}/${pin}`,
+        target: kind === 'specs' ? targets.spec(pin) : targets.suite(pin),
         outcome: 'ok',
         via: 'api',
       },
@@ -71,7 +71,7 @@ export async function publishSpec(
     throw invalidInput(`invalid pipeline spec "${spec.name}@${spec.version}": ${problems.join('; ')}`, {
       problems,
     });
-  return publish(deps, SPECS, 'pipeline spec', spec, actor);
+  return publish(deps, 'specs', 'pipeline spec', spec, actor);
 }
 
 export async function publishSuite(
@@ -85,5 +85,5 @@ export async function publishSuite(
     throw invalidInput(`invalid scenario suite "${suite.name}@${suite.version}": ${problems.join('; ')}`, {
       problems,
     });
-  return publish(deps, SUITES, 'scenario suite', suite, actor);
+  return publish(deps, 'suites', 'scenario suite', suite, actor);
 }

@@ -9,7 +9,7 @@ import { conflict, describeIssues, invalidInput, notFound } from '../shared/erro
 import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun } from './core/run-record.js';
 import type { CreateTask } from './ports.js';
-import { REMEDIATION_TASKS, pipelineRunRef } from './store.js';
+import { pipelineRunRef, col } from './repo.js';
 
 export const remediationTasksSchema = z.object({
   tasks: z
@@ -46,10 +46,10 @@ export async function openRemediationTasks(
     throw invalidInput(`remediation tasks refused: ${describeIssues(r.error.issues).join('; ')}`);
   const snap = await pipelineRunRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
-  const run = snap.data() as PipelineRun;
+  const run = snap.data()!;
   if (run.state !== 'rejected')
     throw conflict(`run "${runId}" is ${run.state}; remediation tasks are opened for rejected runs`);
-  const existing = await deps.db.collection(REMEDIATION_TASKS).where('runId', '==', runId).get();
+  const existing = await col.remediationTasks(deps.db).where('runId', '==', runId).get();
   const links: RemediationTaskLink[] = [];
   for (const [i, t] of r.data.tasks.entries()) {
     const task = await deps.createTask(
@@ -70,7 +70,10 @@ export async function openRemediationTasks(
       openedBy: actor,
       at: deps.clock.now().toISOString(),
     };
-    await deps.db.collection(REMEDIATION_TASKS).doc(task.id).create(link);
+    await col
+      .remediationTasks(deps.db)
+      .doc(task.id)
+      .create({ ...link });
     links.push(link);
   }
   return links;

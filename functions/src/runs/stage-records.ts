@@ -14,7 +14,7 @@ import type { Actor } from '../shared/ports.js';
 import type { FailureClass } from './core/failure.js';
 import type { StageStatus } from './core/run-record.js';
 import type { RunState } from './core/states.js';
-import { ARTIFACTS, changeRun, readRunIn } from './store.js';
+import { changeRun, readRunIn, col } from './repo.js';
 
 export const workflowActor: Actor = { kind: 'system', id: 'workflow:pipeline' };
 
@@ -59,7 +59,7 @@ export function stageEffect(
         at,
       );
     if (s.artifact !== undefined)
-      tx.create(db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
+      tx.create(col.artifacts(db).doc(`${runId}~${stageId}`), {
         runId,
         stageId,
         output: s.artifact,

@@ -19,7 +19,7 @@ import { publishSpec, publishSuite } from './publish.js';
 import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
 import { openRemediationTasks } from './remediation-tasks.js';
 import type { ProduceFn } from './stages.js';
-import { readSpec, readSuite } from './store.js';
+import { readSpec, readSuite } from './repo.js';
 import { createPipelineWorkflow } from './workflow.js';
 
 export interface RunsDeps {

@@ -9,7 +9,7 @@ import { pipelineInputOf, pipelineInputSchema } from './pipeline-input.js';
 import { evaluateStep } from './evaluate.js';
 import { workflowActor } from './stage-records.js';
 import { httpStage, humanStage, modelStage, produceStage, type StageDeps } from './stages.js';
-import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './store.js';
+import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './repo.js';
 
 /** Boot: the run leaves `queued`; its first stage moves it to `running`. */
 const boot: StepHandler = (ctx) => {
