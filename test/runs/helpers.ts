@@ -9,7 +9,7 @@ import { createLocalModel } from '../../functions/src/model/local.js';
 import type { ModelPort, ModelRequest } from '../../functions/src/model/port.js';
 import type { Container } from '../../functions/src/platform/container.js';
 import type { Scope } from '../../functions/src/platform/http/route.js';
-import type { PipelineRun } from '../../functions/src/runs/core/run-record.js';
+import type { PipelineRun } from '../../functions/src/runs/core/pipeline-run.js';
 import { runRoutes } from '../../functions/src/runs/routes.js';
 import type { ProduceFn } from '../../functions/src/runs/stages.js';
 import { createPipelineWorkflow } from '../../functions/src/runs/workflow.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { getTask, registerAgent } from '../../functions/src/tasks/tasks.js';
 import { holdoutStrings } from '../../functions/src/runs/core/suite.js';
-import type { RunEvent } from '../../functions/src/runs/core/run-record.js';
+import type { PipelineRunEvent } from '../../functions/src/runs/core/pipeline-run.js';
 import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 
 // The stored collections, read as they are (the test checks what is kept, not through the use cases).
@@ -103,7 +103,7 @@ test('one run through every state, with a gate; events readable; holdouts never 
   const got = await h.call('GET', `/v1/pipeline-runs/${runId}`, undefined, ['read']);
   assert.equal(got.status, 200);
   assert.equal(got.json.run.state, 'approved');
-  const events = got.json.events as RunEvent[];
+  const events = got.json.events as PipelineRunEvent[];
   assert.deepEqual(
     events.map((e) => e.seq),
     events.map((_, i) => i + 1),

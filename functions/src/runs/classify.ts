@@ -12,10 +12,10 @@ import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { ScenarioReport } from './core/evaluation.js';
-import type { FailureClassificationRecord } from './core/run-record.js';
+import type { FailureClassificationRecord } from './core/pipeline-run.js';
 import { enqueueClassified } from './notify.js';
 import { classifySchema } from './schemas.js';
-import { changeRun, readRunIn, col, targets } from './repo.js';
+import { changePipelineRun, readPipelineRunTx, col, targets } from './repo.js';
 
 export async function classifyFailure(
   deps: { db: Firestore; clock: Clock; bus: Bus; log: Logger },
@@ -29,7 +29,7 @@ export async function classifyFailure(
   const c = r.data;
   const at = deps.clock.now();
   const record = await deps.db.runTransaction(async (tx) => {
-    const run = await readRunIn(deps.db, tx, runId);
+    const run = await readPipelineRunTx(deps.db, tx, runId);
     const reportSnap = await tx.get(col.reports(deps.db).doc(runId));
     if (c.target.type === 'scenario') {
       if (!reportSnap.exists) throw conflict(`run "${runId}" is ${run.state} and has no scenario report yet`);
@@ -65,7 +65,7 @@ export async function classifyFailure(
     );
     // A decided run is history: its record stays as it was; the classification and audit carry it.
     if (run.state === 'evaluating')
-      changeRun(deps.db, tx, run, {
+      changePipelineRun(deps.db, tx, run, {
         events: [
           {
             type: 'failure.classified',

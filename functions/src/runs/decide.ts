@@ -16,11 +16,11 @@ import type {
   DecisionRecord,
   FailureClassificationRecord,
   PipelineRun,
-  RunEvent,
-} from './core/run-record.js';
+  PipelineRunEvent,
+} from './core/pipeline-run.js';
 import { enqueueRunDecided } from './notify.js';
 import { decideSchema } from './schemas.js';
-import { changeRun, readRunIn, col, targets } from './repo.js';
+import { changePipelineRun, readPipelineRunTx, col, targets } from './repo.js';
 
 export interface DecideDeps {
   db: Firestore;
@@ -69,7 +69,7 @@ export async function gatherEvidence(
 }
 
 /** The run's own trail: every event seq present, every gate with a decider and a rationale. */
-function auditGaps(run: PipelineRun, events: RunEvent[]): string[] {
+function auditGaps(run: PipelineRun, events: PipelineRunEvent[]): string[] {
   const gaps: string[] = [];
   const seqs = new Set(events.map((e) => e.seq));
   const missing = [];
@@ -81,7 +81,7 @@ function auditGaps(run: PipelineRun, events: RunEvent[]): string[] {
   return gaps;
 }
 
-export async function decideRun(
+export async function decidePipelineRun(
   deps: DecideDeps,
   runId: string,
   raw: unknown,
@@ -95,7 +95,7 @@ export async function decideRun(
   try {
     const decided = await deps.db.runTransaction(
       async (tx) => {
-        const run = await readRunIn(deps.db, tx, runId);
+        const run = await readPipelineRunTx(deps.db, tx, runId);
         const ref = col.decisions(deps.db).doc(runId);
         const first = await tx.get(ref);
         if (first.exists) {
@@ -141,7 +141,7 @@ export async function decideRun(
           },
           at,
         );
-        changeRun(deps.db, tx, run, {
+        changePipelineRun(deps.db, tx, run, {
           to: record.decision,
           patch: { decision: record },
           events: [
@@ -183,3 +183,6 @@ export async function decideRun(
     throw err;
   }
 }
+
+/** Transitional (issue 15): slack/jobs/effects.ts imports the old name; the lead deletes it at the merge. */
+export const decideRun = decidePipelineRun;

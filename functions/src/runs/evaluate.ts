@@ -19,13 +19,13 @@ import {
 } from './core/checks.js';
 import { summarize, type ScenarioReport } from './core/evaluation.js';
 import { systemicReason, type FailureClass } from './core/failure.js';
-import type { PipelineRun } from './core/run-record.js';
+import type { PipelineRun } from './core/pipeline-run.js';
 import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
 import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
 import type { StageDeps } from './stages.js';
 import { enqueueDecisionsNeeded } from './notify.js';
 import { workflowActor } from './stage-records.js';
-import { changeRun, col, getRunDoc, readRunIn, readSuite } from './repo.js';
+import { changePipelineRun, col, getPipelineRunDoc, readPipelineRunTx, readSuite } from './repo.js';
 
 async function grade(model: ModelPort, check: Check, outputs: Record<string, unknown>): Promise<CheckResult> {
   if (check.kind !== 'rubric') return evaluateCheck(check, outputs);
@@ -81,7 +81,7 @@ export function evaluateStep(deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps
   return async (ctx) => {
     const pin = pipelineInputOf(ctx.input);
     const { db } = deps;
-    const record = await getRunDoc(db, pin.pipelineRunId);
+    const record = await getPipelineRunDoc(db, pin.pipelineRunId);
     const suite = await readSuite(db, record.suite);
     const failures = await engineFailures(deps, ctx);
     const execution = failures.length ? 'failed' : 'succeeded';
@@ -134,7 +134,7 @@ async function commitEvaluation(
   failures: Array<{ stageId: string; class: FailureClass; error: string }>,
   at: Date,
 ): Promise<void> {
-  const run = await readRunIn(db, tx, pin.pipelineRunId);
+  const run = await readPipelineRunTx(db, tx, pin.pipelineRunId);
   const reportRef = col.reports(db).doc(run.id);
   if ((await tx.get(reportRef)).exists) return; // evaluated already; reports never change
   const systemic = pin.spec.systemic ?? DEFAULT_SYSTEMIC;
@@ -185,7 +185,7 @@ async function commitEvaluation(
   tx.create(reportRef, report);
   const known = new Set(run.stageFailures.map((f) => f.stageId));
   const missing = failures.filter((f) => !known.has(f.stageId));
-  changeRun(db, tx, run, {
+  changePipelineRun(db, tx, run, {
     to: [report.execution, 'evaluating'],
     patch: {
       evaluatedAt: at.toISOString(),

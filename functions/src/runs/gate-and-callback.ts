@@ -10,10 +10,10 @@ import type { Container } from '../platform/container.js';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { classifyFailure, type FailureClass } from './core/failure.js';
-import type { GateDecision, PipelineRun } from './core/run-record.js';
+import type { GateDecision, PipelineRun } from './core/pipeline-run.js';
 import type { EnginePort } from './ports.js';
 import { callbackSchema, gateDecisionSchema } from './schemas.js';
-import { changeRun, pipelineRunRef, readRunIn, col } from './repo.js';
+import { changePipelineRun, pipelineRunRef, readPipelineRunTx, col } from './repo.js';
 
 /** What a gate decision and a callback need: the runs and the engine that carries them. */
 export interface GateDeps {
@@ -55,8 +55,8 @@ export async function resolveGateDecision(
   };
   const at = app.clock.now();
   await app.db.runTransaction(async (tx) => {
-    const run = await readRunIn(app.db, tx, runId);
-    changeRun(app.db, tx, run, {
+    const run = await readPipelineRunTx(app.db, tx, runId);
+    changePipelineRun(app.db, tx, run, {
       // A later step may have moved the run on already; only a parked run resumes here.
       ...(run.state === 'awaiting_human' ? { to: 'running' as const } : {}),
       patch: {
@@ -111,7 +111,7 @@ export async function completeCallbackStage(
   });
   const at = app.clock.now();
   await app.db.runTransaction(async (tx) => {
-    const run = await readRunIn(app.db, tx, runId);
+    const run = await readPipelineRunTx(app.db, tx, runId);
     const attempts = run.stages[stageId]?.attempts ?? 1;
     if (body.ok)
       tx.create(col.artifacts(app.db).doc(`${runId}~${stageId}`), {
@@ -122,7 +122,7 @@ export async function completeCallbackStage(
         at: at.toISOString(),
       });
     const terminal = !body.ok && cls !== 'retryable';
-    changeRun(app.db, tx, run, {
+    changePipelineRun(app.db, tx, run, {
       ...(terminal && ['running', 'awaiting_human'].includes(run.state) ? { to: 'failed' as const } : {}),
       patch: {
         [`stages.${stageId}`]: body.ok

@@ -9,7 +9,7 @@ import { openIncidentsOnDependencies, type IncidentOnDependency } from '../incid
 import { auditInTransaction, recordAudit } from '../platform/audit.js';
 import { conflict, forbidden, isAppError } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { PipelineRun } from './core/run-record.js';
+import type { PipelineRun } from './core/pipeline-run.js';
 import { specDependencies, type PipelineSpec } from './core/spec.js';
 import { targets } from './repo.js';
 

@@ -3,14 +3,14 @@ import type { Firestore } from '@google-cloud/firestore';
 import { notFound } from '../shared/errors.js';
 import type { ScenarioReport } from './core/evaluation.js';
 import { buildHandoff, handoffMarkdown, type Handoff } from './core/handoff.js';
-import type { FailureClassificationRecord, PipelineRun, RunEvent } from './core/run-record.js';
+import type { FailureClassificationRecord, PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import type { RunState } from './core/states.js';
 import { listRunEvents, pipelineRunRef, col } from './repo.js';
 
 export async function getPipelineRun(
   db: Firestore,
   runId: string,
-): Promise<{ run: PipelineRun; report: ScenarioReport | null; events: RunEvent[] }> {
+): Promise<{ run: PipelineRun; report: ScenarioReport | null; events: PipelineRunEvent[] }> {
   const [snap, report, events] = await Promise.all([
     pipelineRunRef(db, runId).get(),
     col.reports(db).doc(runId).get(),

@@ -6,7 +6,7 @@
  * - `pipelineArtifacts/{runId~stageId}`: stage outputs;
  * - `scenarioReports/{runId}`, `pipelineDecisions/{runId}` (one per run), `failureClassifications/{id}`,
  *   `pipelineStageFailures/{runId~stageId}`, `remediations/{newRunId}`, `remediationTasks/{taskId}`.
- * Changed only by the run's steps and use cases, through `changeRun`: `pipelineRuns/{runId}`.
+ * Changed only by the run's steps and use cases, through `changePipelineRun`: `pipelineRuns/{runId}`.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { conflict, notFound } from '../shared/errors.js';
@@ -17,8 +17,8 @@ import type {
   DecisionRecord,
   FailureClassificationRecord,
   PipelineRun,
-  RunEvent,
-} from './core/run-record.js';
+  PipelineRunEvent,
+} from './core/pipeline-run.js';
 import type { PipelineSpec } from './core/spec.js';
 import { pathTo, type RunState } from './core/states.js';
 import type { ScenarioSuite } from './core/suite.js';
@@ -50,7 +50,7 @@ export const col = {
   specs: (db: Firestore) => typedCollection<Stored<PipelineSpec>>(db, SPECS),
   suites: (db: Firestore) => typedCollection<Stored<ScenarioSuite>>(db, SUITES),
   runs: (db: Firestore) => typedCollection<PipelineRun>(db, PIPELINE_RUNS),
-  events: (db: Firestore) => typedCollection<RunEvent>(db, RUN_EVENTS),
+  events: (db: Firestore) => typedCollection<PipelineRunEvent>(db, RUN_EVENTS),
   artifacts: (db: Firestore) => typedCollection<Loose>(db, ARTIFACTS),
   reports: (db: Firestore) => typedCollection<ScenarioReport>(db, REPORTS),
   decisions: (db: Firestore) => typedCollection<DecisionRecord>(db, DECISIONS),
@@ -86,13 +86,13 @@ export async function readSuite(
   return suite;
 }
 
-export async function readRunIn(db: Firestore, tx: Transaction, runId: string): Promise<PipelineRun> {
+export async function readPipelineRunTx(db: Firestore, tx: Transaction, runId: string): Promise<PipelineRun> {
   const run = (await tx.get(pipelineRunRef(db, runId))).data();
   if (!run) throw notFound(`pipeline run "${runId}" does not exist`);
   return run;
 }
 
-export interface RunChange {
+export interface PipelineRunChange {
   /** Target state, or waypoints in order; intermediate states are passed through and each recorded. */
   to?: RunState | RunState[];
   /** Dotted field paths merged into the run document. */
@@ -106,9 +106,14 @@ export interface RunChange {
  * Writes one change of a run: state moves (refused when illegal), events with the run's next seq,
  * and the patch. Call after every read of the transaction. Returns the run as written.
  */
-export function changeRun(db: Firestore, tx: Transaction, run: PipelineRun, c: RunChange): PipelineRun {
+export function changePipelineRun(
+  db: Firestore,
+  tx: Transaction,
+  run: PipelineRun,
+  c: PipelineRunChange,
+): PipelineRun {
   const at = c.at.toISOString();
-  const events: Array<Omit<RunEvent, 'seq' | 'runId' | 'at' | 'actor'>> = [];
+  const events: Array<Omit<PipelineRunEvent, 'seq' | 'runId' | 'at' | 'actor'>> = [];
   let state = run.state;
   for (const wp of c.to === undefined ? [] : Array.isArray(c.to) ? c.to : [c.to]) {
     if (wp === state) continue;
@@ -122,7 +127,7 @@ export function changeRun(db: Firestore, tx: Transaction, run: PipelineRun, c: R
   let seq = run.eventSeq;
   for (const e of events) {
     seq += 1;
-    const doc: RunEvent = { runId: run.id, seq, at, actor: c.actor, ...e };
+    const doc: PipelineRunEvent = { runId: run.id, seq, at, actor: c.actor, ...e };
     tx.create(col.events(db).doc(eventId(run.id, seq)), doc);
   }
   tx.update(pipelineRunRef(db, run.id), { ...c.patch, state, eventSeq: seq, updatedAt: at });
@@ -136,13 +141,13 @@ export function refuseUnlessState(run: PipelineRun, allowed: RunState[], doing: 
     });
 }
 
-export async function listRunEvents(db: Firestore, runId: string): Promise<RunEvent[]> {
+export async function listRunEvents(db: Firestore, runId: string): Promise<PipelineRunEvent[]> {
   const snap = await col.events(db).where('runId', '==', runId).orderBy('seq').get();
   return snap.docs.map((d) => d.data());
 }
 
 /** A pipeline run, or not_found. */
-export async function getRunDoc(db: Firestore, runId: string): Promise<PipelineRun> {
+export async function getPipelineRunDoc(db: Firestore, runId: string): Promise<PipelineRun> {
   const run = (await pipelineRunRef(db, runId).get()).data();
   if (!run) throw notFound(`pipeline run "${runId}" does not exist`);
   return run;

@@ -164,7 +164,7 @@ export const runRoutes: Route[] = [
     body: decideSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await runsOf(app).decideRun(param(params, 'id'), body, actorOf(caller)),
+      body: await runsOf(app).decidePipelineRun(param(params, 'id'), body, actorOf(caller)),
     }),
   }),
   route({
@@ -174,7 +174,7 @@ export const runRoutes: Route[] = [
     body: remediateSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await runsOf(app).remediateRun(param(params, 'id'), body, actorOf(caller), {
+      body: await runsOf(app).remediatePipelineRun(param(params, 'id'), body, actorOf(caller), {
         mayOverride: hasScope(caller, 'operator'),
       }),
     }),

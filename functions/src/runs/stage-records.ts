@@ -1,5 +1,5 @@
 /**
- * The run-record side of stage outcomes: what each stage's effect writes into `pipelineRuns` and
+ * The pipeline-run side of stage outcomes: what each stage's effect writes into `pipelineRuns` and
  * its immutable artifacts, committed by the engine in the same transaction as the step.
  *
  * A stage's success also closes the loop on a systemic failure of that stage: if an incident opened
@@ -12,9 +12,9 @@ import type { StepOutcome, TxEffect } from '../engine/workflow.js';
 import { readLiveIncidentTx, writeRecovery } from '../incidents/recover.js';
 import type { Actor } from '../shared/ports.js';
 import type { FailureClass } from './core/failure.js';
-import type { StageStatus } from './core/run-record.js';
+import type { StageStatus } from './core/pipeline-run.js';
 import type { RunState } from './core/states.js';
-import { changeRun, readRunIn, col } from './repo.js';
+import { changePipelineRun, readPipelineRunTx, col } from './repo.js';
 
 export const workflowActor: Actor = { kind: 'system', id: 'workflow:pipeline' };
 
@@ -41,7 +41,7 @@ export function stageEffect(
   },
 ): TxEffect {
   return async (tx: Transaction, db: Firestore) => {
-    const run = await readRunIn(db, tx, runId);
+    const run = await readPipelineRunTx(db, tx, runId);
     // Reads before writes: a live systemic incident of this stage, which a success recovers.
     const systemic =
       s.status === 'succeeded'
@@ -68,7 +68,7 @@ export function stageEffect(
       });
     const to: RunState[] = RESUMABLE.includes(run.state) ? ['running'] : [];
     if (s.to) to.push(s.to);
-    changeRun(db, tx, run, {
+    changePipelineRun(db, tx, run, {
       to,
       patch: {
         [`stages.${stageId}`]: {
@@ -167,10 +167,10 @@ export async function retried(
   error: string,
 ): Promise<StepOutcome> {
   await db.runTransaction(async (tx) => {
-    const run = await readRunIn(db, tx, runId);
+    const run = await readPipelineRunTx(db, tx, runId);
     const cur = run.stages[stageId];
     if (cur && cur.attempts >= attempt && cur.class === 'retryable') return;
-    changeRun(db, tx, run, {
+    changePipelineRun(db, tx, run, {
       patch: { [`stages.${stageId}`]: { status: 'running', attempts: attempt, class: 'retryable', error } },
       events: [{ type: 'stage.attempt_failed', stageId, data: { attempt, class: 'retryable', error } }],
       actor: workflowActor,

@@ -11,8 +11,12 @@ import type { Logger } from '../platform/log.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { classifyFailure } from './classify.js';
 import type { RunState } from './core/states.js';
-import { createPipelineRuns, remediateRun, type CreateRunOptions } from './create-run.js';
-import { decideRun } from './decide.js';
+import {
+  createPipelineRuns,
+  remediatePipelineRun,
+  type CreatePipelineRunOptions,
+} from './create-pipeline-runs.js';
+import { decidePipelineRun } from './decide.js';
 import { completeCallbackStage, resolveGateDecision } from './gate-and-callback.js';
 import type { CreateTask, EnginePort } from './ports.js';
 import { publishSpec, publishSuite } from './publish.js';
@@ -45,7 +49,7 @@ export function createRuns(deps: RunsDeps) {
     publishSuite: (suite: unknown, actor: Actor) => publishSuite(deps, suite, actor),
     readSuite: (pin: string) => readSuite(deps.db, pin),
 
-    createPipelineRuns: (raw: unknown, actor: Actor, opts?: CreateRunOptions) =>
+    createPipelineRuns: (raw: unknown, actor: Actor, opts?: CreatePipelineRunOptions) =>
       createPipelineRuns(deps, raw, actor, opts),
     getPipelineRun: (id: string) => getPipelineRun(deps.db, id),
     listPipelineRuns: (opts: { state?: RunState; spec?: string; limit?: number }) =>
@@ -58,10 +62,10 @@ export function createRuns(deps: RunsDeps) {
       completeCallbackStage(deps, runId, stageId, raw, actor),
     classifyFailure: (runId: string, raw: unknown, actor: Actor, via?: 'api' | 'slack') =>
       classifyFailure(deps, runId, raw, actor, via),
-    decideRun: (runId: string, raw: unknown, actor: Actor, via?: 'api' | 'slack') =>
-      decideRun(deps, runId, raw, actor, via),
-    remediateRun: (runId: string, raw: unknown, actor: Actor, opts?: { mayOverride?: boolean }) =>
-      remediateRun(deps, runId, raw, actor, opts),
+    decidePipelineRun: (runId: string, raw: unknown, actor: Actor, via?: 'api' | 'slack') =>
+      decidePipelineRun(deps, runId, raw, actor, via),
+    remediatePipelineRun: (runId: string, raw: unknown, actor: Actor, opts?: { mayOverride?: boolean }) =>
+      remediatePipelineRun(deps, runId, raw, actor, opts),
     openRemediationTasks: (runId: string, raw: unknown, actor: Actor) =>
       openRemediationTasks(deps, runId, raw, actor),
 

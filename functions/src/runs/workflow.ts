@@ -9,7 +9,7 @@ import { pipelineInputOf, pipelineInputSchema } from './pipeline-input.js';
 import { evaluateStep } from './evaluate.js';
 import { workflowActor } from './stage-records.js';
 import { httpStage, humanStage, modelStage, produceStage, type StageDeps } from './stages.js';
-import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './repo.js';
+import { PIPELINE_WORKFLOW, changePipelineRun, readPipelineRunTx } from './repo.js';
 
 /** Boot: the run leaves `queued`; its first stage moves it to `running`. */
 const boot: StepHandler = (ctx) => {
@@ -18,9 +18,9 @@ const boot: StepHandler = (ctx) => {
     type: 'done',
     output: { profile: pin.profile },
     effect: async (tx, db) => {
-      const run = await readRunIn(db, tx, pin.pipelineRunId);
+      const run = await readPipelineRunTx(db, tx, pin.pipelineRunId);
       if (run.state !== 'queued') return; // booted already
-      changeRun(db, tx, run, {
+      changePipelineRun(db, tx, run, {
         to: 'booting',
         events: [{ type: 'run.booted', data: { profile: pin.profile } }],
         actor: workflowActor,

@@ -11,26 +11,26 @@ import type { Logger } from '../platform/log.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { PipelineRun, RunEvent } from './core/run-record.js';
+import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import type { PipelineInput } from './pipeline-input.js';
 import type { EnginePort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import { PIPELINE_WORKFLOW, pipelineRunRef, readSpec, readSuite, col, targets } from './repo.js';
 
-export interface CreateRunRequest {
+export interface CreatePipelineRunRequest {
   spec: string;
   suite: string;
   profile: string;
   input?: Record<string, unknown>;
 }
 
-export interface CreatedRuns {
+export interface CreatedPipelineRuns {
   groupId: string;
   runIds: string[];
 }
 
-export interface CreateRunOptions {
+export interface CreatePipelineRunOptions {
   link?: { remediates: { runId: string; rationale: string } };
   /** The caller holds the operator scope, which an incident override needs. */
   mayOverride?: boolean;
@@ -43,7 +43,7 @@ function parseRequest(raw: unknown) {
 }
 
 /** What starting runs needs: the runs, the engine that carries them. */
-export interface CreateRunDeps {
+export interface CreatePipelineRunDeps {
   db: Firestore;
   clock: Clock;
   bus: Bus;
@@ -53,11 +53,11 @@ export interface CreateRunDeps {
 
 /** Creates the run records (state queued) and starts each on the step engine. */
 export async function createPipelineRuns(
-  app: CreateRunDeps,
+  app: CreatePipelineRunDeps,
   raw: unknown,
   actor: Actor,
-  opts: CreateRunOptions = {},
-): Promise<CreatedRuns> {
+  opts: CreatePipelineRunOptions = {},
+): Promise<CreatedPipelineRuns> {
   const req = parseRequest(raw);
   const { link } = opts;
   const at = app.clock.now();
@@ -123,7 +123,7 @@ export async function createPipelineRuns(
           incidents: [],
         };
         tx.create(pipelineRunRef(app.db, id), run);
-        const queued: RunEvent = {
+        const queued: PipelineRunEvent = {
           runId: id,
           seq: 1,
           type: 'run.queued',
@@ -180,13 +180,13 @@ export async function createPipelineRuns(
  * Remediation: a new run on a new spec version (and optionally a new suite version), linked to the
  * old run through `remediates` and a `remediations/{newRunId}` record. The old run stays as it was.
  */
-export async function remediateRun(
-  app: CreateRunDeps,
+export async function remediatePipelineRun(
+  app: CreatePipelineRunDeps,
   oldRunId: string,
   raw: unknown,
   actor: Actor,
   opts: { mayOverride?: boolean } = {},
-): Promise<CreatedRuns> {
+): Promise<CreatedPipelineRuns> {
   const r = remediateSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`remediation refused: ${describeIssues(r.error.issues).join('; ')}`);
   const snap = await pipelineRunRef(app.db, oldRunId).get();
