@@ -14,6 +14,7 @@ import { runRoutes } from '../../functions/src/runs/routes.js';
 import type { ProduceFn } from '../../functions/src/runs/stages.js';
 import { createPipelineWorkflow } from '../../functions/src/runs/workflow.js';
 import { getRun } from '../../functions/src/engine/runs.js';
+import { incidentsOf } from '../../functions/src/wiring/incidents.js';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { isAppError, describeIssues } from '../../functions/src/shared/errors.js';
@@ -32,6 +33,7 @@ export function pipelineWorkflowFor(
     model: opts.model,
     callbackBaseUrl: app.config.publicBaseUrl,
     engineSteps: async (runId) => (await getRun(app, runId)).steps,
+    incidents: incidentsOf(app),
     ...(opts.produce ? { produce: opts.produce } : {}),
   });
 }

@@ -14,7 +14,7 @@ import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import type { PipelineInput } from './pipeline-input.js';
-import type { EnginePort } from './ports.js';
+import type { EnginePort, IncidentsPort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import { PIPELINE_WORKFLOW, pipelineRunRef, readSpec, readSuite, col, targets } from './repo.js';
 
@@ -49,6 +49,7 @@ export interface CreatePipelineRunDeps {
   bus: Bus;
   log: Logger;
   engine: Pick<EnginePort, 'startRun'>;
+  incidents: Pick<IncidentsPort, 'onDependenciesTx'>;
 }
 
 /** Creates the run records (state queued) and starts each on the step engine. */
@@ -93,7 +94,7 @@ export async function createPipelineRuns(
           return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
         }
       }
-      const incidentOverride = await checkIncidentHold(app.db, tx, {
+      const incidentOverride = await checkIncidentHold(app.incidents, tx, {
         pin: req.spec,
         spec,
         ...(req.override ? { override: req.override } : {}),

@@ -6,7 +6,6 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { StepContext, StepHandler } from '../engine/workflow.js';
-import { openIncidentInTransaction } from '../incidents/open-incident.js';
 import type { ModelPort } from '../model/port.js';
 import {
   RUN_TARGET,
@@ -77,7 +76,9 @@ async function engineFailures(
     }));
 }
 
-export function evaluateStep(deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps'>): StepHandler {
+export function evaluateStep(
+  deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps' | 'incidents'>,
+): StepHandler {
   return async (ctx) => {
     const pin = pipelineInputOf(ctx.input);
     const { db } = deps;
@@ -120,13 +121,14 @@ export function evaluateStep(deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps
     return {
       type: 'done',
       output: { summary: report.summary },
-      effect: (tx, fdb) => commitEvaluation(fdb, tx, pin, report, failures, ctx.now),
+      effect: (tx, fdb) => commitEvaluation(deps.incidents, fdb, tx, pin, report, failures, ctx.now),
       slack: true, // the decisions it asks for are delivered right after the commit
     };
   };
 }
 
 async function commitEvaluation(
+  incidents: StageDeps['incidents'],
   db: Firestore,
   tx: Transaction,
   pin: PipelineInput,
@@ -154,9 +156,8 @@ async function commitEvaluation(
       threshold: systemic.threshold,
     });
     if (reason && !incident) {
-      // Reads, then writes: openIncidentInTransaction must come before this transaction's own writes.
-      const opened = await openIncidentInTransaction(
-        db,
+      // Reads, then writes: opening must come before this transaction's own writes.
+      const opened = await incidents.openInTransaction(
         tx,
         {
           severity: f.class === 'pipeline' ? 'sev2' : 'sev3',

@@ -5,6 +5,7 @@
 import type { completeExternalStep } from '../engine/external.js';
 import type { decideGate } from '../engine/gates.js';
 import type { startRun } from '../engine/runs.js';
+import type { Incidents } from '../incidents/system.js';
 import type { Actor } from '../shared/ports.js';
 import type { EngineStepView } from './stages.js';
 
@@ -20,3 +21,13 @@ export interface EnginePort {
 
 /** The tasks system's task creation (a rejected run's remediation work). */
 export type CreateTask = (raw: unknown, actor: Actor) => Promise<{ id: string }>;
+
+/**
+ * The incidents system's capabilities Level 4 uses, inside its own transactions: holding a start on
+ * an incident on a shared dependency, opening a systemic incident, recovering it when the stage
+ * succeeds again.
+ */
+export type IncidentsPort = Pick<
+  Incidents,
+  'onDependenciesTx' | 'openInTransaction' | 'readLiveTx' | 'writeRecovery'
+>;

@@ -18,7 +18,7 @@ import {
 } from './create-pipeline-runs.js';
 import { decidePipelineRun } from './decide.js';
 import { completeCallbackStage, resolveGateDecision } from './gate-and-callback.js';
-import type { CreateTask, EnginePort } from './ports.js';
+import type { CreateTask, EnginePort, IncidentsPort } from './ports.js';
 import { publishSpec, publishSuite } from './publish.js';
 import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
 import { openRemediationTasks } from './remediation-tasks.js';
@@ -34,6 +34,8 @@ export interface RunsDeps {
   model: ModelPort;
   /** The step engine that carries each pipeline run. */
   engine: EnginePort;
+  /** The incidents system's capabilities (holds, systemic incidents and their recovery). */
+  incidents: IncidentsPort;
   /** The tasks system's task creation (remediation tasks of a rejected run). */
   createTask: CreateTask;
   /** muse.produce: the muse's production of a brief (a function dep, so the muse is not imported). */
@@ -76,6 +78,7 @@ export function createRuns(deps: RunsDeps) {
         model: deps.model,
         callbackBaseUrl: deps.callbackBaseUrl,
         engineSteps: deps.engine.steps,
+        incidents: deps.incidents,
         ...(deps.produce ? { produce: deps.produce } : {}),
       }),
   };

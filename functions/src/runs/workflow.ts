@@ -43,7 +43,7 @@ export function createPipelineWorkflow(deps: StageDeps): WorkflowDefinition {
       boot,
       model: modelStage(deps),
       http: httpStage(deps),
-      human: humanStage,
+      human: humanStage(deps),
       'muse.produce': produceStage(deps),
       evaluate,
     },

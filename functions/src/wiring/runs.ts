@@ -5,6 +5,7 @@ import { getRun, startRun } from '../engine/runs.js';
 import { produceBrief } from '../muse/production/brief.js';
 import type { Container } from '../platform/container.js';
 import { createRuns, type Runs } from '../runs/system.js';
+import { incidentsOf } from './incidents.js';
 import { tasksOf } from './tasks.js';
 
 const built = new WeakMap<Container, Runs>();
@@ -25,6 +26,12 @@ export function runsOf(app: Container): Runs {
         decideGate: (input) => decideGate(app, input),
         completeExternalStep: (input) => completeExternalStep(app, input),
         steps: async (runId) => (await getRun(app, runId)).steps,
+      },
+      incidents: {
+        onDependenciesTx: (...a) => incidentsOf(app).onDependenciesTx(...a),
+        openInTransaction: (...a) => incidentsOf(app).openInTransaction(...a),
+        readLiveTx: (...a) => incidentsOf(app).readLiveTx(...a),
+        writeRecovery: (...a) => incidentsOf(app).writeRecovery(...a),
       },
       createTask: (raw, actor) => tasksOf(app).createTask(raw, actor),
       produce: (req) => produceBrief(app, req),
