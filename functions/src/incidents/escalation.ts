@@ -240,8 +240,8 @@ export async function ensureEscalationRuns(deps: EscalationStartDeps): Promise<n
   return missing.length;
 }
 
-// Transitional (issue 15): muse/, slack/ and triggers/ still hand over the container. The lead
-// deletes these three at the merge, once those callers use `incidentsOf(app)` (wiring/incidents.ts).
+// Transitional (issue 15): muse/ and slack/ still hand over the container. The lead
+// deletes these two at the merge, once those callers use `incidentsOf(app)` (wiring/incidents.ts).
 const starterOf = (app: Container): EscalationStartDeps => ({
   db: app.db,
   log: app.log,
@@ -251,4 +251,3 @@ export const startEscalation = (app: Container, incidentId: string) =>
   startEscalationRun(starterOf(app), incidentId);
 export const startEscalationAfterCommit = (app: Container, incidentId: string) =>
   startEscalationRunAfterCommit(starterOf(app), incidentId);
-export const ensureEscalations = (app: Container) => ensureEscalationRuns(starterOf(app));

@@ -11,7 +11,6 @@ import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { ScenarioReport } from './core/evaluation.js';
 import type { FailureClassificationRecord } from './core/pipeline-run.js';
 import { enqueueClassified } from './notify.js';
 import { classifySchema } from './schemas.js';

@@ -9,14 +9,22 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
 import { auditInTransaction } from '../platform/audit.js';
-import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
+import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
 import type { PipelineInput } from './pipeline-input.js';
 import type { EnginePort, IncidentsPort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
-import { PIPELINE_WORKFLOW, pipelineRunRef, readSpec, readSuite, col, targets } from './repo.js';
+import {
+  PIPELINE_WORKFLOW,
+  getPipelineRunDoc,
+  pipelineRunRef,
+  readSpec,
+  readSuite,
+  col,
+  targets,
+} from './repo.js';
 
 export interface CreatePipelineRunRequest {
   spec: string;
@@ -190,9 +198,7 @@ export async function remediatePipelineRun(
 ): Promise<CreatedPipelineRuns> {
   const r = remediateSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`remediation refused: ${describeIssues(r.error.issues).join('; ')}`);
-  const snap = await pipelineRunRef(app.db, oldRunId).get();
-  if (!snap.exists) throw notFound(`pipeline run "${oldRunId}" does not exist`);
-  const old = snap.data() as PipelineRun;
+  const old = await getPipelineRunDoc(app.db, oldRunId);
   if (r.data.spec === old.spec)
     throw invalidInput(`remediation needs a new spec version; "${old.spec}" is the one that ran`);
   if (r.data.spec.split('@')[0] !== old.specName)

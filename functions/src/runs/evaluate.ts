@@ -18,7 +18,6 @@ import {
 } from './core/checks.js';
 import { summarize, type ScenarioReport } from './core/evaluation.js';
 import { systemicReason, type FailureClass } from './core/failure.js';
-import type { PipelineRun } from './core/pipeline-run.js';
 import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
 import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
 import type { StageDeps } from './stages.js';

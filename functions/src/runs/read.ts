@@ -3,7 +3,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { notFound } from '../shared/errors.js';
 import type { ScenarioReport } from './core/evaluation.js';
 import { buildHandoff, handoffMarkdown, type Handoff } from './core/handoff.js';
-import type { FailureClassificationRecord, PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
+import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import type { RunState } from './core/states.js';
 import { listRunEvents, pipelineRunRef, col } from './repo.js';
 

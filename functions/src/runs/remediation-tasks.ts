@@ -7,7 +7,6 @@ import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { PipelineRun } from './core/pipeline-run.js';
 import type { CreateTask } from './ports.js';
 import { pipelineRunRef, col } from './repo.js';
 
