@@ -4,13 +4,13 @@ import { getTask, registerAgent } from '../../functions/src/tasks/tasks.js';
 import { holdoutStrings } from '../../functions/src/runs/core/suite.js';
 import type { PipelineRunEvent } from '../../functions/src/runs/core/pipeline-run.js';
 import { pipelineRunRef } from '../../functions/src/runs/repo.js';
+import { gatedSpec, suiteFor } from './fixtures.js';
+import { startRunsHarness, type RunsHarness } from './helpers.js';
 
 // The stored collections, read as they are (the test checks what is kept, not through the use cases).
 const SPECS = 'pipelineSpecs';
 const REPORTS = 'scenarioReports';
 const ARTIFACTS = 'pipelineArtifacts';
-import { gatedSpec, suiteFor } from './fixtures.js';
-import { startRunsHarness, type RunsHarness } from './helpers.js';
 
 let h: RunsHarness;
 const outcome = 'Readers get a short, polished post about lighthouses.';
