@@ -4,7 +4,7 @@ import type { StepContext } from '../../functions/src/engine/workflow.js';
 import { acknowledgeIncident, resolveIncident } from '../../functions/src/incidents/actions.js';
 import { advanceEscalation, incidentEscalationWorkflow } from '../../functions/src/incidents/escalation.js';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
-import { getIncident } from '../../functions/src/incidents/store.js';
+import { getIncident } from '../../functions/src/incidents/repo.js';
 import { AppError } from '../../functions/src/shared/errors.js';
 import { systemActor, type Actor } from '../../functions/src/shared/ports.js';
 import { testApp } from './test-app.js';
@@ -27,7 +27,7 @@ async function wake(app: Awaited<ReturnType<typeof testApp>>['app'], incidentId:
     now: app.clock.now(),
     app,
   };
-  const out = await incidentEscalationWorkflow.handlers.timer!(ctx);
+  const out = await incidentEscalationWorkflow(app).handlers.timer!(ctx);
   if ('effect' in out && out.effect) await app.db.runTransaction((tx) => out.effect!(tx, app.db));
   return out;
 }

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { getWorkflowRunOutputs } from '../../functions/src/engine/workflow-runs.js';
 import { levelOutboxId } from '../../functions/src/incidents/core/incident.js';
 import { overrunOutboxId } from '../../functions/src/incidents/overrun.js';
-import { getIncident, type StoredIncident } from '../../functions/src/incidents/store.js';
+import { getIncident, type StoredIncident } from '../../functions/src/incidents/repo.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
 import { manualClock } from '../helpers/manual-clock.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';

@@ -3,12 +3,11 @@ import { test } from 'node:test';
 import { acknowledgeIncident, resolveIncident } from '../../functions/src/incidents/actions.js';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
 import { recordReview, reviewToFailureLog } from '../../functions/src/incidents/review.js';
-import { getIncident } from '../../functions/src/incidents/store.js';
+import { getIncident } from '../../functions/src/incidents/repo.js';
 import { AppError } from '../../functions/src/shared/errors.js';
 import type { Actor } from '../../functions/src/shared/ports.js';
 import { reportGuardResult } from '../../functions/src/tasks/guards.js';
-import { computeMetrics } from '../../functions/src/tasks/metrics.js';
-import { dailyReport, weeklyReport } from '../../functions/src/tasks/reports.js';
+import { tasksOf } from '../../functions/src/wiring/tasks.js';
 import { testApp } from './test-app.js';
 
 const MIN = 60_000;
@@ -43,8 +42,8 @@ test('review is refused before resolution, then becomes one failure log', async 
   );
   await recordReview(app, { incidentId: id, review, actor: bob });
   const calls: unknown[] = [];
-  // The sessions use case is injected here only until sessions/failure-logs.ts lands.
-  const createFailureLog = async (_d: unknown, input: unknown) => {
+  // The sessions system's use case is a dependency of the incidents system; a stand-in counts calls.
+  const createFailureLog = async (input: unknown) => {
     calls.push(input);
     return { id: 'fl-1' };
   };
@@ -60,7 +59,7 @@ test('review is refused before resolution, then becomes one failure log', async 
   const inc = await getIncident(app, id);
   assert.ok(inc.phases.postIncident && inc.phases.closed);
 
-  const m = await computeMetrics(app, {
+  const m = await tasksOf(app).computeMetrics({
     from: new Date(clock.now().getTime() - 60 * MIN),
     to: new Date(clock.now().getTime() + MIN),
   });
@@ -74,13 +73,13 @@ test('daily and weekly reports are kept once per period and posted through the o
   await reportGuardResult(app, { guard: 'dev-mcp-ban', status: 'pass' }, bob);
   await openIncident(app, { severity: 'sev3', source: 'person', summary: 'Flaky CI', actor: bob });
   clock.advance(MIN);
-  const d = await dailyReport(app, { firedAt: clock.now() });
+  const d = await tasksOf(app).dailyReport({ firedAt: clock.now() });
   assert.equal(d.created, true);
   assert.equal(d.guardFailures.length, 1);
   assert.equal(d.openIncidents.length, 1);
   assert.equal(d.components.firestore, true);
-  assert.equal((await dailyReport(app, { firedAt: clock.now() })).created, false);
-  const w = await weeklyReport(app, { firedAt: clock.now() });
+  assert.equal((await tasksOf(app).dailyReport({ firedAt: clock.now() })).created, false);
+  const w = await tasksOf(app).weeklyReport({ firedAt: clock.now() });
   assert.equal(w.metrics.guardCompliance.value, 0.5);
   const reports = await app.db.collection('slackOutbox').where('kind', '==', 'report').get();
   assert.equal(reports.size, 2);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { INCIDENTS } from '../../functions/src/incidents/open-incident.js';
-import { getIncident } from '../../functions/src/incidents/store.js';
+import { getIncident } from '../../functions/src/incidents/repo.js';
 import type { PipelineSpec } from '../../functions/src/runs/core/spec.js';
 import type { ScenarioSuite } from '../../functions/src/runs/core/suite.js';
 import { startAgent, startRunsHarness, type Agent, type RunsHarness } from '../runs/helpers.js';

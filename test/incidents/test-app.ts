@@ -23,6 +23,6 @@ export async function testApp(start = '2026-03-01T10:00:00Z') {
   const ps = new PubSub({ projectId });
   await Promise.all(STEP_TOPICS.map((t) => ps.createTopic(t)));
   const app: Container = await createContainer(config, { clock });
-  engineOf(app).workflows.register(incidentEscalationWorkflow);
+  engineOf(app).workflows.register(incidentEscalationWorkflow(app));
   return { app, clock };
 }

@@ -12,7 +12,7 @@ import {
 } from '../../functions/src/missions/lifecycle.js';
 import { missionHealthView, recordTelemetry } from '../../functions/src/missions/telemetry.js';
 import { appendContext, readContext } from '../../functions/src/missions/context.js';
-import { readEvents } from '../../functions/src/missions/store.js';
+import { readEvents } from '../../functions/src/missions/repo.js';
 import type { AppError } from '../../functions/src/shared/errors.js';
 import { type Actor } from '../../functions/src/shared/ports.js';
 import { manualClock } from '../helpers/manual-clock.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildHandoff, handoffMarkdown } from '../../functions/src/runs/core/handoff.js';
-import type { PipelineRun } from '../../functions/src/runs/core/run-record.js';
+import type { PipelineRun } from '../../functions/src/runs/core/pipeline-run.js';
 import { summarize, type ScenarioReport } from '../../functions/src/runs/core/evaluation.js';
 
 const run: PipelineRun = {

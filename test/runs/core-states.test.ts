@@ -47,7 +47,7 @@ test('illegal moves are refused with a conflict naming both states', () => {
 
 test('pathTo passes through every intermediate state and refuses the impossible', () => {
   assert.deepEqual(pathTo('booting', 'succeeded'), ['running', 'succeeded']);
-  // Shortest path: callers that mean success name it as a waypoint (changeRun's to: ['succeeded', 'evaluating']).
+  // Shortest path: callers that mean success name it as a waypoint (changePipelineRun's to: ['succeeded', 'evaluating']).
   assert.deepEqual(pathTo('awaiting_human', 'evaluating'), ['failed', 'evaluating']);
   assert.deepEqual(pathTo('awaiting_human', 'succeeded'), ['running', 'succeeded']);
   assert.deepEqual(pathTo('running', 'running'), []);

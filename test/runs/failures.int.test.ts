@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { INCIDENTS } from '../../functions/src/incidents/open-incident.js';
 import type { PipelineSpec } from '../../functions/src/runs/core/spec.js';
 import type { ScenarioSuite } from '../../functions/src/runs/core/suite.js';
-import type { RunEvent } from '../../functions/src/runs/core/run-record.js';
+import type { PipelineRunEvent } from '../../functions/src/runs/core/pipeline-run.js';
 import { startAgent, startRunsHarness, type Agent, type RunsHarness } from './helpers.js';
 
 let h: RunsHarness;
@@ -103,7 +103,7 @@ async function publishAndRun(spec: PipelineSpec, s: ScenarioSuite = suite(spec.n
 
 const hits = (path: string) => agent.requests.filter((r) => r.path === path).length;
 const events = async (runId: string) =>
-  (await h.call('GET', `/v1/pipeline-runs/${runId}`)).json.events as RunEvent[];
+  (await h.call('GET', `/v1/pipeline-runs/${runId}`)).json.events as PipelineRunEvent[];
 const outcome = 'Readers get a calm post about tides.';
 
 test('a retryable stage (503) succeeds on its second try', async () => {

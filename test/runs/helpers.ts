@@ -9,13 +9,34 @@ import { createLocalModel } from '../../functions/src/model/local.js';
 import type { ModelPort, ModelRequest } from '../../functions/src/model/port.js';
 import type { Container } from '../../functions/src/platform/container.js';
 import type { Scope } from '../../functions/src/platform/http/route.js';
-import type { PipelineRun } from '../../functions/src/runs/core/run-record.js';
+import type { PipelineRun } from '../../functions/src/runs/core/pipeline-run.js';
 import { runRoutes } from '../../functions/src/runs/routes.js';
 import type { ProduceFn } from '../../functions/src/runs/stages.js';
 import { createPipelineWorkflow } from '../../functions/src/runs/workflow.js';
-import { pipelineRunRef } from '../../functions/src/runs/store.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
+import { incidentsOf } from '../../functions/src/wiring/incidents.js';
+import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
+import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { isAppError, describeIssues } from '../../functions/src/shared/errors.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
+
+/**
+ * The pipeline workflow on a test's container with a model (and muse.produce) of the test's own.
+ * Register it before the first run starts: the product's version then stays out.
+ */
+export function pipelineWorkflowFor(
+  app: Container,
+  opts: { model: ModelPort; produce?: ProduceFn },
+): WorkflowDefinition {
+  return createPipelineWorkflow({
+    db: app.db,
+    model: opts.model,
+    callbackBaseUrl: app.config.publicBaseUrl,
+    engineSteps: async (runId) => (await engineOf(app).getWorkflowRun(runId)).steps,
+    incidents: incidentsOf(app),
+    ...(opts.produce ? { produce: opts.produce } : {}),
+  });
+}
 
 export function recordingModel(): ModelPort & { requests: ModelRequest[] } {
   const inner = createLocalModel();
@@ -43,9 +64,10 @@ export interface RunsHarness extends Harness {
 
 export async function startRunsHarness(opts: { produce?: ProduceFn } = {}): Promise<RunsHarness> {
   const model = recordingModel();
-  const h = await startHarness({
-    workflows: [createPipelineWorkflow({ model, ...(opts.produce ? { produce: opts.produce } : {}) })],
-  });
+  const h = await startHarness();
+  engineOf(h.app).workflows.register(
+    pipelineWorkflowFor(h.app, { model, ...(opts.produce ? { produce: opts.produce } : {}) }),
+  );
   return {
     ...h,
     model,

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { AUDIT_COLLECTION } from '../../functions/src/platform/audit.js';
-import type { PipelineRun } from '../../functions/src/runs/core/run-record.js';
-import { pipelineRunRef } from '../../functions/src/runs/store.js';
+import type { PipelineRun } from '../../functions/src/runs/core/pipeline-run.js';
+import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { gatedSpec, suiteFor } from './fixtures.js';
 import { startRunsHarness, type RunsHarness } from './helpers.js';
 

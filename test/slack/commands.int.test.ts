@@ -5,15 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createMission } from '../../functions/src/missions/lifecycle.js';
-import { createPipelineWorkflow } from '../../functions/src/runs/workflow.js';
 import { gatedSpec, suiteFor } from '../runs/fixtures.js';
-import { callRoute, recordingModel } from '../runs/helpers.js';
+import { callRoute, pipelineWorkflowFor, recordingModel } from '../runs/helpers.js';
 import { pipelineRunRef } from '../../functions/src/runs/store.js';
+import { engineOf } from '../../functions/src/wiring/engine.js';
 import { APPROVER, FINANCE, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 
 let h: SlackHarness;
 before(async () => {
-  h = await startSlackHarness({ workflows: [createPipelineWorkflow({ model: recordingModel() })] });
+  h = await startSlackHarness();
+  engineOf(h.app).workflows.register(pipelineWorkflowFor(h.app, { model: recordingModel() }));
 });
 after(async () => h.stop());
 

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getIncident } from '../../functions/src/incidents/store.js';
+import { getIncident } from '../../functions/src/incidents/repo.js';
 import { AppError } from '../../functions/src/shared/errors.js';
 import type { Actor } from '../../functions/src/shared/ports.js';
 import { submitEvidence } from '../../functions/src/tasks/evidence.js';
-import { heartbeatSweep, recordHeartbeat } from '../../functions/src/tasks/heartbeats.js';
-import { kbSearch } from '../../functions/src/tasks/kb.js';
 import {
   completeTask,
   createTask,
@@ -13,6 +11,7 @@ import {
   registerAgent,
   startTask,
 } from '../../functions/src/tasks/tasks.js';
+import { tasksOf } from '../../functions/src/wiring/tasks.js';
 import { testApp } from '../incidents/test-app.js';
 
 const MIN = 60_000;
@@ -94,29 +93,29 @@ test('stale after 15 min opens a level-1 incident once; a beat clears it; finish
   await createTask(app, { id: 'L', title: 'Long job', agentId: 'a1', estimateMinutes: 180 }, agent);
   await startTask(app, { taskId: 'L', actor: agent });
   clock.advance(14 * MIN);
-  assert.deepEqual((await heartbeatSweep(app, { firedAt: clock.now() })).flagged, []);
+  assert.deepEqual((await tasksOf(app).heartbeatSweep({ firedAt: clock.now() })).flagged, []);
   clock.advance(1 * MIN);
-  const first = await heartbeatSweep(app, { firedAt: clock.now() });
+  const first = await tasksOf(app).heartbeatSweep({ firedAt: clock.now() });
   assert.equal(first.flagged.length, 1);
   const inc = await getIncident(app, first.flagged[0]!.incidentId);
   assert.equal(inc.level, 1);
   assert.equal(inc.source, 'heartbeat');
   assert.equal(inc.escalationRunId, `esc-${inc.id}`);
   // A duplicate sweep message (same firing) changes nothing.
-  assert.deepEqual((await heartbeatSweep(app, { firedAt: clock.now() })).flagged, []);
+  assert.deepEqual((await tasksOf(app).heartbeatSweep({ firedAt: clock.now() })).flagged, []);
   assert.equal((await app.db.collection('incidents').get()).size, 1);
   assert.equal((await app.db.collection('slackOutbox').get()).size, 1);
-  const beat = await recordHeartbeat(app, { taskId: 'L', agentId: 'a1', actor: agent });
+  const beat = await tasksOf(app).recordHeartbeat({ taskId: 'L', agentId: 'a1', actor: agent });
   assert.equal(beat.cleared, true);
   const cleared = await app.db.collection('events').where('type', '==', 'task.heartbeat.cleared').get();
   assert.equal(cleared.size, 1);
   await completeTask(app, { taskId: 'L', solution: 'done', actor: agent });
   await assert.rejects(
-    recordHeartbeat(app, { taskId: 'L', agentId: 'a1', actor: agent }),
+    tasksOf(app).recordHeartbeat({ taskId: 'L', agentId: 'a1', actor: agent }),
     isCode('conflict', /done/),
   );
   await assert.rejects(
-    recordHeartbeat(app, { taskId: 'X', agentId: 'a1', actor: agent }),
+    tasksOf(app).recordHeartbeat({ taskId: 'X', agentId: 'a1', actor: agent }),
     isCode('not_found'),
   );
 });
@@ -168,11 +167,11 @@ test('KB search ranks the obviously relevant failure first and says why', async 
     solution: 'Acked Slack within 3 s and moved work to Pub/Sub',
     actor: agent,
   });
-  const r = await kbSearch(app, { query: 'wallet debit applied twice, idempotency' });
+  const r = await tasksOf(app).kbSearch({ query: 'wallet debit applied twice, idempotency' });
   assert.equal(r.results[0]!.source, 'failure');
   assert.equal(r.results[0]!.refId, 'f1');
   assert.ok(r.results[0]!.why.includes('idempotency'));
-  const slack = await kbSearch(app, { query: 'slack ack' });
+  const slack = await tasksOf(app).kbSearch({ query: 'slack ack' });
   assert.deepEqual(
     slack.results
       .slice(0, 2)
@@ -180,5 +179,5 @@ test('KB search ranks the obviously relevant failure first and says why', async 
       .sort(),
     ['K', 'f0'],
   );
-  await assert.rejects(kbSearch(app, { query: 'the of and' }), isCode('invalid_input'));
+  await assert.rejects(tasksOf(app).kbSearch({ query: 'the of and' }), isCode('invalid_input'));
 });

@@ -11,13 +11,19 @@ import { enqueueDecided, enqueueSlack } from '../notify/slack-outbox.js';
 import { auditInTransaction, recordAudit } from '../platform/audit.js';
 import { conflict, invalidInput, isAppError, policyViolation } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
-import { dedupeDocId, type Level } from './core/incident.js';
+import type { Level } from './core/incident.js';
 import { phaseForAction } from './core/timeline.js';
 import { deliverNow, type IncidentDeps } from './deps.js';
 import { writeLevelChange } from './escalation.js';
-import { INCIDENT_KEYS } from './open-incident.js';
 import { decidedBy } from './recover.js';
-import { incidentRef, readIncidentTx, type StoredIncident } from './store.js';
+import {
+  incidentKeyRef,
+  incidentRef,
+  incidentTarget,
+  readIncidentTx,
+  readKeyTx,
+  type StoredIncident,
+} from './repo.js';
 
 export type { IncidentDeps } from './deps.js';
 
@@ -45,10 +51,8 @@ async function act<T>(
   try {
     const committed = await deps.db.runTransaction(async (tx) => {
       const inc = await readIncidentTx(deps.db, tx, incidentId);
-      const keySnap =
-        action === 'resolve' && inc.dedupeKey
-          ? await tx.get(deps.db.collection(INCIDENT_KEYS).doc(dedupeDocId(inc.dedupeKey)))
-          : undefined;
+      const key =
+        action === 'resolve' && inc.dedupeKey ? await readKeyTx(deps.db, tx, inc.dedupeKey) : undefined;
       const { data, result } = body(inc, at);
       tx.update(incidentRef(deps.db, incidentId), data);
       if (action === 'acknowledge' || action === 'resolve')
@@ -65,7 +69,7 @@ async function act<T>(
           'incidents',
         );
       // Free the dedupe key only if it still points here, so the next failure opens a new incident.
-      if (keySnap?.exists && keySnap.get('incidentId') === incidentId) tx.delete(keySnap.ref);
+      if (inc.dedupeKey && key?.incidentId === incidentId) tx.delete(incidentKeyRef(deps.db, inc.dedupeKey));
       recordEvent(deps.db, tx, {
         type: EVENT_TYPE[action],
         actor,
@@ -78,7 +82,7 @@ async function act<T>(
         {
           actor,
           action: `incident.${action}`,
-          target: `incidents/${incidentId}`,
+          target: incidentTarget(incidentId),
           outcome: 'ok',
           rationale,
           via: via(actor),
@@ -96,7 +100,7 @@ async function act<T>(
         {
           actor,
           action: `incident.${action}`,
-          target: `incidents/${incidentId}`,
+          target: incidentTarget(incidentId),
           outcome: 'refused',
           rationale,
           reason: `${err.code}: ${err.message}`,
@@ -214,7 +218,7 @@ export async function escalateIncident(
         {
           actor: input.actor,
           action: 'incident.escalate',
-          target: `incidents/${input.incidentId}`,
+          target: incidentTarget(input.incidentId),
           outcome: 'refused',
           rationale: input.reason,
           reason: `${err.code}: ${err.message}`,

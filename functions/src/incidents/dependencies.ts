@@ -5,7 +5,7 @@
  * incidents are few, so they are read by status and matched here (no composite index).
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { INCIDENTS } from './open-incident.js';
+import { listUnresolvedTx } from './repo.js';
 
 export interface IncidentOnDependency {
   id: string;
@@ -24,19 +24,15 @@ export async function openIncidentsOnDependencies(
 ): Promise<IncidentOnDependency[]> {
   if (!names.length) return [];
   const wanted = new Set(names);
-  const snap = await tx.get(
-    // Not-resolved rather than a list of statuses, so a status added later still holds runs.
-    db.collection(INCIDENTS).where('status', '!=', 'resolved').limit(1000),
-  );
-  return snap.docs
-    .map((d) => ({
-      id: d.id,
-      title: String(d.get('summary') ?? ''),
-      severity: String(d.get('severity') ?? ''),
-      status: String(d.get('status') ?? ''),
-      dependencies: ((d.get('dependencies') as string[] | undefined) ?? [])
-        .filter((n) => wanted.has(n))
-        .sort(),
+  // Not-resolved rather than a list of statuses, so a status added later still holds runs.
+  const live = await listUnresolvedTx(db, tx, 1000);
+  return live
+    .map((i) => ({
+      id: i.id,
+      title: i.summary ?? '',
+      severity: String(i.severity ?? ''),
+      status: String(i.status ?? ''),
+      dependencies: (i.dependencies ?? []).filter((n) => wanted.has(n)).sort(),
     }))
     .filter((i) => i.dependencies.length > 0)
     .sort((a, b) => a.id.localeCompare(b.id));

@@ -11,23 +11,30 @@ import { FieldValue, type Firestore, type Transaction } from '@google-cloud/fire
 import { z } from 'zod';
 import { recordEvent } from '../engine/events.js';
 import { engineOf } from '../wiring/engine.js';
-import type { StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
-import { enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
+import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
+import { enqueueSlack } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
 import type { Container } from '../platform/container.js';
+import type { Logger } from '../platform/log.js';
 import { systemActor, type Actor } from '../shared/ports.js';
 import { escalationDecision, nextRiseAt, type EscalationPolicy } from './core/escalation.js';
 import { LEVEL_NAMES, channelForLevel, levelOutboxId, type Level } from './core/incident.js';
+import { deliverNow, type IncidentDeps, type StartRun } from './deps.js';
 import {
   getIncident,
   incidentRef,
-  loadEscalationPolicy,
+  incidentTarget,
+  listIncidents,
   readIncidentTx,
   type StoredIncident,
-} from './store.js';
+} from './repo.js';
+import { loadEscalationPolicy } from './settings.js';
 
 export const ESCALATION_WORKFLOW = 'incident-escalation';
 export const escalationRunId = (incidentId: string) => `esc-${incidentId}`;
+
+/** While the escalation settings document is invalid, the timer looks again this often. */
+const BAD_SETTINGS_RETRY_MS = 5 * 60_000;
 
 const stateOf = (i: StoredIncident) => ({
   severity: i.severity,
@@ -80,7 +87,7 @@ export function writeLevelChange(
     {
       actor,
       action: 'incident.escalate',
-      target: `incidents/${inc.id}`,
+      target: incidentTarget(inc.id),
       outcome: 'ok',
       rationale: why,
       via: actor.kind === 'system' ? 'system' : 'api',
@@ -124,55 +131,81 @@ export async function advanceEscalation(
   return deps.db.runTransaction((tx) => riseIfDueInTransaction(deps.db, tx, incidentId, policy, now));
 }
 
+const timerInput = z.strictObject({ incidentId: z.string().min(1).max(200) });
+export type EscalationInput = z.infer<typeof timerInput>;
+
+/** What the timer step needs: the incidents, the Slack kick, a logger for a bad settings document. */
+export type EscalationTimerDeps = IncidentDeps & { log: Logger };
+
 /**
  * One wake of the timer. The rise commits in its own transaction (idempotent per deadline, see
  * riseIfDueInTransaction) rather than as the step's effect, so the Slack post is kicked for delivery
  * right after its commit; the step then waits for the next deadline or ends. An incident resolved or
  * acknowledged from any surface (API, Slack, a recovered cause) ends the run at its next wake with
- * nothing posted, as the rise re-reads the incident in its transaction.
+ * nothing posted, as the rise re-reads the incident in its transaction. An invalid settings document
+ * is logged and looked at again later: the incident keeps its timer, nothing rises on a guess.
  */
-async function timerStep(ctx: {
-  input: Record<string, unknown>;
-  now: Date;
-  app: Pick<Container, 'db' | 'bus' | 'log'>;
-}): Promise<StepOutcome> {
-  const incidentId = String(ctx.input.incidentId ?? '');
-  const inc = await getIncident(ctx.app, incidentId);
-  const policy = await loadEscalationPolicy(ctx.app.db);
-  const d = escalationDecision(stateOf(inc), policy, ctx.now);
+async function timerStep(deps: EscalationTimerDeps, input: EscalationInput, now: Date): Promise<StepOutcome> {
+  const { incidentId } = input;
+  const inc = await getIncident(deps, incidentId);
+  let policy: EscalationPolicy;
+  try {
+    policy = await loadEscalationPolicy(deps.db);
+  } catch (err) {
+    deps.log.error('escalation settings invalid; the timer waits', {
+      incidentId,
+      error: (err as Error).message,
+    });
+    return {
+      type: 'wait',
+      until: new Date(now.getTime() + BAD_SETTINGS_RETRY_MS),
+      state: { level: inc.level },
+    };
+  }
+  const d = escalationDecision(stateOf(inc), policy, now);
   if (d.action === 'stop')
     return { type: 'done', output: { incidentId, stopped: d.reason, level: inc.level } };
   if (d.action === 'wait') return { type: 'wait', until: d.until, state: { level: inc.level } };
-  const { db } = ctx.app;
-  const r = await db.runTransaction((tx) => riseIfDueInTransaction(db, tx, incidentId, policy, ctx.now));
-  if (r.rose) await kickSlackOutbox(ctx.app);
+  const r = await deps.db.runTransaction((tx) =>
+    riseIfDueInTransaction(deps.db, tx, incidentId, policy, now),
+  );
+  if (r.rose) await deliverNow(deps);
   const level = r.rose ?? inc.level;
   if (!r.next) return { type: 'done', output: { incidentId, level } };
   return { type: 'wait', until: r.next, state: { level } };
 }
 
-/** The workflow to register: `registry.register(incidentEscalationWorkflow)`. */
-export const incidentEscalationWorkflow: WorkflowDefinition = {
-  name: ESCALATION_WORKFLOW,
-  // Not autonomous: escalation must keep running while the breaker has paused the muse.
-  autonomous: false,
-  input: z.strictObject({ incidentId: z.string().min(1).max(200) }),
-  graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
-  handlers: { timer: (ctx) => timerStep(ctx) },
-};
+/** The workflow to register: `registry.register(incidentEscalationWorkflow(deps))`. */
+export function incidentEscalationWorkflow(deps: EscalationTimerDeps): WorkflowDefinition {
+  return {
+    name: ESCALATION_WORKFLOW,
+    // Not autonomous: escalation must keep running while the breaker has paused the muse.
+    autonomous: false,
+    input: timerInput,
+    graph: () => ({ start: ['timer'], steps: { timer: { type: 'timer' } } }),
+    handlers: { timer: (ctx: StepContext) => timerStep(deps, timerInput.parse(ctx.input), ctx.now) },
+  };
+}
+
+/** What starting timers needs: the incidents and the engine's run start. */
+export interface EscalationStartDeps {
+  db: Firestore;
+  log: Logger;
+  startRun: StartRun;
+}
 
 /** Starts (idempotently) the escalation run of an incident and records its id on the incident. */
-export async function startEscalation(
-  app: Container,
+export async function startEscalationRun(
+  deps: EscalationStartDeps,
   incidentId: string,
 ): Promise<{ runId: string; created: boolean }> {
-  const res = await engineOf(app).startWorkflowRun({
+  const res = await deps.startRun({
     workflow: ESCALATION_WORKFLOW,
     input: { incidentId },
     actor: systemActor('escalation'),
     runId: escalationRunId(incidentId),
   });
-  await incidentRef(app.db, incidentId).update({ escalationRunId: res.runId });
+  await incidentRef(deps.db, incidentId).update({ escalationRunId: res.runId });
   return res;
 }
 
@@ -182,11 +215,14 @@ export async function startEscalation(
  * the start fails (Pub/Sub unavailable), the heartbeat sweep's `ensureEscalations` starts it within
  * minutes, so the cause's own use case is not failed after its commit.
  */
-export async function startEscalationAfterCommit(app: Container, incidentId: string): Promise<void> {
+export async function startEscalationRunAfterCommit(
+  deps: EscalationStartDeps,
+  incidentId: string,
+): Promise<void> {
   try {
-    await startEscalation(app, incidentId);
+    await startEscalationRun(deps, incidentId);
   } catch (err) {
-    app.log.warn('escalation start failed; the heartbeat sweep will start it', {
+    deps.log.warn('escalation start failed; the heartbeat sweep will start it', {
       incidentId,
       error: (err as Error).message,
     });
@@ -197,9 +233,21 @@ export async function startEscalationAfterCommit(app: Container, incidentId: str
  * Backstop sweep: starts escalation runs for open incidents that have none (opened by another
  * system through openIncident without starting one). Idempotent through the run id.
  */
-export async function ensureEscalations(app: Container): Promise<number> {
-  const snap = await app.db.collection('incidents').where('status', '==', 'open').limit(500).get();
-  const missing = snap.docs.filter((d) => !d.get('escalationRunId'));
-  for (const d of missing) await startEscalation(app, d.id);
+export async function ensureEscalationRuns(deps: EscalationStartDeps): Promise<number> {
+  const open = await listIncidents(deps.db, { status: 'open', limit: 500 });
+  const missing = open.filter((i) => !i.escalationRunId);
+  for (const i of missing) await startEscalationRun(deps, i.id);
   return missing.length;
 }
+
+// Transitional (issue 15): muse/ and slack/ still hand over the container. The lead
+// deletes these two at the merge, once those callers use `incidentsOf(app)` (wiring/incidents.ts).
+const starterOf = (app: Container): EscalationStartDeps => ({
+  db: app.db,
+  log: app.log,
+  startRun: (req) => engineOf(app).startWorkflowRun(req),
+});
+export const startEscalation = (app: Container, incidentId: string) =>
+  startEscalationRun(starterOf(app), incidentId);
+export const startEscalationAfterCommit = (app: Container, incidentId: string) =>
+  startEscalationRunAfterCommit(starterOf(app), incidentId);

@@ -22,18 +22,27 @@ import {
   LEVEL_NAMES,
   SEVERITIES,
   channelForLevel,
-  dedupeDocId,
   levelOutboxId,
-  type Incident,
   type IncidentSource,
   type Severity,
 } from './core/incident.js';
 import { deliverNow, type IncidentDeps } from './deps.js';
+import {
+  createIncidentTx,
+  findIncidentTx,
+  incidentKeyRef,
+  incidentTarget,
+  readKeyTx,
+  type StoredIncident,
+} from './repo.js';
 import { dependenciesSchema, normalizeDependencies } from './core/dependencies.js';
 
+/**
+ * Transitional (issue 15): slack/ and stream/ still query this collection by name. The lead
+ * deletes it at the merge, once they call the incidents system's read functions
+ * (`listLiveIncidents`, `watchLiveIncidents` in incidents/queries.ts).
+ */
 export const INCIDENTS = 'incidents';
-/** One document per live dedupe key, pointing at the incident that holds it. */
-export const INCIDENT_KEYS = 'incidentKeys';
 
 export interface OpenIncidentInput {
   severity: Severity;
@@ -82,18 +91,16 @@ export async function openIncidentInTransaction(
   at: Date,
 ): Promise<{ id: string; created: boolean }> {
   validate(input);
-  const keyRef = input.dedupeKey ? db.collection(INCIDENT_KEYS).doc(dedupeDocId(input.dedupeKey)) : undefined;
-  if (keyRef) {
-    const key = await tx.get(keyRef);
-    const existingId = key.exists ? (key.get('incidentId') as string) : undefined;
+  if (input.dedupeKey) {
+    const existingId = (await readKeyTx(db, tx, input.dedupeKey))?.incidentId;
     if (existingId) {
-      const existing = await tx.get(db.collection(INCIDENTS).doc(existingId));
-      if (existing.exists && existing.get('status') !== 'resolved') return { id: existingId, created: false };
+      const existing = await findIncidentTx(db, tx, existingId);
+      if (existing && existing.status !== 'resolved') return { id: existingId, created: false };
     }
   }
 
   const id = newIncidentId(at);
-  const incident: Incident = {
+  const incident: StoredIncident = {
     id,
     severity: input.severity,
     source: input.source,
@@ -118,8 +125,9 @@ export async function openIncidentInTransaction(
       { at, type: 'phase', actor: input.actor, text: 'assess', phase: 'assess' },
     ],
   };
-  tx.create(db.collection(INCIDENTS).doc(id), incident);
-  if (keyRef) tx.set(keyRef, { key: input.dedupeKey, incidentId: id, at });
+  createIncidentTx(db, tx, incident);
+  if (input.dedupeKey)
+    tx.set(incidentKeyRef(db, input.dedupeKey), { key: input.dedupeKey, incidentId: id, at });
   enqueueSlack(
     db,
     tx,
@@ -152,7 +160,7 @@ export async function openIncidentInTransaction(
     {
       actor: input.actor,
       action: 'incident.open',
-      target: `${INCIDENTS}/${id}`,
+      target: incidentTarget(id),
       outcome: 'ok',
       rationale: incident.summary,
       via: input.actor.kind === 'system' ? 'system' : input.actor.kind === 'user' ? 'slack' : 'api',

@@ -10,11 +10,10 @@
  * sees them while they run late, and the post-incident review records the rest.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
-import type { Container } from '../platform/container.js';
+import { enqueueSlack } from '../notify/slack-outbox.js';
 import { phasesToAlert, type PhaseView } from './core/timeline.js';
-import { INCIDENTS } from './open-incident.js';
-import { incidentFrom, incidentRef, readIncidentTx, type StoredIncident } from './store.js';
+import { deliverNow, type IncidentDeps } from './deps.js';
+import { incidentRef, listOpenedSince, readIncidentTx, type StoredIncident } from './repo.js';
 
 /** How far back the sweep looks: every window ends 24 h after opening; a day more covers a sweep outage. */
 export const OVERRUN_LOOKBACK_MS = 48 * 60 * 60 * 1000;
@@ -76,17 +75,16 @@ async function alertIncident(db: Firestore, id: string, now: Date): Promise<stri
  * alerted gets its alerts. Idempotent: a second run at the same time changes nothing.
  */
 export async function alertPhaseOverruns(
-  app: Pick<Container, 'db' | 'bus' | 'log'>,
+  deps: Omit<IncidentDeps, 'clock'>,
   now: Date,
 ): Promise<{ alerted: Array<{ incidentId: string; phase: string }> }> {
   const since = new Date(now.getTime() - OVERRUN_LOOKBACK_MS);
-  const snap = await app.db.collection(INCIDENTS).where('openedAt', '>=', since).limit(500).get();
   const alerted: Array<{ incidentId: string; phase: string }> = [];
-  for (const doc of snap.docs) {
-    const inc = incidentFrom(doc.data())!;
+  for (const inc of await listOpenedSince(deps.db, since, 500)) {
     if (!overdueUnalerted(inc, now).length) continue;
-    for (const phase of await alertIncident(app.db, doc.id, now)) alerted.push({ incidentId: doc.id, phase });
+    for (const phase of await alertIncident(deps.db, inc.id, now))
+      alerted.push({ incidentId: inc.id, phase });
   }
-  if (alerted.length) await kickSlackOutbox(app);
+  if (alerted.length) await deliverNow(deps);
   return { alerted };
 }

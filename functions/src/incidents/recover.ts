@@ -22,9 +22,15 @@ import { recordEvent } from '../engine/events.js';
 import { enqueueDecided } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
 import { systemActor, type Actor } from '../shared/ports.js';
-import { dedupeDocId } from './core/incident.js';
-import { INCIDENT_KEYS, INCIDENTS } from './open-incident.js';
-import { incidentFrom, incidentRef, type StoredIncident } from './store.js';
+import {
+  findIncidentTx,
+  incidentKeyRef,
+  incidentRef,
+  incidentTarget,
+  readKeyTx,
+  type IncidentKey,
+  type StoredIncident,
+} from './repo.js';
 
 /** Who decided, as the Slack rewrite names them: a Slack user id, an API key id, `system:<name>`. */
 export const decidedBy = (a: Actor): string => (a.kind === 'system' ? `system:${a.id}` : a.id);
@@ -32,7 +38,7 @@ export const decidedBy = (a: Actor): string => (a.kind === 'system' ? `system:${
 /** An incident still open or acknowledged, with its dedupe key document when that points at it. */
 export interface LiveIncident {
   incident: StoredIncident;
-  keyRef?: DocumentReference;
+  keyRef?: DocumentReference<IncidentKey>;
 }
 
 /**
@@ -45,17 +51,15 @@ export async function readLiveIncidentTx(
   by: { incidentId?: string; dedupeKey?: string },
 ): Promise<LiveIncident | undefined> {
   let id = by.incidentId;
-  if (!id && by.dedupeKey) {
-    const key = await tx.get(db.collection(INCIDENT_KEYS).doc(dedupeDocId(by.dedupeKey)));
-    id = key.exists ? (key.get('incidentId') as string | undefined) : undefined;
-  }
+  if (!id && by.dedupeKey) id = (await readKeyTx(db, tx, by.dedupeKey))?.incidentId;
   if (!id) return undefined;
-  const incident = incidentFrom((await tx.get(db.collection(INCIDENTS).doc(id))).data());
+  const incident = await findIncidentTx(db, tx, id);
   if (!incident || incident.status === 'resolved') return undefined;
   if (!incident.dedupeKey) return { incident };
-  const keyRef = db.collection(INCIDENT_KEYS).doc(dedupeDocId(incident.dedupeKey));
-  const key = await tx.get(keyRef);
-  return key.exists && key.get('incidentId') === incident.id ? { incident, keyRef } : { incident };
+  const key = await readKeyTx(db, tx, incident.dedupeKey);
+  return key?.incidentId === incident.id
+    ? { incident, keyRef: incidentKeyRef(db, incident.dedupeKey) }
+    : { incident };
 }
 
 export interface Recovery {
@@ -108,7 +112,7 @@ export function writeRecovery(
     {
       actor,
       action: 'incident.resolve',
-      target: `${INCIDENTS}/${incident.id}`,
+      target: incidentTarget(incident.id),
       outcome: 'ok',
       rationale: resolution,
       via: 'system',

@@ -7,9 +7,9 @@ import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { recordEvent } from '../engine/events.js';
 import { auditInTransaction } from '../platform/audit.js';
-import { AppError, conflict, describeIssues, invalidInput } from '../shared/errors.js';
+import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import { incidentRef, readIncidentTx } from './store.js';
+import { getIncident, incidentRef, incidentTarget, readIncidentTx } from './repo.js';
 
 export const reviewSchema = z.object({
   whatBroke: z.string().trim().min(1),
@@ -54,7 +54,7 @@ export async function recordReview(
       {
         actor: input.actor,
         action: 'incident.review',
-        target: `incidents/${inc.id}`,
+        target: incidentTarget(inc.id),
         outcome: 'ok',
         rationale: parsed.data.rootCause,
         via: 'api',
@@ -65,49 +65,35 @@ export async function recordReview(
   return { id: input.incidentId };
 }
 
-type CreateFailureLog = (
-  deps: { db: Firestore; clock: Clock },
-  input: {
-    summary: string;
-    whatBroke: string;
-    whys: string[];
-    rootCause: string;
-    prevention: { kind: string; text: string };
-    source: unknown;
-    actor: Actor;
-  },
-) => Promise<unknown>;
-
-async function loadCreateFailureLog(): Promise<CreateFailureLog> {
-  // Resolved at call time: sessions/failure-logs.ts is owned (and may still be written) by the sessions system.
-  const path = '../sessions/failure-logs.js';
-  const mod = (await import(path)) as { createFailureLog?: CreateFailureLog };
-  if (!mod.createFailureLog)
-    throw new AppError('unavailable', 'the SCMS failure log use case is not available');
-  return mod.createFailureLog;
-}
+/** The sessions system's failure log use case, as this system needs it (a port). */
+export type CreateFailureLog = (input: {
+  summary: string;
+  whatBroke: string;
+  whys: string[];
+  rootCause: string;
+  prevention: { kind: string; text: string };
+  source: { type: string; id: string };
+  actor: Actor;
+}) => Promise<{ id: string }>;
 
 /** Turns the incident's review into an SCMS failure log (once; a second call returns the same id). */
 export async function reviewToFailureLog(
-  deps: { db: Firestore; clock: Clock; createFailureLog?: CreateFailureLog },
+  deps: { db: Firestore; createFailureLog: CreateFailureLog },
   input: { incidentId: string; actor: Actor },
 ): Promise<{ failureLogId: string; created: boolean }> {
-  const snap = await incidentRef(deps.db, input.incidentId).get();
-  if (!snap.exists) throw new AppError('not_found', `unknown incident "${input.incidentId}"`);
-  const review = snap.get('review') as (ReviewInput & { failureLogId?: string }) | undefined;
+  const inc = await getIncident(deps, input.incidentId);
+  const review = inc.review;
   if (!review) throw conflict(`incident ${input.incidentId} has no review yet`);
   if (review.failureLogId) return { failureLogId: review.failureLogId, created: false };
-  const create = deps.createFailureLog ?? (await loadCreateFailureLog());
-  const res = (await create(deps, {
-    summary: String(snap.get('summary')),
+  const { id: failureLogId } = await deps.createFailureLog({
+    summary: inc.summary,
     whatBroke: review.whatBroke,
     whys: review.whys,
     rootCause: review.rootCause,
     prevention: review.prevention,
     source: { type: 'incident', id: input.incidentId },
     actor: input.actor,
-  })) as { id?: string } | string;
-  const failureLogId = typeof res === 'string' ? res : String(res?.id ?? '');
+  });
   await incidentRef(deps.db, input.incidentId).update({ 'review.failureLogId': failureLogId });
   return { failureLogId, created: true };
 }

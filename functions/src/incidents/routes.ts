@@ -1,23 +1,11 @@
 /** The incidents API under /v1: open, read, acknowledge, escalate, recover, resolve, review. */
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
-import { recordAudit } from '../platform/audit.js';
 import { actorOf, route, type Route } from '../platform/http/route.js';
-import {
-  acknowledgeIncident,
-  addIncidentNote,
-  escalateIncident,
-  markRecovering,
-  resolveIncident,
-} from './actions.js';
+import { incidentsOf } from '../wiring/incidents.js';
 import { dependenciesSchema } from './core/dependencies.js';
 import { escalationPolicySchema } from './core/escalation.js';
-import { SEVERITIES } from './core/incident.js';
-import { timelineView } from './core/timeline.js';
-import { startEscalation } from './escalation.js';
-import { INCIDENTS, openIncident } from './open-incident.js';
-import { recordReview, reviewToFailureLog } from './review.js';
-import { INCIDENT_SETTINGS, getIncident, incidentFrom, loadEscalationPolicy } from './store.js';
+import { SEVERITIES, type IncidentStatus } from './core/incident.js';
 
 const note = z.object({ note: z.string().max(2000).optional() });
 
@@ -32,38 +20,25 @@ export const incidentRoutes: Route[] = [
       ref: z.object({ type: id(), id: id() }).optional(),
       dependencies: dependenciesSchema.optional(),
     }),
-    handle: async ({ app, body, caller }) => {
-      const r = await openIncident(app, { ...body, source: 'person', actor: actorOf(caller) });
-      await startEscalation(app, r.id);
-      return { status: 201, body: r };
-    },
+    handle: async ({ app, body, caller }) => ({
+      status: 201,
+      body: await incidentsOf(app).open({ ...body, source: 'person', actor: actorOf(caller) }),
+    }),
   }),
   route({
     method: 'GET',
     path: '/v1/incidents',
     scope: 'read',
     query: z.object({ status: z.enum(['open', 'acknowledged', 'resolved']).optional() }),
-    handle: async ({ app, query }) => {
-      let q: FirebaseFirestore.Query = app.db.collection(INCIDENTS);
-      if (query.status) q = q.where('status', '==', query.status);
-      const snap = await q.limit(200).get();
-      return {
-        body: {
-          incidents: snap.docs
-            .map((d) => incidentFrom(d.data())!)
-            .sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime()),
-        },
-      };
-    },
+    handle: async ({ app, query }) => ({
+      body: { incidents: await incidentsOf(app).list(query.status as IncidentStatus | undefined) },
+    }),
   }),
   route({
     method: 'GET',
     path: '/v1/incidents/:id',
     scope: 'read',
-    handle: async ({ app, params }) => {
-      const inc = await getIncident(app, params.id!);
-      return { body: { ...inc, phaseView: timelineView(inc.openedAt, inc.phases, app.clock.now()) } };
-    },
+    handle: async ({ app, params }) => ({ body: await incidentsOf(app).view(params.id!) }),
   }),
   route({
     method: 'POST',
@@ -71,7 +46,7 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: note,
     handle: async ({ app, params, body, caller }) => ({
-      body: await acknowledgeIncident(app, {
+      body: await incidentsOf(app).acknowledge({
         incidentId: params.id!,
         note: body.note,
         actor: actorOf(caller),
@@ -84,7 +59,11 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: note,
     handle: async ({ app, params, body, caller }) => ({
-      body: await markRecovering(app, { incidentId: params.id!, note: body.note, actor: actorOf(caller) }),
+      body: await incidentsOf(app).markRecovering({
+        incidentId: params.id!,
+        note: body.note,
+        actor: actorOf(caller),
+      }),
     }),
   }),
   route({
@@ -93,7 +72,7 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: z.object({ reason: text(RATIONALE_MAX) }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await escalateIncident(app, {
+      body: await incidentsOf(app).escalate({
         incidentId: params.id!,
         reason: body.reason,
         actor: actorOf(caller),
@@ -106,7 +85,7 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: z.object({ summary: z.string() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await resolveIncident(app, {
+      body: await incidentsOf(app).resolve({
         incidentId: params.id!,
         summary: body.summary,
         actor: actorOf(caller),
@@ -119,7 +98,11 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: z.object({ text: z.string() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await addIncidentNote(app, { incidentId: params.id!, text: body.text, actor: actorOf(caller) }),
+      body: await incidentsOf(app).addNote({
+        incidentId: params.id!,
+        text: body.text,
+        actor: actorOf(caller),
+      }),
     }),
   }),
   route({
@@ -128,7 +111,11 @@ export const incidentRoutes: Route[] = [
     scope: 'operator',
     body: z.record(z.string(), z.unknown()),
     handle: async ({ app, params, body, caller }) => ({
-      body: await recordReview(app, { incidentId: params.id!, review: body, actor: actorOf(caller) }),
+      body: await incidentsOf(app).recordReview({
+        incidentId: params.id!,
+        review: body,
+        actor: actorOf(caller),
+      }),
     }),
   }),
   route({
@@ -136,7 +123,7 @@ export const incidentRoutes: Route[] = [
     path: '/v1/incidents/:id/failure-log',
     scope: 'operator',
     handle: async ({ app, params, caller }) => {
-      const r = await reviewToFailureLog(app, { incidentId: params.id!, actor: actorOf(caller) });
+      const r = await incidentsOf(app).reviewToFailureLog({ incidentId: params.id!, actor: actorOf(caller) });
       return { status: r.created ? 201 : 200, body: r };
     },
   }),
@@ -144,28 +131,15 @@ export const incidentRoutes: Route[] = [
     method: 'GET',
     path: '/v1/settings/escalation',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await loadEscalationPolicy(app.db) }),
+    handle: async ({ app }) => ({ body: await incidentsOf(app).escalationPolicy() }),
   }),
   route({
     method: 'PUT',
     path: '/v1/settings/escalation',
     scope: 'operator',
     body: escalationPolicySchema,
-    handle: async ({ app, body, caller }) => {
-      await app.db.collection(INCIDENT_SETTINGS).doc('escalation').set(body);
-      await recordAudit(
-        app.db,
-        {
-          actor: actorOf(caller),
-          action: 'settings.escalation',
-          target: 'settings/escalation',
-          outcome: 'ok',
-          via: 'api',
-          details: body,
-        },
-        app.clock.now(),
-      );
-      return { body };
-    },
+    handle: async ({ app, body, caller }) => ({
+      body: await incidentsOf(app).setEscalationPolicy({ policy: body, actor: actorOf(caller) }),
+    }),
   }),
 ];

@@ -10,8 +10,8 @@ import type { DocumentData, DocumentReference, Firestore } from '@google-cloud/f
 import { AppError, invalidInput } from '../shared/errors.js';
 
 export interface PlannedWrite {
-  collection: string;
-  id: string;
+  /** The target document, from the owning repository (untyped: the prior state is restored as stored). */
+  ref: DocumentReference;
   data: object;
   /** Where it came from, for error messages: e.g. `backlog.yaml mission M12`. */
   origin: string;
@@ -26,7 +26,7 @@ export interface CommitLimits {
 
 export const DEFAULT_LIMITS: CommitLimits = { maxWrites: 450, maxBytes: 8 * 1024 * 1024 };
 
-const sizeOf = (w: PlannedWrite) => JSON.stringify(w.data).length + w.id.length + 64;
+const sizeOf = (w: PlannedWrite) => JSON.stringify(w.data).length + w.ref.id.length + 64;
 
 export function planCommits(writes: readonly PlannedWrite[], limits: CommitLimits): PlannedWrite[][] {
   const parts: PlannedWrite[][] = [];
@@ -61,7 +61,7 @@ function failure(err: unknown, part: PlannedWrite[], restored: number): AppError
 
 async function commitPart(db: Firestore, part: PlannedWrite[]): Promise<void> {
   const batch = db.batch();
-  for (const w of part) batch.set(db.collection(w.collection).doc(w.id), w.data);
+  for (const w of part) batch.set(w.ref, w.data);
   await batch.commit();
 }
 
@@ -105,7 +105,7 @@ export async function writeAllOrNothing(
       });
     return;
   }
-  const refs = writes.map((w) => db.collection(w.collection).doc(w.id));
+  const refs = writes.map((w) => w.ref);
   const prior = await readPrior(db, refs);
   let written = 0;
   for (const part of parts) {

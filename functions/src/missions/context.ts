@@ -4,20 +4,11 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { auditInTransaction } from '../platform/audit.js';
-import type { Actor, Clock } from '../shared/ports.js';
+import type { Clock } from '../shared/ports.js';
 import { viaOf } from './audited.js';
-import { eventId, PROJECT_CONTEXT, revive } from './store.js';
+import { contextRef, eventId, readContextEntries, targets, type ContextEntry } from './repo.js';
 
-export interface ContextEntry {
-  id: string;
-  kind: 'constraint' | 'decision';
-  text: string;
-  /** Required for decisions. */
-  reason?: string;
-  missionId?: string;
-  at: Date;
-  actor: Actor;
-}
+export type { ContextEntry };
 
 /** Appends a constraint or a decision; decisions are audited as the decision they are. */
 export async function appendContext(
@@ -28,7 +19,7 @@ export async function appendContext(
   return db.runTransaction(async (tx) => {
     const at = clock.now();
     const entry: ContextEntry = { ...input, id: eventId(at), at };
-    tx.create(db.collection(PROJECT_CONTEXT).doc(entry.id), entry);
+    tx.create(contextRef(db, entry.id), entry);
     if (entry.kind === 'decision') {
       auditInTransaction(
         db,
@@ -36,7 +27,7 @@ export async function appendContext(
         {
           actor: entry.actor,
           action: 'context.decision',
-          target: `${PROJECT_CONTEXT}/${entry.id}`,
+          target: targets.context(entry.id),
           outcome: 'ok',
           rationale: entry.reason,
           via: viaOf(entry.actor),
@@ -53,8 +44,7 @@ export async function appendContext(
 export async function readContext(deps: {
   db: Firestore;
 }): Promise<{ constraints: ContextEntry[]; decisions: ContextEntry[] }> {
-  const snap = await deps.db.collection(PROJECT_CONTEXT).orderBy('at').get();
-  const all = snap.docs.map((d) => revive<ContextEntry>(d.data()));
+  const all = await readContextEntries(deps.db);
   return {
     constraints: all.filter((e) => e.kind === 'constraint'),
     decisions: all.filter((e) => e.kind === 'decision'),

@@ -11,7 +11,7 @@ import type { MissionEvent } from './core/events.js';
 import * as policy from './core/mission.js';
 import type { Mission, Transition, Verification } from './core/mission.js';
 import { actorName, auditRefusals, viaOf } from './audited.js';
-import { appendEvent, findMission, MISSIONS, readBacklog, writeMission } from './store.js';
+import { appendEvent, findMission, missionRef, readBacklog, writeMission } from './repo.js';
 
 export interface MissionDeps {
   db: Firestore;
@@ -110,7 +110,7 @@ export async function createMission(
         const now = clock.now();
         const { actor, ...fields } = input;
         const mission = policy.newMission(fields, await readBacklog(db, tx));
-        tx.create(db.collection(MISSIONS).doc(mission.id), mission);
+        tx.create(missionRef(db, mission.id), mission);
         appendEvent(db, tx, { type: 'create', missionId: mission.id, actor, summary: mission.title }, now);
         return mission;
       }),

@@ -7,19 +7,9 @@ import type { Firestore } from '@google-cloud/firestore';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../shared/ports.js';
 import type { Difference } from './core/parity.js';
+import { createParityCheck, type ParityCheckRecord } from './repo.js';
 
-export const PARITY_CHECKS = 'parityChecks';
-
-export interface ParityCheckRecord {
-  id: string;
-  at: Date;
-  dir: string;
-  inSync: boolean;
-  differences: number;
-  /** The first differences, as a person reads them. */
-  sample: string[];
-  actor: Actor;
-}
+export { latestParityCheck, type ParityCheckRecord } from './repo.js';
 
 export async function recordParityCheck(
   db: Firestore,
@@ -35,15 +25,6 @@ export async function recordParityCheck(
     sample: input.differences.slice(0, 20).map((d) => d.message),
     actor: input.actor,
   };
-  await db.collection(PARITY_CHECKS).doc(id).create(record);
+  await createParityCheck(db, record);
   return record;
-}
-
-/** The most recent recorded check, if any. */
-export async function latestParityCheck(db: Firestore): Promise<ParityCheckRecord | undefined> {
-  const snap = await db.collection(PARITY_CHECKS).orderBy('at', 'desc').limit(1).get();
-  const data = snap.docs[0]?.data();
-  if (!data) return undefined;
-  const at = data.at as { toDate?: () => Date } | Date;
-  return { ...(data as ParityCheckRecord), at: at instanceof Date ? at : at.toDate!() };
 }

@@ -14,10 +14,10 @@ import type { MissionEvent } from './core/events.js';
 import { eventsFromJsonl, eventsToJsonl, type FileIssue } from './core/files.js';
 import type { Mission } from './core/mission.js';
 import { diffParity, type Difference } from './core/parity.js';
-import { DEFAULT_LIMITS, writeAllOrNothing, type CommitLimits, type PlannedWrite } from './all-or-nothing.js';
+import { DEFAULT_LIMITS, writeAllOrNothing, type CommitLimits } from './all-or-nothing.js';
 import { viaOf } from './audited.js';
 import { backlogToYaml, parseBacklogYaml } from './backlog-yaml.js';
-import { MISSION_EVENTS, MISSIONS, readBacklog, readEvents } from './store.js';
+import { parityImportWrites, readBacklog, readEvents } from './repo.js';
 
 export const BACKLOG_FILE = 'backlog.yaml';
 export const SESSIONS_FILE = 'SESSIONS.jsonl';
@@ -78,20 +78,11 @@ export async function importParityFiles(
   limits: CommitLimits = DEFAULT_LIMITS,
 ): Promise<{ missions: number; events: number }> {
   const { missions, events } = await readParityFiles(dir);
-  const writes: PlannedWrite[] = [
-    ...missions.map((m) => ({
-      collection: MISSIONS,
-      id: m.id,
-      data: m,
-      origin: `${BACKLOG_FILE} mission ${m.id}`,
-    })),
-    ...events.map((e) => ({
-      collection: MISSION_EVENTS,
-      id: e.id,
-      data: e,
-      origin: `${SESSIONS_FILE} event ${e.id}`,
-    })),
-  ];
+  const writes = parityImportWrites(
+    deps.db,
+    { missions, events },
+    { missions: BACKLOG_FILE, events: SESSIONS_FILE },
+  );
   const audit = (outcome: 'ok' | 'refused', reason?: string) =>
     recordAudit(
       deps.db,

@@ -6,19 +6,8 @@ import { z } from 'zod';
 import { route, type Route } from '../platform/http/route.js';
 import { callerActor } from './audited.js';
 import { missionId } from './core/mission.js';
-import { appendContext, readContext } from './context.js';
-import {
-  addMissionNote,
-  blockMission,
-  completeMission,
-  createMission,
-  getMission,
-  listMissions,
-  startMission,
-  unblockMission,
-  waivePrerequisite,
-} from './lifecycle.js';
-import { listMissionEvents, missionHealthView, recordTelemetry, telemetryInput } from './telemetry.js';
+import { missionsOf } from '../wiring/missions.js';
+import { telemetryInput } from './telemetry.js';
 
 const line = z.string().trim().min(1).max(2000);
 
@@ -49,25 +38,25 @@ export const missionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/missions',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await listMissions(app) }),
+    handle: async ({ app }) => ({ body: await missionsOf(app).listMissions() }),
   }),
   route({
     method: 'GET',
     path: '/v1/missions/next',
     scope: 'read',
-    handle: async ({ app }) => ({ body: { mission: (await listMissions(app)).next } }),
+    handle: async ({ app }) => ({ body: { mission: (await missionsOf(app).listMissions()).next } }),
   }),
   route({
     method: 'GET',
     path: '/v1/missions/health',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await missionHealthView(app) }),
+    handle: async ({ app }) => ({ body: await missionsOf(app).missionHealthView() }),
   }),
   route({
     method: 'GET',
     path: '/v1/missions/events',
     scope: 'read',
-    handle: async ({ app }) => ({ body: { events: await listMissionEvents(app) } }),
+    handle: async ({ app }) => ({ body: { events: await missionsOf(app).listMissionEvents() } }),
   }),
   route({
     method: 'POST',
@@ -76,20 +65,24 @@ export const missionRoutes: Route[] = [
     body: createBody,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: { mission: await createMission(app, { ...body, actor: callerActor(caller) }) },
+      body: { mission: await missionsOf(app).createMission({ ...body, actor: callerActor(caller) }) },
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/missions/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { mission: await getMission(app, params.id ?? '') } }),
+    handle: async ({ app, params }) => ({
+      body: { mission: await missionsOf(app).getMission(params.id ?? '') },
+    }),
   }),
   route({
     method: 'GET',
     path: '/v1/missions/:id/events',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { events: await listMissionEvents(app, params.id ?? '') } }),
+    handle: async ({ app, params }) => ({
+      body: { events: await missionsOf(app).listMissionEvents(params.id ?? '') },
+    }),
   }),
   route({
     method: 'POST',
@@ -99,7 +92,7 @@ export const missionRoutes: Route[] = [
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
       body: {
-        event: await recordTelemetry(app, {
+        event: await missionsOf(app).recordTelemetry({
           ...body,
           missionId: params.id ?? '',
           actor: callerActor(caller),
@@ -112,7 +105,7 @@ export const missionRoutes: Route[] = [
     path: '/v1/missions/:id/start',
     scope: 'agent',
     handle: async ({ app, params, caller }) => ({
-      body: await startMission(app, { id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).startMission({ id: params.id ?? '', actor: callerActor(caller) }),
     }),
   }),
   route({
@@ -121,7 +114,11 @@ export const missionRoutes: Route[] = [
     scope: 'agent',
     body: completeBody,
     handle: async ({ app, params, body, caller }) => ({
-      body: await completeMission(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).completeMission({
+        ...body,
+        id: params.id ?? '',
+        actor: callerActor(caller),
+      }),
     }),
   }),
   route({
@@ -130,7 +127,7 @@ export const missionRoutes: Route[] = [
     scope: 'agent',
     body: blockBody,
     handle: async ({ app, params, body, caller }) => ({
-      body: await blockMission(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).blockMission({ ...body, id: params.id ?? '', actor: callerActor(caller) }),
     }),
   }),
   route({
@@ -139,7 +136,11 @@ export const missionRoutes: Route[] = [
     scope: 'agent',
     body: z.strictObject({ note: line.optional() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await unblockMission(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).unblockMission({
+        ...body,
+        id: params.id ?? '',
+        actor: callerActor(caller),
+      }),
     }),
   }),
   route({
@@ -148,7 +149,11 @@ export const missionRoutes: Route[] = [
     scope: 'agent',
     body: z.strictObject({ text: line }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await addMissionNote(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).addMissionNote({
+        ...body,
+        id: params.id ?? '',
+        actor: callerActor(caller),
+      }),
     }),
   }),
   route({
@@ -157,14 +162,18 @@ export const missionRoutes: Route[] = [
     scope: 'decide',
     body: z.strictObject({ prerequisite: missionId, reason: line }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await waivePrerequisite(app, { ...body, id: params.id ?? '', actor: callerActor(caller) }),
+      body: await missionsOf(app).waivePrerequisite({
+        ...body,
+        id: params.id ?? '',
+        actor: callerActor(caller),
+      }),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/context',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await readContext(app) }),
+    handle: async ({ app }) => ({ body: await missionsOf(app).readContext() }),
   }),
   route({
     method: 'POST',
@@ -173,7 +182,13 @@ export const missionRoutes: Route[] = [
     body: z.strictObject({ text: line, missionId: missionId.optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: { entry: await appendContext(app, { ...body, kind: 'constraint', actor: callerActor(caller) }) },
+      body: {
+        entry: await missionsOf(app).appendContext({
+          ...body,
+          kind: 'constraint',
+          actor: callerActor(caller),
+        }),
+      },
     }),
   }),
   route({
@@ -183,7 +198,9 @@ export const missionRoutes: Route[] = [
     body: z.strictObject({ text: line, reason: line, missionId: missionId.optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: { entry: await appendContext(app, { ...body, kind: 'decision', actor: callerActor(caller) }) },
+      body: {
+        entry: await missionsOf(app).appendContext({ ...body, kind: 'decision', actor: callerActor(caller) }),
+      },
     }),
   }),
 ];

@@ -7,7 +7,7 @@ import { notFound } from '../shared/errors.js';
 import type { Actor } from '../shared/ports.js';
 import { EVENT_LEVELS, missionHealth, type Anomaly, type MissionEvent } from './core/events.js';
 import type { MissionDeps } from './lifecycle.js';
-import { appendEvent, findMission, MISSIONS, readBacklog, readEvents } from './store.js';
+import { appendEvent, findMission, missionRef, readBacklog, readEvents } from './repo.js';
 
 export const telemetryInput = z.strictObject({
   type: z.string().min(1).max(100),
@@ -23,7 +23,7 @@ export async function recordTelemetry(
 ): Promise<MissionEvent> {
   const { db, clock } = deps;
   return db.runTransaction(async (tx) => {
-    const ref = db.collection(MISSIONS).doc(input.missionId);
+    const ref = missionRef(db, input.missionId);
     if (!(await tx.get(ref)).exists) throw notFound(`unknown mission ${input.missionId}`);
     const { missionId, actor, ...rest } = input;
     return appendEvent(db, tx, { ...rest, missionId, actor }, clock.now());

@@ -11,11 +11,10 @@ import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
 import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { ScenarioReport } from './core/evaluation.js';
-import type { FailureClassificationRecord } from './core/run-record.js';
+import type { FailureClassificationRecord } from './core/pipeline-run.js';
 import { enqueueClassified } from './notify.js';
 import { classifySchema } from './schemas.js';
-import { CLASSIFICATIONS, PIPELINE_RUNS, REPORTS, changeRun, readRunIn } from './store.js';
+import { changePipelineRun, readPipelineRunTx, col, targets } from './repo.js';
 
 export async function classifyFailure(
   deps: { db: Firestore; clock: Clock; bus: Bus; log: Logger },
@@ -29,11 +28,11 @@ export async function classifyFailure(
   const c = r.data;
   const at = deps.clock.now();
   const record = await deps.db.runTransaction(async (tx) => {
-    const run = await readRunIn(deps.db, tx, runId);
-    const reportSnap = await tx.get(deps.db.collection(REPORTS).doc(runId));
+    const run = await readPipelineRunTx(deps.db, tx, runId);
+    const reportSnap = await tx.get(col.reports(deps.db).doc(runId));
     if (c.target.type === 'scenario') {
       if (!reportSnap.exists) throw conflict(`run "${runId}" is ${run.state} and has no scenario report yet`);
-      const report = reportSnap.data() as ScenarioReport;
+      const report = reportSnap.data()!;
       const sc = report.scenarios.find((s) => s.id === c.target.id);
       if (!sc) throw invalidInput(`scenario "${c.target.id}" is not in the report of run "${runId}"`);
       if (sc.pass) throw invalidInput(`scenario "${c.target.id}" passed; only failures are classified`);
@@ -48,14 +47,14 @@ export async function classifyFailure(
       classifiedBy: actor,
       at: at.toISOString(),
     };
-    tx.create(deps.db.collection(CLASSIFICATIONS).doc(id), record);
+    tx.create(col.classifications(deps.db).doc(id), record);
     auditInTransaction(
       deps.db,
       tx,
       {
         actor,
         action: 'pipeline_run.classify_failure',
-        target: `${PIPELINE_RUNS}/${runId}`,
+        target: targets.run(runId),
         outcome: 'ok',
         rationale: c.note,
         via,
@@ -65,7 +64,7 @@ export async function classifyFailure(
     );
     // A decided run is history: its record stays as it was; the classification and audit carry it.
     if (run.state === 'evaluating')
-      changeRun(deps.db, tx, run, {
+      changePipelineRun(deps.db, tx, run, {
         events: [
           {
             type: 'failure.classified',

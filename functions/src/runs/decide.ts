@@ -16,19 +16,11 @@ import type {
   DecisionRecord,
   FailureClassificationRecord,
   PipelineRun,
-  RunEvent,
-} from './core/run-record.js';
+  PipelineRunEvent,
+} from './core/pipeline-run.js';
 import { enqueueRunDecided } from './notify.js';
 import { decideSchema } from './schemas.js';
-import {
-  CLASSIFICATIONS,
-  DECISIONS,
-  PIPELINE_RUNS,
-  REPORTS,
-  RUN_EVENTS,
-  changeRun,
-  readRunIn,
-} from './store.js';
+import { changePipelineRun, readPipelineRunTx, col, targets } from './repo.js';
 
 export interface DecideDeps {
   db: Firestore;
@@ -43,22 +35,18 @@ export async function gatherEvidence(
   tx: Transaction,
   run: PipelineRun,
 ): Promise<{ evidence: DecisionEvidence; report?: ScenarioReport }> {
-  const reportSnap = await tx.get(db.collection(REPORTS).doc(run.id));
-  const report = reportSnap.exists ? (reportSnap.data() as ScenarioReport) : undefined;
-  const cls = (await tx.get(db.collection(CLASSIFICATIONS).where('runId', '==', run.id))).docs.map(
-    (d) => d.data() as FailureClassificationRecord,
+  const reportSnap = await tx.get(col.reports(db).doc(run.id));
+  const report = reportSnap.data();
+  const cls = (await tx.get(col.classifications(db).where('runId', '==', run.id))).docs.map((d) => d.data());
+  const siblings = (await tx.get(col.runs(db).where('group.id', '==', run.group.id))).docs.map((d) =>
+    d.data(),
   );
-  const siblings = (
-    await tx.get(db.collection(PIPELINE_RUNS).where('group.id', '==', run.group.id))
-  ).docs.map((d) => d.data() as PipelineRun);
   const siblingReports: Array<{ runId: string; report: ScenarioReport }> = [];
   for (const s of siblings) {
-    const snap = await tx.get(db.collection(REPORTS).doc(s.id));
-    if (snap.exists) siblingReports.push({ runId: s.id, report: snap.data() as ScenarioReport });
+    const sibling = (await tx.get(col.reports(db).doc(s.id))).data();
+    if (sibling) siblingReports.push({ runId: s.id, report: sibling });
   }
-  const events = (await tx.get(db.collection(RUN_EVENTS).where('runId', '==', run.id))).docs.map(
-    (d) => d.data() as RunEvent,
-  );
+  const events = (await tx.get(col.events(db).where('runId', '==', run.id))).docs.map((d) => d.data());
   // Latest classification per target wins: a person may re-classify or mark one resolved later.
   const latest = new Map<string, FailureClassificationRecord>();
   for (const c of cls.sort((a, b) => a.at.localeCompare(b.at)))
@@ -81,7 +69,7 @@ export async function gatherEvidence(
 }
 
 /** The run's own trail: every event seq present, every gate with a decider and a rationale. */
-function auditGaps(run: PipelineRun, events: RunEvent[]): string[] {
+function auditGaps(run: PipelineRun, events: PipelineRunEvent[]): string[] {
   const gaps: string[] = [];
   const seqs = new Set(events.map((e) => e.seq));
   const missing = [];
@@ -93,7 +81,7 @@ function auditGaps(run: PipelineRun, events: RunEvent[]): string[] {
   return gaps;
 }
 
-export async function decideRun(
+export async function decidePipelineRun(
   deps: DecideDeps,
   runId: string,
   raw: unknown,
@@ -107,11 +95,11 @@ export async function decideRun(
   try {
     const decided = await deps.db.runTransaction(
       async (tx) => {
-        const run = await readRunIn(deps.db, tx, runId);
-        const ref = deps.db.collection(DECISIONS).doc(runId);
+        const run = await readPipelineRunTx(deps.db, tx, runId);
+        const ref = col.decisions(deps.db).doc(runId);
         const first = await tx.get(ref);
         if (first.exists) {
-          const d = first.data() as DecisionRecord;
+          const d = first.data()!;
           throw conflict(
             `run "${runId}" was already ${d.decision} by ${d.decidedBy.id} at ${d.at} ("${d.rationale}"); a run gets one decision`,
             { decision: d },
@@ -145,7 +133,7 @@ export async function decideRun(
           {
             actor,
             action: `pipeline_run.${req.decision}`,
-            target: `${PIPELINE_RUNS}/${runId}`,
+            target: targets.run(runId),
             outcome: 'ok',
             rationale: req.rationale,
             via,
@@ -153,7 +141,7 @@ export async function decideRun(
           },
           at,
         );
-        changeRun(deps.db, tx, run, {
+        changePipelineRun(deps.db, tx, run, {
           to: record.decision,
           patch: { decision: record },
           events: [
@@ -184,7 +172,7 @@ export async function decideRun(
         {
           actor,
           action: `pipeline_run.${req.decision}`,
-          target: `${PIPELINE_RUNS}/${runId}`,
+          target: targets.run(runId),
           outcome: 'refused',
           rationale: req.rationale,
           reason: `${err.code}: ${err.message}`,
@@ -195,3 +183,6 @@ export async function decideRun(
     throw err;
   }
 }
+
+/** Transitional (issue 15): slack/jobs/effects.ts imports the old name; the lead deletes it at the merge. */
+export const decideRun = decidePipelineRun;

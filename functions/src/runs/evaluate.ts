@@ -5,9 +5,7 @@
  * failure, and moves the run to `evaluating`, where it waits for a person's decision.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { getWorkflowRun } from '../engine/workflow-runs.js';
 import type { StepContext, StepHandler } from '../engine/workflow.js';
-import { openIncidentInTransaction } from '../incidents/open-incident.js';
 import type { ModelPort } from '../model/port.js';
 import {
   RUN_TARGET,
@@ -20,12 +18,12 @@ import {
 } from './core/checks.js';
 import { summarize, type ScenarioReport } from './core/evaluation.js';
 import { systemicReason, type FailureClass } from './core/failure.js';
-import type { PipelineRun } from './core/run-record.js';
 import { DEFAULT_SYSTEMIC, stageDependencies } from './core/spec.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
+import type { StageDeps } from './stages.js';
 import { enqueueDecisionsNeeded } from './notify.js';
 import { workflowActor } from './stage-records.js';
-import { REPORTS, STAGE_FAILURES, changeRun, pipelineRunRef, readRunIn, readSuite } from './store.js';
+import { changePipelineRun, col, getPipelineRunDoc, readPipelineRunTx, readSuite } from './repo.js';
 
 async function grade(model: ModelPort, check: Check, outputs: Record<string, unknown>): Promise<CheckResult> {
   if (check.kind !== 'rubric') return evaluateCheck(check, outputs);
@@ -60,10 +58,10 @@ const safeJson = (s: string): unknown => {
 
 /** Failed stages as the engine ended them; `retries_exhausted` was a retryable failure out of attempts. */
 async function engineFailures(
+  deps: Pick<StageDeps, 'engineSteps'>,
   ctx: StepContext,
 ): Promise<Array<{ stageId: string; class: FailureClass; error: string }>> {
-  const run = await getWorkflowRun(ctx.app, ctx.runId);
-  return Object.entries(run.steps)
+  return Object.entries(await deps.engineSteps(ctx.runId))
     .filter(([id, s]) => s.status === 'failed' && !id.startsWith('__'))
     .map(([stageId, s]) => ({
       stageId,
@@ -77,14 +75,15 @@ async function engineFailures(
     }));
 }
 
-export function evaluateStep(deps: { model: ModelPort }): StepHandler {
+export function evaluateStep(
+  deps: Pick<StageDeps, 'db' | 'model' | 'engineSteps' | 'incidents'>,
+): StepHandler {
   return async (ctx) => {
-    const pin = ctx.input as unknown as PipelineInput;
-    const db = ctx.app.db;
-    const runSnap = await pipelineRunRef(db, pin.pipelineRunId).get();
-    const record = runSnap.data() as PipelineRun;
+    const pin = pipelineInputOf(ctx.input);
+    const { db } = deps;
+    const record = await getPipelineRunDoc(db, pin.pipelineRunId);
     const suite = await readSuite(db, record.suite);
-    const failures = await engineFailures(ctx);
+    const failures = await engineFailures(deps, ctx);
     const execution = failures.length ? 'failed' : 'succeeded';
     const outputs: Record<string, unknown> = Object.fromEntries(
       Object.entries(ctx.outputs).filter(([k]) => !k.startsWith('__')),
@@ -121,13 +120,14 @@ export function evaluateStep(deps: { model: ModelPort }): StepHandler {
     return {
       type: 'done',
       output: { summary: report.summary },
-      effect: (tx, fdb) => commitEvaluation(fdb, tx, pin, report, failures, ctx.now),
+      effect: (tx, fdb) => commitEvaluation(deps.incidents, fdb, tx, pin, report, failures, ctx.now),
       slack: true, // the decisions it asks for are delivered right after the commit
     };
   };
 }
 
 async function commitEvaluation(
+  incidents: StageDeps['incidents'],
   db: Firestore,
   tx: Transaction,
   pin: PipelineInput,
@@ -135,16 +135,16 @@ async function commitEvaluation(
   failures: Array<{ stageId: string; class: FailureClass; error: string }>,
   at: Date,
 ): Promise<void> {
-  const run = await readRunIn(db, tx, pin.pipelineRunId);
-  const reportRef = db.collection(REPORTS).doc(run.id);
+  const run = await readPipelineRunTx(db, tx, pin.pipelineRunId);
+  const reportRef = col.reports(db).doc(run.id);
   if ((await tx.get(reportRef)).exists) return; // evaluated already; reports never change
   const systemic = pin.spec.systemic ?? DEFAULT_SYSTEMIC;
   let incident: { id: string; reason: string; stageId: string } | undefined;
   for (const f of failures) {
     const since = new Date(at.getTime() - systemic.windowMs).toISOString();
     const recent = await tx.get(
-      db
-        .collection(STAGE_FAILURES)
+      col
+        .stageFailures(db)
         .where('specName', '==', run.specName)
         .where('stageId', '==', f.stageId)
         .where('at', '>=', since),
@@ -155,9 +155,8 @@ async function commitEvaluation(
       threshold: systemic.threshold,
     });
     if (reason && !incident) {
-      // Reads, then writes: openIncidentInTransaction must come before this transaction's own writes.
-      const opened = await openIncidentInTransaction(
-        db,
+      // Reads, then writes: opening must come before this transaction's own writes.
+      const opened = await incidents.openInTransaction(
         tx,
         {
           severity: f.class === 'pipeline' ? 'sev2' : 'sev3',
@@ -174,7 +173,7 @@ async function commitEvaluation(
     }
   }
   for (const f of failures)
-    tx.create(db.collection(STAGE_FAILURES).doc(`${run.id}~${f.stageId}`), {
+    tx.create(col.stageFailures(db).doc(`${run.id}~${f.stageId}`), {
       runId: run.id,
       specName: run.specName,
       spec: run.spec,
@@ -186,7 +185,7 @@ async function commitEvaluation(
   tx.create(reportRef, report);
   const known = new Set(run.stageFailures.map((f) => f.stageId));
   const missing = failures.filter((f) => !known.has(f.stageId));
-  changeRun(db, tx, run, {
+  changePipelineRun(db, tx, run, {
     to: [report.execution, 'evaluating'],
     patch: {
       evaluatedAt: at.toISOString(),

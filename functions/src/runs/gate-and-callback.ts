@@ -3,24 +3,33 @@
  * step (it refuses an edge not offered, a second decision, a callback for a stage that is not
  * waiting); these use cases add the Level 4 record: the decision or result, the stage, the state.
  */
+import type { Firestore } from '@google-cloud/firestore';
 import { completeExternalStep } from '../engine/external.js';
 import { decideGate } from '../engine/gates.js';
 import type { Container } from '../platform/container.js';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
-import type { Actor } from '../shared/ports.js';
+import type { Actor, Clock } from '../shared/ports.js';
 import { classifyFailure, type FailureClass } from './core/failure.js';
-import type { GateDecision, PipelineRun } from './core/run-record.js';
+import type { GateDecision, PipelineRun } from './core/pipeline-run.js';
+import type { EnginePort } from './ports.js';
 import { callbackSchema, gateDecisionSchema } from './schemas.js';
-import { ARTIFACTS, changeRun, pipelineRunRef, readRunIn } from './store.js';
+import { changePipelineRun, pipelineRunRef, readPipelineRunTx, col } from './repo.js';
 
-async function mustExist(app: Container, runId: string): Promise<PipelineRun> {
-  const snap = await pipelineRunRef(app.db, runId).get();
-  if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
-  return snap.data() as PipelineRun;
+/** What a gate decision and a callback need: the runs and the engine that carries them. */
+export interface GateDeps {
+  db: Firestore;
+  clock: Clock;
+  engine: Pick<EnginePort, 'decideGate' | 'completeExternalStep'>;
 }
 
-export async function resolveGate(
-  app: Container,
+async function mustExist(app: { db: Firestore }, runId: string): Promise<PipelineRun> {
+  const snap = await pipelineRunRef(app.db, runId).get();
+  if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
+  return snap.data()!;
+}
+
+export async function resolveGateDecision(
+  app: GateDeps,
   runId: string,
   raw: unknown,
   actor: Actor,
@@ -29,7 +38,7 @@ export async function resolveGate(
   const r = gateDecisionSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`gate decision refused: ${describeIssues(r.error.issues).join('; ')}`);
   await mustExist(app, runId);
-  const d = await decideGate(app, {
+  const d = await app.engine.decideGate({
     runId,
     ...(r.data.stageId ? { stepId: r.data.stageId } : {}),
     edge: r.data.edge,
@@ -46,8 +55,8 @@ export async function resolveGate(
   };
   const at = app.clock.now();
   await app.db.runTransaction(async (tx) => {
-    const run = await readRunIn(app.db, tx, runId);
-    changeRun(app.db, tx, run, {
+    const run = await readPipelineRunTx(app.db, tx, runId);
+    changePipelineRun(app.db, tx, run, {
       // A later step may have moved the run on already; only a parked run resumes here.
       ...(run.state === 'awaiting_human' ? { to: 'running' as const } : {}),
       patch: {
@@ -74,7 +83,7 @@ export async function resolveGate(
 }
 
 export async function completeCallbackStage(
-  app: Container,
+  app: GateDeps,
   runId: string,
   stageId: string,
   raw: unknown,
@@ -87,7 +96,7 @@ export async function completeCallbackStage(
   const cls: FailureClass | undefined = body.ok
     ? undefined
     : (body.class ?? (body.status ? classifyFailure({ kind: 'http', status: body.status }) : 'terminal'));
-  await completeExternalStep(app, {
+  await app.engine.completeExternalStep({
     runId,
     stepId: stageId,
     actor,
@@ -102,10 +111,10 @@ export async function completeCallbackStage(
   });
   const at = app.clock.now();
   await app.db.runTransaction(async (tx) => {
-    const run = await readRunIn(app.db, tx, runId);
+    const run = await readPipelineRunTx(app.db, tx, runId);
     const attempts = run.stages[stageId]?.attempts ?? 1;
     if (body.ok)
-      tx.create(app.db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
+      tx.create(col.artifacts(app.db).doc(`${runId}~${stageId}`), {
         runId,
         stageId,
         output: body.output ?? null,
@@ -113,7 +122,7 @@ export async function completeCallbackStage(
         at: at.toISOString(),
       });
     const terminal = !body.ok && cls !== 'retryable';
-    changeRun(app.db, tx, run, {
+    changePipelineRun(app.db, tx, run, {
       ...(terminal && ['running', 'awaiting_human'].includes(run.state) ? { to: 'failed' as const } : {}),
       patch: {
         [`stages.${stageId}`]: body.ok
@@ -141,3 +150,27 @@ export async function completeCallbackStage(
   });
   return { status: 'accepted', ...(cls ? { class: cls } : {}) };
 }
+
+// Transitional (issue 15): slack/jobs/effects.ts still hands over the container. The lead deletes
+// this at the merge, once it calls `runsOf(app).resolveGate(...)` (wiring/runs.ts).
+export const resolveGate = (
+  app: Container,
+  runId: string,
+  raw: unknown,
+  actor: Actor,
+  via: 'api' | 'slack' = 'api',
+): Promise<GateDecision> =>
+  resolveGateDecision(
+    {
+      db: app.db,
+      clock: app.clock,
+      engine: {
+        decideGate: (i) => decideGate(app, i),
+        completeExternalStep: (i) => completeExternalStep(app, i),
+      },
+    },
+    runId,
+    raw,
+    actor,
+    via,
+  );

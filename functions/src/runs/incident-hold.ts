@@ -5,17 +5,21 @@
  * the run keeps and the audit trail records. Refusals are audited too.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
-import { openIncidentsOnDependencies, type IncidentOnDependency } from '../incidents/dependencies.js';
+import type { IncidentsPort } from './ports.js';
 import { auditInTransaction, recordAudit } from '../platform/audit.js';
 import { conflict, forbidden, isAppError } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import type { PipelineRun } from './core/run-record.js';
+import type { PipelineRun } from './core/pipeline-run.js';
 import { specDependencies, type PipelineSpec } from './core/spec.js';
-import { PIPELINE_RUNS } from './store.js';
+import { targets } from './repo.js';
 
 export type IncidentOverride = NonNullable<PipelineRun['incidentOverride']>;
 
-function refusal(spec: string, blocking: IncidentOnDependency[], needs: string[]) {
+function refusal(
+  spec: string,
+  blocking: Awaited<ReturnType<IncidentsPort['onDependenciesTx']>>,
+  needs: string[],
+) {
   const named = blocking.map((i) => `${i.id} "${i.title}" (${i.dependencies.join(', ')})`).join('; ');
   return conflict(
     `run refused: ${spec} uses ${needs.join(', ')}, and an open incident names ${blocking.length === 1 ? 'one' : 'some'} of them: ${named}. Resolve it, or an operator may start the run with override: { rationale }`,
@@ -42,12 +46,12 @@ export async function requireOverrideScope(
  * incident holds the spec and there is no override; returns the override to record when one was used.
  */
 export async function checkIncidentHold(
-  db: Firestore,
+  incidents: Pick<IncidentsPort, 'onDependenciesTx'>,
   tx: Transaction,
   input: { pin: string; spec: PipelineSpec; override?: { rationale: string }; actor: Actor },
 ): Promise<IncidentOverride | undefined> {
   const needs = specDependencies(input.spec);
-  const blocking = await openIncidentsOnDependencies(db, tx, needs);
+  const blocking = await incidents.onDependenciesTx(tx, needs);
   if (!blocking.length) return undefined;
   if (!input.override) throw refusal(input.pin, blocking, needs);
   return {
@@ -71,7 +75,7 @@ export function auditOverride(
     {
       actor: o.by,
       action: 'pipeline_run.incident_override',
-      target: `${PIPELINE_RUNS}/${input.runIds.join(',')}`,
+      target: targets.run(input.runIds.join(',')),
       outcome: 'ok',
       rationale: o.rationale,
       via: 'api',
@@ -99,7 +103,7 @@ export async function auditRefusal(
       {
         actor,
         action: 'pipeline_run.create',
-        target: `${PIPELINE_RUNS}/${spec}`,
+        target: targets.run(spec),
         outcome: 'refused',
         reason: `${err.code}: ${err.message}`,
         via: 'api',

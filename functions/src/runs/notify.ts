@@ -10,7 +10,7 @@ import { deciderLabel } from '../engine/notify.js';
 import { enqueueDecided, enqueueSlack } from '../notify/slack-outbox.js';
 import type { Actor } from '../shared/ports.js';
 import type { ScenarioReport } from './core/evaluation.js';
-import type { PipelineRun } from './core/run-record.js';
+import type { PipelineRun } from './core/pipeline-run.js';
 
 /** Level 4 decisions go to this channel key (`default` when it is not configured). */
 export const RUNS_CHANNEL_KEY = 'runs';

@@ -2,7 +2,7 @@
  * Publishing a PipelineSpec or ScenarioSuite version. Create-only: a published `name@version` never
  * changes, so publishing the same version again is refused (with the first one's time and author).
  */
-import type { Firestore } from '@google-cloud/firestore';
+import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import type { z } from 'zod';
 import { auditInTransaction } from '../platform/audit.js';
 import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
@@ -10,7 +10,7 @@ import type { Actor, Clock } from '../shared/ports.js';
 import { validateSpec, type PipelineSpec } from './core/spec.js';
 import { validateSuite, type ScenarioSuite } from './core/suite.js';
 import { pipelineSpecSchema, scenarioSuiteSchema } from './schemas.js';
-import { SPECS, SUITES, type Stored } from './store.js';
+import { col, targets, type Stored } from './repo.js';
 
 export interface PublishDeps {
   db: Firestore;
@@ -25,7 +25,8 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.in
 
 async function publish<T extends { name: string; version: string }>(
   deps: PublishDeps,
-  collection: string,
+  docOf: (pin: string) => DocumentReference<Stored<T>>,
+  target: (pin: string) => string,
   what: string,
   def: T,
   actor: Actor,
@@ -34,10 +35,10 @@ async function publish<T extends { name: string; version: string }>(
   const at = deps.clock.now();
   const stored: Stored<T> = { ...def, publishedAt: at.toISOString(), publishedBy: actor };
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(collection).doc(pin);
+    const ref = docOf(pin);
     const existing = await tx.get(ref);
     if (existing.exists) {
-      const first = existing.data() as Stored<T>;
+      const first = existing.data()!;
       throw conflict(
         `${what} "${pin}" is already published (${first.publishedAt} by ${first.publishedBy.id}); published versions never change: publish a new version`,
       );
@@ -49,7 +50,7 @@ async function publish<T extends { name: string; version: string }>(
       {
         actor,
         action: `${what.replace(' ', '_')}.publish`,
-        target: `${collection}/${pin}`,
+        target: target(pin),
         outcome: 'ok',
         via: 'api',
       },
@@ -71,7 +72,7 @@ export async function publishSpec(
     throw invalidInput(`invalid pipeline spec "${spec.name}@${spec.version}": ${problems.join('; ')}`, {
       problems,
     });
-  return publish(deps, SPECS, 'pipeline spec', spec, actor);
+  return publish(deps, (pin) => col.specs(deps.db).doc(pin), targets.spec, 'pipeline spec', spec, actor);
 }
 
 export async function publishSuite(
@@ -85,5 +86,5 @@ export async function publishSuite(
     throw invalidInput(`invalid scenario suite "${suite.name}@${suite.version}": ${problems.join('; ')}`, {
       problems,
     });
-  return publish(deps, SUITES, 'scenario suite', suite, actor);
+  return publish(deps, (pin) => col.suites(deps.db).doc(pin), targets.suite, 'scenario suite', suite, actor);
 }

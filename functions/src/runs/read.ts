@@ -3,31 +3,23 @@ import type { Firestore } from '@google-cloud/firestore';
 import { notFound } from '../shared/errors.js';
 import type { ScenarioReport } from './core/evaluation.js';
 import { buildHandoff, handoffMarkdown, type Handoff } from './core/handoff.js';
-import type { FailureClassificationRecord, PipelineRun, RunEvent } from './core/run-record.js';
+import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import type { RunState } from './core/states.js';
-import {
-  CLASSIFICATIONS,
-  PIPELINE_RUNS,
-  REMEDIATIONS,
-  REMEDIATION_TASKS,
-  REPORTS,
-  listRunEvents,
-  pipelineRunRef,
-} from './store.js';
+import { listRunEvents, pipelineRunRef, col } from './repo.js';
 
 export async function getPipelineRun(
   db: Firestore,
   runId: string,
-): Promise<{ run: PipelineRun; report: ScenarioReport | null; events: RunEvent[] }> {
+): Promise<{ run: PipelineRun; report: ScenarioReport | null; events: PipelineRunEvent[] }> {
   const [snap, report, events] = await Promise.all([
     pipelineRunRef(db, runId).get(),
-    db.collection(REPORTS).doc(runId).get(),
+    col.reports(db).doc(runId).get(),
     listRunEvents(db, runId),
   ]);
   if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
   return {
-    run: snap.data() as PipelineRun,
-    report: report.exists ? (report.data() as ScenarioReport) : null,
+    run: snap.data()!,
+    report: report.data() ?? null,
     events,
   };
 }
@@ -37,29 +29,27 @@ export async function listPipelineRuns(
   db: Firestore,
   f: { state?: RunState; spec?: string; limit?: number } = {},
 ): Promise<PipelineRun[]> {
-  let q: FirebaseFirestore.Query = db.collection(PIPELINE_RUNS);
+  let q: FirebaseFirestore.Query<PipelineRun> = col.runs(db);
   if (f.state) q = q.where('state', '==', f.state);
   if (f.spec) q = q.where('specName', '==', f.spec);
   const snap = await q
     .orderBy('createdAt', 'desc')
     .limit(Math.min(f.limit ?? 50, 200))
     .get();
-  return snap.docs.map((d) => d.data() as PipelineRun);
+  return snap.docs.map((d) => d.data());
 }
 
 export async function getHandoff(db: Firestore, runId: string): Promise<{ json: Handoff; markdown: string }> {
   const { run, report } = await getPipelineRun(db, runId);
   const [cls, rem, tasks] = await Promise.all([
-    db.collection(CLASSIFICATIONS).where('runId', '==', runId).get(),
-    db.collection(REMEDIATIONS).where('remediates', '==', runId).get(),
-    db.collection(REMEDIATION_TASKS).where('runId', '==', runId).get(),
+    col.classifications(db).where('runId', '==', runId).get(),
+    col.remediations(db).where('remediates', '==', runId).get(),
+    col.remediationTasks(db).where('runId', '==', runId).get(),
   ]);
   const json = buildHandoff({
     run,
     report,
-    classifications: cls.docs
-      .map((d) => d.data() as FailureClassificationRecord)
-      .sort((a, b) => a.at.localeCompare(b.at)),
+    classifications: cls.docs.map((d) => d.data()).sort((a, b) => a.at.localeCompare(b.at)),
     remediatedBy: rem.docs.map((d) => d.id).sort(),
     remediationTasks: tasks.docs.map((d) => d.id).sort(),
   });

@@ -7,9 +7,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
-import { createTask } from '../tasks/tasks.js';
-import type { PipelineRun } from './core/run-record.js';
-import { REMEDIATION_TASKS, pipelineRunRef } from './store.js';
+import type { CreateTask } from './ports.js';
+import { pipelineRunRef, col } from './repo.js';
 
 export const remediationTasksSchema = z.object({
   tasks: z
@@ -36,7 +35,7 @@ export interface RemediationTaskLink {
 }
 
 export async function openRemediationTasks(
-  deps: { db: Firestore; clock: Clock },
+  deps: { db: Firestore; clock: Clock; createTask: CreateTask },
   runId: string,
   raw: unknown,
   actor: Actor,
@@ -46,14 +45,13 @@ export async function openRemediationTasks(
     throw invalidInput(`remediation tasks refused: ${describeIssues(r.error.issues).join('; ')}`);
   const snap = await pipelineRunRef(deps.db, runId).get();
   if (!snap.exists) throw notFound(`pipeline run "${runId}" does not exist`);
-  const run = snap.data() as PipelineRun;
+  const run = snap.data()!;
   if (run.state !== 'rejected')
     throw conflict(`run "${runId}" is ${run.state}; remediation tasks are opened for rejected runs`);
-  const existing = await deps.db.collection(REMEDIATION_TASKS).where('runId', '==', runId).get();
+  const existing = await col.remediationTasks(deps.db).where('runId', '==', runId).get();
   const links: RemediationTaskLink[] = [];
   for (const [i, t] of r.data.tasks.entries()) {
-    const task = await createTask(
-      deps,
+    const task = await deps.createTask(
       {
         id: `remediate-${runId}-${existing.size + i + 1}`,
         title: t.title,
@@ -71,7 +69,10 @@ export async function openRemediationTasks(
       openedBy: actor,
       at: deps.clock.now().toISOString(),
     };
-    await deps.db.collection(REMEDIATION_TASKS).doc(task.id).create(link);
+    await col
+      .remediationTasks(deps.db)
+      .doc(task.id)
+      .create({ ...link });
     links.push(link);
   }
   return links;

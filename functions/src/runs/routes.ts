@@ -13,14 +13,8 @@ import { actorOf, route, type Route } from '../platform/http/route.js';
 import { formatParam, limitParam } from '../platform/http/query-params.js';
 import { invalidInput } from '../shared/errors.js';
 import { RUN_STATES, type RunState } from './core/states.js';
-import { classifyFailure } from './classify.js';
-import { createPipelineRuns, remediateRun } from './create-run.js';
-import { decideRun } from './decide.js';
-import { completeCallbackStage, resolveGate } from './gate-and-callback.js';
-import { publishSpec, publishSuite } from './publish.js';
-import { openRemediationTasks, remediationTasksSchema } from './remediation-tasks.js';
-import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
-import { readSpec, readSuite } from './store.js';
+import { runsOf } from '../wiring/runs.js';
+import { remediationTasksSchema } from './remediation-tasks.js';
 import {
   callbackSchema,
   classifySchema,
@@ -42,14 +36,14 @@ export const runRoutes: Route[] = [
     body: pipelineSpecSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await publishSpec(app, body, actorOf(caller)),
+      body: await runsOf(app).publishSpec(body, actorOf(caller)),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/pipelines/:pin',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await readSpec(app.db, param(params, 'pin')) }),
+    handle: async ({ app, params }) => ({ body: await runsOf(app).readSpec(param(params, 'pin')) }),
   }),
   route({
     method: 'POST',
@@ -58,14 +52,14 @@ export const runRoutes: Route[] = [
     body: scenarioSuiteSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await publishSuite(app, body, actorOf(caller)),
+      body: await runsOf(app).publishSuite(body, actorOf(caller)),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/suites/:pin',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await readSuite(app.db, param(params, 'pin')) }),
+    handle: async ({ app, params }) => ({ body: await runsOf(app).readSuite(param(params, 'pin')) }),
   }),
   route({
     method: 'POST',
@@ -74,7 +68,7 @@ export const runRoutes: Route[] = [
     body: createRunSchema,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await createPipelineRuns(app, body, actorOf(caller), {
+      body: await runsOf(app).createPipelineRuns(body, actorOf(caller), {
         mayOverride: hasScope(caller, 'operator'),
       }),
     }),
@@ -94,7 +88,7 @@ export const runRoutes: Route[] = [
       const limit = query.limit ? Number(query.limit) : undefined;
       if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
         throw invalidInput('limit must be a positive integer');
-      const runs = await listPipelineRuns(app.db, {
+      const runs = await runsOf(app).listPipelineRuns({
         ...(query.state ? { state: query.state as RunState } : {}),
         ...(query.spec ? { spec: query.spec } : {}),
         ...(limit ? { limit } : {}),
@@ -106,7 +100,7 @@ export const runRoutes: Route[] = [
     method: 'GET',
     path: '/v1/pipeline-runs/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await getPipelineRun(app.db, param(params, 'id')) }),
+    handle: async ({ app, params }) => ({ body: await runsOf(app).getPipelineRun(param(params, 'id')) }),
   }),
   route({
     method: 'GET',
@@ -114,7 +108,7 @@ export const runRoutes: Route[] = [
     scope: 'read',
     query: z.object({ format: formatParam.optional() }),
     handle: async ({ app, params, query }) => {
-      const h = await getHandoff(app.db, param(params, 'id'));
+      const h = await runsOf(app).getHandoff(param(params, 'id'));
       return query.format === 'md' || query.format === 'markdown'
         ? { body: h.markdown, contentType: 'text/markdown; charset=utf-8' }
         : { body: h.json };
@@ -125,7 +119,7 @@ export const runRoutes: Route[] = [
     path: '/v1/pipeline-runs/:id/handoff.md',
     scope: 'read',
     handle: async ({ app, params }) => ({
-      body: (await getHandoff(app.db, param(params, 'id'))).markdown,
+      body: (await runsOf(app).getHandoff(param(params, 'id'))).markdown,
       contentType: 'text/markdown; charset=utf-8',
     }),
   }),
@@ -135,7 +129,7 @@ export const runRoutes: Route[] = [
     scope: 'decide',
     body: gateDecisionSchema,
     handle: async ({ app, params, body, caller }) => ({
-      body: await resolveGate(app, param(params, 'id'), body, actorOf(caller)),
+      body: await runsOf(app).resolveGate(param(params, 'id'), body, actorOf(caller)),
     }),
   }),
   route({
@@ -145,8 +139,7 @@ export const runRoutes: Route[] = [
     body: callbackSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 202,
-      body: await completeCallbackStage(
-        app,
+      body: await runsOf(app).completeCallbackStage(
         param(params, 'id'),
         param(params, 'stageId'),
         body,
@@ -161,7 +154,7 @@ export const runRoutes: Route[] = [
     body: classifySchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await classifyFailure(app, param(params, 'id'), body, actorOf(caller)),
+      body: await runsOf(app).classifyFailure(param(params, 'id'), body, actorOf(caller)),
     }),
   }),
   route({
@@ -171,7 +164,7 @@ export const runRoutes: Route[] = [
     body: decideSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await decideRun(app, param(params, 'id'), body, actorOf(caller)),
+      body: await runsOf(app).decidePipelineRun(param(params, 'id'), body, actorOf(caller)),
     }),
   }),
   route({
@@ -181,7 +174,7 @@ export const runRoutes: Route[] = [
     body: remediateSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: await remediateRun(app, param(params, 'id'), body, actorOf(caller), {
+      body: await runsOf(app).remediatePipelineRun(param(params, 'id'), body, actorOf(caller), {
         mayOverride: hasScope(caller, 'operator'),
       }),
     }),
@@ -193,7 +186,7 @@ export const runRoutes: Route[] = [
     body: remediationTasksSchema,
     handle: async ({ app, params, body, caller }) => ({
       status: 201,
-      body: { tasks: await openRemediationTasks(app, param(params, 'id'), body, actorOf(caller)) },
+      body: { tasks: await runsOf(app).openRemediationTasks(param(params, 'id'), body, actorOf(caller)) },
     }),
   }),
 ];

@@ -1,5 +1,5 @@
 /**
- * The run-record side of stage outcomes: what each stage's effect writes into `pipelineRuns` and
+ * The pipeline-run side of stage outcomes: what each stage's effect writes into `pipelineRuns` and
  * its immutable artifacts, committed by the engine in the same transaction as the step.
  *
  * A stage's success also closes the loop on a systemic failure of that stage: if an incident opened
@@ -9,12 +9,15 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { StepOutcome, TxEffect } from '../engine/workflow.js';
-import { readLiveIncidentTx, writeRecovery } from '../incidents/recover.js';
 import type { Actor } from '../shared/ports.js';
+import type { IncidentsPort } from './ports.js';
 import type { FailureClass } from './core/failure.js';
-import type { StageStatus } from './core/run-record.js';
+import type { StageStatus } from './core/pipeline-run.js';
 import type { RunState } from './core/states.js';
-import { ARTIFACTS, changeRun, readRunIn } from './store.js';
+import { changePipelineRun, readPipelineRunTx, col } from './repo.js';
+
+/** Recovering the systemic incident of a stage that succeeds again (the incidents system's). */
+type Recovering = Pick<IncidentsPort, 'readLiveTx' | 'writeRecovery'>;
 
 export const workflowActor: Actor = { kind: 'system', id: 'workflow:pipeline' };
 
@@ -26,6 +29,7 @@ export const systemicIncidentKey = (specName: string, stageId: string) =>
 const RESUMABLE: RunState[] = ['booting', 'awaiting_human'];
 
 export function stageEffect(
+  incidents: Recovering,
   runId: string,
   stageId: string,
   at: Date,
@@ -41,15 +45,14 @@ export function stageEffect(
   },
 ): TxEffect {
   return async (tx: Transaction, db: Firestore) => {
-    const run = await readRunIn(db, tx, runId);
+    const run = await readPipelineRunTx(db, tx, runId);
     // Reads before writes: a live systemic incident of this stage, which a success recovers.
     const systemic =
       s.status === 'succeeded'
-        ? await readLiveIncidentTx(db, tx, { dedupeKey: systemicIncidentKey(run.specName, stageId) })
+        ? await incidents.readLiveTx(tx, { dedupeKey: systemicIncidentKey(run.specName, stageId) })
         : undefined;
     if (systemic)
-      writeRecovery(
-        db,
+      incidents.writeRecovery(
         tx,
         systemic,
         {
@@ -59,7 +62,7 @@ export function stageEffect(
         at,
       );
     if (s.artifact !== undefined)
-      tx.create(db.collection(ARTIFACTS).doc(`${runId}~${stageId}`), {
+      tx.create(col.artifacts(db).doc(`${runId}~${stageId}`), {
         runId,
         stageId,
         output: s.artifact,
@@ -68,7 +71,7 @@ export function stageEffect(
       });
     const to: RunState[] = RESUMABLE.includes(run.state) ? ['running'] : [];
     if (s.to) to.push(s.to);
-    changeRun(db, tx, run, {
+    changePipelineRun(db, tx, run, {
       to,
       patch: {
         [`stages.${stageId}`]: {
@@ -108,6 +111,7 @@ export function stageEffect(
 
 /** A stage's success: its output becomes an artifact. */
 export function succeeded(
+  incidents: Recovering,
   runId: string,
   stageId: string,
   attempt: number,
@@ -119,7 +123,7 @@ export function succeeded(
     type: 'done',
     output,
     ...(edge !== undefined ? { edge } : {}),
-    effect: stageEffect(runId, stageId, at, {
+    effect: stageEffect(incidents, runId, stageId, at, {
       status: 'succeeded',
       attempt,
       event: 'stage.succeeded',
@@ -131,6 +135,7 @@ export function succeeded(
 
 /** A terminal or pipeline failure: the run fails and takes the fail path to evaluation. */
 export function failed(
+  incidents: Recovering,
   runId: string,
   stageId: string,
   attempt: number,
@@ -143,7 +148,7 @@ export function failed(
     class: cls,
     error: `[${cls}] ${error}`,
     output: { error, class: cls },
-    effect: stageEffect(runId, stageId, at, {
+    effect: stageEffect(incidents, runId, stageId, at, {
       status: 'failed',
       attempt,
       event: 'stage.failed',
@@ -167,10 +172,10 @@ export async function retried(
   error: string,
 ): Promise<StepOutcome> {
   await db.runTransaction(async (tx) => {
-    const run = await readRunIn(db, tx, runId);
+    const run = await readPipelineRunTx(db, tx, runId);
     const cur = run.stages[stageId];
     if (cur && cur.attempts >= attempt && cur.class === 'retryable') return;
-    changeRun(db, tx, run, {
+    changePipelineRun(db, tx, run, {
       patch: { [`stages.${stageId}`]: { status: 'running', attempts: attempt, class: 'retryable', error } },
       events: [{ type: 'stage.attempt_failed', stageId, data: { attempt, class: 'retryable', error } }],
       actor: workflowActor,

@@ -4,13 +4,15 @@
  * effect records the stage on the run. Stages see the run's params, the profile and earlier outputs;
  * the scenario suite is never handed to them, so holdouts cannot leak into a prompt or a request.
  */
+import type { Firestore } from '@google-cloud/firestore';
+import type { IncidentsPort } from './ports.js';
 import type { StepContext, StepHandler, StepOutcome } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
 import { ModelError } from '../model/port.js';
 import { classifyFailure, type FailureSignal } from './core/failure.js';
 import { findStage, type StageSpec } from './core/spec.js';
 import { SpecFault, renderDeep, renderTemplate, type TemplateScope } from './core/template.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, type PipelineInput } from './pipeline-input.js';
 import { failed, retried, stageEffect, succeeded } from './stage-records.js';
 
 /** The muse engineer's hook: starts production for a brief and returns what it produced. */
@@ -21,13 +23,26 @@ export type ProduceFn = (req: {
   profile: string;
 }) => Promise<unknown>;
 
+/** A step of the engine run carrying a pipeline run, as the evaluation reads how it ended. */
+export interface EngineStepView {
+  status: string;
+  failureClass?: string;
+  error?: string;
+}
+
 export interface StageDeps {
+  db: Firestore;
   model: ModelPort;
   /** muse.produce; absent in deployments where the muse is not wired, which fails the stage. */
   produce?: ProduceFn;
-  /** Defaults to global fetch; the callback URL base defaults to the config's public URL. */
+  /** Defaults to global fetch. */
   fetch?: typeof fetch;
-  callbackBaseUrl?: string;
+  /** The public base URL an agent calls back (`/v1/pipeline-runs/.../callback`). */
+  callbackBaseUrl: string;
+  /** The incidents system's capabilities (systemic incidents opened and recovered). */
+  incidents: IncidentsPort;
+  /** The engine's record of the run's steps (the evaluation reads which failed, and how). */
+  engineSteps(runId: string): Promise<Record<string, EngineStepView>>;
 }
 
 export interface StageCall {
@@ -43,7 +58,7 @@ function stageOutputs(outputs: Record<string, unknown>): Record<string, unknown>
 }
 
 export function prepare(ctx: StepContext): StageCall {
-  const pin = ctx.input as unknown as PipelineInput;
+  const pin = pipelineInputOf(ctx.input);
   const stage = findStage(pin.spec, ctx.stepId);
   if (!stage) throw new SpecFault(`stage "${ctx.stepId}" is not in the spec`);
   const scope: TemplateScope = {
@@ -56,15 +71,23 @@ export function prepare(ctx: StepContext): StageCall {
 }
 
 /** Turns a classified failure into the outcome the engine acts on. */
-async function failure(c: StageCall, signal: FailureSignal, error: string): Promise<StepOutcome> {
+async function failure(
+  { db, incidents }: Pick<StageDeps, 'db' | 'incidents'>,
+  c: StageCall,
+  signal: FailureSignal,
+  error: string,
+): Promise<StepOutcome> {
   const cls = classifyFailure(signal);
   const { ctx } = c;
-  if (cls === 'retryable') return retried(ctx.app.db, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, error);
-  return failed(ctx.runId, ctx.stepId, ctx.attempt, ctx.now, cls, error);
+  if (cls === 'retryable') return retried(db, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, error);
+  return failed(incidents, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, cls, error);
 }
 
 /** Runs a stage body; SpecFault (a missing input, an unknown edge) is the spec's fault. */
-function guarded(body: (c: StageCall) => Promise<StepOutcome>): StepHandler {
+function guarded(
+  incidents: StageDeps['incidents'],
+  body: (c: StageCall) => Promise<StepOutcome>,
+): StepHandler {
   return async (ctx) => {
     let c: StageCall | undefined;
     try {
@@ -72,19 +95,19 @@ function guarded(body: (c: StageCall) => Promise<StepOutcome>): StepHandler {
       return await body(c);
     } catch (err) {
       if (err instanceof SpecFault)
-        return failed(ctx.runId, ctx.stepId, ctx.attempt, ctx.now, 'pipeline', err.message);
+        return failed(incidents, ctx.runId, ctx.stepId, ctx.attempt, ctx.now, 'pipeline', err.message);
       throw err;
     }
   };
 }
 
 export function modelStage(deps: StageDeps): StepHandler {
-  return guarded(async (c) => {
+  return guarded(deps.incidents, async (c) => {
     const prompt = renderTemplate(c.stage.prompt!, c.scope);
     const system = c.stage.system ? renderTemplate(c.stage.system, c.scope) : undefined;
     try {
       const res = await deps.model.generate({ purpose: 'stage', prompt, ...(system ? { system } : {}) });
-      return succeeded(c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, {
+      return succeeded(deps.incidents, c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, {
         text: res.text,
         model: res.model,
       });
@@ -95,15 +118,16 @@ export function modelStage(deps: StageDeps): StepHandler {
         : err.retryable
           ? { kind: 'timeout' }
           : { kind: 'validation', message: err.message };
-      return failure(c, signal, `model: ${err.message}`);
+      return failure(deps, c, signal, `model: ${err.message}`);
     }
   });
 }
 
 export function produceStage(deps: StageDeps): StepHandler {
-  return guarded(async (c) => {
+  return guarded(deps.incidents, async (c) => {
     if (!deps.produce)
       return failed(
+        deps.incidents,
         c.ctx.runId,
         c.stage.id,
         c.ctx.attempt,
@@ -118,34 +142,35 @@ export function produceStage(deps: StageDeps): StepHandler {
       stageId: c.stage.id,
       profile: c.pin.profile,
     });
-    return succeeded(c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, out);
+    return succeeded(deps.incidents, c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, out);
   });
 }
 
-export const humanStage: StepHandler = guarded(async (c) => {
-  const options = c.stage.options ?? {};
-  const context = renderTemplate(c.stage.context!, c.scope);
-  const edges = Object.keys(options);
-  return {
-    type: 'gate',
-    context: { stageId: c.stage.id, context, options, outputs: c.scope.outputs },
-    edges,
-    effect: stageEffect(c.ctx.runId, c.stage.id, c.ctx.now, {
-      status: 'awaiting_human',
-      attempt: c.ctx.attempt,
-      event: 'gate.opened',
-      data: { context, edges },
-      to: 'awaiting_human',
-    }),
-  };
-});
+export const humanStage = (deps: Pick<StageDeps, 'incidents'>): StepHandler =>
+  guarded(deps.incidents, async (c) => {
+    const options = c.stage.options ?? {};
+    const context = renderTemplate(c.stage.context!, c.scope);
+    const edges = Object.keys(options);
+    return {
+      type: 'gate',
+      context: { stageId: c.stage.id, context, options, outputs: c.scope.outputs },
+      edges,
+      effect: stageEffect(deps.incidents, c.ctx.runId, c.stage.id, c.ctx.now, {
+        status: 'awaiting_human',
+        attempt: c.ctx.attempt,
+        event: 'gate.opened',
+        data: { context, edges },
+        to: 'awaiting_human',
+      }),
+    };
+  });
 
 export function httpStage(deps: StageDeps): StepHandler {
-  return guarded(async (c) => {
+  return guarded(deps.incidents, async (c) => {
     const h = c.stage.http!;
     const url = renderTemplate(h.url, c.scope);
     const payload = h.body === undefined ? undefined : renderDeep(h.body, c.scope);
-    const callbackUrl = `${deps.callbackBaseUrl ?? c.ctx.app.config.publicBaseUrl}/v1/pipeline-runs/${c.pin.pipelineRunId}/stages/${c.stage.id}/callback`;
+    const callbackUrl = `${deps.callbackBaseUrl}/v1/pipeline-runs/${c.pin.pipelineRunId}/stages/${c.stage.id}/callback`;
     const method = h.method ?? 'POST';
     const body =
       method === 'GET'
@@ -169,6 +194,7 @@ export function httpStage(deps: StageDeps): StepHandler {
       const e = err as Error;
       const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
       return failure(
+        deps,
         c,
         timeout ? { kind: 'timeout' } : { kind: 'network' },
         `${method} ${url}: ${timeout ? 'timed out' : e.message}`,
@@ -177,6 +203,7 @@ export function httpStage(deps: StageDeps): StepHandler {
     const text = await res.text();
     if (!res.ok)
       return failure(
+        deps,
         c,
         { kind: 'http', status: res.status },
         `${method} ${url}: HTTP ${res.status} ${text.slice(0, 200)}`,
@@ -185,7 +212,7 @@ export function httpStage(deps: StageDeps): StepHandler {
       return {
         type: 'external',
         context: { stageId: c.stage.id, url, callbackUrl },
-        effect: stageEffect(c.ctx.runId, c.stage.id, c.ctx.now, {
+        effect: stageEffect(deps.incidents, c.ctx.runId, c.stage.id, c.ctx.now, {
           status: 'awaiting_callback',
           attempt: c.ctx.attempt,
           event: 'stage.awaiting_callback',
@@ -197,9 +224,9 @@ export function httpStage(deps: StageDeps): StepHandler {
       try {
         output = JSON.parse(text);
       } catch {
-        return failure(c, { kind: 'validation' }, `${method} ${url}: the agent answered invalid JSON`);
+        return failure(deps, c, { kind: 'validation' }, `${method} ${url}: the agent answered invalid JSON`);
       }
     }
-    return succeeded(c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, output);
+    return succeeded(deps.incidents, c.ctx.runId, c.stage.id, c.ctx.attempt, c.ctx.now, output);
   });
 }

@@ -3,26 +3,24 @@
  * (boot, the spec's stages, evaluation after every sink and on the fail path) with one handler per
  * stage kind. Register it with `createPipelineWorkflow({ model, produce })`.
  */
-import { z } from 'zod';
 import type { StepHandler, WorkflowDefinition } from '../engine/workflow.js';
 import { specToGraph } from './core/spec.js';
-import { pipelineSpecSchema } from './schemas.js';
-import type { PipelineInput } from './create-run.js';
+import { pipelineInputOf, pipelineInputSchema } from './pipeline-input.js';
 import { evaluateStep } from './evaluate.js';
 import { workflowActor } from './stage-records.js';
 import { httpStage, humanStage, modelStage, produceStage, type StageDeps } from './stages.js';
-import { PIPELINE_WORKFLOW, changeRun, readRunIn } from './store.js';
+import { PIPELINE_WORKFLOW, changePipelineRun, readPipelineRunTx } from './repo.js';
 
 /** Boot: the run leaves `queued`; its first stage moves it to `running`. */
 const boot: StepHandler = (ctx) => {
-  const pin = ctx.input as unknown as PipelineInput;
+  const pin = pipelineInputOf(ctx.input);
   return Promise.resolve({
     type: 'done',
     output: { profile: pin.profile },
     effect: async (tx, db) => {
-      const run = await readRunIn(db, tx, pin.pipelineRunId);
+      const run = await readPipelineRunTx(db, tx, pin.pipelineRunId);
       if (run.state !== 'queued') return; // booted already
-      changeRun(db, tx, run, {
+      changePipelineRun(db, tx, run, {
         to: 'booting',
         events: [{ type: 'run.booted', data: { profile: pin.profile } }],
         actor: workflowActor,
@@ -39,18 +37,13 @@ export function createPipelineWorkflow(deps: StageDeps): WorkflowDefinition {
     autonomous: false,
     // Built by createPipelineRuns from a published (already validated) spec; checked again here
     // so a hand-made start through POST /v1/runs is refused at the door.
-    input: z.strictObject({
-      pipelineRunId: z.string().min(1).max(200),
-      spec: pipelineSpecSchema.loose(),
-      profile: z.string().min(1).max(200),
-      params: z.record(z.string(), z.unknown()).optional(),
-    }),
-    graph: (input) => specToGraph((input as unknown as PipelineInput).spec),
+    input: pipelineInputSchema,
+    graph: (input) => specToGraph(pipelineInputOf(input).spec),
     handlers: {
       boot,
       model: modelStage(deps),
       http: httpStage(deps),
-      human: humanStage,
+      human: humanStage(deps),
       'muse.produce': produceStage(deps),
       evaluate,
     },

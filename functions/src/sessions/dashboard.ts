@@ -11,14 +11,13 @@ import type { WorkspaceRule } from './core/memory.js';
 import {
   countFailureLogs,
   readFailureLogs,
-  readFocusAreas,
   readMemories,
   readReuses,
   readRules,
   readSessions,
-  SCMS_SETTINGS,
   type FailureLog,
-} from './store.js';
+} from './repo.js';
+import { readFocusAreas, saveFocusAreas } from './settings.js';
 
 type Deps = { db: Firestore; clock: Clock };
 
@@ -102,10 +101,7 @@ export async function contextLossRecovery(deps: {
 /** Replaces the workspace's focus areas. */
 export async function setFocusAreas(deps: Deps, input: { areas: string[]; actor: Actor }): Promise<string[]> {
   const areas = input.areas.map((a) => a.trim()).filter(Boolean);
-  await deps.db
-    .collection(SCMS_SETTINGS)
-    .doc('focusAreas')
-    .set({ areas, updatedAt: deps.clock.now(), actor: input.actor });
+  await saveFocusAreas(deps.db, areas, deps.clock.now(), input.actor);
   return areas;
 }
 

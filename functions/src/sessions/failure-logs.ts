@@ -4,19 +4,26 @@
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { auditInTransaction } from '../platform/audit.js';
-import { notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { auditRefusals, viaOf } from '../missions/audited.js';
-import { revive } from '../missions/store.js';
 import { validateFailureLog, type FailureLogFields, type PreventionKind } from './core/failure-log.js';
-import { FAILURE_LOGS, getSessionDoc, newId, readFailureLogs, type FailureLog } from './store.js';
+import {
+  failureLogRef,
+  getFailureLogDoc,
+  getSessionDoc,
+  readFailureLogs,
+  targets,
+  type FailureLog,
+} from './repo.js';
+import { newId } from './store.js';
 
 export interface FailureLogInput {
   summary: string;
   whatBroke: string;
   whys: string[];
   rootCause: string;
-  prevention: { kind: PreventionKind; text: string };
+  /** `kind` is one of PREVENTION_KINDS; checked with the rest, so a refusal names it. */
+  prevention: { kind: PreventionKind | (string & {}); text: string };
   sessionId?: string;
   source?: string | Record<string, unknown>;
   actor: Actor;
@@ -34,7 +41,7 @@ export async function createFailureLog(
   const audit = {
     actor: input.actor,
     action: 'failure.log',
-    target: FAILURE_LOGS,
+    target: targets.failureLogs,
     rationale: input.rootCause,
   };
   return auditRefusals(deps, audit, () => write(deps, validateFailureLog(input), input.actor));
@@ -49,14 +56,14 @@ async function write(
     if (fields.sessionId) await getSessionDoc(db, fields.sessionId, tx);
     const createdAt = clock.now();
     const log: FailureLog = { ...fields, id: newId('fail'), createdAt, actor };
-    tx.create(db.collection(FAILURE_LOGS).doc(log.id), log);
+    tx.create(failureLogRef(db, log.id), log);
     auditInTransaction(
       db,
       tx,
       {
         actor,
         action: 'failure.log',
-        target: `${FAILURE_LOGS}/${log.id}`,
+        target: targets.failureLog(log.id),
         outcome: 'ok',
         rationale: log.rootCause,
         via: viaOf(actor),
@@ -73,8 +80,5 @@ export function listFailureLogs(deps: { db: Firestore }, opts: { limit?: number;
   return readFailureLogs(deps.db, opts);
 }
 
-export async function getFailureLog(deps: { db: Firestore }, id: string): Promise<FailureLog> {
-  const snap = await deps.db.collection(FAILURE_LOGS).doc(id).get();
-  if (!snap.exists) throw notFound(`unknown failure log ${id}`);
-  return revive<FailureLog>(snap.data());
-}
+export const getFailureLog = (deps: { db: Firestore }, id: string): Promise<FailureLog> =>
+  getFailureLogDoc(deps.db, id);

@@ -7,7 +7,8 @@ import type { Firestore } from '@google-cloud/firestore';
 import { conflict } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { isCandidate, tokensSaved, type Memory, type Reuse } from './core/memory.js';
-import { getMemoryDoc, getSessionDoc, MEMORIES, MEMORY_REUSES, newId, readMemories } from './store.js';
+import { getMemoryDoc, getSessionDoc, memoryRef, readMemories, reuseRef } from './repo.js';
+import { newId } from './store.js';
 
 type Deps = { db: Firestore; clock: Clock };
 
@@ -45,7 +46,7 @@ export async function captureMemory(deps: Deps, input: CaptureInput): Promise<Me
       createdAt: clock.now(),
       actor: input.actor,
     };
-    tx.create(db.collection(MEMORIES).doc(memory.id), memory);
+    tx.create(memoryRef(db, memory.id), memory);
     return memory;
   });
 }
@@ -62,7 +63,7 @@ export async function reportReuse(
   return db.runTransaction(async (tx) => {
     const memory = await getMemoryDoc(db, input.memoryId, tx);
     const session = await getSessionDoc(db, input.sessionId, tx);
-    const ref = db.collection(MEMORY_REUSES).doc(`${memory.id}~${session.id}`);
+    const ref = reuseRef(db, memory.id, session.id);
     const seen = await tx.get(ref);
     const candidate = (n: number) => isCandidate({ ...memory, reuseCount: n });
     if (seen.exists) {
@@ -85,7 +86,7 @@ export async function reportReuse(
     };
     const reuseCount = memory.reuseCount + 1;
     tx.create(ref, reuse);
-    tx.update(db.collection(MEMORIES).doc(memory.id), { reuseCount });
+    tx.update(memoryRef(db, memory.id), { reuseCount });
     return { counted: true, reuseCount, tokensSaved: reuse.tokensSaved, candidate: candidate(reuseCount) };
   });
 }

@@ -11,14 +11,15 @@ import { promote, promotionCandidates, type Memory, type WorkspaceRule } from '.
 import {
   getMemoryDoc,
   getSessionDoc,
-  MEMORIES,
-  newId,
-  PROMOTIONS,
+  memoryRef,
+  promotionRef,
   readMemories,
   readRules,
-  WORKSPACE_RULES,
+  ruleRef,
+  targets,
   type Promotion,
-} from './store.js';
+} from './repo.js';
+import { newId } from './store.js';
 
 type Deps = { db: Firestore; clock: Clock };
 
@@ -39,7 +40,7 @@ export async function approvePromotion(
   input: { memoryId: string; criticalRules: string[]; rationale?: string; sessionId?: string; actor: Actor },
 ): Promise<{ rule: WorkspaceRule; promotion: Promotion }> {
   const { db, clock } = deps;
-  const target = `${MEMORIES}/${input.memoryId}`;
+  const target = targets.memory(input.memoryId);
   const audit = { actor: input.actor, action: 'promotion.approve', target, rationale: input.rationale };
   return auditRefusals(deps, audit, () =>
     db.runTransaction(async (tx) => {
@@ -67,9 +68,9 @@ export async function approvePromotion(
         actor: input.actor,
         at: now,
       };
-      tx.create(db.collection(WORKSPACE_RULES).doc(rule.id), rule);
-      tx.create(db.collection(PROMOTIONS).doc(promotion.id), promotion);
-      tx.update(db.collection(MEMORIES).doc(memory.id), { status: 'promoted', promotedRuleId: rule.id });
+      tx.create(ruleRef(db, rule.id), rule);
+      tx.create(promotionRef(db, promotion.id), promotion);
+      tx.update(memoryRef(db, memory.id), { status: 'promoted', promotedRuleId: rule.id });
       auditInTransaction(
         db,
         tx,
@@ -109,14 +110,14 @@ export async function addWorkspaceRule(
       sessionId: null,
       createdAt: now,
     };
-    tx.create(db.collection(WORKSPACE_RULES).doc(rule.id), rule);
+    tx.create(ruleRef(db, rule.id), rule);
     auditInTransaction(
       db,
       tx,
       {
         actor: input.actor,
         action: 'rule.add',
-        target: `${WORKSPACE_RULES}/${rule.id}`,
+        target: targets.rule(rule.id),
         outcome: 'ok',
         rationale: input.rationale,
         via: viaOf(input.actor),

@@ -7,11 +7,8 @@ import { z } from 'zod';
 import { route, type Route } from '../platform/http/route.js';
 import { formatParam, limitParam, timeParam } from '../platform/http/query-params.js';
 import { callerActor } from '../missions/audited.js';
-import { contextLossRecovery, dashboardView, economicsView, periodOf, setFocusAreas } from './dashboard.js';
-import { createFailureLog, getFailureLog, listFailureLogs, type FailureLogInput } from './failure-logs.js';
-import { captureMemory, getMemory, listMemories, reportReuse } from './memories.js';
-import { addWorkspaceRule, approvePromotion, listPromotions, listRules } from './promotions.js';
-import { closeSession, getSession, sessionReport, startSession } from './sessions.js';
+import { sessionsOf } from '../wiring/sessions.js';
+import type { FailureLogInput } from './failure-logs.js';
 
 const line = z.string().trim().min(1).max(4000);
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, 'must be an id');
@@ -63,14 +60,16 @@ export const sessionRoutes: Route[] = [
     body: z.strictObject({ focusAreas: z.array(line).max(50).optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await startSession(app, { ...body, actor: callerActor(caller) }),
+      body: await sessionsOf(app).startSession({ ...body, actor: callerActor(caller) }),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/sessions/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { session: await getSession(app, params.id ?? '') } }),
+    handle: async ({ app, params }) => ({
+      body: { session: await sessionsOf(app).getSession(params.id ?? '') },
+    }),
   }),
   route({
     method: 'POST',
@@ -79,7 +78,7 @@ export const sessionRoutes: Route[] = [
     body: closeBody,
     handle: async ({ app, params, body, caller }) => ({
       body: {
-        report: await closeSession(app, {
+        report: await sessionsOf(app).closeSession({
           ...(body.tests ? { tests: body.tests } : {}),
           ...(body.failuresObserved !== undefined ? { failuresObserved: body.failuresObserved } : {}),
           ...(body.notes !== undefined ? { notes: body.notes } : {}),
@@ -95,7 +94,7 @@ export const sessionRoutes: Route[] = [
     scope: 'read',
     query: z.object({ format: formatParam.optional() }),
     handle: async ({ app, params, query }) => {
-      const r = await sessionReport(app, params.id ?? '');
+      const r = await sessionsOf(app).sessionReport(params.id ?? '');
       return wantsMarkdown(query) ? markdown(r.markdown) : { body: { report: r.report } };
     },
   }),
@@ -103,7 +102,8 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/sessions/:id/report/markdown',
     scope: 'read',
-    handle: async ({ app, params }) => markdown((await sessionReport(app, params.id ?? '')).markdown),
+    handle: async ({ app, params }) =>
+      markdown((await sessionsOf(app).sessionReport(params.id ?? '')).markdown),
   }),
   route({
     method: 'GET',
@@ -112,7 +112,7 @@ export const sessionRoutes: Route[] = [
     query: z.object({ status: z.enum(['active', 'promoted']).optional() }),
     handle: async ({ app, query }) => {
       const status = query.status === 'active' || query.status === 'promoted' ? query.status : undefined;
-      return { body: { memories: await listMemories(app, status) } };
+      return { body: { memories: await sessionsOf(app).listMemories(status) } };
     },
   }),
   route({
@@ -122,14 +122,16 @@ export const sessionRoutes: Route[] = [
     body: memoryBody,
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: { memory: await captureMemory(app, { ...body, actor: callerActor(caller) }) },
+      body: { memory: await sessionsOf(app).captureMemory({ ...body, actor: callerActor(caller) }) },
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/memories/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { memory: await getMemory(app, params.id ?? '') } }),
+    handle: async ({ app, params }) => ({
+      body: { memory: await sessionsOf(app).getMemory(params.id ?? '') },
+    }),
   }),
   route({
     method: 'POST',
@@ -137,7 +139,11 @@ export const sessionRoutes: Route[] = [
     scope: 'agent',
     body: z.strictObject({ sessionId: id, tokensUsed: tokens.optional() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await reportReuse(app, { ...body, memoryId: params.id ?? '', actor: callerActor(caller) }),
+      body: await sessionsOf(app).reportReuse({
+        ...body,
+        memoryId: params.id ?? '',
+        actor: callerActor(caller),
+      }),
     }),
   }),
   route({
@@ -147,7 +153,10 @@ export const sessionRoutes: Route[] = [
     query: z.object({ limit: limitParam().optional(), sessionId: id.optional() }),
     handle: async ({ app, query }) => ({
       body: {
-        failures: await listFailureLogs(app, { limit: limitOf(query, 50), sessionId: query.sessionId }),
+        failures: await sessionsOf(app).listFailureLogs({
+          limit: limitOf(query, 50),
+          sessionId: query.sessionId,
+        }),
       },
     }),
   }),
@@ -159,7 +168,7 @@ export const sessionRoutes: Route[] = [
     body: z.looseObject({}),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await createFailureLog(app, {
+      body: await sessionsOf(app).createFailureLog({
         ...(body as Omit<FailureLogInput, 'actor'>),
         actor: callerActor(caller),
       }),
@@ -169,13 +178,15 @@ export const sessionRoutes: Route[] = [
     method: 'GET',
     path: '/v1/failures/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { failure: await getFailureLog(app, params.id ?? '') } }),
+    handle: async ({ app, params }) => ({
+      body: { failure: await sessionsOf(app).getFailureLog(params.id ?? '') },
+    }),
   }),
   route({
     method: 'GET',
     path: '/v1/promotions',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await listPromotions(app) }),
+    handle: async ({ app }) => ({ body: await sessionsOf(app).listPromotions() }),
   }),
   route({
     method: 'POST',
@@ -189,14 +200,14 @@ export const sessionRoutes: Route[] = [
     }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await approvePromotion(app, { ...body, actor: callerActor(caller) }),
+      body: await sessionsOf(app).approvePromotion({ ...body, actor: callerActor(caller) }),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/context/rules',
     scope: 'read',
-    handle: async ({ app }) => ({ body: { rules: await listRules(app) } }),
+    handle: async ({ app }) => ({ body: { rules: await sessionsOf(app).listRules() } }),
   }),
   route({
     method: 'POST',
@@ -210,14 +221,14 @@ export const sessionRoutes: Route[] = [
     }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: { rule: await addWorkspaceRule(app, { ...body, actor: callerActor(caller) }) },
+      body: { rule: await sessionsOf(app).addWorkspaceRule({ ...body, actor: callerActor(caller) }) },
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/context/recovery',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await contextLossRecovery(app) }),
+    handle: async ({ app }) => ({ body: await sessionsOf(app).contextLossRecovery() }),
   }),
   route({
     method: 'GET',
@@ -225,7 +236,7 @@ export const sessionRoutes: Route[] = [
     scope: 'read',
     query: period.extend({ format: formatParam.optional() }),
     handle: async ({ app, query }) => {
-      const d = await dashboardView(app, periodOf(app.clock.now(), query.from, query.to));
+      const d = await sessionsOf(app).dashboard(query);
       return wantsMarkdown(query) ? markdown(d.markdown) : { body: d.dashboard };
     },
   }),
@@ -234,8 +245,7 @@ export const sessionRoutes: Route[] = [
     path: '/v1/dashboard/markdown',
     scope: 'read',
     query: period,
-    handle: async ({ app, query }) =>
-      markdown((await dashboardView(app, periodOf(app.clock.now(), query.from, query.to))).markdown),
+    handle: async ({ app, query }) => markdown((await sessionsOf(app).dashboard(query)).markdown),
   }),
   route({
     method: 'GET',
@@ -243,7 +253,7 @@ export const sessionRoutes: Route[] = [
     scope: 'read',
     query: period,
     handle: async ({ app, query }) => ({
-      body: await economicsView(app, periodOf(app.clock.now(), query.from, query.to)),
+      body: await sessionsOf(app).economics(query),
     }),
   }),
   route({
@@ -252,7 +262,7 @@ export const sessionRoutes: Route[] = [
     scope: 'agent',
     body: z.strictObject({ areas: z.array(line).max(50) }),
     handle: async ({ app, body, caller }) => ({
-      body: { focusAreas: await setFocusAreas(app, { ...body, actor: callerActor(caller) }) },
+      body: { focusAreas: await sessionsOf(app).setFocusAreas({ ...body, actor: callerActor(caller) }) },
     }),
   }),
 ];

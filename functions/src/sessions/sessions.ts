@@ -9,8 +9,12 @@ import { conflict } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { viaOf } from '../missions/audited.js';
 import { missionHealth } from '../missions/core/events.js';
-import { latestParityCheck } from '../missions/parity-checks.js';
-import { appendEvent, readBacklog, readEvents } from '../missions/store.js';
+import {
+  appendMissionEvent as appendEvent,
+  latestParityCheck,
+  readMissionBacklog as readBacklog,
+  readMissionEvents as readEvents,
+} from '../missions/system.js';
 import { latestGuardResults } from '../tasks/guards.js';
 import {
   buildClosureReport,
@@ -22,16 +26,18 @@ import {
 import { promotionCandidates, type Memory, type WorkspaceRule } from './core/memory.js';
 import {
   getSessionDoc,
+  listOpenSessions,
   readFailureLogs,
   readMemories,
   readPromotions,
   readReuses,
   readRules,
-  SCMS_SETTINGS,
-  SESSIONS,
-  sessionId,
+  sessionRef,
+  targets,
   type Session,
-} from './store.js';
+} from './repo.js';
+import { readFocusAreasTx, setFocusAreasTx } from './settings.js';
+import { sessionId } from './store.js';
 
 type Deps = { db: Firestore; clock: Clock };
 
@@ -51,8 +57,7 @@ export async function startSession(
   const [memories, rules] = await Promise.all([readMemories(db), readRules(db)]);
   const session = await db.runTransaction(async (tx) => {
     const now = clock.now();
-    const focusRef = db.collection(SCMS_SETTINGS).doc('focusAreas');
-    const focus = input.focusAreas ?? ((await tx.get(focusRef)).get('areas') as string[] | undefined) ?? [];
+    const focus = input.focusAreas ?? (await readFocusAreasTx(db, tx));
     const s: Session = {
       id: sessionId(now),
       status: 'open',
@@ -62,8 +67,8 @@ export async function startSession(
       focusAreas: focus,
       closure: null,
     };
-    tx.create(db.collection(SESSIONS).doc(s.id), s);
-    if (input.focusAreas) tx.set(focusRef, { areas: input.focusAreas, updatedAt: now, actor: input.actor });
+    tx.create(sessionRef(db, s.id), s);
+    if (input.focusAreas) setFocusAreasTx(db, tx, input.focusAreas, now, input.actor);
     appendEvent(
       db,
       tx,
@@ -169,7 +174,7 @@ export async function closeSession(deps: Deps, input: CloseInput): Promise<Closu
       ...(input.tests ? { reportedTests: input.tests } : {}),
       notes: input.notes,
     });
-    tx.update(db.collection(SESSIONS).doc(s.id), { status: 'closed', closedAt: now, closure: report });
+    tx.update(sessionRef(db, s.id), { status: 'closed', closedAt: now, closure: report });
     appendEvent(
       db,
       tx,
@@ -188,7 +193,7 @@ export async function closeSession(deps: Deps, input: CloseInput): Promise<Closu
       {
         actor: input.actor,
         action: 'session.close',
-        target: `${SESSIONS}/${s.id}`,
+        target: targets.session(s.id),
         outcome: 'ok',
         via: viaOf(input.actor),
         details: { status: report.status },
@@ -211,3 +216,6 @@ export async function sessionReport(
     throw conflict(`session ${id} is still open; its closure report is produced when it closes`);
   return { report: s.closure, markdown: renderClosureMarkdown(s.closure) };
 }
+
+/** Sessions still open. */
+export const listOpen = (deps: { db: Firestore }) => listOpenSessions(deps.db);

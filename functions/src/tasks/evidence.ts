@@ -10,7 +10,7 @@ import { auditInTransaction } from '../platform/audit.js';
 import { conflict, forbidden, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { parseEvidenceJsonl, type EvidenceLineError } from './core/evidence.js';
-import { EVIDENCE, EVIDENCE_ARCHIVE, TASKS, taskFrom } from './store.js';
+import { archiveEvidenceBatch, evidenceOf, evidenceRef, targets, taskRef } from './repo.js';
 
 const MAX_LINES = 500;
 
@@ -23,16 +23,14 @@ export async function submitEvidence(
   const parsed = parseEvidenceJsonl(input.jsonl, { taskId: input.taskId, agentId: input.agentId });
   const at = deps.clock.now();
   const { accepted, duplicates } = await deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
-    const task = taskFrom((await tx.get(ref)).data());
+    const ref = taskRef(deps.db, input.taskId);
+    const task = (await tx.get(ref)).data();
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
     if (task.agentId !== input.agentId)
       throw forbidden(`task ${task.id} is assigned to ${task.agentId}, not ${input.agentId}`);
     if (task.status === 'cancelled') throw conflict(`task ${task.id} is cancelled`);
     const refs = parsed.good.map((g) =>
-      deps.db
-        .collection(EVIDENCE)
-        .doc(`${task.id}~${createHash('sha256').update(g.raw).digest('hex').slice(0, 20)}`),
+      evidenceRef(deps.db, `${task.id}~${createHash('sha256').update(g.raw).digest('hex').slice(0, 20)}`),
     );
     const existing = refs.length ? await tx.getAll(...refs) : [];
     let added = 0;
@@ -51,7 +49,7 @@ export async function submitEvidence(
         {
           actor: input.actor,
           action: 'evidence.submit',
-          target: `${TASKS}/${task.id}`,
+          target: targets.task(task.id),
           outcome: 'refused',
           reason: `invalid_input: ${parsed.bad.length} line(s) refused: ${parsed.bad.map((b) => b.line).join(', ')}`,
           via: 'api',
@@ -65,8 +63,7 @@ export async function submitEvidence(
 }
 
 export async function listEvidence(deps: { db: Firestore }, taskId: string) {
-  const snap = await deps.db.collection(EVIDENCE).where('taskId', '==', taskId).limit(1000).get();
-  return snap.docs.map((d) => ({ id: d.id, ...d.data() }));
+  return evidenceOf(deps.db, taskId, 1000);
 }
 
 /**
@@ -75,23 +72,15 @@ export async function listEvidence(deps: { db: Firestore }, taskId: string) {
  * nothing left to move.
  */
 export async function archiveEvidence(
-  app: { db: Firestore },
+  deps: { db: Firestore },
   opts: { firedAt: Date; retentionDays?: number },
 ): Promise<{ archived: number; before: Date }> {
   const before = new Date(opts.firedAt.getTime() - (opts.retentionDays ?? 30) * 86_400_000);
   let archived = 0;
   for (;;) {
-    const snap = await app.db.collection(EVIDENCE).where('receivedAt', '<', before).limit(200).get();
-    if (snap.empty) break;
-    await app.db.runTransaction(async (tx) => {
-      const fresh = await tx.getAll(...snap.docs.map((d) => d.ref));
-      for (const d of fresh) {
-        if (!d.exists) continue;
-        tx.set(app.db.collection(EVIDENCE_ARCHIVE).doc(d.id), { ...d.data(), archivedAt: opts.firedAt });
-        tx.delete(d.ref);
-      }
-    });
-    archived += snap.size;
+    const moved = await archiveEvidenceBatch(deps.db, before, opts.firedAt, 200);
+    if (!moved) break;
+    archived += moved;
   }
   return { archived, before };
 }

@@ -20,7 +20,7 @@ import {
 } from './core/guard-rules.js';
 import { guardCompliance } from './core/metrics.js';
 import { alertBannedImports, alertGuardFailure } from './alerts.js';
-import { GUARD_RESULTS, revive } from './store.js';
+import { guardResultsBetween, newGuardResultRef, recentGuardResults, targets } from './repo.js';
 
 /** Resolves a rule set given as JSON text, an object, or nothing (the default set). */
 export function resolveRuleSet(rules: unknown): RuleSet {
@@ -78,7 +78,7 @@ export async function reportGuardResult(deps: AlertDeps, raw: unknown, actor: Ac
   if (!parsed.success)
     throw invalidInput(`guard result refused: ${describeIssues(parsed.error.issues).join('; ')}`);
   const at = deps.clock.now();
-  const ref = deps.db.collection(GUARD_RESULTS).doc();
+  const ref = newGuardResultRef(deps.db);
   await deps.db.runTransaction(async (tx) => {
     tx.create(ref, { ...parsed.data, at, reportedBy: actor });
     if (parsed.data.status === 'pass') return;
@@ -89,7 +89,7 @@ export async function reportGuardResult(deps: AlertDeps, raw: unknown, actor: Ac
       {
         actor,
         action: 'guard.report',
-        target: `${GUARD_RESULTS}/${ref.id}`,
+        target: targets.guardResult(ref.id),
         outcome: 'ok',
         rationale: `${parsed.data.guard} ${parsed.data.status}`,
         via: 'api',
@@ -99,18 +99,6 @@ export async function reportGuardResult(deps: AlertDeps, raw: unknown, actor: Ac
   });
   if (parsed.data.status !== 'pass') await kickSlackOutbox(deps);
   return { id: ref.id, ...parsed.data, at };
-}
-
-export async function guardResultsBetween(db: Firestore, from: Date, to: Date) {
-  const snap = await db
-    .collection(GUARD_RESULTS)
-    .where('at', '>=', from)
-    .where('at', '<', to)
-    .limit(5000)
-    .get();
-  return snap.docs.map((d) =>
-    revive<{ guard: string; status: 'pass' | 'fail' | 'error'; at: Date; details: string }>(d.data()),
-  );
 }
 
 /** Compliance per guard over [from, to). */
@@ -129,10 +117,8 @@ export interface LatestGuardResult {
 
 /** The most recent CI result of each guard (from the last 500 reported), guard names sorted. */
 export async function latestGuardResults(db: Firestore): Promise<LatestGuardResult[]> {
-  const snap = await db.collection(GUARD_RESULTS).orderBy('at', 'desc').limit(500).get();
   const latest = new Map<string, LatestGuardResult>();
-  for (const d of snap.docs) {
-    const r = revive<LatestGuardResult>(d.data());
+  for (const r of await recentGuardResults(db, 500)) {
     if (!latest.has(r.guard))
       latest.set(r.guard, {
         guard: r.guard,

@@ -5,28 +5,36 @@
  * run. A beat after the flag clears it, as an event, and resolves the incident the silence opened
  * (recovery `system:heartbeat`), so its escalation stops and no one is paged for a live agent.
  */
+import type { Firestore } from '@google-cloud/firestore';
 import { recordEvent } from '../engine/events.js';
-import { deliverNow, type IncidentDeps } from '../incidents/deps.js';
-import { startEscalation } from '../incidents/escalation.js';
-import { openIncidentInTransaction } from '../incidents/open-incident.js';
-import { readLiveIncidentTx, writeRecovery } from '../incidents/recover.js';
 import { kickSlackOutbox } from '../notify/slack-outbox.js';
-import type { Container } from '../platform/container.js';
-import { conflict, forbidden, notFound } from '../shared/errors.js';
-import { systemActor, type Actor } from '../shared/ports.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
+import { conflict, forbidden } from '../shared/errors.js';
+import { systemActor, type Actor, type Clock } from '../shared/ports.js';
 import { staleVerdict } from './core/heartbeat.js';
 import { FINISHED } from './core/task.js';
-import { TASKS, loadHeartbeatPolicy, taskFrom } from './store.js';
+import type { IncidentsPort } from './ports.js';
+import { getTaskDoc, tasksIn, taskRef } from './repo.js';
+import { loadHeartbeatPolicy } from './settings.js';
+
+/** What beats and the sweep need: the tasks, the Slack kick, and the incidents system's capabilities. */
+export interface HeartbeatDeps {
+  db: Firestore;
+  clock: Clock;
+  bus: Bus;
+  log: Logger;
+  incidents: IncidentsPort;
+}
 
 export async function recordHeartbeat(
-  deps: IncidentDeps,
+  deps: HeartbeatDeps,
   input: { taskId: string; agentId: string; note?: string; actor: Actor },
 ): Promise<{ taskId: string; at: Date; cleared: boolean; resolvedIncidentId?: string }> {
   const at = deps.clock.now();
   const res = await deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
-    const task = taskFrom((await tx.get(ref)).data());
-    if (!task) throw notFound(`unknown task "${input.taskId}"`);
+    const ref = taskRef(deps.db, input.taskId);
+    const task = await getTaskDoc(deps.db, input.taskId, tx);
     if (task.agentId !== input.agentId)
       throw forbidden(`task ${task.id} is assigned to ${task.agentId}, not ${input.agentId}`);
     if (FINISHED.includes(task.status))
@@ -34,9 +42,9 @@ export async function recordHeartbeat(
     const stale = task.stale;
     // Reads before writes: the incident the silence opened, if it is still live.
     const live = stale?.incidentId
-      ? await readLiveIncidentTx(deps.db, tx, { incidentId: stale.incidentId })
+      ? await deps.incidents.readLiveTx(tx, { incidentId: stale.incidentId })
       : undefined;
-    tx.update(ref, { lastBeatAt: at, beats: ((task as { beats?: number }).beats ?? 0) + 1, stale: null });
+    tx.update(ref, { lastBeatAt: at, beats: (task.beats ?? 0) + 1, stale: null });
     if (stale)
       recordEvent(deps.db, tx, {
         type: 'task.heartbeat.cleared',
@@ -46,8 +54,7 @@ export async function recordHeartbeat(
       });
     if (live) {
       const silent = Math.round((at.getTime() - new Date(stale!.since).getTime()) / 60_000);
-      writeRecovery(
-        deps.db,
+      deps.incidents.writeRecovery(
         tx,
         live,
         {
@@ -64,7 +71,7 @@ export async function recordHeartbeat(
       ...(live ? { resolvedIncidentId: live.incident.id } : {}),
     };
   });
-  if (res.resolvedIncidentId) await deliverNow(deps);
+  if (res.resolvedIncidentId) await kickSlackOutbox(deps);
   return res;
 }
 
@@ -73,24 +80,20 @@ export async function recordHeartbeat(
  * task and the start of its silence, so a redelivered sweep opens and escalates nothing twice.
  */
 export async function heartbeatSweep(
-  app: Container,
+  deps: HeartbeatDeps,
   opts: { firedAt: Date },
 ): Promise<{ flagged: Array<{ taskId: string; incidentId: string }> }> {
-  const policy = await loadHeartbeatPolicy(app.db);
+  const policy = await loadHeartbeatPolicy(deps.db);
   const now = opts.firedAt;
-  const running = await app.db.collection(TASKS).where('status', '==', 'in_progress').get();
   const flagged: Array<{ taskId: string; incidentId: string }> = [];
-  for (const doc of running.docs) {
-    const candidate = taskFrom(doc.data())!;
+  for (const candidate of await tasksIn(deps.db, ['in_progress'], 5000)) {
     if (!staleVerdict(candidate, policy, now).stale) continue;
-    const result = await app.db.runTransaction(async (tx) => {
-      const snap = await tx.get(doc.ref);
-      const task = taskFrom(snap.data())!;
+    const result = await deps.db.runTransaction(async (tx) => {
+      const task = await getTaskDoc(deps.db, candidate.id, tx);
       const v = staleVerdict(task, policy, now);
       if (!v.stale) return undefined;
       const actor = systemActor('heartbeat-sweep');
-      const inc = await openIncidentInTransaction(
-        app.db,
+      const inc = await deps.incidents.openInTransaction(
         tx,
         {
           severity: 'sev3',
@@ -102,11 +105,11 @@ export async function heartbeatSweep(
         },
         now,
       );
-      tx.update(doc.ref, {
+      tx.update(taskRef(deps.db, task.id), {
         stale: { since: v.since, flaggedAt: now, incidentId: inc.id },
-        staleFlags: ((snap.get('staleFlags') as number) ?? 0) + 1,
+        staleFlags: (task.staleFlags ?? 0) + 1,
       });
-      recordEvent(app.db, tx, {
+      recordEvent(deps.db, tx, {
         type: 'task.heartbeat.stale',
         actor,
         at: now,
@@ -115,9 +118,24 @@ export async function heartbeatSweep(
       return { taskId: task.id, incidentId: inc.id };
     });
     if (!result) continue;
-    await startEscalation(app, result.incidentId);
+    await deps.incidents.startEscalation(result.incidentId);
     flagged.push(result);
   }
-  if (flagged.length) await kickSlackOutbox(app); // one delivery run for every level-1 post
+  if (flagged.length) await kickSlackOutbox(deps); // one delivery run for every level-1 post
   return { flagged };
+}
+
+/**
+ * The every-5-minutes operations sweep: stale heartbeats, then the incidents' backstops (every open
+ * incident has its timer run; phases past their window are alerted).
+ */
+export async function operationsSweep(deps: HeartbeatDeps, opts: { firedAt: Date }) {
+  const swept = await heartbeatSweep(deps, opts);
+  const escalations = await deps.incidents.ensureEscalations();
+  const overruns = await deps.incidents.alertPhaseOverruns(opts.firedAt);
+  return {
+    flagged: swept.flagged.length,
+    escalationsStarted: escalations,
+    overrunAlerts: overruns.alerted.length,
+  };
 }

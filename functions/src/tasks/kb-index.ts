@@ -5,24 +5,9 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { termFrequencies, tokenize } from './core/bm25.js';
+import { kbIndexRef, kbStatsRef, type KbIndexDoc, type KbSource } from './repo.js';
 
-export const KB_INDEX = 'kbIndex';
-export const KB_STATS = 'kbStats';
-
-export type KbSource = 'task' | 'failure' | 'memory';
-
-export interface KbIndexDoc {
-  id: string;
-  source: KbSource;
-  refId: string;
-  title: string;
-  snippet: string;
-  tf: Record<string, number>;
-  /** The distinct terms, for `array-contains-any` candidate lookup. */
-  terms: string[];
-  length: number;
-  at: Date;
-}
+export type { KbIndexDoc, KbSource };
 
 export interface KbReads {
   docId: string;
@@ -30,18 +15,13 @@ export interface KbReads {
   stats: { docs: number; totalLength: number };
 }
 
-const statsRef = (db: Firestore) => db.collection(KB_STATS).doc('global');
-
 /** The reads an index write needs; call before any write in the transaction. */
 export async function kbIndexReads(db: Firestore, tx: Transaction, docId: string): Promise<KbReads> {
-  const [doc, stats] = await Promise.all([tx.get(db.collection(KB_INDEX).doc(docId)), tx.get(statsRef(db))]);
+  const [doc, stats] = await Promise.all([tx.get(kbIndexRef(db, docId)), tx.get(kbStatsRef(db))]);
   return {
     docId,
-    oldLength: doc.exists ? (doc.get('length') as number) : undefined,
-    stats: {
-      docs: (stats.get('docs') as number) ?? 0,
-      totalLength: (stats.get('totalLength') as number) ?? 0,
-    },
+    oldLength: doc.data()?.length,
+    stats: { docs: stats.data()?.docs ?? 0, totalLength: stats.data()?.totalLength ?? 0 },
   };
 }
 
@@ -65,10 +45,8 @@ export function indexKbDocumentInTransaction(
     length: tokens.length,
     at: item.at,
   };
-  tx.set(db.collection(KB_INDEX).doc(reads.docId), doc);
+  tx.set(kbIndexRef(db, reads.docId), doc);
   if (reads.oldLength === undefined) reads.stats.docs += 1;
   reads.stats.totalLength += tokens.length - (reads.oldLength ?? 0);
-  tx.set(statsRef(db), reads.stats, { merge: true });
+  tx.set(kbStatsRef(db), reads.stats, { merge: true });
 }
-
-export const kbStatsRef = statsRef;

@@ -7,93 +7,110 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { invalidInput } from '../shared/errors.js';
 import { bm25Rank, tokenize } from './core/bm25.js';
-import {
-  KB_INDEX,
-  indexKbDocumentInTransaction,
-  kbStatsRef,
-  type KbIndexDoc,
-  type KbSource,
-} from './kb-index.js';
-import { revive } from './store.js';
+import { indexKbDocumentInTransaction } from './kb-index.js';
+import { kbCandidates, kbIndexRef, kbStatsRef, type KbSource } from './repo.js';
 
-export const FAILURE_LOGS = 'failureLogs';
-export const MEMORIES = 'memories';
 const SYNC_BATCH = 100;
 
+/** A record of another system to index, as that system hands it over (oldest first). */
+type ForeignDoc = { id: string; createdAt: Date };
+
+/** The sessions system's failure logs and memories, read through its own functions. */
+export interface KbForeignSources {
+  failureLogsAfter(
+    after: Date | undefined,
+    limit: number,
+  ): Promise<
+    Array<
+      ForeignDoc & {
+        summary: string;
+        whatBroke: string;
+        whys: string[];
+        rootCause: string;
+        prevention: { text: string };
+      }
+    >
+  >;
+  memoriesAfter(
+    after: Date | undefined,
+    limit: number,
+  ): Promise<Array<ForeignDoc & { title: string; kind: string; text: string }>>;
+}
+
 interface Foreign {
-  collection: string;
+  /** The cursor's key in the stats document (the source collection's name, kept as it was). */
+  cursor: string;
   source: KbSource;
   prefix: string;
-  render(d: Record<string, unknown>): { title: string; text: string };
+  read(
+    src: KbForeignSources,
+    after: Date | undefined,
+  ): Promise<Array<ForeignDoc & { title: string; text: string }>>;
 }
 
 const FOREIGN: Foreign[] = [
   {
-    collection: FAILURE_LOGS,
+    cursor: 'failureLogs',
     source: 'failure',
     prefix: 'failure',
-    render: (d) => ({
-      title: String(d.summary ?? ''),
-      text: [
-        d.whatBroke,
-        ...(Array.isArray(d.whys) ? d.whys : []),
-        d.rootCause,
-        (d.prevention as { text?: string } | undefined)?.text,
-      ]
-        .filter((x) => typeof x === 'string')
-        .join('\n'),
-    }),
+    read: async (src, after) =>
+      (await src.failureLogsAfter(after, SYNC_BATCH)).map((d) => ({
+        id: d.id,
+        createdAt: d.createdAt,
+        title: d.summary ?? '',
+        text: [d.whatBroke, ...(Array.isArray(d.whys) ? d.whys : []), d.rootCause, d.prevention?.text]
+          .filter((x) => typeof x === 'string')
+          .join('\n'),
+      })),
   },
   {
-    collection: MEMORIES,
+    cursor: 'memories',
     source: 'memory',
     prefix: 'memory',
-    render: (d) => ({
-      title: String(d.title ?? ''),
-      text: `${String(d.kind ?? '')}\n${String(d.text ?? '')}`,
-    }),
+    read: async (src, after) =>
+      (await src.memoriesAfter(after, SYNC_BATCH)).map((d) => ({
+        id: d.id,
+        createdAt: d.createdAt,
+        title: d.title ?? '',
+        text: `${d.kind ?? ''}\n${d.text ?? ''}`,
+      })),
   },
 ];
 
+/** What KB search needs: its index, and the sessions system's records to index. */
+export interface KbDeps {
+  db: Firestore;
+  scms: KbForeignSources;
+}
+
 /** Indexes failure logs and memories written since the last sync. Returns how many were indexed. */
-export async function syncKb(db: Firestore): Promise<number> {
+export async function syncKb(deps: KbDeps): Promise<number> {
+  const { db } = deps;
   let total = 0;
   for (const f of FOREIGN) {
     for (;;) {
-      const cursorAt = (await kbStatsRef(db).get()).get(`cursors.${f.collection}`) as
-        FirebaseFirestore.Timestamp | undefined;
-      let q = db.collection(f.collection).orderBy('createdAt').limit(SYNC_BATCH);
-      if (cursorAt) q = q.where('createdAt', '>', cursorAt);
-      const snap = await q.get();
-      if (snap.empty) break;
+      const cursorAt = (await kbStatsRef(db).get()).data()?.cursors?.[f.cursor];
+      const batch = await f.read(deps.scms, cursorAt);
+      if (!batch.length) break;
       await db.runTransaction(async (tx) => {
-        const stats = await tx.get(kbStatsRef(db));
-        const existing = await tx.getAll(
-          ...snap.docs.map((d) => db.collection(KB_INDEX).doc(`${f.prefix}~${d.id}`)),
-        );
-        const s = {
-          docs: (stats.get('docs') as number) ?? 0,
-          totalLength: (stats.get('totalLength') as number) ?? 0,
-        };
-        snap.docs.forEach((d, i) => {
-          const data = revive<Record<string, unknown>>(d.data());
-          const { title, text } = f.render(data);
-          const at = data.createdAt instanceof Date ? data.createdAt : new Date(0);
-          const reads = {
-            docId: `${f.prefix}~${d.id}`,
-            oldLength: existing[i]!.get('length') as number | undefined,
-            stats: s,
-          };
-          indexKbDocumentInTransaction(db, tx, reads, { source: f.source, refId: d.id, title, text, at });
+        const stats = (await tx.get(kbStatsRef(db))).data();
+        const existing = await tx.getAll(...batch.map((d) => kbIndexRef(db, `${f.prefix}~${d.id}`)));
+        const s = { docs: stats?.docs ?? 0, totalLength: stats?.totalLength ?? 0 };
+        batch.forEach((d, i) => {
+          const at = d.createdAt instanceof Date ? d.createdAt : new Date(0);
+          const reads = { docId: `${f.prefix}~${d.id}`, oldLength: existing[i]!.data()?.length, stats: s };
+          indexKbDocumentInTransaction(db, tx, reads, {
+            source: f.source,
+            refId: d.id,
+            title: d.title,
+            text: d.text,
+            at,
+          });
         });
-        tx.set(
-          kbStatsRef(db),
-          { cursors: { [f.collection]: snap.docs.at(-1)!.get('createdAt') } },
-          { merge: true },
-        );
+        tx.set(kbStatsRef(db), { cursors: { [f.cursor]: batch.at(-1)!.createdAt } }, { merge: true });
       });
-      total += snap.size;
-      if (snap.size < SYNC_BATCH) break;
+      total += batch.length;
+      if (batch.length < SYNC_BATCH) break;
     }
   }
   return total;
@@ -111,22 +128,21 @@ export interface KbResult {
 
 /** Ranked KB search: top results with the terms that made each match. */
 export async function kbSearch(
-  deps: { db: Firestore },
+  deps: KbDeps,
   input: { query: string; limit?: number; sources?: KbSource[] },
 ): Promise<{ query: string; terms: string[]; results: KbResult[] }> {
   const terms = [...new Set(tokenize(input.query))].slice(0, 30);
   if (!terms.length)
     throw invalidInput('query: no searchable words (stop words and punctuation are ignored)');
-  await syncKb(deps.db);
-  const [stats, snap] = await Promise.all([
+  await syncKb(deps);
+  const [statsSnap, candidates] = await Promise.all([
     kbStatsRef(deps.db).get(),
-    deps.db.collection(KB_INDEX).where('terms', 'array-contains-any', terms).limit(2000).get(),
+    kbCandidates(deps.db, terms, 2000),
   ]);
-  const docs = snap.docs
-    .map((d) => d.data() as KbIndexDoc)
-    .filter((d) => !input.sources || input.sources.includes(d.source));
-  const n = (stats.get('docs') as number) ?? docs.length;
-  const avg = n > 0 ? ((stats.get('totalLength') as number) ?? 0) / n : 1;
+  const stats = statsSnap.data();
+  const docs = candidates.filter((d) => !input.sources || input.sources.includes(d.source));
+  const n = stats?.docs ?? docs.length;
+  const avg = n > 0 ? (stats?.totalLength ?? 0) / n : 1;
   const ranked = bm25Rank(
     terms.join(' '),
     docs.map((d) => ({ id: d.id, tf: d.tf, length: d.length })),

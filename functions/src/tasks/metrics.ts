@@ -13,44 +13,32 @@ import type { Firestore } from '@google-cloud/firestore';
 import { invalidInput } from '../shared/errors.js';
 import { successMetrics } from './core/metrics.js';
 import { completedOnTime, type Task } from './core/task.js';
-import { guardResultsBetween } from './guards.js';
-import { TASKS, revive, taskFrom } from './store.js';
+import type { ReportSources } from './ports.js';
+import { guardResultsBetween, tasksCreatedBefore } from './repo.js';
 
 const minutesBetween = (a: Date, b: Date) => Math.round(((b.getTime() - a.getTime()) / 60_000) * 100) / 100;
 
-export async function computeMetrics(deps: { db: Firestore }, input: { from: Date; to: Date }) {
+export async function computeMetrics(
+  deps: {
+    db: Firestore;
+    sources: Pick<ReportSources, 'incidentsOpenedBetween' | 'runStatusesCreatedBetween'>;
+  },
+  input: { from: Date; to: Date },
+) {
   if (!(input.from < input.to)) throw invalidInput('from must be before to');
   const { from, to } = input;
-  const [taskSnap, incSnap, runSnap, guards] = await Promise.all([
-    deps.db.collection(TASKS).where('createdAt', '<', to).limit(5000).get(),
-    deps.db
-      .collection('incidents')
-      .where('openedAt', '>=', from)
-      .where('openedAt', '<', to)
-      .limit(5000)
-      .get(),
-    deps.db
-      .collection('runs')
-      .where('createdAt', '>=', from)
-      .where('createdAt', '<', to)
-      .select('status')
-      .limit(10000)
-      .get(),
+  const [stored, incidents, runStatuses, guards] = await Promise.all([
+    tasksCreatedBefore(deps.db, to, 5000),
+    deps.sources.incidentsOpenedBetween(from, to),
+    deps.sources.runStatusesCreatedBetween(from, to),
     guardResultsBetween(deps.db, from, to),
   ]);
-  const tasks = taskSnap.docs.map((d) => ({
-    t: taskFrom(d.data())!,
-    flags: (d.get('staleFlags') as number) ?? 0,
-  }));
+  const tasks = stored.map((t) => ({ t, flags: t.staleFlags ?? 0 }));
   const inPeriod = (d?: Date) => !!d && d >= from && d < to;
   const active = tasks.filter(
     ({ t }) => t.startedAt && t.startedAt < to && (!t.completedAt || t.completedAt >= from),
   );
   const finished = tasks.filter(({ t }) => t.status === 'done' && inPeriod(t.completedAt)).map(({ t }) => t);
-  const incidents = incSnap.docs.map((d) =>
-    revive<{ openedAt: Date; acknowledgedAt?: Date; resolvedAt?: Date }>(d.data()),
-  );
-  const runStatuses = runSnap.docs.map((d) => d.get('status') as string);
   const finishedRuns = runStatuses.filter((s) => s === 'succeeded' || s === 'failed');
   const metrics = successMetrics({
     finished: finished.map((t: Task) => ({ onTime: completedOnTime(t) })),

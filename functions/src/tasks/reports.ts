@@ -4,12 +4,17 @@
  * outbox in the same transaction.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { DEAD_LETTER_TOPIC } from '../platform/catalog.js';
 import { enqueueSlack } from '../notify/slack-outbox.js';
-import type { Container } from '../platform/container.js';
 import { computeMetrics } from './metrics.js';
-import { guardComplianceReport, guardResultsBetween } from './guards.js';
-import { AGENTS, REPORTS, TASKS, taskFrom } from './store.js';
+import { guardComplianceReport } from './guards.js';
+import type { ReportSources } from './ports.js';
+import { agentIds, guardResultsBetween, probeReports, reportRef, tasksIn } from './repo.js';
+
+/** What the reports read: the tasks' own documents and other systems' read functions. */
+export interface ReportDeps {
+  db: Firestore;
+  sources: ReportSources;
+}
 
 const DAY = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -25,7 +30,7 @@ async function saveReport(
   at: Date,
 ) {
   return db.runTransaction(async (tx) => {
-    const ref = db.collection(REPORTS).doc(id);
+    const ref = reportRef(db, id);
     if ((await tx.get(ref)).exists) return { id, created: false };
     tx.create(ref, { id, kind, ...body, text, createdAt: at });
     enqueueSlack(
@@ -40,7 +45,7 @@ async function saveReport(
 }
 
 /** Reachability of what the product depends on, as the report sees it. */
-async function components(app: Container): Promise<Record<string, boolean>> {
+async function components(deps: ReportDeps): Promise<Record<string, boolean>> {
   // A failed probe is the finding, not an error of the job: it is reported as unreachable.
   const probe = (p: Promise<unknown>) =>
     p.then(
@@ -48,8 +53,8 @@ async function components(app: Container): Promise<Record<string, boolean>> {
       () => false,
     );
   return {
-    firestore: await probe(app.db.collection(REPORTS).limit(1).get()),
-    pubsub: await probe(app.pubsub.topic(DEAD_LETTER_TOPIC).exists()),
+    firestore: await probe(probeReports(deps.db)),
+    pubsub: await deps.sources.pubsubReachable().catch(() => false),
   };
 }
 
@@ -57,38 +62,34 @@ async function components(app: Container): Promise<Record<string, boolean>> {
  * Daily report for the 24 h before `firedAt`: components, agents with active tasks and idle agents
  * (registered, no task in progress), blockers, stale beats, incidents, guard failures.
  */
-export async function dailyReport(app: Container, opts: { firedAt: Date }) {
+export async function dailyReport(deps: ReportDeps, opts: { firedAt: Date }) {
   const to = opts.firedAt;
   const from = new Date(to.getTime() - DAY);
-  const [comps, agentsSnap, tasksSnap, incSnap, guards] = await Promise.all([
-    components(app),
-    app.db.collection(AGENTS).select().limit(5000).get(),
-    app.db.collection(TASKS).where('status', 'in', ['todo', 'in_progress', 'blocked']).limit(5000).get(),
-    app.db.collection('incidents').where('status', 'in', ['open', 'acknowledged']).limit(1000).get(),
-    guardResultsBetween(app.db, from, to),
+  const [comps, agents, tasks, incidents, guards] = await Promise.all([
+    components(deps),
+    agentIds(deps.db, 5000),
+    tasksIn(deps.db, ['todo', 'in_progress', 'blocked'], 5000),
+    deps.sources.liveIncidents(1000),
+    guardResultsBetween(deps.db, from, to),
   ]);
-  const tasks = tasksSnap.docs.map((d) => taskFrom(d.data())!);
   const active = new Set(tasks.filter((t) => t.status === 'in_progress').map((t) => t.agentId));
   const body = {
     period: { from, to },
     components: comps,
     agentsWithActiveTasks: [...active].sort(),
-    idleAgents: agentsSnap.docs
-      .map((d) => d.id)
-      .filter((id) => !active.has(id))
-      .sort(),
+    idleAgents: agents.filter((id) => !active.has(id)).sort(),
     blockers: tasks
       .filter((t) => t.status === 'blocked')
       .map((t) => ({ taskId: t.id, agentId: t.agentId, blocker: t.blocker ?? null })),
     staleHeartbeats: tasks
       .filter((t) => t.stale)
       .map((t) => ({ taskId: t.id, agentId: t.agentId, since: t.stale!.since })),
-    openIncidents: incSnap.docs.map((d) => ({
-      id: d.id,
-      severity: d.get('severity'),
-      level: d.get('level'),
-      status: d.get('status'),
-      summary: d.get('summary'),
+    openIncidents: incidents.map((i) => ({
+      id: i.id,
+      severity: i.severity,
+      level: i.level,
+      status: i.status,
+      summary: i.summary,
     })),
     guardFailures: guards
       .filter((g) => g.status !== 'pass')
@@ -105,18 +106,18 @@ export async function dailyReport(app: Container, opts: { firedAt: Date }) {
     `blocked tasks: ${body.blockers.length}; stale heartbeats: ${body.staleHeartbeats.length}`,
     `open incidents: ${body.openIncidents.length}; guard failures (24 h): ${body.guardFailures.length}`,
   ].join('\n');
-  return { ...(await saveReport(app.db, `daily-${day(to)}`, 'daily', body, text, to)), ...body };
+  return { ...(await saveReport(deps.db, `daily-${day(to)}`, 'daily', body, text, to)), ...body };
 }
 
 /** Weekly review for the 7 days before `firedAt`: compliance trends and the success metrics. */
-export async function weeklyReport(app: Container, opts: { firedAt: Date }) {
+export async function weeklyReport(deps: ReportDeps, opts: { firedAt: Date }) {
   const to = opts.firedAt;
   const from = new Date(to.getTime() - 7 * DAY);
   const [metrics, prev, ...days] = await Promise.all([
-    computeMetrics(app, { from, to }),
-    computeMetrics(app, { from: new Date(from.getTime() - 7 * DAY), to: from }),
+    computeMetrics(deps, { from, to }),
+    computeMetrics(deps, { from: new Date(from.getTime() - 7 * DAY), to: from }),
     ...Array.from({ length: 7 }, (_, i) =>
-      guardComplianceReport(app, {
+      guardComplianceReport(deps, {
         from: new Date(from.getTime() + i * DAY),
         to: new Date(from.getTime() + (i + 1) * DAY),
       }),
@@ -136,5 +137,5 @@ export async function weeklyReport(app: Container, opts: { firedAt: Date }) {
     `tasks on time: ${pct(metrics.taskCompletionOnTime)}; error rate: ${pct(metrics.errorRate)}`,
     `incident response (median min): ack ${metrics.alertResponseMinutes.median ?? 'n/a'}, resolve ${metrics.alertResolutionMinutes.median ?? 'n/a'}`,
   ].join('\n');
-  return { ...(await saveReport(app.db, `weekly-${day(to)}`, 'weekly', body, text, to)), ...body };
+  return { ...(await saveReport(deps.db, `weekly-${day(to)}`, 'weekly', body, text, to)), ...body };
 }

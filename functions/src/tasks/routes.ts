@@ -1,35 +1,13 @@
 /** The tasks API under /v1: tasks, KB search, evidence, heartbeats, guards, metrics, reports. */
 import { z } from 'zod';
 import { id, RATIONALE_MAX, text } from '../shared/validation.js';
-import { recordAudit } from '../platform/audit.js';
 import { actorOf, route, type Route } from '../platform/http/route.js';
 import { timeParam } from '../platform/http/query-params.js';
-import { notFound } from '../shared/errors.js';
+import { tasksOf } from '../wiring/tasks.js';
 import { TASK_STATUSES } from './core/task.js';
 import { heartbeatPolicySchema } from './core/heartbeat.js';
-import { listEvidence, submitEvidence } from './evidence.js';
-import { guardComplianceReport, reportGuardResult, scanAndAlert } from './guards.js';
-import { recordHeartbeat } from './heartbeats.js';
-import { kbSearch } from './kb.js';
-import { computeMetrics } from './metrics.js';
-import { REPORTS, TASK_SETTINGS, loadHeartbeatPolicy } from './store.js';
-import {
-  blockTask,
-  completeTask,
-  createTask,
-  getTask,
-  listTasks,
-  registerAgent,
-  startTask,
-  unblockTask,
-} from './tasks.js';
 
-const DAY = 86_400_000;
 const periodQuery = z.object({ from: timeParam.optional(), to: timeParam.optional() });
-const period = (q: Record<string, string>, now: Date, days: number) => ({
-  from: q.from ? new Date(q.from) : new Date(now.getTime() - days * DAY),
-  to: q.to ? new Date(q.to) : now,
-});
 
 export const taskRoutes: Route[] = [
   route({
@@ -39,7 +17,7 @@ export const taskRoutes: Route[] = [
     body: z.object({ id: id(), name: text(200).optional() }),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await registerAgent(app, { ...body, actor: actorOf(caller) }),
+      body: await tasksOf(app).registerAgent({ ...body, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -49,7 +27,7 @@ export const taskRoutes: Route[] = [
     body: z.record(z.string(), z.unknown()),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await createTask(app, body, actorOf(caller)),
+      body: await tasksOf(app).createTask(body, actorOf(caller)),
     }),
   }),
   route({
@@ -59,7 +37,7 @@ export const taskRoutes: Route[] = [
     query: z.object({ agentId: id().optional(), status: z.enum(TASK_STATUSES).optional() }),
     handle: async ({ app, query }) => ({
       body: {
-        tasks: await listTasks(app, {
+        tasks: await tasksOf(app).listTasks({
           agentId: query.agentId,
           status: z
             .enum(TASK_STATUSES)
@@ -73,14 +51,14 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/tasks/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await getTask(app, params.id!) }),
+    handle: async ({ app, params }) => ({ body: await tasksOf(app).getTask(params.id!) }),
   }),
   route({
     method: 'POST',
     path: '/v1/tasks/:id/start',
     scope: 'agent',
     handle: async ({ app, params, caller }) => ({
-      body: await startTask(app, { taskId: params.id!, actor: actorOf(caller) }),
+      body: await tasksOf(app).startTask({ taskId: params.id!, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -89,7 +67,7 @@ export const taskRoutes: Route[] = [
     scope: 'agent',
     body: z.object({ reason: text(RATIONALE_MAX), blockerTaskId: id().optional() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await blockTask(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
+      body: await tasksOf(app).blockTask({ taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -97,7 +75,7 @@ export const taskRoutes: Route[] = [
     path: '/v1/tasks/:id/unblock',
     scope: 'agent',
     handle: async ({ app, params, caller }) => ({
-      body: await unblockTask(app, { taskId: params.id!, actor: actorOf(caller) }),
+      body: await tasksOf(app).unblockTask({ taskId: params.id!, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -106,7 +84,11 @@ export const taskRoutes: Route[] = [
     scope: 'agent',
     body: z.object({ solution: z.string() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await completeTask(app, { taskId: params.id!, solution: body.solution, actor: actorOf(caller) }),
+      body: await tasksOf(app).completeTask({
+        taskId: params.id!,
+        solution: body.solution,
+        actor: actorOf(caller),
+      }),
     }),
   }),
   route({
@@ -115,7 +97,7 @@ export const taskRoutes: Route[] = [
     scope: 'agent',
     body: z.object({ agentId: id(), note: z.string().max(2000).optional() }),
     handle: async ({ app, params, body, caller }) => ({
-      body: await recordHeartbeat(app, { taskId: params.id!, ...body, actor: actorOf(caller) }),
+      body: await tasksOf(app).recordHeartbeat({ taskId: params.id!, ...body, actor: actorOf(caller) }),
     }),
   }),
   route({
@@ -125,7 +107,7 @@ export const taskRoutes: Route[] = [
     // JSONL travels as a string so each line keeps its number.
     body: z.object({ agentId: id(), jsonl: z.string().min(1) }),
     handle: async ({ app, params, body, caller }) => {
-      const r = await submitEvidence(app, { taskId: params.id!, ...body, actor: actorOf(caller) });
+      const r = await tasksOf(app).submitEvidence({ taskId: params.id!, ...body, actor: actorOf(caller) });
       return { status: r.rejected.length ? 207 : 201, body: r };
     },
   }),
@@ -133,7 +115,7 @@ export const taskRoutes: Route[] = [
     method: 'GET',
     path: '/v1/tasks/:id/evidence',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: { evidence: await listEvidence(app, params.id!) } }),
+    handle: async ({ app, params }) => ({ body: { evidence: await tasksOf(app).listEvidence(params.id!) } }),
   }),
   route({
     method: 'POST',
@@ -144,7 +126,7 @@ export const taskRoutes: Route[] = [
       limit: z.number().int().min(1).max(20).optional(),
       sources: z.array(z.enum(['task', 'failure', 'memory'])).optional(),
     }),
-    handle: async ({ app, body }) => ({ body: await kbSearch(app, body) }),
+    handle: async ({ app, body }) => ({ body: await tasksOf(app).kbSearch(body) }),
   }),
   route({
     method: 'POST',
@@ -155,7 +137,7 @@ export const taskRoutes: Route[] = [
       rules: z.unknown().optional(),
     }),
     handle: async ({ app, body, caller }) => {
-      const r = await scanAndAlert(app, body, actorOf(caller));
+      const r = await tasksOf(app).scanAndAlert(body, actorOf(caller));
       return { status: r.violations.length ? 422 : 200, body: r };
     },
   }),
@@ -166,7 +148,7 @@ export const taskRoutes: Route[] = [
     body: z.record(z.string(), z.unknown()),
     handle: async ({ app, body, caller }) => ({
       status: 201,
-      body: await reportGuardResult(app, body, actorOf(caller)),
+      body: await tasksOf(app).reportGuardResult(body, actorOf(caller)),
     }),
   }),
   route({
@@ -175,7 +157,7 @@ export const taskRoutes: Route[] = [
     scope: 'read',
     query: periodQuery,
     handle: async ({ app, query }) => ({
-      body: await guardComplianceReport(app, period(query, app.clock.now(), 7)),
+      body: await tasksOf(app).guardComplianceFor(query),
     }),
   }),
   route({
@@ -184,45 +166,28 @@ export const taskRoutes: Route[] = [
     scope: 'read',
     query: periodQuery,
     handle: async ({ app, query }) => ({
-      body: await computeMetrics(app, period(query, app.clock.now(), 7)),
+      body: await tasksOf(app).metricsFor(query),
     }),
   }),
   route({
     method: 'GET',
     path: '/v1/reports/:id',
     scope: 'read',
-    handle: async ({ app, params }) => {
-      const snap = await app.db.collection(REPORTS).doc(params.id!).get();
-      if (!snap.exists) throw notFound(`unknown report "${params.id}"`);
-      return { body: snap.data() };
-    },
+    handle: async ({ app, params }) => ({ body: await tasksOf(app).getReport(params.id!) }),
   }),
   route({
     method: 'GET',
     path: '/v1/settings/heartbeat',
     scope: 'read',
-    handle: async ({ app }) => ({ body: await loadHeartbeatPolicy(app.db) }),
+    handle: async ({ app }) => ({ body: await tasksOf(app).heartbeatPolicy() }),
   }),
   route({
     method: 'PUT',
     path: '/v1/settings/heartbeat',
     scope: 'operator',
     body: heartbeatPolicySchema,
-    handle: async ({ app, body, caller }) => {
-      await app.db.collection(TASK_SETTINGS).doc('heartbeat').set(body);
-      await recordAudit(
-        app.db,
-        {
-          actor: actorOf(caller),
-          action: 'settings.heartbeat',
-          target: 'settings/heartbeat',
-          outcome: 'ok',
-          via: 'api',
-          details: body,
-        },
-        app.clock.now(),
-      );
-      return { body };
-    },
+    handle: async ({ app, body, caller }) => ({
+      body: await tasksOf(app).setHeartbeatPolicy({ policy: body, actor: actorOf(caller) }),
+    }),
   }),
 ];

@@ -15,7 +15,8 @@ import { mustBeat } from './core/heartbeat.js';
 import { FINISHED, newTaskSchema, startVerdict, type Task, type TaskStatus } from './core/task.js';
 import { alertTaskWithoutEvidence } from './alerts.js';
 import { indexKbDocumentInTransaction, kbIndexReads } from './kb-index.js';
-import { AGENTS, TASKS, loadHeartbeatPolicy, taskFrom } from './store.js';
+import { agentRef, getTaskDoc, queryTasks, targets, taskRef } from './repo.js';
+import { loadHeartbeatPolicy } from './settings.js';
 
 export interface Deps {
   db: Firestore;
@@ -31,7 +32,7 @@ export async function registerAgent(deps: Deps, input: { id: string; name?: stri
   const at = deps.clock.now();
   await deps.db.runTransaction(async (tx) => {
     tx.set(
-      deps.db.collection(AGENTS).doc(input.id),
+      agentRef(deps.db, input.id),
       { id: input.id, name: input.name ?? input.id, updatedAt: at },
       { merge: true },
     );
@@ -41,7 +42,7 @@ export async function registerAgent(deps: Deps, input: { id: string; name?: stri
       {
         actor: input.actor,
         action: 'agent.register',
-        target: `${AGENTS}/${input.id}`,
+        target: targets.agent(input.id),
         outcome: 'ok',
         via: via(input.actor),
       },
@@ -59,11 +60,11 @@ export async function createTask(deps: Deps, raw: unknown, actor: Actor): Promis
   const at = deps.clock.now();
   const id = input.id ?? `task-${randomUUID()}`;
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(id);
+    const ref = taskRef(deps.db, id);
     const [self, agent, ...depSnaps] = await Promise.all([
       tx.get(ref),
-      tx.get(deps.db.collection(AGENTS).doc(input.agentId)),
-      ...input.dependsOn.map((d) => tx.get(deps.db.collection(TASKS).doc(d))),
+      tx.get(agentRef(deps.db, input.agentId)),
+      ...input.dependsOn.map((d) => tx.get(taskRef(deps.db, d))),
     ]);
     if (self!.exists) throw conflict(`task ${id} already exists`);
     if (!agent!.exists) throw notFound(`unknown agent "${input.agentId}"`);
@@ -87,7 +88,7 @@ export async function createTask(deps: Deps, raw: unknown, actor: Actor): Promis
     auditInTransaction(
       deps.db,
       tx,
-      { actor, action: 'task.create', target: `${TASKS}/${id}`, outcome: 'ok', via: via(actor) },
+      { actor, action: 'task.create', target: targets.task(id), outcome: 'ok', via: via(actor) },
       at,
     );
     return task;
@@ -95,30 +96,24 @@ export async function createTask(deps: Deps, raw: unknown, actor: Actor): Promis
 }
 
 export async function getTask(deps: Pick<Deps, 'db'>, id: string): Promise<Task> {
-  const task = taskFrom((await deps.db.collection(TASKS).doc(id).get()).data());
-  if (!task) throw notFound(`unknown task "${id}"`);
-  return task;
+  return getTaskDoc(deps.db, id);
 }
 
 export async function listTasks(
   deps: Pick<Deps, 'db'>,
   filter: { agentId?: string; status?: TaskStatus } = {},
 ): Promise<Task[]> {
-  let q: FirebaseFirestore.Query = deps.db.collection(TASKS);
-  if (filter.agentId) q = q.where('agentId', '==', filter.agentId);
-  if (filter.status) q = q.where('status', '==', filter.status);
-  const snap = await q.limit(500).get();
-  return snap.docs.map((d) => taskFrom(d.data())!);
+  return queryTasks(deps.db, filter, 500);
 }
 
 /** Starts a task when every dependency is done; otherwise refuses naming the ones it waits on. */
 export async function startTask(deps: Deps, input: { taskId: string; actor: Actor }): Promise<Task> {
   const at = deps.clock.now();
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
-    const task = taskFrom((await tx.get(ref)).data());
+    const ref = taskRef(deps.db, input.taskId);
+    const task = (await tx.get(ref)).data();
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
-    const snaps = await Promise.all(task.dependsOn.map((d) => tx.get(deps.db.collection(TASKS).doc(d))));
+    const snaps = await Promise.all(task.dependsOn.map((d) => tx.get(taskRef(deps.db, d))));
     const statuses = Object.fromEntries(
       task.dependsOn.map((d, i) => [d, snaps[i]!.get('status') as TaskStatus | undefined]),
     );
@@ -147,10 +142,10 @@ export async function blockTask(
   if (!input.reason.trim()) throw invalidInput('a blocked task must name its blocker: reason is empty');
   const at = deps.clock.now();
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
-    const task = taskFrom((await tx.get(ref)).data());
+    const ref = taskRef(deps.db, input.taskId);
+    const task = (await tx.get(ref)).data();
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
-    if (input.blockerTaskId && !(await tx.get(deps.db.collection(TASKS).doc(input.blockerTaskId))).exists)
+    if (input.blockerTaskId && !(await tx.get(taskRef(deps.db, input.blockerTaskId))).exists)
       throw notFound(`unknown blocker task "${input.blockerTaskId}"`);
     if (FINISHED.includes(task.status)) throw conflict(`task ${task.id} is ${task.status}`);
     const blocker = {
@@ -170,7 +165,7 @@ export async function blockTask(
       {
         actor: input.actor,
         action: 'task.block',
-        target: `${TASKS}/${task.id}`,
+        target: targets.task(task.id),
         outcome: 'ok',
         rationale: blocker.reason,
         via: via(input.actor),
@@ -185,9 +180,9 @@ export async function blockTask(
 export async function unblockTask(deps: Deps, input: { taskId: string; actor: Actor }): Promise<Task> {
   const at = deps.clock.now();
   return deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
+    const ref = taskRef(deps.db, input.taskId);
     const snap = await tx.get(ref);
-    const task = taskFrom(snap.data());
+    const task = snap.data();
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
     if (task.status !== 'blocked') throw conflict(`task ${task.id} is not blocked (${task.status})`);
     const back = (snap.get('blockedFrom') as TaskStatus | undefined) ?? 'todo';
@@ -208,8 +203,8 @@ export async function completeTask(
   if (!input.solution.trim()) throw invalidInput('solution: a completed task records its solution');
   const at = deps.clock.now();
   const done = await deps.db.runTransaction(async (tx) => {
-    const ref = deps.db.collection(TASKS).doc(input.taskId);
-    const task = taskFrom((await tx.get(ref)).data());
+    const ref = taskRef(deps.db, input.taskId);
+    const task = (await tx.get(ref)).data();
     if (!task) throw notFound(`unknown task "${input.taskId}"`);
     if (task.status !== 'in_progress') throw conflict(`task ${task.id} is ${task.status}, not in progress`);
     const kb = await kbIndexReads(deps.db, tx, `task~${task.id}`);

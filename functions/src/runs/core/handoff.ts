@@ -3,7 +3,7 @@
  * as JSON and as Markdown. Pure.
  */
 import type { ScenarioReport } from './evaluation.js';
-import type { DecisionRecord, FailureClassificationRecord, PipelineRun } from './run-record.js';
+import type { DecisionRecord, FailureClassificationRecord, PipelineRun } from './pipeline-run.js';
 
 export interface Handoff {
   run: {

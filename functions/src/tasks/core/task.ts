@@ -35,8 +35,8 @@ export interface Task {
   dependsOn: string[];
   estimateMinutes: number;
   status: TaskStatus;
-  /** What blocks it, when status is blocked. */
-  blocker?: { reason: string; taskId?: string };
+  /** What blocks it, when status is blocked; `null` once unblocked (stored so). */
+  blocker?: { reason: string; taskId?: string } | null;
   /** Must beat: set when the estimate is above the must-beat threshold (2 h by default). */
   mustBeat: boolean;
   createdAt: Date;

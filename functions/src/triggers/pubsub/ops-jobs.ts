@@ -1,21 +1,17 @@
-/** Triggers: the Growth Engine's scheduled jobs (heartbeat sweep, daily and weekly reports, evidence archive). */
-import { ensureEscalations } from '../../incidents/escalation.js';
-import { alertPhaseOverruns } from '../../incidents/overrun.js';
-import { archiveEvidence } from '../../tasks/evidence.js';
-import { heartbeatSweep } from '../../tasks/heartbeats.js';
-import { dailyReport, weeklyReport } from '../../tasks/reports.js';
+/** Triggers: the Growth Engine's scheduled jobs (operations sweep, daily and weekly reports, evidence archive). */
+import { tasksOf } from '../../wiring/tasks.js';
 import { scheduledTrigger } from './scheduled.js';
 
-export const heartbeatSweepHandler = scheduledTrigger('heartbeat-sweep', async (app, job) => {
-  const swept = await heartbeatSweep(app, job);
-  const escalations = await ensureEscalations(app); // backstop: every open incident has its timer run
-  const overruns = await alertPhaseOverruns(app, job.firedAt); // incident phases past their window
-  return {
-    flagged: swept.flagged.length,
-    escalationsStarted: escalations,
-    overrunAlerts: overruns.alerted.length,
-  };
-});
-export const dailyReportHandler = scheduledTrigger('daily-report', dailyReport);
-export const weeklyReportHandler = scheduledTrigger('weekly-report', weeklyReport);
-export const evidenceArchiveHandler = scheduledTrigger('evidence-archive', archiveEvidence);
+/** Stale heartbeats, then the incidents' backstops (timers for open incidents, phase overruns). */
+export const heartbeatSweepHandler = scheduledTrigger('heartbeat-sweep', (app, job) =>
+  tasksOf(app).operationsSweep(job),
+);
+export const dailyReportHandler = scheduledTrigger('daily-report', (app, job) =>
+  tasksOf(app).dailyReport(job),
+);
+export const weeklyReportHandler = scheduledTrigger('weekly-report', (app, job) =>
+  tasksOf(app).weeklyReport(job),
+);
+export const evidenceArchiveHandler = scheduledTrigger('evidence-archive', (app, job) =>
+  tasksOf(app).archiveEvidence(job),
+);

@@ -78,7 +78,7 @@ export interface FailureClassificationRecord {
   at: string;
 }
 
-export interface RunEvent {
+export interface PipelineRunEvent {
   runId: string;
   seq: number;
   type: string;

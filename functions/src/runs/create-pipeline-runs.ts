@@ -5,46 +5,40 @@
  * An open incident on one of the spec's shared dependencies holds the start (./incident-hold.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { engineOf } from '../wiring/engine.js';
-import type { Container } from '../platform/container.js';
+import type { Firestore } from '@google-cloud/firestore';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/log.js';
 import { auditInTransaction } from '../platform/audit.js';
-import { conflict, describeIssues, invalidInput, notFound } from '../shared/errors.js';
-import type { Actor } from '../shared/ports.js';
-import type { PipelineRun, RunEvent } from './core/run-record.js';
-import type { PipelineSpec } from './core/spec.js';
+import { conflict, describeIssues, invalidInput } from '../shared/errors.js';
+import type { Actor, Clock } from '../shared/ports.js';
+import type { PipelineRun, PipelineRunEvent } from './core/pipeline-run.js';
 import { auditOverride, auditRefusal, checkIncidentHold, requireOverrideScope } from './incident-hold.js';
+import type { PipelineInput } from './pipeline-input.js';
+import type { EnginePort, IncidentsPort } from './ports.js';
 import { createRunSchema, remediateSchema } from './schemas.js';
 import {
-  PIPELINE_RUNS,
   PIPELINE_WORKFLOW,
-  REMEDIATIONS,
-  RUN_EVENTS,
+  getPipelineRunDoc,
   pipelineRunRef,
   readSpec,
   readSuite,
-} from './store.js';
+  col,
+  targets,
+} from './repo.js';
 
-/** What the engine run carries: the spec (for the graph and the stages) and never the suite. */
-export interface PipelineInput {
-  pipelineRunId: string;
-  spec: PipelineSpec;
-  profile: string;
-  params: Record<string, unknown>;
-}
-
-export interface CreateRunRequest {
+export interface CreatePipelineRunRequest {
   spec: string;
   suite: string;
   profile: string;
   input?: Record<string, unknown>;
 }
 
-export interface CreatedRuns {
+export interface CreatedPipelineRuns {
   groupId: string;
   runIds: string[];
 }
 
-export interface CreateRunOptions {
+export interface CreatePipelineRunOptions {
   link?: { remediates: { runId: string; rationale: string } };
   /** The caller holds the operator scope, which an incident override needs. */
   mayOverride?: boolean;
@@ -56,13 +50,23 @@ function parseRequest(raw: unknown) {
   return r.data;
 }
 
+/** What starting runs needs: the runs, the engine that carries them. */
+export interface CreatePipelineRunDeps {
+  db: Firestore;
+  clock: Clock;
+  bus: Bus;
+  log: Logger;
+  engine: Pick<EnginePort, 'startRun'>;
+  incidents: Pick<IncidentsPort, 'onDependenciesTx'>;
+}
+
 /** Creates the run records (state queued) and starts each on the step engine. */
 export async function createPipelineRuns(
-  app: Container,
+  app: CreatePipelineRunDeps,
   raw: unknown,
   actor: Actor,
-  opts: CreateRunOptions = {},
-): Promise<CreatedRuns> {
+  opts: CreatePipelineRunOptions = {},
+): Promise<CreatedPipelineRuns> {
   const req = parseRequest(raw);
   const { link } = opts;
   const at = app.clock.now();
@@ -90,7 +94,7 @@ export async function createPipelineRuns(
       if (req.requestId) {
         const first = await tx.get(pipelineRunRef(app.db, runIdOf(0)));
         if (first.exists) {
-          const prior = first.data() as PipelineRun;
+          const prior = first.data()!;
           if (prior.spec !== req.spec || prior.suite !== req.suite || prior.profile !== req.profile)
             throw conflict(
               `requestId "${req.requestId}" was used for ${prior.spec} / ${prior.suite} / ${prior.profile}`,
@@ -98,7 +102,7 @@ export async function createPipelineRuns(
           return { runIds: Array.from({ length: prior.group.size }, (_, i) => runIdOf(i)), spec };
         }
       }
-      const incidentOverride = await checkIncidentHold(app.db, tx, {
+      const incidentOverride = await checkIncidentHold(app.incidents, tx, {
         pin: req.spec,
         spec,
         ...(req.override ? { override: req.override } : {}),
@@ -128,7 +132,7 @@ export async function createPipelineRuns(
           incidents: [],
         };
         tx.create(pipelineRunRef(app.db, id), run);
-        const queued: RunEvent = {
+        const queued: PipelineRunEvent = {
           runId: id,
           seq: 1,
           type: 'run.queued',
@@ -143,7 +147,7 @@ export async function createPipelineRuns(
             ...(incidentOverride ? { incidentOverride } : {}),
           },
         };
-        tx.create(app.db.collection(RUN_EVENTS).doc(`${id}~000001`), queued);
+        tx.create(col.events(app.db).doc(`${id}~000001`), queued);
       }
       auditInTransaction(
         app.db,
@@ -151,7 +155,7 @@ export async function createPipelineRuns(
         {
           actor,
           action: 'pipeline_run.create',
-          target: `${PIPELINE_RUNS}/${ids.join(',')}`,
+          target: targets.run(ids.join(',')),
           outcome: 'ok',
           via: 'api',
           details: { spec: req.spec, suite: req.suite, profile: req.profile },
@@ -171,11 +175,11 @@ export async function createPipelineRuns(
       profile: req.profile,
       params: req.input,
     };
-    await engineOf(app).startWorkflowRun({
+    await app.engine.startRun({
       workflow: PIPELINE_WORKFLOW,
       runId,
       actor,
-      input: input as unknown as Record<string, unknown>,
+      input,
     });
   }
   return { groupId, runIds };
@@ -185,18 +189,16 @@ export async function createPipelineRuns(
  * Remediation: a new run on a new spec version (and optionally a new suite version), linked to the
  * old run through `remediates` and a `remediations/{newRunId}` record. The old run stays as it was.
  */
-export async function remediateRun(
-  app: Container,
+export async function remediatePipelineRun(
+  app: CreatePipelineRunDeps,
   oldRunId: string,
   raw: unknown,
   actor: Actor,
   opts: { mayOverride?: boolean } = {},
-): Promise<CreatedRuns> {
+): Promise<CreatedPipelineRuns> {
   const r = remediateSchema.safeParse(raw);
   if (!r.success) throw invalidInput(`remediation refused: ${describeIssues(r.error.issues).join('; ')}`);
-  const snap = await pipelineRunRef(app.db, oldRunId).get();
-  if (!snap.exists) throw notFound(`pipeline run "${oldRunId}" does not exist`);
-  const old = snap.data() as PipelineRun;
+  const old = await getPipelineRunDoc(app.db, oldRunId);
   if (r.data.spec === old.spec)
     throw invalidInput(`remediation needs a new spec version; "${old.spec}" is the one that ran`);
   if (r.data.spec.split('@')[0] !== old.specName)
@@ -218,7 +220,7 @@ export async function remediateRun(
   const at = app.clock.now().toISOString();
   const batch = app.db.batch();
   for (const runId of created.runIds)
-    batch.create(app.db.collection(REMEDIATIONS).doc(runId), {
+    batch.create(col.remediations(app.db).doc(runId), {
       runId,
       remediates: oldRunId,
       fromSpec: old.spec,
