@@ -5,9 +5,10 @@ import { pauseEngine } from '../../functions/src/engine/pause.js';
 import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
+import type { Container } from '../../functions/src/platform/container.js';
 
 const ran: string[] = [];
-const auto: WorkflowDefinition = {
+const auto = (app: Container): WorkflowDefinition => ({
   name: 'auto',
   input: z.looseObject({}),
   autonomous: true,
@@ -20,7 +21,7 @@ const auto: WorkflowDefinition = {
       ran.push(`${ctx.runId}:${ctx.stepId}`);
       // Step a trips the switch itself, like the CFO breaker tripping mid-run.
       if (ctx.stepId === 'a' && ctx.input.pauseAfterA)
-        await pauseEngine(ctx.app, {
+        await pauseEngine(app, {
           holder: 'operator',
           reason: 'test trip',
           actor: { kind: 'system', id: 'test' },
@@ -28,7 +29,7 @@ const auto: WorkflowDefinition = {
       return done({ step: ctx.stepId });
     },
   },
-};
+});
 
 let h: Harness;
 before(async () => {

@@ -41,7 +41,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  workflows?: WorkflowDefinition[];
+  /** A test's workflows; a function is given the harness's container (handlers close over it). */
+  workflows?: Array<WorkflowDefinition | ((app: Container) => WorkflowDefinition)>;
   clock?: Clock;
   env?: Record<string, string>;
   gateway?: GatewayOptions;
@@ -69,7 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // name replaces the product's.
   const { workflows } = engineOf(app);
   await workflows.ready();
-  for (const w of opts.workflows ?? []) workflows.register(w);
+  for (const w of opts.workflows ?? []) workflows.register(typeof w === 'function' ? w(app) : w);
   setContainer(app);
   if (!registered) {
     await import('../../functions/src/index.js');

@@ -3,13 +3,14 @@
  * marking when it starts (outside any transaction, so a crash mid-step leaves the mark) and
  * counting its effect inside the step's commit, so "exactly once" is a count that can be read.
  */
-import { FieldValue } from '@google-cloud/firestore';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 
 export const CHAIN_STEPS = ['a', 'b', 'c', 'd'] as const;
 
-export const chainWorkflow: WorkflowDefinition = {
+/** Built over the container whose Firestore the start marks go to. */
+export const chainWorkflow = (app: { db: Firestore }): WorkflowDefinition => ({
   name: 'fault-chain',
   input: z.strictObject({ stepMs: z.number().int().min(0).max(5000).optional() }),
   autonomous: false,
@@ -25,7 +26,7 @@ export const chainWorkflow: WorkflowDefinition = {
   handlers: {
     slow: async (ctx) => {
       const id = `${ctx.runId}~${ctx.stepId}`;
-      await ctx.app.db.collection('faultStarted').doc(id).set({ at: new Date() });
+      await app.db.collection('faultStarted').doc(id).set({ at: new Date() });
       await new Promise((r) => setTimeout(r, Number(ctx.input.stepMs ?? 300)));
       return done(
         { step: ctx.stepId },
@@ -40,7 +41,7 @@ export const chainWorkflow: WorkflowDefinition = {
       );
     },
   },
-};
+});
 
 /** Steps started and steps committed so far, over every run of the project. */
 export async function chainProgress(

@@ -26,7 +26,7 @@ const config = loadConfig({
 });
 const app = await createApp(config, { log: createLogger({ level: 'error', projectId }) });
 await engineOf(app).workflows.ready();
-engineOf(app).workflows.register(chainWorkflow);
+engineOf(app).workflows.register(chainWorkflow(app));
 setContainer(app);
 await import('../../functions/src/index.js');
 const gateway = await startGateway({ port: Number(process.env.PORT) });

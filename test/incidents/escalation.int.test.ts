@@ -25,7 +25,6 @@ async function wake(app: Awaited<ReturnType<typeof testApp>>['app'], incidentId:
     params: {},
     wake: { count, state: null },
     now: app.clock.now(),
-    app,
   };
   const out = await incidentEscalationWorkflow(app).handlers.timer!(ctx);
   if ('effect' in out && out.effect) await app.db.runTransaction((tx) => out.effect!(tx, app.db));

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { AppError } from '../../functions/src/shared/errors.js';
 import { systemActor } from '../../functions/src/shared/ports.js';
 import { manualClock } from '../helpers/manual-clock.js';
-import { INCIDENTS, openIncident } from '../../functions/src/incidents/open-incident.js';
+import { openIncident } from '../../functions/src/incidents/open-incident.js';
+
+/** The incidents collection, read directly to check what was stored. */
+const INCIDENTS = 'incidents';
 import { testFirestore } from '../helpers/firestore.js';
 import { SLACK_OUTBOX } from '../helpers/slack-state.js';
 

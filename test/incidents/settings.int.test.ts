@@ -41,7 +41,6 @@ test('an invalid escalation document is refused naming the field; the timer wait
     outputs: {},
     params: {},
     now: clock.now(),
-    app,
   };
   const out = await incidentsOf(app).escalationWorkflow().handlers.timer!(ctx);
   assert.equal(out.type, 'wait');

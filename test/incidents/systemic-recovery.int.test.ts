@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { INCIDENTS } from '../../functions/src/incidents/open-incident.js';
+/** The incidents collection, read directly to check what was stored. */
+const INCIDENTS = 'incidents';
 import { getIncident } from '../../functions/src/incidents/repo.js';
 import type { PipelineSpec } from '../../functions/src/runs/core/spec.js';
 import type { ScenarioSuite } from '../../functions/src/runs/core/suite.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { INCIDENTS } from '../../functions/src/incidents/open-incident.js';
+/** The incidents collection, read directly to check what was stored. */
+const INCIDENTS = 'incidents';
 import type { PipelineSpec } from '../../functions/src/runs/core/spec.js';
 import type { ScenarioSuite } from '../../functions/src/runs/core/suite.js';
 import type { PipelineRunEvent } from '../../functions/src/runs/core/pipeline-run.js';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { createMission } from '../../functions/src/missions/lifecycle.js';
 import { gatedSpec, suiteFor } from '../runs/fixtures.js';
 import { callRoute, pipelineWorkflowFor, recordingModel } from '../runs/helpers.js';
-import { pipelineRunRef } from '../../functions/src/runs/store.js';
+import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { engineOf } from '../../functions/src/wiring/engine.js';
 import { APPROVER, FINANCE, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openIncident } from '../../functions/src/incidents/open-incident.js';
 import { writeLevelChange } from '../../functions/src/incidents/escalation.js';
-import { readIncidentTx } from '../../functions/src/incidents/store.js';
+import { readIncidentTx } from '../../functions/src/incidents/repo.js';
 import { slashCommandBody } from '../../scripts/lib/slack-sign.js';
 import { CHANNELS, OPERATOR, SECRET, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 import { SLACK_OUTBOX } from '../helpers/slack-state.js';

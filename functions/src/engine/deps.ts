@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/log.js';
 import type { Clock } from '../shared/ports.js';
-import type { StepContext, WorkflowRegistry } from './workflow.js';
+import type { WorkflowRegistry } from './workflow.js';
 
-/** What the engine needs. A container satisfies every part but `workflows` and `stepApp`. */
+/** What the engine needs. A container satisfies every part but `workflows`. */
 export interface EngineDeps {
   db: Firestore;
   bus: Bus;
@@ -16,11 +16,6 @@ export interface EngineDeps {
   workflows: WorkflowRegistry;
   /** Outbox entries due within `stepInlineDelayMaxMs` are published in-process (short backoffs). */
   config: Pick<Config, 'stepInlineDelayMaxMs'>;
-  /**
-   * @deprecated Handed to step handlers as `ctx.app` until none reads it; the engine itself never
-   * uses it. Removed with `StepContext.app`.
-   */
-  stepApp: StepContext['app'];
 }
 
 /** The engine's ports without its workflows: what every use case but starting and stepping needs. */

@@ -84,7 +84,6 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
       params: node.params ?? {},
       ...(wake > 0 ? { wake: { count: wake, state: st.wakeState ?? null } } : {}),
       now: app.clock.now(),
-      app: app.stepApp,
     }),
   );
 

@@ -9,7 +9,6 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { z } from 'zod';
-import type { Container } from '../platform/container.js';
 import type { Graph, RetryPolicy } from './core/graph.js';
 
 /**
@@ -55,11 +54,6 @@ export interface StepContext<Input = Record<string, unknown>, Output extends Ste
   /** Set when a `wait` outcome woke this step again. */
   wake?: { count: number; state: unknown };
   now: Date;
-  /**
-   * @deprecated A handler closes over what its workflow's factory was given; this goes once no
-   * handler reads it.
-   */
-  app: Container;
 }
 
 /**

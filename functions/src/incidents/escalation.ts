@@ -10,11 +10,9 @@
 import { FieldValue, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { recordEvent } from '../engine/events.js';
-import { engineOf } from '../wiring/engine.js';
 import type { StepContext, StepOutcome, WorkflowDefinition } from '../engine/workflow.js';
 import { enqueueSlack } from '../notify/slack-outbox.js';
 import { auditInTransaction } from '../platform/audit.js';
-import type { Container } from '../platform/container.js';
 import type { Logger } from '../platform/log.js';
 import { systemActor, type Actor } from '../shared/ports.js';
 import { escalationDecision, nextRiseAt, type EscalationPolicy } from './core/escalation.js';
@@ -239,15 +237,3 @@ export async function ensureEscalationRuns(deps: EscalationStartDeps): Promise<n
   for (const i of missing) await startEscalationRun(deps, i.id);
   return missing.length;
 }
-
-// Transitional (issue 15): muse/ and slack/ still hand over the container. The lead
-// deletes these two at the merge, once those callers use `incidentsOf(app)` (wiring/incidents.ts).
-const starterOf = (app: Container): EscalationStartDeps => ({
-  db: app.db,
-  log: app.log,
-  startRun: (req) => engineOf(app).startWorkflowRun(req),
-});
-export const startEscalation = (app: Container, incidentId: string) =>
-  startEscalationRun(starterOf(app), incidentId);
-export const startEscalationAfterCommit = (app: Container, incidentId: string) =>
-  startEscalationRunAfterCommit(starterOf(app), incidentId);

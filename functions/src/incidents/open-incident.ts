@@ -37,13 +37,6 @@ import {
 } from './repo.js';
 import { dependenciesSchema, normalizeDependencies } from './core/dependencies.js';
 
-/**
- * Transitional (issue 15): slack/ and stream/ still query this collection by name. The lead
- * deletes it at the merge, once they call the incidents system's read functions
- * (`listLiveIncidents`, `watchLiveIncidents` in incidents/queries.ts).
- */
-export const INCIDENTS = 'incidents';
-
 export interface OpenIncidentInput {
   severity: Severity;
   source: IncidentSource;

@@ -13,12 +13,6 @@ export type { DecidedView, SlackOutboxEntry, StoredSlackOutboxEntry } from './ou
 export type { OutboxWriter } from './outbox-repo.js';
 
 /**
- * @deprecated The collection is notify's (outbox-repo.ts). Kept only until tasks/alerts.ts asks
- * `outboxEntryExists` instead of reading the collection itself; remove then.
- */
-export const SLACK_OUTBOX = 'slackOutbox';
-
-/**
  * Enqueues an entry. `id` makes it idempotent: a redelivered message that enqueues the same id
  * again changes nothing.
  */

@@ -183,6 +183,3 @@ export async function decidePipelineRun(
     throw err;
   }
 }
-
-/** Transitional (issue 15): slack/jobs/effects.ts imports the old name; the lead deletes it at the merge. */
-export const decideRun = decidePipelineRun;

@@ -4,9 +4,6 @@
  * waiting); these use cases add the Level 4 record: the decision or result, the stage, the state.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { completeExternalStep } from '../engine/external.js';
-import { decideGate } from '../engine/gates.js';
-import type { Container } from '../platform/container.js';
 import { describeIssues, invalidInput, notFound } from '../shared/errors.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import { classifyFailure, type FailureClass } from './core/failure.js';
@@ -150,27 +147,3 @@ export async function completeCallbackStage(
   });
   return { status: 'accepted', ...(cls ? { class: cls } : {}) };
 }
-
-// Transitional (issue 15): slack/jobs/effects.ts still hands over the container. The lead deletes
-// this at the merge, once it calls `runsOf(app).resolveGate(...)` (wiring/runs.ts).
-export const resolveGate = (
-  app: Container,
-  runId: string,
-  raw: unknown,
-  actor: Actor,
-  via: 'api' | 'slack' = 'api',
-): Promise<GateDecision> =>
-  resolveGateDecision(
-    {
-      db: app.db,
-      clock: app.clock,
-      engine: {
-        decideGate: (i) => decideGate(app, i),
-        completeExternalStep: (i) => completeExternalStep(app, i),
-      },
-    },
-    runId,
-    raw,
-    actor,
-    via,
-  );

@@ -7,9 +7,15 @@ import type { decideGate } from '../engine/gates.js';
 import type { Engine } from '../engine/system.js';
 import type { Incidents } from '../incidents/system.js';
 import type { Actor } from '../shared/ports.js';
-import type { EngineStepView } from './stages.js';
 
 type Tail<F> = F extends (app: never, ...rest: infer R) => infer O ? (...rest: R) => O : never;
+
+/** A step of the engine run carrying a pipeline run, as the evaluation reads how it ended. */
+export interface EngineStepView {
+  status: string;
+  failureClass?: string;
+  error?: string;
+}
 
 export interface EnginePort {
   startRun: Engine['startWorkflowRun'];

@@ -5,7 +5,7 @@
  * the scenario suite is never handed to them, so holdouts cannot leak into a prompt or a request.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import type { IncidentsPort } from './ports.js';
+import type { EngineStepView, IncidentsPort } from './ports.js';
 import type { StepContext, StepHandler, StepOutcome } from '../engine/workflow.js';
 import type { ModelPort } from '../model/port.js';
 import { ModelError } from '../model/port.js';
@@ -22,13 +22,6 @@ export type ProduceFn = (req: {
   stageId: string;
   profile: string;
 }) => Promise<unknown>;
-
-/** A step of the engine run carrying a pipeline run, as the evaluation reads how it ended. */
-export interface EngineStepView {
-  status: string;
-  failureClass?: string;
-  error?: string;
-}
 
 export interface StageDeps {
   db: Firestore;

@@ -13,9 +13,3 @@ export const sessionId = (at: Date) =>
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')}-${randomUUID()}`;
-
-/**
- * Transitional (issue 15): slack/jobs/effects.ts queries open sessions by this name. The lead
- * deletes it at the merge, once it calls `sessionsOf(app).listOpen()`.
- */
-export const SESSIONS = 'sessions';

@@ -7,7 +7,7 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { createHash } from 'node:crypto';
-import { SLACK_OUTBOX, enqueueSlack } from '../notify/slack-outbox.js';
+import { enqueueSlack, outboxEntryExists } from '../notify/slack-outbox.js';
 import type { Violation } from './core/guard-rules.js';
 import type { Task } from './core/task.js';
 
@@ -84,7 +84,7 @@ export async function alertBannedImports(
   const listed = violations.slice(0, MAX_LISTED).map((v) => `${v.file}:${v.line} ${v.rule} (${v.module})`);
   const more = violations.length > MAX_LISTED ? `\n…and ${violations.length - MAX_LISTED} more` : '';
   const created = await db.runTransaction(async (tx) => {
-    if ((await tx.get(db.collection(SLACK_OUTBOX).doc(id))).exists) return false;
+    if (await outboxEntryExists(db, tx, id)) return false;
     enqueueSlack(
       db,
       tx,

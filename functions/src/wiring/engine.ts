@@ -22,7 +22,6 @@ export function engineOf(app: Container): Engine {
       log: app.log,
       config: app.config,
       workflows: new WorkflowRegistry(),
-      stepApp: app,
     });
     engines.set(app, engine);
   }

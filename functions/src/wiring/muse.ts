@@ -7,9 +7,8 @@
 import { recordEvent } from '../engine/events.js';
 import { addPauseHold, controlRef, getPause, pauseFrom, releasePauseHold } from '../engine/pause.js';
 import { engineOf } from './engine.js';
-import { startEscalation, startEscalationAfterCommit } from '../incidents/escalation.js';
-import { openIncidentInTransaction } from '../incidents/open-incident.js';
-import { decidedBy, readLiveIncidentTx, writeRecovery, type LiveIncident } from '../incidents/recover.js';
+import { decidedBy, type LiveIncident } from '../incidents/recover.js';
+import { incidentsOf } from './incidents.js';
 import type { MuseDeps } from '../muse/deps.js';
 import { createMuse, type Muse } from '../muse/system.js';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
@@ -34,11 +33,11 @@ export function museDepsOf(app: Container): MuseDeps {
       eventInTx: (tx, e) => void recordEvent(db, tx, e),
     },
     incidents: {
-      openInTx: (tx, input, at) => openIncidentInTransaction(db, tx, input, at),
-      liveInTx: (tx, by) => readLiveIncidentTx(db, tx, by),
-      recoverInTx: (tx, live, r, at) => writeRecovery(db, tx, live as LiveIncident, r, at),
-      escalate: async (id) => void (await startEscalation(app, id)),
-      escalateAfterCommit: (id) => startEscalationAfterCommit(app, id),
+      openInTx: (tx, input, at) => incidentsOf(app).openInTransaction(tx, input, at),
+      liveInTx: (tx, by) => incidentsOf(app).readLiveTx(tx, by),
+      recoverInTx: (tx, live, r, at) => incidentsOf(app).writeRecovery(tx, live as LiveIncident, r, at),
+      escalate: async (id) => void (await incidentsOf(app).startEscalation(id)),
+      escalateAfterCommit: (id) => incidentsOf(app).startEscalationAfterCommit(id),
     },
     audit: {
       inTx: (tx, entry, at) => void auditInTransaction(db, tx, entry, at),

@@ -2,44 +2,26 @@
  * Builds the Slack system for a container, once: its own documents on `app.db`, the outbox's store
  * from notify, and every other system's capability it calls, each one line over the owner's use
  * case or read (with `via: 'slack'` where the owner records the channel).
- *
- * The owners' reads that had no function of their own yet (open incidents, the awaiting runs'
- * failed scenarios, the open session) are here, named by the owners' exports, until the owners
- * export them; nothing in slack/ reads another system's collection.
  */
 import { requireSecret } from '../config.js';
-import { decideGate } from '../engine/gates.js';
-import { acknowledgeIncident, escalateIncident, resolveIncident } from '../incidents/actions.js';
-import { startEscalation } from '../incidents/escalation.js';
-import { INCIDENTS, openIncident } from '../incidents/open-incident.js';
-import { getIncident } from '../incidents/store.js';
-import {
-  blockMission,
-  completeMission,
-  listMissions,
-  startMission,
-  unblockMission,
-} from '../missions/lifecycle.js';
 import { auditOfSubject } from '../operators/audit-trail.js';
 import { FUNCTIONS } from '../platform/catalog.js';
-import { engineOf } from './engine.js';
 import type { Container } from '../platform/container.js';
-import { classifyFailure } from '../runs/classify.js';
 import { approveBlockers, rejectReasons } from '../runs/core/decision.js';
-import { decideRun, gatherEvidence } from '../runs/decide.js';
-import { resolveGate } from '../runs/gate-and-callback.js';
-import { getPipelineRun, listPipelineRuns } from '../runs/read.js';
-import { pipelineRunRef, REPORTS } from '../runs/store.js';
+import { gatherEvidence } from '../runs/decide.js';
 import { renderClosureMarkdown } from '../sessions/core/closure.js';
 import type { FailureLogInput } from '../sessions/failure-logs.js';
-import { createFailureLog } from '../sessions/failure-logs.js';
-import { closeSession, startSession } from '../sessions/sessions.js';
-import { SESSIONS } from '../sessions/store.js';
+import { isAppError } from '../shared/errors.js';
 import type { RunView } from '../slack/core/messages.js';
 import type { SlackOps, SlackReads } from '../slack/deps.js';
 import { createSlack, type Slack } from '../slack/system.js';
+import { engineOf } from './engine.js';
+import { incidentsOf } from './incidents.js';
+import { missionsOf } from './missions.js';
 import { museOf } from './muse.js';
 import { notifyOf } from './notify.js';
+import { runsOf } from './runs.js';
+import { sessionsOf } from './sessions.js';
 
 const built = new WeakMap<Container, Slack>();
 
@@ -48,33 +30,32 @@ const timeoutOf = (name: string) => FUNCTIONS.find((f) => f.name === name)?.time
 function opsOf(app: Container): SlackOps {
   const via = 'slack' as const;
   return {
-    decideWorkflowGate: (g) => decideGate(app, { ...g, via }),
-    resolvePipelineGate: (runId, g, actor) => resolveGate(app, runId, g, actor, via),
-    decidePipelineRun: (runId, d, actor) => decideRun(app, runId, d, actor, via),
-    classifyFailure: (runId, c, actor) => classifyFailure(app, runId, c, actor, via),
-    startMission: (m) => startMission(app, m),
-    completeMission: (m) => completeMission(app, m),
-    blockMission: (m) => blockMission(app, m),
-    unblockMission: (m) => unblockMission(app, m),
-    startSession: (s) => startSession(app, s),
+    decideWorkflowGate: (g) => engineOf(app).decideGate({ ...g, via }),
+    resolvePipelineGate: (runId, g, actor) => runsOf(app).resolveGate(runId, g, actor, via),
+    decidePipelineRun: (runId, d, actor) => runsOf(app).decidePipelineRun(runId, d, actor, via),
+    classifyFailure: (runId, c, actor) => runsOf(app).classifyFailure(runId, c, actor, via),
+    startMission: (m) => missionsOf(app).startMission(m),
+    completeMission: (m) => missionsOf(app).completeMission(m),
+    blockMission: (m) => missionsOf(app).blockMission(m),
+    unblockMission: (m) => missionsOf(app).unblockMission(m),
+    startSession: (s) => sessionsOf(app).startSession(s),
     async openSessionId() {
-      // TODO(sessions): an owner's read of the open sessions.
-      const snap = await app.db.collection(SESSIONS).where('status', '==', 'open').get();
-      return snap.docs
-        .map((d) => d.id)
+      const open = await sessionsOf(app).listOpen();
+      return open
+        .map((x) => x.id)
         .sort()
         .at(-1);
     },
-    closeSession: async (s) => renderClosureMarkdown(await closeSession(app, s)),
-    createFailureLog: (input) => createFailureLog(app, input as unknown as FailureLogInput),
+    closeSession: async (s) => renderClosureMarkdown(await sessionsOf(app).closeSession(s)),
+    createFailureLog: (input) => sessionsOf(app).createFailureLog(input as unknown as FailureLogInput),
     async openIncident(i) {
-      const r = await openIncident(app, { ...i, severity: i.severity as never, source: 'person' });
-      if (r.created) await startEscalation(app, r.id);
+      const r = await incidentsOf(app).openOnly({ ...i, severity: i.severity as never, source: 'person' });
+      if (r.created) await incidentsOf(app).startEscalation(r.id);
       return r;
     },
-    acknowledgeIncident: (i) => acknowledgeIncident(app, i),
-    resolveIncident: (i) => resolveIncident(app, i),
-    escalateIncident: (i) => escalateIncident(app, i),
+    acknowledgeIncident: (i) => incidentsOf(app).acknowledge(i),
+    resolveIncident: (i) => incidentsOf(app).resolve(i),
+    escalateIncident: (i) => incidentsOf(app).escalate(i),
     overrideBreaker: (o) => museOf(app).wallet.override({ ...o, via }),
     exitSafeMode: (o) => museOf(app).critic.exitSafeMode({ ...o, via }),
     requestProduction: (p) => museOf(app).production.request({ ...p, via }),
@@ -98,22 +79,16 @@ function readsOf(app: Container): SlackReads {
       );
     },
     async openIncidents() {
-      // TODO(incidents): an owner's read of the open incidents.
-      const snap = await app.db
-        .collection(INCIDENTS)
-        .where('status', 'in', ['open', 'acknowledged'])
-        .limit(25)
-        .get();
-      return snap.docs.map((d) => ({
-        id: d.id,
-        severity: String(d.get('severity')),
-        level: Number(d.get('level')),
-        status: String(d.get('status')),
-        summary: String(d.get('summary')),
+      return (await incidentsOf(app).listLive(25)).map((x) => ({
+        id: x.id,
+        severity: String(x.severity),
+        level: Number(x.level),
+        status: String(x.status),
+        summary: String(x.summary),
       }));
     },
     async incident(id) {
-      const inc = await getIncident(app, id);
+      const inc = await incidentsOf(app).get(id);
       return {
         id: inc.id,
         severity: inc.severity,
@@ -127,9 +102,18 @@ function readsOf(app: Container): SlackReads {
     museStatus: () => museOf(app).status.get(),
     wallet: () => museOf(app).wallet.get(),
     ledger: async (limit) => (await museOf(app).wallet.ledger({ limit })).entries,
-    isPipelineRun: async (runId) => (await pipelineRunRef(app.db, runId).get()).exists,
+    isPipelineRun: async (runId) =>
+      runsOf(app)
+        .getPipelineRun(runId)
+        .then(
+          () => true,
+          (err: unknown) => {
+            if (isAppError(err) && err.code === 'not_found') return false;
+            throw err;
+          },
+        ),
     async pipelineRun(runId): Promise<RunView> {
-      const { run, report } = await getPipelineRun(app.db, runId);
+      const { run, report } = await runsOf(app).getPipelineRun(runId);
       let policy: RunView['policy'];
       if (run.state === 'evaluating' && !run.decision) {
         const { evidence } = await app.db.runTransaction((tx) => gatherEvidence(app.db, tx, run), {
@@ -152,23 +136,22 @@ function readsOf(app: Container): SlackReads {
       };
     },
     async pipelineRunsAwaitingDecision() {
-      const runs = (await listPipelineRuns(app.db, { state: 'evaluating', limit: 10 })).filter(
+      const runs = (await runsOf(app).listPipelineRuns({ state: 'evaluating', limit: 10 })).filter(
         (r) => !r.decision,
       );
       return Promise.all(
         runs.map(async (r) => {
-          // TODO(runs): an owner's read of a run's failed scenarios.
-          const report = await app.db.collection(REPORTS).doc(r.id).get();
-          const scenarios = (report.get('scenarios') as Array<{ pass?: boolean }> | undefined) ?? [];
+          const { report } = await runsOf(app).getPipelineRun(r.id);
+          const scenarios = (report?.scenarios ?? []) as Array<{ pass?: boolean }>;
           return {
             id: r.id,
             spec: r.spec,
-            failedScenarios: scenarios.filter((s) => s.pass === false).length,
+            failedScenarios: scenarios.filter((x) => x.pass === false).length,
           };
         }),
       );
     },
-    missions: () => listMissions(app),
+    missions: () => missionsOf(app).listMissions(),
     trendSources: () => museOf(app).trends.sources(),
     auditOfSubject: (subject) => auditOfSubject(app.db, subject),
   };

@@ -2,21 +2,17 @@
  * The live stream's wiring: the token use case for the API (`streamOf`), and the Firestore side of
  * the stream server's ports (`firestoreStreamPorts`), which the stream service's entry (main.ts)
  * and its tests build the server with.
- *
- * The listeners and reads below name other systems' documents through their owners' exports; they
- * move to the owners (a watch of the muse's status, of the open incidents, of the event feed; reads
- * of staged assets and intents) when the owners export them.
  */
 import type { DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { requireSecret } from '../config.js';
 import { EVENTS } from '../engine/events.js';
-import { INCIDENTS } from '../incidents/open-incident.js';
+import { listUnresolved, watchUnresolved } from '../incidents/repo.js';
 import { listIntents } from '../muse/intents/repo.js';
 import { assetsPage, findAsset } from '../muse/production/repo.js';
 import { readStatus, watchStatus } from '../muse/status/repo.js';
 import type { Container } from '../platform/container.js';
 import type { CommitTime } from '../stream/core/seq.js';
-import type { MuseReads, StoredDoc, StreamFeeds } from '../stream/ports.js';
+import type { MuseReads, StreamFeeds } from '../stream/ports.js';
 import { createStream, type Stream } from '../stream/system.js';
 
 const built = new WeakMap<Container, Stream>();
@@ -43,14 +39,12 @@ export function storedCommitTime(doc: DocumentSnapshot): CommitTime {
   return t && typeof t.seconds === 'number' ? t : doc.createTime!;
 }
 
-const withId = (d: DocumentSnapshot): StoredDoc => ({ ...(d.data() ?? {}), id: d.id });
-
 export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse: MuseReads } {
-  const openIncidents = () => db.collection(INCIDENTS).where('status', '!=', 'resolved');
   return {
     feeds: {
       watchStatus: (next, fail) => watchStatus(db, (doc) => next(doc as Record<string, unknown>), fail),
-      watchOpenIncidents: (next, fail) => openIncidents().onSnapshot((qs) => next(qs.docs.map(withId)), fail),
+      watchOpenIncidents: (next, fail) =>
+        watchUnresolved(db, (list) => next(list.map((i) => ({ ...i, id: i.id }))), fail),
       watchEvents: (since, next, fail) =>
         db
           .collection(EVENTS)
@@ -69,7 +63,7 @@ export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse:
     },
     muse: {
       status: async () => (await readStatus(db)) as Record<string, unknown>,
-      openIncidents: async (limit) => (await openIncidents().limit(limit).get()).docs.map(withId),
+      openIncidents: async (limit) => (await listUnresolved(db, limit)).map((i) => ({ ...i, id: i.id })),
       async stagedAsset(id) {
         const asset = await findAsset(db, id);
         return asset ? { ...asset, id: asset.id } : undefined;
