@@ -26,7 +26,7 @@ before(async () => {
       narrative: 'A quiet morning market',
       visual: { prompt: 'soft light' },
       cost: 0.42,
-      stagedAt: new Date('2026-01-01T00:00:00Z'),
+      createdAt: new Date('2026-01-01T00:00:00Z'),
     });
   await db
     .collection('stagedAssets')
@@ -34,7 +34,7 @@ before(async () => {
     .set({
       runId: 'run-7',
       narrative: 'Neon night',
-      stagedAt: new Date('2026-01-02T00:00:00Z'),
+      createdAt: new Date('2026-01-02T00:00:00Z'),
     });
   s = await startStream(db);
 });
