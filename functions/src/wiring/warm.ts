@@ -1,0 +1,133 @@
+/**
+ * Warm start: a production instance loads what its first production call needs before that call
+ * arrives, instead of on it. In order: the container (Firestore client, the model adapter), the
+ * product's workflows (every system's modules), the identity Bible (into the Bible cache the steps
+ * read, muse/production/bible-store.ts, which re-checks the Bible's version every 30 s and reloads
+ * it when it moved), and the model context (the provider's SDK and client, and with
+ * GEMINI_CONTEXT_CACHE=on the context cache holding the Bible as system instruction, which the
+ * production calls then refer to). `/readyz` reports it: 200 once all is loaded, 503 before, naming
+ * what is still loading.
+ *
+ * It starts at module load in the functions that run productions (`WARM_AT_LOAD`), when
+ * `npm start` starts, and on the first `/readyz` anywhere else. This module imports types only, so
+ * importing it from the functions' entry costs nothing; the work itself is loaded lazily.
+ */
+import type { ModelContextState } from '../model/port.js';
+import type { Container } from '../platform/container.js';
+
+export type WarmPart = 'container' | 'workflows' | 'bible' | 'modelContext';
+const PARTS: readonly WarmPart[] = ['container', 'workflows', 'bible', 'modelContext'];
+
+export interface Readiness {
+  ready: boolean;
+  state: 'not-started' | 'loading' | 'ready' | 'failed' | 'off';
+  /** What is not loaded yet, in load order. */
+  loading: WarmPart[];
+  /** What is loaded, with how long it took (ms). */
+  loaded: Partial<Record<WarmPart, number>>;
+  bibleVersion?: number;
+  modelContext?: ModelContextState;
+  /** The part that failed and why (the next `start` tries again). */
+  error?: { part: WarmPart; message: string };
+}
+
+export interface WarmUp {
+  /** Starts the warm-up (once; again after a failure) and resolves when it ends. */
+  start(): Promise<Readiness>;
+  readiness(): Readiness;
+}
+
+/** The deployed functions that run production steps: they warm when the module loads. */
+export const WARM_AT_LOAD: ReadonlySet<string> = new Set(['engineStep']);
+
+/** A warm-up of the instance served by `load` (the process's container, or a test's). */
+export function createWarmUp(load: () => Promise<Container>): WarmUp {
+  const state: Readiness = { ready: false, state: 'not-started', loading: [...PARTS], loaded: {} };
+  let running: Promise<Readiness> | undefined;
+
+  async function part<T>(name: WarmPart, run: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      const value = await run();
+      state.loaded[name] = Math.round(performance.now() - t0);
+      state.loading = state.loading.filter((p) => p !== name);
+      return value;
+    } catch (err) {
+      state.error = { part: name, message: err instanceof Error ? err.message : String(err) };
+      throw err;
+    }
+  }
+
+  async function run(): Promise<Readiness> {
+    state.state = 'loading';
+    delete state.error;
+    try {
+      const app = await part('container', load);
+      if (!app.config.warmStart) {
+        Object.assign(state, { state: 'off', ready: true, loading: [] });
+        return readiness();
+      }
+      const { museOf } = await import('./muse.js');
+      const muse = museOf(app);
+      await part('workflows', async () => {
+        const { engineOf } = await import('./engine.js');
+        await engineOf(app).workflows.ready();
+        muse.production.workflow();
+      });
+      const bible = await part('bible', () => muse.production.bible());
+      state.bibleVersion = bible.version;
+      const { systemOf } = await import('../muse/production/core/prompts.js');
+      state.modelContext = await part(
+        'modelContext',
+        async () =>
+          (await app.model.prepare?.({ purpose: 'narrative', system: systemOf(bible) })) ?? { sdk: 'none' },
+      );
+      Object.assign(state, { state: 'ready', ready: true });
+    } catch (err) {
+      state.state = 'failed';
+      warnFailed(err);
+    }
+    return readiness();
+  }
+
+  function readiness(): Readiness {
+    return structuredClone(state);
+  }
+
+  return {
+    start() {
+      if (state.state === 'failed') running = undefined;
+      running ??= run();
+      return running;
+    },
+    readiness,
+  };
+}
+
+/** A failed warm-up is reported by `/readyz`; the log line is for whoever reads the instance's logs. */
+function warnFailed(err: unknown): void {
+  console.warn(
+    JSON.stringify({
+      severity: 'WARNING',
+      message: 'warm start failed; /readyz answers 503 until it succeeds',
+      error: err instanceof Error ? err.message : String(err),
+    }),
+  );
+}
+
+let processWarmUp: WarmUp | undefined;
+
+/** This process's warm-up, over its container (with the product's workflows wired on). */
+export function instanceWarmUp(): WarmUp {
+  processWarmUp ??= createWarmUp(async () => (await import('./app.js')).getApp());
+  return processWarmUp;
+}
+
+/**
+ * Called by the functions' entry when it loads: starts the warm-up in a function that runs
+ * productions, unless MUSE_WARM_START=off. Errors are reported by `/readyz`, never thrown here.
+ */
+export function warmAtLoad(env: Record<string, string | undefined> = process.env): void {
+  if (env.MUSE_WARM_START === 'off' || !WARM_AT_LOAD.has(env.FUNCTION_TARGET ?? '')) return;
+  void instanceWarmUp().start();
+}
