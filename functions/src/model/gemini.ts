@@ -16,7 +16,6 @@ import { RETRYABLE_STATUSES, isRetryableStatus } from './core/retry-policy.js';
 import { fromGenerateResponse, toGenerateParams, toModelError } from './gemini-wire.js';
 import {
   ModelError,
-  type ModelContextState,
   type ModelPort,
   type ModelPurpose,
   type ModelRequest,

@@ -61,31 +61,36 @@ export function createWarmUp(load: () => Promise<Container>): WarmUp {
   async function run(): Promise<Readiness> {
     state.state = 'loading';
     delete state.error;
+    let app: Container | undefined;
     try {
-      const app = await part('container', load);
+      app = await part('container', load);
       if (!app.config.warmStart) {
         Object.assign(state, { state: 'off', ready: true, loading: [] });
         return readiness();
       }
       const { museOf } = await import('./muse.js');
       const muse = museOf(app);
+      const engine = (await import('./engine.js')).engineOf(app);
       await part('workflows', async () => {
-        const { engineOf } = await import('./engine.js');
-        await engineOf(app).workflows.ready();
+        await engine.workflows.ready();
         muse.production.workflow();
       });
       const bible = await part('bible', () => muse.production.bible());
       state.bibleVersion = bible.version;
       const { systemOf } = await import('../muse/production/core/prompts.js');
+      const { model } = app;
       state.modelContext = await part(
         'modelContext',
         async () =>
-          (await app.model.prepare?.({ purpose: 'narrative', system: systemOf(bible) })) ?? { sdk: 'none' },
+          (await model.prepare?.({ purpose: 'narrative', system: systemOf(bible) })) ?? { sdk: 'none' },
       );
       Object.assign(state, { state: 'ready', ready: true });
     } catch (err) {
       state.state = 'failed';
-      warnFailed(err);
+      const message = 'warm start failed; /readyz answers 503 until it succeeds';
+      const failure = state.error as Readiness['error']; // set by `part`
+      if (app) app.log.warn(message, { part: failure?.part, error: failure?.message });
+      else warnFailed(message, err);
     }
     return readiness();
   }
@@ -104,14 +109,10 @@ export function createWarmUp(load: () => Promise<Container>): WarmUp {
   };
 }
 
-/** A failed warm-up is reported by `/readyz`; the log line is for whoever reads the instance's logs. */
-function warnFailed(err: unknown): void {
+/** Before the container (and its logger) exists, a structured line on stderr. */
+function warnFailed(message: string, err: unknown): void {
   console.warn(
-    JSON.stringify({
-      severity: 'WARNING',
-      message: 'warm start failed; /readyz answers 503 until it succeeds',
-      error: err instanceof Error ? err.message : String(err),
-    }),
+    JSON.stringify({ severity: 'WARNING', message, error: err instanceof Error ? err.message : String(err) }),
   );
 }
 
