@@ -110,7 +110,7 @@ export async function runWarmStartBench(runs = 5): Promise<BenchRow[]> {
       pass: w < c,
     },
     {
-      name: 'warm start: process start to ready, without (nothing preloaded)',
+      name: 'warm start: process start to ready, without (node + tsx + entry only)',
       value: round(median(cold.map((r) => r.readyMs)), 0),
       unit: 'ms',
     },
