@@ -12,7 +12,8 @@
  * `npm start` starts, and on the first `/readyz` anywhere else. This module imports types only, so
  * importing it from the functions' entry costs nothing; the work itself is loaded lazily.
  */
-import type { ModelContextState } from '../model/port.js';
+import type { ModelContextState, ModelPurpose } from '../model/port.js';
+import type { Bible } from '../muse/production/core/bible.js';
 import type { Container } from '../platform/container.js';
 
 export type WarmPart = 'container' | 'workflows' | 'bible' | 'modelContext';
@@ -26,7 +27,8 @@ export interface Readiness {
   /** What is loaded, with how long it took (ms). */
   loaded: Partial<Record<WarmPart, number>>;
   bibleVersion?: number;
-  modelContext?: ModelContextState;
+  /** What the model readied for each production context: the steps' (`narrative`) and the critic's. */
+  modelContext?: Record<string, ModelContextState>;
   /** The part that failed and why (the next `start` tries again). */
   error?: { part: WarmPart; message: string };
 }
@@ -77,13 +79,14 @@ export function createWarmUp(load: () => Promise<Container>): WarmUp {
       });
       const bible = await part('bible', () => muse.production.bible());
       state.bibleVersion = bible.version;
-      const { systemOf } = await import('../muse/production/core/prompts.js');
+      const contexts = await productionContexts(bible);
       const { model } = app;
-      state.modelContext = await part(
-        'modelContext',
-        async () =>
-          (await model.prepare?.({ purpose: 'narrative', system: systemOf(bible) })) ?? { sdk: 'none' },
-      );
+      state.modelContext = await part('modelContext', async () => {
+        const prepared = await Promise.all(
+          contexts.map(async (c) => [c.purpose, (await model.prepare?.(c)) ?? { sdk: 'none' }] as const),
+        );
+        return Object.fromEntries(prepared);
+      });
       Object.assign(state, { state: 'ready', ready: true });
     } catch (err) {
       state.state = 'failed';
@@ -114,6 +117,24 @@ function warnFailed(message: string, err: unknown): void {
   console.warn(
     JSON.stringify({ severity: 'WARNING', message, error: err instanceof Error ? err.message : String(err) }),
   );
+}
+
+/**
+ * The system instructions production calls carry for this Bible: the producing steps' (the Bible
+ * rendered) and the critic's (its own line, then the same). The critic's does not depend on what it
+ * judges, so any generation (the template's) gives it.
+ */
+async function productionContexts(bible: Bible): Promise<Array<{ purpose: ModelPurpose; system: string }>> {
+  const [{ systemOf }, { criticRequest }, { fillTemplate }] = await Promise.all([
+    import('../muse/production/core/prompts.js'),
+    import('../muse/critic/core/critic-request.js'),
+    import('../muse/production/core/template.js'),
+  ]);
+  const critic = criticRequest(bible, fillTemplate(bible, 'warm start'));
+  return [
+    { purpose: 'narrative', system: systemOf(bible) },
+    { purpose: 'critic', system: critic.system ?? '' },
+  ];
 }
 
 let processWarmUp: WarmUp | undefined;

@@ -121,15 +121,22 @@ test('/readyz answers 503 naming what is loading, then 200 once the Bible and th
       loading: string[];
       loaded: Record<string, number>;
       bibleVersion: number;
-      modelContext: { sdk: string; cachedContent: string };
+      modelContext: Record<string, { sdk: string; cachedContent: string }>;
     };
     assert.equal(r.ready, true);
     assert.deepEqual(r.loading, []);
     assert.deepEqual(Object.keys(r.loaded), ['container', 'workflows', 'bible', 'modelContext']);
     assert.equal(r.bibleVersion, 1);
-    assert.equal(r.modelContext.sdk, 'loaded');
-    assert.equal(cacheId(r.modelContext.cachedContent), 'cache-1');
-    assert.deepEqual(creates()[0]?.body.systemInstruction.parts, [{ text: systemOf(DEFAULT_BIBLE) }]);
+    // One context cache for the producing steps, one for the critic (its own line, then the Bible).
+    assert.deepEqual(Object.keys(r.modelContext).sort(), ['critic', 'narrative']);
+    assert.equal(r.modelContext.narrative?.sdk, 'loaded');
+    assert.equal(
+      vertex.caches.get(r.modelContext.narrative!.cachedContent)?.systemInstruction,
+      systemOf(DEFAULT_BIBLE),
+    );
+    const critic = vertex.caches.get(r.modelContext.critic!.cachedContent)?.systemInstruction ?? '';
+    assert.match(critic, /^You are the critic of the muse/);
+    assert.ok(critic.endsWith(systemOf(DEFAULT_BIBLE)));
   } finally {
     server.close();
   }
@@ -140,18 +147,21 @@ test('the first production step uses the preloaded Bible and context cache; a Bi
   const projectId = uniqueProjectId('warm');
   const { app, advance, now } = await instance(projectId);
   const warm = createWarmUp(async () => app);
-  assert.equal((await warm.start()).ready, true);
+  const ready = await warm.start();
+  assert.equal(ready.ready, true);
   assert.deepEqual(bibleCacheStats(app.db), { fullLoads: 1, freshnessChecks: 0, hits: 0 });
-  assert.equal(creates().length, 1);
+  assert.equal(creates().length, 2); // the steps' context and the critic's
+  const preloaded = ready.modelContext?.narrative?.cachedContent;
+  const criticCache = ready.modelContext?.critic?.cachedContent;
 
   advance(1000);
   const first = await narrativeStep(app, now(), DEFAULT_BIBLE, 'run-1');
   assert.equal(first.type, 'done', JSON.stringify(first));
   // No Bible read and no cache creation of its own: the warm-up's.
   assert.deepEqual(bibleCacheStats(app.db), { fullLoads: 1, freshnessChecks: 0, hits: 1 });
-  assert.equal(creates().length, 1);
+  assert.equal(creates().length, 2);
   const call = vertex.generateRequests[0];
-  assert.equal(cacheId(call?.body.cachedContent), 'cache-1');
+  assert.equal(call?.body.cachedContent, preloaded);
   assert.equal(call?.body.systemInstruction, undefined);
 
   // Another instance edits the Bible.
@@ -178,10 +188,12 @@ test('the first production step uses the preloaded Bible and context cache; a Bi
   const second = await narrativeStep(app, now(), edited, 'run-2');
   assert.equal(second.type, 'done', JSON.stringify(second));
   assert.deepEqual(bibleCacheStats(app.db), { fullLoads: 2, freshnessChecks: 1, hits: 1 });
-  assert.deepEqual(creates()[1]?.body.systemInstruction.parts, [{ text: systemOf(edited) }]);
-  assert.equal(cacheId(vertex.generateRequests[1]?.body.cachedContent), 'cache-2');
-  for (let i = 0; i < 200 && vertex.caches.size > 1; i++) await new Promise((r) => setTimeout(r, 5));
-  assert.deepEqual([...vertex.caches.keys()].map(cacheId), ['cache-2']); // the old Bible's is deleted
+  assert.deepEqual(creates()[2]?.body.systemInstruction.parts, [{ text: systemOf(edited) }]);
+  const renewed = vertex.generateRequests[1]?.body.cachedContent;
+  assert.equal(cacheId(renewed), 'cache-3');
+  for (let i = 0; i < 200 && vertex.caches.has(preloaded!); i++) await new Promise((r) => setTimeout(r, 5));
+  // The old Bible's step context is deleted; the critic's is replaced on the critic's next call.
+  assert.deepEqual([...vertex.caches.keys()].sort(), [criticCache, renewed].sort());
 });
 
 test('a warm-up that fails says which part and why, answers not ready, and succeeds when started again', async () => {
