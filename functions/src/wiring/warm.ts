@@ -149,7 +149,13 @@ export function instanceWarmUp(): WarmUp {
  * Called by the functions' entry when it loads: starts the warm-up in a function that runs
  * productions, unless MUSE_WARM_START=off. Errors are reported by `/readyz`, never thrown here.
  */
-export function warmAtLoad(env: Record<string, string | undefined> = process.env): void {
-  if (env.MUSE_WARM_START === 'off' || !WARM_AT_LOAD.has(env.FUNCTION_TARGET ?? '')) return;
+export function warmAtLoad(
+  env: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv,
+): void {
+  // The runtime sets FUNCTION_TARGET; the framework's CLI may be given `--target=` instead.
+  const target =
+    env.FUNCTION_TARGET ?? argv.find((a) => a.startsWith('--target='))?.slice('--target='.length);
+  if (env.MUSE_WARM_START === 'off' || !WARM_AT_LOAD.has(target ?? '')) return;
   void instanceWarmUp().start();
 }

@@ -22,7 +22,7 @@ import { setContainer, type Container } from '../../../functions/src/platform/co
 import { createLogger } from '../../../functions/src/platform/log.js';
 import { createApp } from '../../../functions/src/wiring/app.js';
 import { museOf } from '../../../functions/src/wiring/muse.js';
-import { createWarmUp, instanceWarmUp } from '../../../functions/src/wiring/warm.js';
+import { createWarmUp, instanceWarmUp, warmAtLoad } from '../../../functions/src/wiring/warm.js';
 import { testFirestore, uniqueProjectId } from '../../helpers/firestore.js';
 import {
   jsonReply,
@@ -104,6 +104,14 @@ test('/readyz answers 503 naming what is loading, then 200 once the Bible and th
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
+    // At module load only the functions that run productions start it (the runtime's FUNCTION_TARGET,
+    // or the framework CLI's --target), unless MUSE_WARM_START=off.
+    warmAtLoad({ FUNCTION_TARGET: 'api' }, []);
+    warmAtLoad({ MUSE_WARM_START: 'off' }, ['node', 'main.js', '--target=engineStep']);
+    assert.equal(instanceWarmUp().readiness().state, 'not-started');
+    warmAtLoad({}, ['node', 'main.js', '--target=engineStep']);
+    assert.equal(instanceWarmUp().readiness().state, 'loading');
+
     const before = await fetch(`${url}/readyz`);
     assert.equal(before.status, 503);
     const b = (await before.json()) as { ready: boolean; state: string; loading: string[] };
