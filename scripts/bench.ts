@@ -28,6 +28,7 @@ const BENCHES: Record<string, () => Promise<BenchRow[]>> = {
   wallet: async () => (await import('../bench/wallet.js')).runWalletBench(),
   'decision-slack': async () => (await import('../bench/decision-slack.js')).runDecisionSlackBench(),
   voice: async () => (await import('../bench/voice.js')).runVoiceBench(),
+  'warm-start': async () => (await import('../bench/warm-start.js')).runWarmStartBench(),
 };
 
 const fmt = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '-');

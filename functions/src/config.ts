@@ -34,6 +34,11 @@ const schema = z.object({
   GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
   GEMINI_LOCATION: z.string().default('us-central1'),
   GEMINI_BASE_URL: z.string().url().optional(),
+  /** Gemini context caching of the production context (the identity Bible as system instruction). */
+  GEMINI_CONTEXT_CACHE: z.enum(['on', 'off']).default('off'),
+  GEMINI_CONTEXT_CACHE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Load the Bible and the model context when a production instance starts (wiring/warm.ts). */
+  MUSE_WARM_START: z.enum(['on', 'off']).default('on'),
 });
 
 type Env = z.infer<typeof schema>;
@@ -54,7 +59,15 @@ export interface Config {
   };
   slackApiUrl?: string;
   slackBot: { botId?: string; botUserId?: string };
-  model: { provider: Env['MODEL_PROVIDER']; geminiModel: string; location: string; baseUrl?: string };
+  model: {
+    provider: Env['MODEL_PROVIDER'];
+    geminiModel: string;
+    location: string;
+    baseUrl?: string;
+    /** Context caching (Gemini only): on, with the cache's lifetime. */
+    contextCache?: { enabled: boolean; ttlSeconds: number };
+  };
+  warmStart: boolean;
 }
 
 export class ConfigError extends Error {
@@ -91,7 +104,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       geminiModel: e.GEMINI_MODEL,
       location: e.GEMINI_LOCATION,
       baseUrl: e.GEMINI_BASE_URL,
+      contextCache: {
+        enabled: e.GEMINI_CONTEXT_CACHE === 'on',
+        ttlSeconds: e.GEMINI_CONTEXT_CACHE_TTL_SECONDS,
+      },
     },
+    warmStart: e.MUSE_WARM_START === 'on',
   });
 }
 

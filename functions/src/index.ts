@@ -8,8 +8,11 @@
 import { http } from '@google-cloud/functions-framework';
 import { lazyHttp } from './platform/lazy.js';
 import { answerFrameworkErrorsAsJsonEverywhere } from './platform/http/framework-errors.js';
+import { warmAtLoad } from './wiring/warm.js';
 
 answerFrameworkErrorsAsJsonEverywhere(); // the framework's own 4xx (malformed JSON, bad percent-escapes) answer JSON, not an HTML stack trace
+
+warmAtLoad(); // an instance that runs productions loads the Bible and the model context now, not on its first step
 
 http('api', lazyHttp(() => import('./triggers/http/api.js'))); // /v1 API, /healthz, /livez
 http('engineStep', lazyHttp(() => import('./triggers/pubsub/engine-step.js'))); // one durable workflow step

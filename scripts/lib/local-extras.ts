@@ -21,6 +21,7 @@ import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 import { createApp } from '../../functions/src/wiring/app.js';
 import { museOf } from '../../functions/src/wiring/muse.js';
+import { instanceWarmUp } from '../../functions/src/wiring/warm.js';
 
 export interface LocalExtras {
   app: Container;
@@ -47,6 +48,7 @@ export async function startLocalExtras(o: {
   const app = await createApp(config);
   setContainer(app);
   await import('../../functions/src/index.js'); // registers every function with the framework
+  const warm = instanceWarmUp().start(); // the Bible and the model context, before the first production
   // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.
   const tokenSecret = requireSecret(config, 'streamTokenSecret');
   const stream = createStreamServer({
@@ -105,6 +107,8 @@ export async function startLocalExtras(o: {
     note: 'local seed',
     via: 'cli',
   });
+  const ready = await warm;
+  if (!ready.ready) app.log.warn('warm start failed (see /readyz)', { error: ready.error });
   await app.bus.publish(
     'muse-trend-tick',
     { job: 'muse-trend-tick' },

@@ -13,7 +13,12 @@
  *
  * Routes: `POST /{version}/projects/{p}/locations/{l}/publishers/google/models/{m}:generateContent`
  * answers from the generate queue (default: `textReply('ok')`); `POST .../cachedContents` answers
- * from the cache queue (default: a cache named `.../cachedContents/cache-{n}`).
+ * from the cache queue (default: a cache named `.../cachedContents/cache-{n}`, which the server then
+ * holds); `GET` and `DELETE .../cachedContents/{id}` read and delete a held cache (404 when unknown,
+ * deleted or expired with `expireCache`), and a generateContent naming a deleted or expired cache
+ * answers 404 NOT_FOUND as Vertex does. A default answer to a call on a held cache reports the
+ * cache's tokens in `usageMetadata.cachedContentTokenCount` (four characters a token, as the local
+ * model counts).
  * Media, as Vertex speaks them to the SDK: `POST .../models/{m}:predict` (Imagen: `instances[0].prompt`,
  * `parameters.sampleCount`...) answers from the image queue (default: `sampleCount` tiny PNGs as
  * `predictions[].bytesBase64Encoded`); `POST .../models/{m}:predictLongRunning` (Veo) starts the next
@@ -28,7 +33,7 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
-  /** `generateContent`, `streamGenerateContent`, `predict`, `predictLongRunning`, `fetchPredictOperation`, `cachedContents.create`, or `unknown`. */
+  /** `generateContent`, `streamGenerateContent`, `predict`, `predictLongRunning`, `fetchPredictOperation`, `cachedContents.create` (`.get`, `.delete`), or `unknown`. */
   rpc: string;
   /** The model id in the path, e.g. `gemini-2.5-flash`, for model calls. */
   model?: string;
@@ -57,6 +62,10 @@ export interface VertexServer {
   readonly generateRequests: RecordedRequest[];
   enqueue(...replies: ScriptedReply[]): void;
   enqueueCache(...replies: ScriptedReply[]): void;
+  /** The caches the server holds now (created by default and not deleted or expired), by name. */
+  readonly caches: ReadonlyMap<string, HeldCache>;
+  /** Vertex's side of an expiry: the cache is gone from now on (get, delete and use answer 404). */
+  expireCache(name: string): void;
   /** Replies to Imagen's `:predict`, in order. */
   enqueueImages(...replies: ScriptedReply[]): void;
   /** What the next `:predictLongRunning` calls do: a scripted reply (an error), or a job to run. */
@@ -70,6 +79,13 @@ export interface VertexServer {
   /** Forgets recorded requests and unused replies (call it between tests). */
   reset(): void;
   stop(): Promise<void>;
+}
+
+export interface HeldCache {
+  name: string;
+  systemInstruction: string;
+  tokens: number;
+  expireTime: string;
 }
 
 interface Usage {
@@ -175,6 +191,7 @@ const MODEL_PATH = /^\/[^/]+\/projects\/[^/]+\/locations\/[^/]+\/publishers\/goo
 const OPERATION_NAME =
   /^(projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/models\/[^/]+)\/operations\/([\w-]+)$/;
 const CACHE_PATH = /^\/[^/]+\/(projects\/[^/]+\/locations\/[^/]+)\/cachedContents$/;
+const CACHE_ITEM = /^\/[^/]+\/(projects\/[^/]+\/locations\/[^/]+\/cachedContents\/[\w-]+)$/;
 
 /** Starts the server on 127.0.0.1, port 0. */
 export async function startVertexServer(): Promise<VertexServer> {
@@ -187,6 +204,52 @@ export async function startVertexServer(): Promise<VertexServer> {
   const jobs = new Map<string, { job: VideoJob; polls: number }>();
   let caches = 0;
   let operations = 0;
+  const held = new Map<string, HeldCache>();
+  /** Names created here and since deleted or expired: using one is a 404. */
+  const gone = new Set<string>();
+
+  function createCache(parent: string, body: unknown): ScriptedReply {
+    const reply = cacheCreated(parent, ++caches, body);
+    const b = body as { systemInstruction?: { parts?: Array<{ text?: string }> } } | undefined;
+    const text = (b?.systemInstruction?.parts ?? []).map((p) => p.text ?? '').join('');
+    const r = reply.body as { name: string; expireTime: string };
+    held.set(r.name, {
+      name: r.name,
+      systemInstruction: text,
+      tokens: Math.ceil(text.length / 4),
+      expireTime: r.expireTime,
+    });
+    return reply;
+  }
+
+  function cacheItem(method: string | undefined, name: string): ScriptedReply {
+    const h = held.get(name);
+    if (!h) return errorReply(404, `CachedContent not found (or expired): ${name}`);
+    if (method === 'DELETE') {
+      held.delete(name);
+      gone.add(name);
+      return { body: {} };
+    }
+    return { body: { name: h.name, expireTime: h.expireTime, usageMetadata: { totalTokenCount: h.tokens } } };
+  }
+
+  function generate(body: unknown): ScriptedReply {
+    const name = (body as { cachedContent?: unknown } | undefined)?.cachedContent;
+    if (typeof name === 'string' && gone.has(name)) {
+      generateQueue.shift(); // the scripted answer was for this call
+      return errorReply(404, `CachedContent not found (or expired): ${name}`);
+    }
+    const scripted = generateQueue.shift();
+    if (scripted) return scripted;
+    const h = typeof name === 'string' ? held.get(name) : undefined;
+    return h
+      ? textReply('ok', {
+          promptTokenCount: h.tokens + 12,
+          candidatesTokenCount: 5,
+          cachedContentTokenCount: h.tokens,
+        })
+      : textReply('ok');
+  }
 
   function startVideo(path: string): ScriptedReply {
     const next = videoQueue.shift() ?? { pollsUntilDone: 1, outcome: { videos: [TINY_CLIP] } };
@@ -245,11 +308,14 @@ export async function startVertexServer(): Promise<VertexServer> {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const model = MODEL_PATH.exec(path);
       const cache = CACHE_PATH.exec(path);
+      const item = CACHE_ITEM.exec(path);
       const rpc = model
         ? (model[2] ?? 'unknown')
         : cache && req.method === 'POST'
           ? 'cachedContents.create'
-          : 'unknown';
+          : item && (req.method === 'GET' || req.method === 'DELETE')
+            ? `cachedContents.${req.method.toLowerCase()}`
+            : 'unknown';
       requests.push({
         method: req.method ?? 'GET',
         path,
@@ -263,9 +329,10 @@ export async function startVertexServer(): Promise<VertexServer> {
       if (rpc === 'predict') reply = imageQueue.shift() ?? defaultImages(body);
       else if (rpc === 'predictLongRunning') reply = startVideo(path);
       else if (rpc === 'fetchPredictOperation') reply = pollVideo(path, body);
-      else if (model) reply = generateQueue.shift() ?? textReply('ok');
+      else if (model) reply = generate(body);
       else if (rpc === 'cachedContents.create')
-        reply = cacheQueue.shift() ?? cacheCreated(cache?.[1] ?? '', ++caches, body);
+        reply = cacheQueue.shift() ?? createCache(cache?.[1] ?? '', body);
+      else if (item && rpc !== 'unknown') reply = cacheItem(req.method, item[1] ?? '');
       else reply = errorReply(404, `no route for ${req.method} ${path}`);
       send(res, reply);
     });
@@ -297,6 +364,11 @@ export async function startVertexServer(): Promise<VertexServer> {
     },
     enqueue: (...replies) => void generateQueue.push(...replies),
     enqueueCache: (...replies) => void cacheQueue.push(...replies),
+    caches: held,
+    expireCache: (name) => {
+      held.delete(name);
+      gone.add(name);
+    },
     enqueueImages: (...replies) => void imageQueue.push(...replies),
     enqueueVideo: (...items) => void videoQueue.push(...items),
     enqueuePoll: (...replies) => void pollQueue.push(...replies),
@@ -318,6 +390,8 @@ export async function startVertexServer(): Promise<VertexServer> {
       pollQueue.length = 0;
       jobs.clear();
       caches = 0;
+      held.clear();
+      gone.clear();
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

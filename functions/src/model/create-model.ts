@@ -6,10 +6,26 @@ import type { Config } from '../config.js';
 import type { GeminiMediaOptions } from './gemini-media.js';
 import type { GeminiOptions } from './gemini.js';
 import type { MediaModelPort } from './media-port.js';
-import type { ModelPort } from './port.js';
+import type { ModelError, ModelPort, ModelPurpose } from './port.js';
+
+/** The production calls: their system instruction is the identity Bible, cached when caching is on. */
+export const PRODUCTION_PURPOSES: readonly ModelPurpose[] = ['narrative', 'visual', 'motion', 'critic'];
 
 /** Settings for Gemini that do not come from `config.model` (tests, tuning, a fixed credential). */
-export type CreateModelOptions = Partial<Omit<GeminiOptions, 'model' | 'location' | 'baseUrl'>>;
+export type CreateModelOptions = Partial<Omit<GeminiOptions, 'model' | 'location' | 'baseUrl'>> & {
+  /** Told when context caching fails and calls go on uncached (default: a structured warning). */
+  onCacheError?: (err: ModelError) => void;
+};
+
+function warnUncached(err: ModelError): void {
+  console.warn(
+    JSON.stringify({
+      severity: 'WARNING',
+      message: 'context cache unavailable, calls go uncached',
+      error: err.message,
+    }),
+  );
+}
 
 /**
  * The model for `config.model`. Gemini needs `opts.project` (pass `config.projectId`); a missing
@@ -19,8 +35,18 @@ export async function createModel(model: Config['model'], opts: CreateModelOptio
   if (model.provider === 'gemini') {
     if (!opts.project) throw new Error('createModel: a project id is required for Gemini');
     const { createGeminiModel } = await import('./gemini.js');
+    const { onCacheError, ...rest } = opts;
+    const cache = model.contextCache?.enabled
+      ? {
+          purposes: PRODUCTION_PURPOSES,
+          ttlSeconds: model.contextCache.ttlSeconds,
+          displayName: 'muse-production-context',
+          onError: onCacheError ?? warnUncached,
+        }
+      : undefined;
     return createGeminiModel({
-      ...opts,
+      ...(cache ? { cache } : {}),
+      ...rest,
       project: opts.project,
       model: model.geminiModel,
       location: model.location,

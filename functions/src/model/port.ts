@@ -44,10 +44,24 @@ export interface ModelResponse {
   usage: ModelUsage;
 }
 
+/** What `prepare` readied, for the readiness report. */
+export interface ModelContextState {
+  /** `loaded` once the provider's SDK and client are built; `none` for a model without one. */
+  sdk: 'loaded' | 'none';
+  /** The context cache calls of this context will refer to, when caching is on and accepted. */
+  cachedContent?: string;
+}
+
 export interface ModelPort {
   /** The model name used for pricing (must appear in the price table). */
   readonly model: string;
   generate(req: ModelRequest): Promise<ModelResponse>;
+  /**
+   * Readies the instance for calls with this context (warm start): loads the provider's SDK and
+   * client and, with context caching on, creates the cache the calls will refer to. Optional: a
+   * model with nothing to load has none.
+   */
+  prepare?(context: { purpose: ModelPurpose; system: string }): Promise<ModelContextState>;
 }
 
 /**
