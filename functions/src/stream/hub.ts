@@ -50,6 +50,8 @@ export function createHub<C extends HubConn>(deps: {
   log: Logger;
   /** Called for a connection whose buffer is over the hard cap at fan-out time. */
   onOverCap(conn: C): void;
+  /** The event in plain words, added to it once as `text` when it is framed (core/timeline.ts). */
+  describe?: (event: Record<string, unknown>) => string;
 }): Hub<C> {
   const conns = new Set<C>();
   const { retention, log } = deps;
@@ -81,7 +83,7 @@ export function createHub<C extends HubConn>(deps: {
       seq = head + 1;
     }
     head = seq;
-    const eventJson = JSON.stringify(e.event);
+    const eventJson = JSON.stringify(deps.describe ? { ...e.event, text: deps.describe(e.event) } : e.event);
     recent.push(eventJson);
     if (recent.length > RECENT_EVENTS) recent.shift();
     const frame = encodeTextFrame(eventFrameJson(seq, eventJson));
