@@ -64,7 +64,7 @@ const PRODUCTION_STEP_DONE: Record<string, (what: string) => string> = {
 
 function stepDone(stepId: string, edge: string | undefined, runId: string, ctx: TimelineContext): string {
   const topic = ctx.topicOf(runId);
-  const what = topic ? quoted(topic) : `run ${runId}`;
+  const what = topic ? quoted(topic) : runId ? `run ${runId}` : 'a run';
   if (topic && stepId === 'gate')
     return edge === 'unfunded' ? `no funds for ${what}: waiting` : `funds reserved for ${what}`;
   if (stepId === 'critic' && topic) {
@@ -78,6 +78,7 @@ function stepDone(stepId: string, edge: string | undefined, runId: string, ctx: 
 }
 
 function runWords(runId: string, ctx: TimelineContext): string {
+  if (!runId) return 'a run';
   const topic = ctx.topicOf(runId);
   return topic ? `production of ${quoted(topic)}` : `run ${runId}`;
 }
