@@ -16,7 +16,7 @@ export const PAGE_SCRIPT = String.raw`
   const listeners = [];
   const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined && text !== null) e.textContent = String(text); return e; };
-  const money = (n, cur) => typeof n === 'number' ? n.toLocaleString(undefined, { maximumFractionDigits: 2 }) + (cur ? ' ' + cur : '') : '-';
+  const money = (n, cur) => typeof n === 'number' ? String(Math.round(n * 100) / 100) + (cur ? ' ' + cur : '') : '-';
   const pct = (d) => typeof d !== 'number' ? '' : Number((d < 1 ? d * 100 : d).toFixed(1)) + ' %';
   const hhmm = (iso) => { const d = new Date(iso); return isNaN(d) ? '' : d.toTimeString().slice(0, 5); };
   const words = (t) => String(t || 'event').replace(/[._]+/g, ' ');
