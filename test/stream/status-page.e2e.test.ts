@@ -350,6 +350,7 @@ for (const [name, width, height] of [
     // Nothing is wider than the screen (no sideways scrolling at phone width).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(DOCS, `status-page-${name}.png`), fullPage: true });
   });
 }

@@ -42,7 +42,7 @@ export const PAGE_SCRIPT = String.raw`
     status = isObj(s) ? s : {};
     s = status;
     const l = loopWords(s);
-    set('loop', l.state); set('loop-reason', l.reason);
+    set('loop', l.state); $('loop-reason').textContent = l.reason;
     $('now').textContent = nowDoing(s);
     const w = isObj(s.wallet) ? s.wallet : {};
     set('wallet-balance', money(w.balance, w.currency));
@@ -54,7 +54,7 @@ export const PAGE_SCRIPT = String.raw`
     const m = s.safeMode;
     set('safe-mode', isObj(m) ? (m.active ? 'ON' : 'off') + (m.consecutiveRejections !== undefined ? ', rejections ' + m.consecutiveRejections : '') : m);
     const t = s.lastTick;
-    set('last-tick', isObj(t) ? [t.at, t.status, t.reason].filter(Boolean).join(' - ') : t);
+    set('last-tick', isObj(t) ? [t.at ? hhmm(t.at) : '', t.status, t.reason].filter(Boolean).join(' - ') : t);
     const src = Array.isArray(s.trendSources) ? s.trendSources.filter((h) => isObj(h) && h.enabled) : [];
     const bad = src.filter((h) => h.ok === false);
     set('sources', src.length ? src.filter((h) => h.ok).length + ' of ' + src.length + ' ok' + (bad.length ? '; failing: ' + bad.map((h) => h.id + ' (' + h.lastError + ', ' + h.consecutiveFailures + 'x)').join(', ') : '') : '-');

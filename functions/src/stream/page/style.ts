@@ -16,7 +16,8 @@ main { display: grid; gap: 1rem; padding: 1rem; max-width: 1280px; margin: 0 aut
 @media (min-width: 900px) { main { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); } .wide { grid-column: 1 / -1; } }
 section { background: var(--card); border: 1px solid var(--line); border-radius: .75rem; padding: .8rem 1rem; min-width: 0; }
 h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 .6rem; }
-.col { display: grid; gap: 1rem; align-content: start; min-width: 0; }
+.col { display: contents; }
+@media (min-width: 900px) { .col { display: grid; gap: 1rem; align-content: start; min-width: 0; } }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .9rem; margin: 0; font-size: .9rem; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .figures { display: flex; gap: 1.2rem; flex-wrap: wrap; margin-bottom: .5rem; }
