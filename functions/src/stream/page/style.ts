@@ -23,7 +23,8 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; overflow-wrap: any
 .figures { display: flex; gap: 1.2rem; flex-wrap: wrap; margin-bottom: .5rem; }
 .figure b { display: block; font-size: 1.3rem; } .figure span { color: var(--muted); font-size: .8rem; }
 #chart { min-height: 200px; }
-#gallery { display: grid; gap: .8rem; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
+#gallery { display: grid; gap: .8rem; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); }
+@media (min-width: 900px) { #gallery { grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); } }
 .asset { border: 1px solid var(--line); border-radius: .6rem; overflow: hidden; background: #fff; display: flex; flex-direction: column; }
 .asset .pic { aspect-ratio: 9 / 16; max-height: 320px; width: 100%; object-fit: cover; background: #dfe3ee; display: block; }
 .asset .shots { aspect-ratio: auto; max-height: none; padding: .6rem .8rem; margin: 0; background: linear-gradient(160deg, #2c3553, #4a3d6b); color: #eef; font-size: .82rem; list-style: decimal inside; }
