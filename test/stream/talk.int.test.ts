@@ -27,6 +27,7 @@ before(async () => {
       visual: { prompt: 'soft light' },
       cost: 0.42,
       stagedAt: new Date('2026-01-01T00:00:00Z'),
+      createdAt: new Date('2026-01-01T00:00:00Z'), // every staged asset has it; the read orders by it
     });
   await db
     .collection('stagedAssets')
@@ -35,6 +36,7 @@ before(async () => {
       runId: 'run-7',
       narrative: 'Neon night',
       stagedAt: new Date('2026-01-02T00:00:00Z'),
+      createdAt: new Date('2026-01-02T00:00:00Z'),
     });
   s = await startStream(db);
 });
