@@ -365,4 +365,11 @@ test('it shows when it is offline, and comes back', async () => {
   s = await startStream(db, { port });
   await page.waitForSelector('#conn[data-state=live]', { timeout: 10_000 });
   assert.equal(await page.isVisible('#offline'), false);
+  // The browser loses the network: the page says so at once, and is live again when it returns.
+  await browser.setOffline(true);
+  await page.waitForSelector('#conn[data-state=down]', { timeout: 5000 });
+  assert.equal(await page.isVisible('#offline'), true);
+  await browser.setOffline(false);
+  await page.waitForSelector('#conn[data-state=live]', { timeout: 15_000 });
+  assert.equal(await page.isVisible('#offline'), false);
 });

@@ -240,6 +240,9 @@ export const PAGE_SCRIPT = String.raw`
     ws.send(JSON.stringify({ type: 'say', text: t, id: 'm' + ++said }));
     say('you', t); $('say').value = '';
   });
+  // The network dropped: say so now rather than when the socket finally times out; back: retry at once.
+  addEventListener('offline', () => state('down'));
+  addEventListener('online', () => { if (ws && ws.readyState !== 1) { retry = 0; try { ws.close(); } catch {} } else if (ws) state('live'); });
   window.musePage = { socket: () => ws, onFrame: (fn) => listeners.push(fn), say };
   connect();
 })();
