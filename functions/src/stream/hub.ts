@@ -40,6 +40,8 @@ export interface Hub<C extends HubConn> {
   hello(conn: C, resumeSeq: number | undefined): { resumed: boolean; replayed: number };
   /** Sends one per-connection text frame (reply, error). */
   send(conn: C, text: string): void;
+  /** Sends an unnumbered frame (the page's gallery, gates, wallet) to everyone, framed once. */
+  sendAll(text: string): void;
 }
 
 export function createHub<C extends HubConn>(deps: {
@@ -146,5 +148,16 @@ export function createHub<C extends HubConn>(deps: {
       return { resumed, replayed };
     },
     send: write,
+    sendAll(text) {
+      const frame = encodeTextFrame(text);
+      for (const c of conns) {
+        if (c.closing || !c.socket.writable) continue;
+        if (c.socket.writableLength > deps.hardBufferedBytes) {
+          deps.onOverCap(c);
+          continue;
+        }
+        c.socket.write(frame);
+      }
+    },
   };
 }

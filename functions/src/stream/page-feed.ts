@@ -18,7 +18,7 @@ import type { FeedEvent } from './source.js';
 export interface PageFeed {
   /** The latest page frames, sent to a client after its hello. */
   frames(): string[];
-  /** Reads both now (at start; also what the timer calls). */
+  /** Reads everything now, and from then on every `refreshMs` (the server calls it at start). */
   refresh(): Promise<void>;
   events(events: FeedEvent[]): void;
   status(status: Record<string, unknown>): void;
@@ -46,8 +46,7 @@ export function createPageFeed(deps: PageFeedDeps): PageFeed {
   let balanceNow: number | undefined;
   let walletTimer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const timer = setInterval(() => void refreshAll(), deps.refreshMs ?? 10 * 60_000);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   async function readGallery(): Promise<void> {
     try {
@@ -87,7 +86,13 @@ export function createPageFeed(deps: PageFeedDeps): PageFeed {
 
   return {
     frames: () => [gallery, gates, wallet].filter((f): f is string => f !== undefined),
-    refresh: refreshAll,
+    refresh() {
+      if (!timer && !stopped) {
+        timer = setInterval(() => void refreshAll(), deps.refreshMs ?? 10 * 60_000);
+        timer.unref();
+      }
+      return refreshAll();
+    },
     events(events) {
       const types = new Set(events.map((e) => e.event.type));
       if (types.has('muse.asset.staged')) void readGallery();
@@ -110,7 +115,7 @@ export function createPageFeed(deps: PageFeedDeps): PageFeed {
     },
     stop() {
       stopped = true;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       if (walletTimer) clearTimeout(walletTimer);
     },
   };

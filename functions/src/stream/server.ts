@@ -1,7 +1,8 @@
 /**
- * The live stream server: `/stream/muse-status` on any node http server (`noServer: true`), and the
- * status page at `/status` with its static assets under `/status/assets/` (page/assets.ts). Mount it by forwarding the server's `upgrade` event to `handleUpgrade`
- * and offering each request to `handleHttp` first; call `start()` before listening.
+ * The live stream server: `/stream/muse-status` on any node http server (`noServer: true`), the
+ * status page at `/status` and its static assets under `/status/assets/` (page/assets.ts). Mount it
+ * by forwarding the server's `upgrade` event to `handleUpgrade` and offering each request to
+ * `handleHttp` first; call `start()` before listening.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -41,7 +42,10 @@ export interface StreamServerDeps {
   limits?: Partial<StreamLimits>;
   /** Where changes come from; the `feeds` unless given (the benchmark drives its own). */
   source?: ChangeSource;
-  /** Signs a staged asset's media name for reading (the media store); without it only media that carry a `url` show. */
+  /**
+   * Signs a staged asset's media name for reading (the media store's port); without it only media
+   * that already carry a `url` show pictures.
+   */
   signedUrl?: SignedUrl;
 }
 
@@ -137,9 +141,7 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     signedUrl: deps.signedUrl,
     clock,
     log,
-    broadcast: (text) => {
-      for (const c of hub.conns) hub.send(c, text);
-    },
+    broadcast: (text) => hub.sendAll(text),
   });
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {

@@ -199,12 +199,15 @@ export const PAGE_SCRIPT = String.raw`
   }
 
   // --- the socket ---
+  let wasLive = false;
+  /** connecting (first time), live, down (closed: offline), reconnecting: the banner shows from the first drop until live again. */
   function state(s) {
+    if (s === 'live') wasLive = true;
     $('conn').dataset.state = s; $('conn').textContent = s === 'down' ? 'offline' : s;
-    $('offline').hidden = s === 'live' || s === 'connecting';
+    $('offline').hidden = s === 'live' || (s === 'connecting' && !wasLive);
   }
   function connect() {
-    state(retry ? 'reconnecting' : 'connecting');
+    state(wasLive || retry ? 'reconnecting' : 'connecting');
     ws = new WebSocket(wsUrl + '?token=' + encodeURIComponent(token) + (lastSeq !== null ? '&resume=' + lastSeq : ''));
     ws.onopen = () => { retry = 0; };
     ws.onmessage = (m) => {
