@@ -24,5 +24,12 @@ export async function launchBrowser(profileDir: string): Promise<BrowserContext>
   const args = own
     ? ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET]
     : [...sparticuz.args, ...QUIET];
-  return chromium.launchPersistentContext(profileDir, { executablePath, args, headless: true });
+  // A locale as a person's browser has one: otherwise Chromium takes it from the environment, and a
+  // POSIX one ("en-US@posix") is not a language tag (Intl, and uPlot on the status page, throw on it).
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    args,
+    headless: true,
+    locale: 'en-US',
+  });
 }

@@ -32,7 +32,13 @@ export interface RunningStream {
 /** Starts a stream server on a real http server at port 0 (or `port`, to restart on the same one). */
 export async function startStream(
   db: Firestore,
-  opts: { limits?: Partial<StreamLimits>; model?: ModelPort; clock?: Clock; port?: number } = {},
+  opts: {
+    limits?: Partial<StreamLimits>;
+    model?: ModelPort;
+    clock?: Clock;
+    port?: number;
+    signedUrl?: (name: string) => Promise<string>;
+  } = {},
 ): Promise<RunningStream> {
   const server = createStreamServer({
     ...firestoreStreamPorts(db),
@@ -41,6 +47,7 @@ export async function startStream(
     log: quietLog,
     tokenSecret: SECRET,
     limits: opts.limits,
+    signedUrl: opts.signedUrl,
   });
   await server.start();
   const http = createServer((req, res) => {

@@ -25,7 +25,7 @@ test('start() listens and serves the stream, the page and /livez; stop() says re
     assert.equal((await fetch(`http://${base}/livez`)).status, 200);
     const page = await fetch(`http://${base}/status?token=x`);
     assert.equal(page.status, 200);
-    assert.match(await page.text(), /<title>Muse status<\/title>/);
+    assert.match(await page.text(), /<title>The muse, live<\/title>/);
     const t = await issueStreamToken(secret, { subject: 't', ttlSeconds: 60 }, new Date());
     const c = await connect(`ws://${base}/stream/muse-status?token=${t}`);
     assert.equal((await c.next()).type, 'hello');

@@ -40,6 +40,8 @@ export interface Hub<C extends HubConn> {
   hello(conn: C, resumeSeq: number | undefined): { resumed: boolean; replayed: number };
   /** Sends one per-connection text frame (reply, error). */
   send(conn: C, text: string): void;
+  /** Sends an unnumbered frame (the page's gallery, gates, wallet) to everyone, framed once. */
+  sendAll(text: string): void;
 }
 
 export function createHub<C extends HubConn>(deps: {
@@ -50,6 +52,8 @@ export function createHub<C extends HubConn>(deps: {
   log: Logger;
   /** Called for a connection whose buffer is over the hard cap at fan-out time. */
   onOverCap(conn: C): void;
+  /** The event in plain words, added to it once as `text` when it is framed (core/timeline.ts). */
+  describe?: (event: Record<string, unknown>) => string;
 }): Hub<C> {
   const conns = new Set<C>();
   const { retention, log } = deps;
@@ -81,7 +85,7 @@ export function createHub<C extends HubConn>(deps: {
       seq = head + 1;
     }
     head = seq;
-    const eventJson = JSON.stringify(e.event);
+    const eventJson = JSON.stringify(deps.describe ? { ...e.event, text: deps.describe(e.event) } : e.event);
     recent.push(eventJson);
     if (recent.length > RECENT_EVENTS) recent.shift();
     const frame = encodeTextFrame(eventFrameJson(seq, eventJson));
@@ -144,5 +148,16 @@ export function createHub<C extends HubConn>(deps: {
       return { resumed, replayed };
     },
     send: write,
+    sendAll(text) {
+      const frame = encodeTextFrame(text);
+      for (const c of conns) {
+        if (c.closing || !c.socket.writable) continue;
+        if (c.socket.writableLength > deps.hardBufferedBytes) {
+          deps.onOverCap(c);
+          continue;
+        }
+        c.socket.write(frame);
+      }
+    },
   };
 }

@@ -5,6 +5,7 @@
  * system's collection.
  */
 import type { CommitTime } from './core/seq.js';
+import type { LedgerPoint } from './core/wallet-series.js';
 
 /** Stops a watch. */
 export type Unwatch = () => void;
@@ -26,6 +27,13 @@ export interface StreamFeeds {
   watchEvents(since: Date, next: (added: AddedEvent[]) => void, fail: Fail): Unwatch;
 }
 
+export interface OpenGate {
+  runId: string;
+  workflow: string;
+  stepId: string;
+  edges: string[];
+}
+
 export type StoredDoc = Record<string, unknown> & { id: string };
 
 /** The muse's reads the live toolbox offers (raw stored values; the toolbox renders them as JSON). */
@@ -33,7 +41,11 @@ export interface MuseReads {
   status(): Promise<Record<string, unknown>>;
   openIncidents(limit: number): Promise<StoredDoc[]>;
   stagedAsset(id: string): Promise<StoredDoc | undefined>;
-  /** A bounded scan of staged assets (the toolbox sorts them). */
+  /** A bounded read of staged assets, newest first by creation time. */
   stagedAssets(limit: number): Promise<StoredDoc[]>;
   intents(limit: number): Promise<StoredDoc[]>;
+  /** Gates of engine runs waiting for a person (read-only on the page). */
+  openGates(limit: number): Promise<OpenGate[]>;
+  /** The wallet ledger's entries at or after `since`, in currency units (the page's 24 h chart). */
+  ledgerSince(since: Date): Promise<LedgerPoint[]>;
 }

@@ -1,7 +1,8 @@
 /**
- * The live stream server: `/stream/muse-status` on any node http server (`noServer: true`), and the
- * status page at `/status`. Mount it by forwarding the server's `upgrade` event to `handleUpgrade`
- * and offering each request to `handleHttp` first; call `start()` before listening.
+ * The live stream server: `/stream/muse-status` on any node http server (`noServer: true`), the
+ * status page at `/status` and its static assets under `/status/assets/` (page/assets.ts). Mount it
+ * by forwarding the server's `upgrade` event to `handleUpgrade` and offering each request to
+ * `handleHttp` first; call `start()` before listening.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -20,7 +21,11 @@ import { DEFAULT_LIMITS, type StreamLimits } from './limits.js';
 import { STATUS_PAGE_PATH, STREAM_PATH } from './links.js';
 import type { MuseReads, StreamFeeds } from './ports.js';
 import { createFirestoreSource, type ChangeSource } from './source.js';
-import { STATUS_PAGE_HTML } from './status-page.js';
+import { describeEvent, timelineContext } from './core/timeline.js';
+import type { SignedUrl } from './asset-view.js';
+import { createPageFeed } from './page-feed.js';
+import { servePageAsset } from './page/assets.js';
+import { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from './status-page.js';
 import { createTalk } from './talk.js';
 import { verifyStreamToken } from './token.js';
 import { createToolbox } from './toolbox.js';
@@ -37,6 +42,11 @@ export interface StreamServerDeps {
   limits?: Partial<StreamLimits>;
   /** Where changes come from; the `feeds` unless given (the benchmark drives its own). */
   source?: ChangeSource;
+  /**
+   * Signs a staged asset's media name for reading (the media store's port); without it only media
+   * that already carry a `url` show pictures.
+   */
+  signedUrl?: SignedUrl;
 }
 
 export interface StreamServer {
@@ -97,7 +107,13 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
   const counters = { closedSlow: 0, closedRateLimited: 0 };
   const source =
     deps.source ?? createFirestoreSource({ feeds: deps.feeds, clock, log, retentionMs: limits.retentionMs });
-  const talk = createTalk({ model: deps.model, toolbox: createToolbox(deps.muse), log });
+  const talk = createTalk({
+    model: deps.model,
+    toolbox: createToolbox(deps.muse, { signedUrl: deps.signedUrl }),
+    log,
+  });
+  /** The status as last seen: the timeline's words name a run by its production's topic. */
+  let latestStatus: Record<string, unknown> = {};
   const timers: NodeJS.Timeout[] = [];
   let accepting = false;
 
@@ -118,6 +134,14 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     nowMs,
     log,
     onOverCap: (c) => closeSlow(c, 'over_hard_cap'),
+    describe: (event) => describeEvent(event, timelineContext(latestStatus)),
+  });
+  const page = createPageFeed({
+    muse: deps.muse,
+    signedUrl: deps.signedUrl,
+    clock,
+    log,
+    broadcast: (text) => hub.sendAll(text),
   });
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {
@@ -162,6 +186,7 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     ws.on('pong', () => (c.alive = true));
     ws.on('message', (data, isBinary) => onFrame(c, data as Buffer, isBinary));
     hub.hello(c, resumeSeq);
+    for (const f of page.frames()) hub.send(c, f);
   }
 
   function sweepPings(): void {
@@ -221,6 +246,7 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
 
     handleHttp(req, res) {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (servePageAsset(req, res, url.pathname)) return true;
       if (url.pathname !== STATUS_PAGE_PATH && url.pathname !== `${STATUS_PAGE_PATH}/`) return false;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -230,16 +256,29 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
         'Referrer-Policy': 'no-referrer', // the URL carries a token
-        'Content-Security-Policy':
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src data: https:",
+        'Content-Security-Policy': STATUS_PAGE_CSP,
       });
       res.end(req.method === 'HEAD' ? undefined : STATUS_PAGE_HTML);
       return true;
     },
 
     async start() {
-      const initial = await source.start({ status: (s) => hub.status(s), events: (e) => hub.events(e) });
+      const initial = await source.start({
+        status: (s) => {
+          latestStatus = s;
+          hub.status(s);
+          page.status(s);
+        },
+        events: (e) => {
+          hub.events(e);
+          page.events(e);
+        },
+      });
+      latestStatus = initial.status;
       hub.init(initial.status, initial.events);
+      page.status(initial.status);
+      // The page's reads never hold up the stream: a client that connects first gets them when ready.
+      void page.refresh();
       timers.push(setInterval(sweepPings, limits.pingIntervalMs), setInterval(sweepSlow, limits.slowCheckMs));
       for (const t of timers) t.unref();
       accepting = true;
@@ -249,6 +288,7 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     async close(code = CLOSE.serviceRestart.code) {
       accepting = false;
       source.stop();
+      page.stop();
       for (const t of timers.splice(0)) clearInterval(t);
       const reason = code === CLOSE.serviceRestart.code ? CLOSE.serviceRestart.reason : 'closing';
       for (const c of hub.conns) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ToolDeclaration } from '../model/port.js';
+import { mediaWithUrls, type SignedUrl } from './asset-view.js';
 import type { MuseReads, StoredDoc } from './ports.js';
 import { toJson } from './source.js';
 
@@ -69,8 +70,16 @@ export interface Toolbox {
   run(name: string, args: Record<string, unknown>): Promise<unknown>;
 }
 
-export function createToolbox(muse: MuseReads, opts: { scanLimit?: number } = {}): Toolbox {
+export function createToolbox(
+  muse: MuseReads,
+  opts: { scanLimit?: number; signedUrl?: SignedUrl } = {},
+): Toolbox {
   const scan = opts.scanLimit ?? 200;
+  /** An asset's media get URLs a browser can load (the talk box shows the pictures). */
+  const withMedia = async (asset: Doc): Promise<Doc> =>
+    Array.isArray(asset.media)
+      ? { ...asset, media: await mediaWithUrls(asset.media, opts.signedUrl) }
+      : asset;
 
   const status = async () => {
     const [doc, open] = await Promise.all([muse.status(), muse.openIncidents(50)]);
@@ -82,11 +91,11 @@ export function createToolbox(muse: MuseReads, opts: { scanLimit?: number } = {}
       if (assetId && assetId !== 'latest') {
         const asset = await muse.stagedAsset(assetId);
         if (!asset) throw new Error(`no staged asset ${assetId}`);
-        return { ...(toJson(asset) as object), id: asset.id };
+        return withMedia({ ...(toJson(asset) as object), id: asset.id });
       }
       const [latest] = newest(docsOf(await muse.stagedAssets(scan)));
       if (!latest) throw new Error('no asset is staged yet');
-      return latest;
+      return withMedia(latest);
     },
     get_status: status,
     async list_intents({ limit }) {

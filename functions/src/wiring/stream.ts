@@ -6,10 +6,13 @@
 import type { DocumentSnapshot, Firestore } from '@google-cloud/firestore';
 import { requireSecret } from '../config.js';
 import { EVENTS } from '../engine/events.js';
+import { listWorkflowRuns } from '../engine/workflow-runs.js';
 import { listUnresolved, watchUnresolved } from '../incidents/repo.js';
 import { listIntents } from '../muse/intents/repo.js';
 import { assetsPage, findAsset } from '../muse/production/repo.js';
 import { readStatus, watchStatus } from '../muse/status/repo.js';
+import { fromMicros } from '../muse/wallet/core/money.js';
+import { entriesSince } from '../muse/wallet/repo.js';
 import type { Container } from '../platform/container.js';
 import type { CommitTime } from '../stream/core/seq.js';
 import type { MuseReads, StreamFeeds } from '../stream/ports.js';
@@ -70,6 +73,21 @@ export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse:
       },
       stagedAssets: async (limit) => (await assetsPage(db, limit)).map((a) => ({ ...a, id: a.id })),
       intents: async (limit) => (await listIntents(db, { limit })).map((i) => ({ ...i, id: i.id })),
+      async openGates(limit) {
+        const runs = await listWorkflowRuns({ db }, { status: 'awaiting_human', limit });
+        return runs.flatMap((r) =>
+          Object.values(r.gates ?? {})
+            .filter((g) => !g.decision && r.steps[g.stepId]?.status === 'gate')
+            .map((g) => ({ runId: r.id, workflow: r.workflow, stepId: g.stepId, edges: g.edges })),
+        );
+      },
+      ledgerSince: async (since) =>
+        (await entriesSince(db, since)).map((e) => ({
+          atMs: e.at.getTime(),
+          type: e.type,
+          amount: fromMicros(e.amount),
+          balanceAfter: fromMicros(e.balanceAfter),
+        })),
     },
   };
 }

@@ -9,6 +9,10 @@
  *   {"type":"reply","replyTo":id|null,"text":"..."}
  *   {"type":"tool_result","replyTo":id|null,"tool":"...","args":{...},"ok":bool,"result"|"error":...}
  *   {"type":"error","code":"...","message":"..."}
+ *   {"type":"gallery","assets":[card...]}        (after every hello, and when an asset is staged)
+ *   {"type":"gates","gates":[{runId,workflow,stepId,edges}]}  (after every hello, and when one opens or is decided)
+ *   {"type":"wallet","series":{from,to,bucketSeconds,t,balance,burnPerHour}}  (the last 24 h)
+ * An event frame's `event.text` is the event in plain words (core/timeline.ts).
  * Client -> server:
  *   {"type":"say","text":"...","id"?:"..."}
  *   {"type":"resume","seq":N}
@@ -111,6 +115,15 @@ export const toolResultFrame = (
   args: Record<string, unknown>,
   outcome: { ok: true; result: unknown } | { ok: false; error: string },
 ) => JSON.stringify({ type: 'tool_result', replyTo: replyTo ?? null, tool, args, ...outcome });
+
+/** The latest staged assets as cards (stream/asset-view.ts), newest first. Unnumbered, like a reply. */
+export const galleryFrame = (assets: readonly unknown[]) => JSON.stringify({ type: 'gallery', assets });
+
+/** The gates waiting for a person (read-only on the page). Unnumbered: a fresh one replaces the last. */
+export const gatesFrame = (gates: readonly unknown[]) => JSON.stringify({ type: 'gates', gates });
+
+/** The wallet over the last 24 h (core/wallet-series.ts). Unnumbered: a fresh one replaces the last. */
+export const walletFrame = (series: unknown) => JSON.stringify({ type: 'wallet', series });
 
 export const errorFrame = (code: StreamErrorCode, message: string) =>
   JSON.stringify({ type: 'error', code, message });
