@@ -8,11 +8,12 @@
 import { http } from '@google-cloud/functions-framework';
 import { lazyHttp } from './platform/lazy.js';
 import { answerFrameworkErrorsAsJsonEverywhere } from './platform/http/framework-errors.js';
-import { warmAtLoad } from './wiring/warm.js';
+import { warmsAtLoad } from './wiring/warm-target.js';
 
 answerFrameworkErrorsAsJsonEverywhere(); // the framework's own 4xx (malformed JSON, bad percent-escapes) answer JSON, not an HTML stack trace
 
-warmAtLoad(); // an instance that runs productions loads the Bible and the model context now, not on its first step
+// An instance that runs productions loads the Bible and the model context now, not on its first step.
+if (warmsAtLoad()) void import('./wiring/warm.js').then((m) => m.warmAtLoad());
 
 http('api', lazyHttp(() => import('./triggers/http/api.js'))); // /v1 API, /healthz, /livez
 http('engineStep', lazyHttp(() => import('./triggers/pubsub/engine-step.js'))); // one durable workflow step

@@ -170,7 +170,7 @@ class FileScan {
         if (method !== 'where' && method !== 'orderBy') return base;
         return base.map((v) => this.extend(v, method, a0, method === 'where' ? a1 : a1, a2));
       }
-      return [];
+      return this.helper(e, depth); // a repository's accessor, e.g. `col.runs(db)`
     }
     // `typedCollection(db, NAME)` (platform/firestore/typed.ts) is `db.collection(NAME)` with a converter.
     if (ts.isIdentifier(callee) && callee.text === 'typedCollection') {
@@ -217,15 +217,22 @@ class FileScan {
 
   /** A helper function whose body returns a query (`const assetsRef = (db) => db.collection(X)`). */
   private helper(call: ts.CallExpression, depth: number): Value[] {
-    if (!ts.isIdentifier(call.expression)) return [];
-    let sym = this.checker.getSymbolAtLocation(call.expression);
+    // A helper is `name(db)` or a repository's `col.name(db)` (an object of collection accessors).
+    const callee = call.expression;
+    const named = ts.isIdentifier(callee)
+      ? callee
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name
+        : undefined;
+    if (!named) return [];
+    let sym = this.checker.getSymbolAtLocation(named);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration;
     let fn: ts.SignatureDeclaration | undefined;
     if (decl && ts.isFunctionDeclaration(decl)) fn = decl;
     else if (
       decl &&
-      ts.isVariableDeclaration(decl) &&
+      (ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl)) &&
       decl.initializer &&
       ts.isArrowFunction(decl.initializer)
     )

@@ -20,7 +20,6 @@ import {
   waivePrerequisite,
 } from './lifecycle.js';
 import { recordParityCheck } from './parity-checks.js';
-import { checkParity, exportParityFiles, importParityFiles } from './parity-files.js';
 import { appendEvent, latestParityCheck, readBacklog, readEvents, type NewEvent } from './repo.js';
 import { listMissionEvents, missionHealthView, recordTelemetry } from './telemetry.js';
 
@@ -50,9 +49,8 @@ export function createMissions(deps: MissionsDeps) {
     readContext: () => readContext(deps),
     appendContext: (input: Omit<ContextEntry, 'id' | 'at'>) => appendContext(deps, input),
 
-    exportParityFiles: (dir: string) => exportParityFiles(deps, dir),
-    importParityFiles: (dir: string, actor: Actor) => importParityFiles(deps, dir, actor),
-    checkParity: (dir: string) => checkParity(deps, dir),
+    // The file side of parity (backlog.yaml, SESSIONS.jsonl) is the operator tool's
+    // (scripts/parity.ts over missions/parity-files.ts): deployed code reads no file.
     recordParityCheck: (input: { dir: string; differences: readonly Difference[]; actor: Actor }) =>
       recordParityCheck(deps.db, { ...input, at: deps.clock.now() }),
   };

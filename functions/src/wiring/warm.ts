@@ -15,6 +15,7 @@
 import type { ModelContextState, ModelPurpose } from '../model/port.js';
 import type { Bible } from '../muse/production/core/bible.js';
 import type { Container } from '../platform/container.js';
+import { warmsAtLoad } from './warm-target.js';
 
 export type WarmPart = 'container' | 'workflows' | 'bible' | 'modelContext';
 const PARTS: readonly WarmPart[] = ['container', 'workflows', 'bible', 'modelContext'];
@@ -39,8 +40,7 @@ export interface WarmUp {
   readiness(): Readiness;
 }
 
-/** The deployed functions that run production steps: they warm when the module loads. */
-export const WARM_AT_LOAD: ReadonlySet<string> = new Set(['engineStep']);
+export { WARM_AT_LOAD } from './warm-target.js';
 
 /** A warm-up of the instance served by `load` (the process's container, or a test's). */
 export function createWarmUp(load: () => Promise<Container>): WarmUp {
@@ -153,9 +153,5 @@ export function warmAtLoad(
   env: Record<string, string | undefined> = process.env,
   argv: readonly string[] = process.argv,
 ): void {
-  // The runtime sets FUNCTION_TARGET; the framework's CLI may be given `--target=` instead.
-  const target =
-    env.FUNCTION_TARGET ?? argv.find((a) => a.startsWith('--target='))?.slice('--target='.length);
-  if (env.MUSE_WARM_START === 'off' || !WARM_AT_LOAD.has(target ?? '')) return;
-  void instanceWarmUp().start();
+  if (warmsAtLoad(env, argv)) void instanceWarmUp().start();
 }
