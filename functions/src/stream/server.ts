@@ -28,6 +28,8 @@ import { servePageAsset } from './page/assets.js';
 import { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from './status-page.js';
 import { createTalk } from './talk.js';
 import { verifyStreamToken } from './token.js';
+import { routeVoiceMessage } from '../voice/socket.js';
+import type { VoiceConnection, VoiceSessions } from '../voice/sessions.js';
 import { createToolbox } from './toolbox.js';
 
 export interface StreamServerDeps {
@@ -47,6 +49,11 @@ export interface StreamServerDeps {
    * that already carry a `url` show pictures.
    */
   signedUrl?: SignedUrl;
+  /**
+   * Voice sessions (functions/src/voice/): audio frames on the same socket go to a live model.
+   * Without it, audio frames are answered like any other unknown frame.
+   */
+  voice?: VoiceSessions;
 }
 
 export interface StreamServer {
@@ -74,6 +81,7 @@ interface Conn extends HubConn {
   talking: boolean;
   slow: SlowConsumerState;
   bucket: TokenBucket;
+  voice?: VoiceConnection;
 }
 
 function reject(socket: Duplex, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -146,6 +154,9 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {
     if (c.closing) return;
+    // Voice first: audio arrives ~10 times a second and is bounded by bytes per second in the voice
+    // session, not by the frame bucket below.
+    if (c.voice && routeVoiceMessage(c.voice, data, isBinary, (text) => hub.send(c, text))) return;
     if (!c.bucket.take(nowMs())) {
       c.closing = true;
       counters.closedRateLimited++;
@@ -180,8 +191,12 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
       slow: { overSince: undefined },
       bucket: createTokenBucket({ burst: limits.frameBurst, perSecond: limits.framesPerSecond }, nowMs()),
     };
+    if (deps.voice) c.voice = deps.voice.connect((text) => hub.send(c, text));
     hub.conns.add(c);
-    ws.on('close', () => hub.conns.delete(c));
+    ws.on('close', () => {
+      hub.conns.delete(c);
+      void c.voice?.close(); // the session ends and is settled
+    });
     ws.on('error', (err) => log.debug('stream socket error', { err: err.message }));
     ws.on('pong', () => (c.alive = true));
     ws.on('message', (data, isBinary) => onFrame(c, data as Buffer, isBinary));
@@ -287,6 +302,7 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
 
     async close(code = CLOSE.serviceRestart.code) {
       accepting = false;
+      await deps.voice?.shutdown(); // settles every voice session before the clients go
       source.stop();
       page.stop();
       for (const t of timers.splice(0)) clearInterval(t);
