@@ -7,6 +7,7 @@
 import { recordEvent } from '../engine/events.js';
 import { addPauseHold, controlRef, getPause, pauseFrom, releasePauseHold } from '../engine/pause.js';
 import { engineOf } from './engine.js';
+import { mediaOf } from './media.js';
 import { startEscalation, startEscalationAfterCommit } from '../incidents/escalation.js';
 import { openIncidentInTransaction } from '../incidents/open-incident.js';
 import { decidedBy, readLiveIncidentTx, writeRecovery, type LiveIncident } from '../incidents/recover.js';
@@ -25,6 +26,7 @@ export function museDepsOf(app: Container): MuseDeps {
     log: app.log,
     model: app.model,
     critic: app.config.model.provider === 'gemini' ? 'model' : 'local',
+    media: mediaOf(app),
     engine: {
       startRun: (p) => engineOf(app).startWorkflowRun(p),
       pause: () => getPause(app),

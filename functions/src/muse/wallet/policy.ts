@@ -9,7 +9,12 @@ import type { BreakerPolicy } from './core/breaker-policy.js';
 import { DEFAULT_PRICE_TABLE } from './core/pricing.js';
 
 const money = z.number().finite().min(0).max(1_000_000_000);
-const price = z.strictObject({ inputPer1k: money, outputPer1k: money });
+/** Per 1,000 tokens (text models), per image (image models) or per second of clip (video models). */
+const price = z.union([
+  z.strictObject({ inputPer1k: money, outputPer1k: money }),
+  z.strictObject({ perImage: money }),
+  z.strictObject({ perSecond: money }),
+]);
 
 export const walletSettingsSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code'),
@@ -24,7 +29,7 @@ export const walletSettingsSchema = z.strictObject({
     .int()
     .min(1)
     .max(7 * 24 * 60),
-  /** Prices per 1,000 tokens by model name; a model without a price fails closed. */
+  /** Prices by model name (tokens, images or seconds); a model without a price fails closed. */
   priceTable: z.record(z.string().min(1).max(200), price),
 });
 
