@@ -53,6 +53,7 @@ export function criticStep(deps: ProductionDeps) {
           frames: frames.media,
           palette: frames.palette,
           aspectRatio: frames.aspectRatio,
+          withheld: 'filtered' in frames.mediaUsage ? frames.mediaUsage.filtered : 0,
           ...(clip ? { clip } : {}),
           maxFrames: MAX_FRAMES,
           clipRange: { min: MIN_CLIP_SEC, max: MAX_CLIP_SEC },

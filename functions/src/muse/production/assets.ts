@@ -1,10 +1,12 @@
 /**
  * Staged assets (Publish): one record per published production in `stagedAssets/{runId}`, written
- * once and never changed. Nothing is posted anywhere; the record is what would be.
+ * once and never changed. Nothing is posted anywhere; the record is what would be. Its media are
+ * listed by name; people open them through signed URLs made on each read.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { invalidInput, notFound } from '../../shared/errors.js';
 import type { StagedAsset } from './core/staged-asset.js';
+import type { MediaItem, ProductionMedia } from './media.js';
 import { assetsPage, findAsset } from './repo.js';
 
 export type { StagedAsset } from './core/staged-asset.js';
@@ -28,4 +30,44 @@ export async function listAssets(
     if (Number.isNaN(before.getTime())) throw invalidInput('before must be an ISO date-time');
   }
   return assetsPage(db, limit, before);
+}
+
+/** A stored medium with a short-lived link to open it. */
+export type LinkedMedia = MediaItem & { url?: string; expiresAt?: Date };
+
+/**
+ * The asset with a signed GET URL per medium (the bucket is never public), valid `ttlSeconds`
+ * (the store's default when not given). Without media configured, the media are listed unlinked.
+ */
+export async function linkedAsset(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  id: string,
+  ttlSeconds?: number,
+): Promise<StagedAsset & { media: LinkedMedia[] }> {
+  const asset = await getAsset(db, id);
+  return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
+}
+
+export async function linkMedia(
+  media: ProductionMedia | undefined,
+  items: MediaItem[],
+  ttlSeconds?: number,
+): Promise<LinkedMedia[]> {
+  if (!media) return items;
+  const ttl = ttlSeconds ?? media.signedUrlTtlSeconds;
+  return Promise.all(
+    items.map(async (m) => ({ ...m, ...(await media.store.signedUrl(m.name, { ttlSeconds: ttl })) })),
+  );
+}
+
+/** The newest staged asset, linked, or undefined when none is staged yet. */
+export async function latestAsset(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  ttlSeconds?: number,
+): Promise<(StagedAsset & { media: LinkedMedia[] }) | undefined> {
+  const [asset] = await assetsPage(db, 1);
+  if (!asset) return undefined;
+  return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
 }

@@ -18,6 +18,8 @@ export interface MediaFacts {
   palette: string[];
   aspectRatio: string;
   clip?: MediaItem;
+  /** Images the provider withheld (its filters): shots without a frame, not drift. */
+  withheld: number;
   /** Frames drawn for at most this many shots. */
   maxFrames: number;
   /** Veo's clip lengths; the animatic lasts the cut. */
@@ -42,8 +44,8 @@ export function mediaChecks(gen: Generation, bible: { palette: string[] }, f: Me
   const shots = Math.min(gen.visual.shots.length, f.maxFrames);
   checks.push({
     check: 'shot-count',
-    ok: f.frames.length === shots,
-    detail: `${f.frames.length} frame(s) for ${shots} shot(s)`,
+    ok: f.frames.length + f.withheld === shots,
+    detail: `${f.frames.length} frame(s) for ${shots} shot(s)${f.withheld ? `, ${f.withheld} withheld` : ''}`,
   });
   const target = ratio(f.aspectRatio);
   const off = f.frames.filter(
