@@ -99,7 +99,8 @@ export interface AuditPort {
 }
 
 export interface MuseSlackEntry {
-  kind: 'breaker' | 'safemode';
+  /** `notice` about an `asset` ref: a staged asset, shown with its first frame. */
+  kind: 'breaker' | 'safemode' | 'notice';
   channelKey: string;
   text: string;
   ref: { type: string; id: string };

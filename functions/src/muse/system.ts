@@ -14,10 +14,12 @@ import { exitSafeMode, getSafeMode } from './critic/safe-mode-store.js';
 import type { MuseDeps, Via } from './deps.js';
 import { listIntents, type IntentDoc, type IntentStatus } from './intents/repo.js';
 import {
+  assetPreview,
   getAsset,
   latestAsset,
   linkedAsset,
   listAssets,
+  type AssetPreview,
   type LinkedMedia,
   type StagedAsset,
 } from './production/assets.js';
@@ -125,7 +127,9 @@ export interface Muse {
     getAsset(id: string): Promise<StagedAsset>;
     /** The asset with a signed URL per medium (`GET /v1/muse/assets/:id`). */
     linkedAsset(id: string, ttlSeconds?: number): Promise<StagedAsset & { media: LinkedMedia[] }>;
-    /** The newest asset, linked (`/muse status`, the banner), if any. */
+    /** The first frame and clip of asset `id` (or the newest), by week-long links for Slack. */
+    preview(id?: string): Promise<AssetPreview | undefined>;
+    /** The newest asset, linked (the banner), if any. */
     latestAsset(ttlSeconds?: number): Promise<(StagedAsset & { media: LinkedMedia[] }) | undefined>;
     listAssets(q?: { limit?: number; before?: string }): Promise<StagedAsset[]>;
     bible(): Promise<Bible>;
@@ -206,6 +210,7 @@ export function createMuse(deps: MuseDeps, options: ProductionOptions = PRODUCTI
       getAsset: (id) => getAsset(db, id),
       linkedAsset: (id, ttl) => linkedAsset(db, deps.media, id, ttl),
       latestAsset: (ttl) => latestAsset(db, deps.media, ttl),
+      preview: (id) => assetPreview(db, deps.media, id),
       listAssets: (q) => listAssets(db, q),
       bible: () => loadBible(db, deps.clock.now()),
       saveBible: (p) => saveBible({ db, now: deps.clock.now(), audit: deps.audit }, p),

@@ -71,3 +71,40 @@ export async function latestAsset(
   if (!asset) return undefined;
   return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
 }
+
+/** What Slack shows of an asset: its first frame and its clip, by long-lived signed URL. */
+export interface AssetPreview {
+  id: string;
+  topic: string;
+  frames: number;
+  firstFrameUrl?: string;
+  clipUrl?: string;
+}
+
+/** Slack fetches an image when it posts and shows it from its cache: its link lives a week, at most. */
+export const SLACK_LINK_TTL_SECONDS = 7 * 24 * 3600 - 3600;
+
+/** The preview of asset `id`, or of the newest one; undefined when there is none. */
+export async function assetPreview(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  id?: string,
+): Promise<AssetPreview | undefined> {
+  const asset = id ? await findAsset(db, id) : (await assetsPage(db, 1))[0];
+  if (!asset) return undefined;
+  const items = asset.media ?? [];
+  const frame = items.find((m) => m.kind === 'frame');
+  const clip = items.find((m) => m.kind !== 'frame');
+  const url = async (m: MediaItem | undefined) =>
+    m && media
+      ? (await media.store.signedUrl(m.name, { ttlSeconds: SLACK_LINK_TTL_SECONDS })).url
+      : undefined;
+  const [firstFrameUrl, clipUrl] = await Promise.all([url(frame), url(clip)]);
+  return {
+    id: asset.id,
+    topic: asset.topic,
+    frames: items.filter((m) => m.kind === 'frame').length,
+    ...(firstFrameUrl ? { firstFrameUrl } : {}),
+    ...(clipUrl ? { clipUrl } : {}),
+  };
+}

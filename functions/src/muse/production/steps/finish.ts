@@ -80,6 +80,7 @@ export function publishStep(deps: ProductionDeps) {
     return {
       type: 'done',
       output: { assetId: asset.id, actualCost: cost.amount },
+      slack: Boolean(asset.media?.length),
       effect: async (tx) => {
         const existing = await assetExistsInTx(db, tx, asset.id);
         const status = await readStatusInTx(db, tx);
@@ -98,6 +99,19 @@ export function publishStep(deps: ProductionDeps) {
           { ...productionOf(ctx), step: 'publish', state: 'published' },
           ctx.now,
         );
+        // With media, people see the staged asset in Slack, its first frame as an image.
+        if (!existing && asset.media?.length)
+          deps.slack.enqueueInTx(
+            tx,
+            `published~${asset.id}`,
+            {
+              kind: 'notice',
+              channelKey: 'reports',
+              text: `Staged "${input.topic}": ${asset.media.filter((m) => m.kind === 'frame').length} frame(s), drift ${(asset.verdict.drift * 100).toFixed(2)}%`,
+              ref: { type: 'asset', id: asset.id },
+            },
+            ctx.now,
+          );
         if (!existing)
           deps.engine.eventInTx(tx, {
             type: 'muse.asset.staged',
