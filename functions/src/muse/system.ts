@@ -20,7 +20,7 @@ import {
   linkedAsset,
   listAssets,
   type AssetPreview,
-  type LinkedMedia,
+  type LinkedAsset,
   type StagedAsset,
 } from './production/assets.js';
 import { loadBible, saveBible } from './production/bible-store.js';
@@ -126,11 +126,11 @@ export interface Muse {
     produceBrief(req: BriefRequest): Promise<{ intentId: string; productionRunId: string; status: string }>;
     getAsset(id: string): Promise<StagedAsset>;
     /** The asset with a signed URL per medium (`GET /v1/muse/assets/:id`). */
-    linkedAsset(id: string, ttlSeconds?: number): Promise<StagedAsset & { media: LinkedMedia[] }>;
+    linkedAsset(id: string, ttlSeconds?: number): Promise<LinkedAsset>;
     /** The first frame and clip of asset `id` (or the newest), by week-long links for Slack. */
     preview(id?: string): Promise<AssetPreview | undefined>;
     /** The newest asset, linked (the banner), if any. */
-    latestAsset(ttlSeconds?: number): Promise<(StagedAsset & { media: LinkedMedia[] }) | undefined>;
+    latestAsset(ttlSeconds?: number): Promise<LinkedAsset | undefined>;
     listAssets(q?: { limit?: number; before?: string }): Promise<StagedAsset[]>;
     bible(): Promise<Bible>;
     saveBible(p: { actor: Actor; bible: unknown; via: Via }): Promise<Bible>;

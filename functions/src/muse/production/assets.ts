@@ -35,6 +35,9 @@ export async function listAssets(
 /** A stored medium with a short-lived link to open it. */
 export type LinkedMedia = MediaItem & { url?: string; expiresAt?: Date };
 
+/** An asset whose media carry their links. */
+export type LinkedAsset = Omit<StagedAsset, 'media'> & { media: LinkedMedia[] };
+
 /**
  * The asset with a signed GET URL per medium (the bucket is never public), valid `ttlSeconds`
  * (the store's default when not given). Without media configured, the media are listed unlinked.
@@ -44,7 +47,7 @@ export async function linkedAsset(
   media: ProductionMedia | undefined,
   id: string,
   ttlSeconds?: number,
-): Promise<StagedAsset & { media: LinkedMedia[] }> {
+): Promise<LinkedAsset> {
   const asset = await getAsset(db, id);
   return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
 }
@@ -66,7 +69,7 @@ export async function latestAsset(
   db: Firestore,
   media: ProductionMedia | undefined,
   ttlSeconds?: number,
-): Promise<(StagedAsset & { media: LinkedMedia[] }) | undefined> {
+): Promise<LinkedAsset | undefined> {
   const [asset] = await assetsPage(db, 1);
   if (!asset) return undefined;
   return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
