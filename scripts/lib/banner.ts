@@ -75,11 +75,13 @@ export function watchAssets(app: Container, port: number): () => void {
       const asset = await museOf(app).production.latestAsset(BANNER_LINK_TTL_SECONDS);
       if (!asset || asset.id === shown || !asset.media.length) return;
       shown = asset.id;
+      // The first frame and the clip; every frame is listed by GET /v1/muse/assets/:id.
+      const frames = asset.media.filter((m) => m.kind === 'frame');
+      const clip = asset.media.find((m) => m.kind !== 'frame');
       const lines = [
-        `Asset staged: "${asset.topic}" (http://localhost:${port}/v1/muse/assets/${asset.id}, drift ${(asset.verdict.drift * 100).toFixed(2)}%)`,
-        ...asset.media.map(
-          (m) => `  ${m.kind === 'frame' ? `frame ${m.shot ?? ''}`.trim() : m.kind}: ${m.url ?? m.name}`,
-        ),
+        `Asset staged: "${asset.topic}", ${frames.length} frame(s) (http://localhost:${port}/v1/muse/assets/${asset.id}, drift ${(asset.verdict.drift * 100).toFixed(2)}%)`,
+        ...(frames[0] ? [`  first frame: ${frames[0].url ?? frames[0].name}`] : []),
+        ...(clip ? [`  ${clip.kind}: ${clip.url ?? clip.name}`] : []),
       ];
       console.log(lines.join('\n'));
     } catch (err) {
