@@ -70,7 +70,7 @@ resource "google_cloudfunctions2_function" "fn" {
     ingress_settings               = each.value.trigger == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
 
-    environment_variables = merge(local.env_common, local.env_public)
+    environment_variables = merge(local.env_common, local.env_public, local.env_media)
 
     dynamic "secret_environment_variables" {
       for_each = toset(local.groups[each.value.group].secrets)

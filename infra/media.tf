@@ -25,7 +25,7 @@ locals {
   media_prefix  = "media"
   media_writers = ["engine"]
   media_signers = ["api", "slack", "stream"]
-  # For the services' environment once the code reads it (MEDIA_BUCKET, MEDIA_PREFIX).
+  # Merged into every function's environment (functions.tf): config.ts reads MEDIA_BUCKET, MEDIA_PREFIX.
   env_media = { MEDIA_BUCKET = google_storage_bucket.media.name, MEDIA_PREFIX = local.media_prefix }
 }
 

@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { exportFirestore, isUp, startFirestore, startPubSub, type EmulatorHandle } from './lib/emulators.js';
 import { loadLocalSecrets } from './lib/local-secrets.js';
 import { requireToolchain } from './lib/toolchain.js';
-import { printBanner } from './lib/banner.js';
+import { printBanner, watchAssets } from './lib/banner.js';
+import { startGcsServer, type GcsServer } from './lib/gcs-server.js';
 import { startLocalExtras, type LocalExtras } from './lib/local-extras.js';
 import { startLocalSlack, type LocalSlackInfo } from './lib/slack-local.js';
 
@@ -48,6 +49,7 @@ async function main() {
   const emulators: EmulatorHandle[] = [];
   let extras: LocalExtras | undefined;
   let localSlack: LocalSlackInfo | undefined;
+  let gcs: GcsServer | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -55,6 +57,7 @@ async function main() {
     console.log('\nStopping: exporting Firestore data, then the emulators...');
     await extras?.stop().catch((e: unknown) => console.error('  stopping the local services:', e));
     await localSlack?.slack.stop().catch(() => undefined);
+    await gcs?.stop().catch(() => undefined);
     const fs = emulators.find((e) => e.name === 'firestore');
     if (fs && (await isUp(fs.host))) {
       await exportFirestore(fs.host, PROJECT, dataDir).then(
@@ -103,6 +106,13 @@ async function main() {
     process.env.SLACK_SIGNING_SECRET = secrets.slackSigningSecret;
     localSlack = await startLocalSlack({ root, eventsUrl: `http://127.0.0.1:${port}/slack/events` });
     Object.assign(env, localSlack.env);
+    // Media go to a local Cloud Storage server (in memory) through the same client as in the cloud.
+    gcs = await startGcsServer();
+    Object.assign(env, {
+      MEDIA_BUCKET: gcs.bucket,
+      MEDIA_STORAGE_OPTIONS: JSON.stringify(gcs.storageOptions()),
+      MEDIA_VIDEO_POLL_SECONDS: '2',
+    });
     // The SDKs read the emulator hosts from the environment; set them before anything loads.
     Object.assign(process.env, env);
     extras = await startLocalExtras({
@@ -123,7 +133,10 @@ async function main() {
       readyMs: Date.now() - t0,
       dataDir,
       slackUrl: localSlack.slack.url,
+      media: { url: gcs.url, bucket: gcs.bucket },
     });
+    // Each staged asset's frames and animatic, as links a person opens in a browser.
+    watchAssets(extras.app, port);
   }
 }
 

@@ -39,6 +39,31 @@ const schema = z.object({
   GEMINI_CONTEXT_CACHE_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Load the Bible and the model context when a production instance starts (wiring/warm.ts). */
   MUSE_WARM_START: z.enum(['on', 'off']).default('on'),
+  /** The media bucket; unset, productions make no media (specs only). */
+  MEDIA_BUCKET: z.string().min(3).optional(),
+  MEDIA_PREFIX: z.string().default('media'),
+  /** Client options for the storage SDK as JSON (locally: the local server's endpoint and key). */
+  MEDIA_STORAGE_OPTIONS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      try {
+        const o: unknown = JSON.parse(v);
+        if (o && typeof o === 'object' && !Array.isArray(o)) return o as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+      return z.NEVER;
+    }),
+  MEDIA_IMAGE_MODEL: z.string().default('imagen-4.0-generate-001'),
+  MEDIA_VIDEO_MODEL: z.string().default('veo-3.0-generate-001'),
+  /** `video`: the Motion step makes a clip; `off`: images only. */
+  MEDIA_MOTION: z.enum(['video', 'off']).default('video'),
+  MEDIA_VIDEO_DEADLINE_SECONDS: intFrom(900),
+  MEDIA_VIDEO_POLL_SECONDS: intFrom(15),
+  MEDIA_SIGNED_URL_TTL_SECONDS: intFrom(900),
 });
 
 type Env = z.infer<typeof schema>;
@@ -68,6 +93,18 @@ export interface Config {
     contextCache?: { enabled: boolean; ttlSeconds: number };
   };
   warmStart: boolean;
+  media: {
+    /** Unset: productions make no media. */
+    bucket?: string;
+    prefix: string;
+    storageOptions?: Record<string, unknown>;
+    imageModel: string;
+    videoModel: string;
+    motion: boolean;
+    videoDeadlineMs: number;
+    videoPollMs: number;
+    signedUrlTtlSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -110,6 +147,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     warmStart: e.MUSE_WARM_START === 'on',
+    media: {
+      bucket: e.MEDIA_BUCKET,
+      prefix: e.MEDIA_PREFIX,
+      storageOptions: e.MEDIA_STORAGE_OPTIONS,
+      imageModel: e.MEDIA_IMAGE_MODEL,
+      videoModel: e.MEDIA_VIDEO_MODEL,
+      motion: e.MEDIA_MOTION === 'video',
+      videoDeadlineMs: e.MEDIA_VIDEO_DEADLINE_SECONDS * 1000,
+      videoPollMs: Math.max(1, e.MEDIA_VIDEO_POLL_SECONDS) * 1000,
+      signedUrlTtlSeconds: e.MEDIA_SIGNED_URL_TTL_SECONDS,
+    },
   });
 }
 

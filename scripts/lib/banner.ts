@@ -11,6 +11,8 @@ function listening(extras: LocalExtras): string {
     ? `${host}:${extras.gateway.port} (this machine only; --host to change)`
     : `${host}:${extras.gateway.port} (reachable from other machines; Pub/Sub push paths need this start's token)`;
 }
+import type { Container } from '../../functions/src/platform/container.js';
+import { museOf } from '../../functions/src/wiring/muse.js';
 
 export function printBanner(b: {
   port: number;
@@ -22,6 +24,7 @@ export function printBanner(b: {
   readyMs: number;
   dataDir: string;
   slackUrl: string;
+  media: { url: string; bucket: string };
 }) {
   const base = `http://localhost:${b.port}`;
   const key = b.secrets.adminApiKey;
@@ -37,6 +40,8 @@ export function printBanner(b: {
     `  Live stream   ${b.extras.links.stream}`,
     `  Listening on  ${listening(b.extras)}`,
     `  Trend feeds   ${b.extras.feeds.url} (the bundled fixtures, newest item = now)${b.extras.feeds.sources === 'kept' ? '; the stored sources settings were changed by a person and are kept' : ''}`,
+    `  Media         ${b.media.url} (local Cloud Storage, bucket ${b.media.bucket}, in memory; private: open frames by the signed links printed below as assets are staged)`,
+    `  Latest asset  curl -s -H "Authorization: Bearer ${key}" "${base}/v1/muse/assets?limit=1"   then ${base}/v1/muse/assets/ASSET_ID lists its media with signed URLs`,
     `  Emulators     Firestore ${b.fs} (enforcing firestore.rules), Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,
     `  Data          ${b.dataDir} (imported on start, exported on exit)`,
@@ -51,4 +56,43 @@ export function printBanner(b: {
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+/** Signed links printed for people to click: a day, not the API's 15 minutes. */
+const BANNER_LINK_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Prints the newest staged asset's frames and animatic (signed links) whenever one is staged: the
+ * muse's status document changes with every production, and a new asset id is printed once.
+ */
+export function watchAssets(app: Container, port: number): () => void {
+  let shown: string | undefined;
+  let busy = false;
+  const show = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const asset = await museOf(app).production.latestAsset(BANNER_LINK_TTL_SECONDS);
+      if (!asset || asset.id === shown || !asset.media.length) return;
+      shown = asset.id;
+      // The first frame and the clip; every frame is listed by GET /v1/muse/assets/:id.
+      const frames = asset.media.filter((m) => m.kind === 'frame');
+      const clip = asset.media.find((m) => m.kind !== 'frame');
+      const lines = [
+        `Asset staged: "${asset.topic}", ${frames.length} frame(s) (http://localhost:${port}/v1/muse/assets/${asset.id}, drift ${(asset.verdict.drift * 100).toFixed(2)}%)`,
+        ...(frames[0] ? [`  first frame: ${frames[0].url ?? frames[0].name}`] : []),
+        ...(clip ? [`  ${clip.kind}: ${clip.url ?? clip.name}`] : []),
+      ];
+      console.log(lines.join('\n'));
+    } catch (err) {
+      console.error('  could not list the latest asset:', err instanceof Error ? err.message : err);
+    } finally {
+      busy = false;
+    }
+  };
+  void show();
+  return museOf(app).status.watch(
+    () => void show(),
+    (err) => console.error('  the status watch stopped:', err.message),
+  );
 }

@@ -269,3 +269,20 @@ test('context caching: a refused cache falls back to the inline system prompt', 
 test('the model name is the configured one, for pricing', () => {
   assert.equal(gemini().model, 'gemini-2.5-flash');
 });
+
+test('pictures go with the prompt as inline image parts (the critic sees the frames)', async () => {
+  vertex.enqueue(jsonReply({ drift: 0, violations: [], notes: 'on palette' }));
+  const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  await gemini().generate(
+    ask({
+      purpose: 'critic',
+      images: [{ mimeType: 'image/png', bytes: png }],
+      responseSchema: { type: 'object' },
+    }),
+  );
+  const parts = vertex.requests.at(-1)!.body.contents[0].parts;
+  assert.equal(parts[0].text, 'Topic: solarpunk balconies');
+  assert.deepEqual(parts[1], {
+    inlineData: { mimeType: 'image/png', data: Buffer.from(png).toString('base64') },
+  });
+});

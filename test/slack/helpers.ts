@@ -64,7 +64,13 @@ export interface SlackHarness extends Harness {
  * one in another process); the in-process one still records for the tests that read it.
  */
 export async function startSlackHarness(
-  o: { workflows?: WorkflowDefinition[]; slackApiUrl?: string; clock?: Clock } = {},
+  o: {
+    workflows?: WorkflowDefinition[];
+    slackApiUrl?: string;
+    clock?: Clock;
+    /** More environment for the app (e.g. the media bucket). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<SlackHarness> {
   const slack = await startSlackServer();
   const h = await startHarness({
@@ -76,6 +82,7 @@ export async function startSlackHarness(
       SLACK_API_URL: o.slackApiUrl ?? slack.apiUrl,
       SLACK_BOT_ID: 'B0MUSEBOT',
       SLACK_BOT_USER_ID: 'U0MUSEBOT',
+      ...o.env,
     },
   });
   await h.app.db

@@ -27,7 +27,17 @@ export function toGenerateParams(
   }
   return {
     model,
-    contents: [{ role: 'user', parts: [{ text: prompt }] }],
+    contents: [
+      {
+        role: 'user',
+        parts: [
+          { text: prompt },
+          ...(req.images ?? []).map((i) => ({
+            inlineData: { mimeType: i.mimeType, data: Buffer.from(i.bytes).toString('base64') },
+          })),
+        ],
+      },
+    ],
     config: {
       ...(system ? { systemInstruction: system } : {}),
       ...(cached ? { cachedContent: cached.name } : {}),

@@ -20,6 +20,8 @@ export interface ModelRequest {
   /** Ask for JSON matching this JSON schema (Gemini: responseSchema). The answer is parsed into `json`. */
   responseSchema?: Record<string, unknown>;
   tools?: ToolDeclaration[];
+  /** Pictures sent with the prompt (Gemini: inline parts after the text); the local model ignores them. */
+  images?: Array<{ mimeType: string; bytes: Uint8Array }>;
   temperature?: number;
   maxOutputTokens?: number;
 }

@@ -9,6 +9,7 @@
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { ModelPort } from '../model/port.js';
+import type { ProductionMedia } from './production/media.js';
 import type { Logger } from '../platform/log.js';
 import type { Actor, Clock } from '../shared/ports.js';
 
@@ -98,7 +99,8 @@ export interface AuditPort {
 }
 
 export interface MuseSlackEntry {
-  kind: 'breaker' | 'safemode';
+  /** `notice` about an `asset` ref: a staged asset, shown with its first frame. */
+  kind: 'breaker' | 'safemode' | 'notice';
   channelKey: string;
   text: string;
   ref: { type: string; id: string };
@@ -126,6 +128,8 @@ export interface MuseDeps {
   model: ModelPort;
   /** `model`: the model critic answers through a response schema; `local`: the drift rules. */
   critic: 'local' | 'model';
+  /** Pictures and a clip per production; absent (no bucket configured): specs only. */
+  media?: ProductionMedia;
   engine: EnginePort;
   incidents: IncidentsPort;
   audit: AuditPort;

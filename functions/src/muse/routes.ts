@@ -73,7 +73,7 @@ export const museRoutes: Route[] = [
     method: 'GET',
     path: '/v1/muse/assets/:id',
     scope: 'read',
-    handle: async ({ app, params }) => ({ body: await museOf(app).production.getAsset(params.id!) }),
+    handle: async ({ app, params }) => ({ body: await museOf(app).production.linkedAsset(params.id!) }),
   }),
   route({
     method: 'GET',

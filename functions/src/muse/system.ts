@@ -13,7 +13,16 @@ import type { SafeModeState } from './critic/core/safe-mode.js';
 import { exitSafeMode, getSafeMode } from './critic/safe-mode-store.js';
 import type { MuseDeps, Via } from './deps.js';
 import { listIntents, type IntentDoc, type IntentStatus } from './intents/repo.js';
-import { getAsset, listAssets, type StagedAsset } from './production/assets.js';
+import {
+  assetPreview,
+  getAsset,
+  latestAsset,
+  linkedAsset,
+  listAssets,
+  type AssetPreview,
+  type LinkedAsset,
+  type StagedAsset,
+} from './production/assets.js';
 import { loadBible, saveBible } from './production/bible-store.js';
 import { produceBrief, type BriefRequest } from './production/brief.js';
 import type { Bible } from './production/core/bible.js';
@@ -116,6 +125,12 @@ export interface Muse {
     request(p: { topic: string; requestId?: string; actor: Actor; via: Via }): Promise<OnDemandResult>;
     produceBrief(req: BriefRequest): Promise<{ intentId: string; productionRunId: string; status: string }>;
     getAsset(id: string): Promise<StagedAsset>;
+    /** The asset with a signed URL per medium (`GET /v1/muse/assets/:id`). */
+    linkedAsset(id: string, ttlSeconds?: number): Promise<LinkedAsset>;
+    /** The first frame and clip of asset `id` (or the newest), by week-long links for Slack. */
+    preview(id?: string): Promise<AssetPreview | undefined>;
+    /** The newest asset, linked (the banner), if any. */
+    latestAsset(ttlSeconds?: number): Promise<LinkedAsset | undefined>;
     listAssets(q?: { limit?: number; before?: string }): Promise<StagedAsset[]>;
     bible(): Promise<Bible>;
     saveBible(p: { actor: Actor; bible: unknown; via: Via }): Promise<Bible>;
@@ -193,6 +208,9 @@ export function createMuse(deps: MuseDeps, options: ProductionOptions = PRODUCTI
       request: (p) => requestProduction(deps, breakerCheck, p),
       produceBrief: (req) => produceBrief(deps, req),
       getAsset: (id) => getAsset(db, id),
+      linkedAsset: (id, ttl) => linkedAsset(db, deps.media, id, ttl),
+      latestAsset: (ttl) => latestAsset(db, deps.media, ttl),
+      preview: (id) => assetPreview(db, deps.media, id),
       listAssets: (q) => listAssets(db, q),
       bible: () => loadBible(db, deps.clock.now()),
       saveBible: (p) => saveBible({ db, now: deps.clock.now(), audit: deps.audit }, p),

@@ -12,7 +12,7 @@ import type { Logger } from '../platform/log.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import type { IncidentView } from './core/alerts.js';
 import type { HomeView } from './core/home.js';
-import type { LedgerLine, OpenGate, RunView } from './core/messages.js';
+import type { AssetPreview, LedgerLine, OpenGate, RunView } from './core/messages.js';
 import type { AuditLine } from './core/operator-messages.js';
 import type { ClientBudget } from './core/pacing.js';
 import type { SourcesMessageView } from './core/sources-message.js';
@@ -115,6 +115,8 @@ export interface SlackReads {
   }>;
   trendSources(): Promise<SourcesMessageView>;
   auditOfSubject(subject: string): Promise<AuditLine[]>;
+  /** A staged asset's first frame and clip (the newest asset without `id`); undefined if none. */
+  assetPreview(id?: string): Promise<AssetPreview | undefined>;
 }
 
 export interface SlackDeps {

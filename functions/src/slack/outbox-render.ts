@@ -5,7 +5,7 @@
  */
 import type { StoredSlackOutboxEntry } from '../notify/slack-outbox.js';
 import { breakerMessage, incidentMessage, plainAlert, safeModeMessage } from './core/alerts.js';
-import { context, message } from './core/blocks.js';
+import { context, message, section } from './core/blocks.js';
 import {
   classificationMessage,
   decidedLine,
@@ -13,7 +13,7 @@ import {
   type ClassificationView,
   type DecidedView,
 } from './core/decisions.js';
-import { gateBlocks, notice, runMessage } from './core/messages.js';
+import { assetBlocks, gateBlocks, notice, runMessage } from './core/messages.js';
 import type { SlackDeps } from './deps.js';
 import { incidentView } from './refresh.js';
 import type { SlackMessage } from './reply.js';
@@ -78,11 +78,16 @@ export async function renderEntry(deps: SlackDeps, e: Entry, decided?: DecidedVi
           edges: d.edges.map(String),
           context: (d.context as Record<string, unknown>) ?? {},
         };
+        // A gate about a staged asset shows its first frame.
+        const asset =
+          typeof g.context.assetId === 'string'
+            ? await deps.reads.assetPreview(g.context.assetId).catch(() => undefined)
+            : undefined;
+        const blocks = gateBlocks(g);
+        if (asset) blocks.splice(1, 0, ...assetBlocks(asset, base));
         return message(
           decidedText(e.text, decided),
-          decided
-            ? [...gateBlocks(g), context(decidedLine(decided))].filter((b) => b.type !== 'actions')
-            : gateBlocks(g),
+          decided ? [...blocks, context(decidedLine(decided))].filter((b) => b.type !== 'actions') : blocks,
           base,
         );
       }
@@ -92,6 +97,14 @@ export async function renderEntry(deps: SlackDeps, e: Entry, decided?: DecidedVi
       const view = await deps.reads.pipelineRun(e.ref.id);
       return appended(runMessage(view, base), decided);
     }
+    case 'notice':
+      if (e.ref.type === 'asset') {
+        // A staged asset: its first frame as an image, read (and signed) at delivery.
+        const asset = await deps.reads.assetPreview(e.ref.id).catch(() => undefined);
+        if (asset)
+          return appended(message(e.text, [section(e.text), ...assetBlocks(asset, base)], base), decided);
+      }
+      return appended(plainAlert(e.text, e.ref, base), decided);
     case 'classification': {
       const m = classificationMessage(d as unknown as ClassificationView, base, decided);
       return { ...m, text: decidedText(m.text, decided) };

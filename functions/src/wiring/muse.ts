@@ -9,6 +9,7 @@ import { addPauseHold, controlRef, getPause, pauseFrom, releasePauseHold } from 
 import { engineOf } from './engine.js';
 import { decidedBy, type LiveIncident } from '../incidents/recover.js';
 import { incidentsOf } from './incidents.js';
+import { mediaOf } from './media.js';
 import type { MuseDeps } from '../muse/deps.js';
 import { createMuse, type Muse } from '../muse/system.js';
 import { enqueueDecided, enqueueSlack, kickSlackOutbox } from '../notify/slack-outbox.js';
@@ -24,6 +25,7 @@ export function museDepsOf(app: Container): MuseDeps {
     log: app.log,
     model: app.model,
     critic: app.config.model.provider === 'gemini' ? 'model' : 'local',
+    media: mediaOf(app),
     engine: {
       startRun: (p) => engineOf(app).startWorkflowRun(p),
       pause: () => getPause(app),

@@ -100,6 +100,7 @@ function readsOf(app: Container): SlackReads {
       };
     },
     museStatus: () => museOf(app).status.get(),
+    assetPreview: (id) => museOf(app).production.preview(id),
     wallet: () => museOf(app).wallet.get(),
     ledger: async (limit) => (await museOf(app).wallet.ledger({ limit })).entries,
     isPipelineRun: async (runId) =>

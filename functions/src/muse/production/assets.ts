@@ -1,10 +1,12 @@
 /**
  * Staged assets (Publish): one record per published production in `stagedAssets/{runId}`, written
- * once and never changed. Nothing is posted anywhere; the record is what would be.
+ * once and never changed. Nothing is posted anywhere; the record is what would be. Its media are
+ * listed by name; people open them through signed URLs made on each read.
  */
 import type { Firestore } from '@google-cloud/firestore';
 import { invalidInput, notFound } from '../../shared/errors.js';
 import type { StagedAsset } from './core/staged-asset.js';
+import type { MediaItem, ProductionMedia } from './media.js';
 import { assetsPage, findAsset } from './repo.js';
 
 export type { StagedAsset } from './core/staged-asset.js';
@@ -28,4 +30,84 @@ export async function listAssets(
     if (Number.isNaN(before.getTime())) throw invalidInput('before must be an ISO date-time');
   }
   return assetsPage(db, limit, before);
+}
+
+/** A stored medium with a short-lived link to open it. */
+export type LinkedMedia = MediaItem & { url?: string; expiresAt?: Date };
+
+/** An asset whose media carry their links. */
+export type LinkedAsset = Omit<StagedAsset, 'media'> & { media: LinkedMedia[] };
+
+/**
+ * The asset with a signed GET URL per medium (the bucket is never public), valid `ttlSeconds`
+ * (the store's default when not given). Without media configured, the media are listed unlinked.
+ */
+export async function linkedAsset(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  id: string,
+  ttlSeconds?: number,
+): Promise<LinkedAsset> {
+  const asset = await getAsset(db, id);
+  return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
+}
+
+export async function linkMedia(
+  media: ProductionMedia | undefined,
+  items: MediaItem[],
+  ttlSeconds?: number,
+): Promise<LinkedMedia[]> {
+  if (!media) return items;
+  const ttl = ttlSeconds ?? media.signedUrlTtlSeconds;
+  return Promise.all(
+    items.map(async (m) => ({ ...m, ...(await media.store.signedUrl(m.name, { ttlSeconds: ttl })) })),
+  );
+}
+
+/** The newest staged asset, linked, or undefined when none is staged yet. */
+export async function latestAsset(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  ttlSeconds?: number,
+): Promise<LinkedAsset | undefined> {
+  const [asset] = await assetsPage(db, 1);
+  if (!asset) return undefined;
+  return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
+}
+
+/** What Slack shows of an asset: its first frame and its clip, by long-lived signed URL. */
+export interface AssetPreview {
+  id: string;
+  topic: string;
+  frames: number;
+  firstFrameUrl?: string;
+  clipUrl?: string;
+}
+
+/** Slack fetches an image when it posts and shows it from its cache: its link lives a week, at most. */
+export const SLACK_LINK_TTL_SECONDS = 7 * 24 * 3600 - 3600;
+
+/** The preview of asset `id`, or of the newest one; undefined when there is none. */
+export async function assetPreview(
+  db: Firestore,
+  media: ProductionMedia | undefined,
+  id?: string,
+): Promise<AssetPreview | undefined> {
+  const asset = id ? await findAsset(db, id) : (await assetsPage(db, 1))[0];
+  if (!asset) return undefined;
+  const items = asset.media ?? [];
+  const frame = items.find((m) => m.kind === 'frame');
+  const clip = items.find((m) => m.kind !== 'frame');
+  const url = async (m: MediaItem | undefined) =>
+    m && media
+      ? (await media.store.signedUrl(m.name, { ttlSeconds: SLACK_LINK_TTL_SECONDS })).url
+      : undefined;
+  const [firstFrameUrl, clipUrl] = await Promise.all([url(frame), url(clip)]);
+  return {
+    id: asset.id,
+    topic: asset.topic,
+    frames: items.filter((m) => m.kind === 'frame').length,
+    ...(firstFrameUrl ? { firstFrameUrl } : {}),
+    ...(clipUrl ? { clipUrl } : {}),
+  };
 }

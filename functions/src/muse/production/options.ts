@@ -26,7 +26,7 @@ export const PRODUCTION_OPTIONS: Readonly<ProductionOptions> = Object.freeze({
 
 export interface ProductionDeps extends Pick<
   MuseDeps,
-  'db' | 'model' | 'critic' | 'engine' | 'incidents' | 'slack'
+  'db' | 'model' | 'critic' | 'media' | 'engine' | 'incidents' | 'slack'
 > {
   /** The wallet settings in force (refuses, naming the field, when the document does not parse). */
   walletSettings(): Promise<WalletSettings>;

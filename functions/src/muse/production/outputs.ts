@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { DriftScore } from '../critic/core/drift.js';
 import { motionSpecSchema, narrativeSchema, visualSpecSchema, type Generation } from './core/specs.js';
+import { mediaItemSchema, mediaUsageSchema, type MediaItem } from './media.js';
 
 export const usageSchema = z.object({
   model: z.string(),
@@ -35,6 +36,15 @@ export const verdictSchema = z.object({
   local: driftScoreSchema,
   model: z
     .object({ name: z.string(), drift: z.number(), notes: z.string(), violations: z.array(z.string()) })
+    .optional(),
+  media: z
+    .array(
+      z.object({
+        check: z.enum(['palette', 'shot-count', 'aspect-ratio', 'durations']),
+        ok: z.boolean(),
+        detail: z.string(),
+      }),
+    )
     .optional(),
 });
 
@@ -82,3 +92,31 @@ export function generationOf(outputs: Record<string, unknown>, mode: 'free' | 't
     motion: read(outputs, 'motion', valueOf(motionSpecSchema)).value,
   };
 }
+
+/** The frames step's output: a frame per shot, stored, and what the image model billed. */
+export const framesOutputSchema = z.object({
+  media: z.array(mediaItemSchema),
+  mediaUsage: mediaUsageSchema,
+  aspectRatio: z.string(),
+  palette: z.array(z.string()),
+});
+export type FramesOutput = z.infer<typeof framesOutputSchema>;
+
+/** The clip step's output: the clip (animatic or video), stored, and the seconds billed. */
+export const clipOutputSchema = z.object({
+  media: z.array(mediaItemSchema),
+  mediaUsage: mediaUsageSchema,
+  starts: z.number().int().positive(),
+});
+export type ClipOutput = z.infer<typeof clipOutputSchema>;
+
+export const framesOutput = (outputs: Record<string, unknown>): FramesOutput | undefined =>
+  outputs.frames === undefined ? undefined : read(outputs, 'frames', framesOutputSchema);
+export const clipOutput = (outputs: Record<string, unknown>): ClipOutput | undefined =>
+  outputs.clip === undefined ? undefined : read(outputs, 'clip', clipOutputSchema);
+
+/** Every medium the run stored so far: frames in shot order, then the clip. */
+export const mediaOf = (outputs: Record<string, unknown>): MediaItem[] => [
+  ...(framesOutput(outputs)?.media ?? []),
+  ...(clipOutput(outputs)?.media ?? []),
+];

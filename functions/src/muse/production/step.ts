@@ -19,6 +19,8 @@ export interface StepContext {
   /** Outputs of the steps completed so far, by step id (read with production/outputs.ts). */
   outputs: Record<string, unknown>;
   params: Record<string, unknown>;
+  /** Set when a `wait` outcome woke this step again (the clip's polls). */
+  wake?: { count: number; state: unknown };
   now: Date;
 }
 
@@ -27,6 +29,8 @@ export type StepEffect = (tx: Transaction) => Promise<void>;
 
 export type StepOutcome =
   | { type: 'done'; output?: unknown; edge?: string; effect?: StepEffect; slack?: boolean }
+  /** Runs this step again at `until` (the engine's durable timer); `state` comes back as ctx.wake.state. */
+  | { type: 'wait'; until: Date; state?: unknown; effect?: StepEffect }
   | { type: 'retry'; error: string; delayMs?: number }
   | { type: 'fail'; error: string; class?: 'terminal'; output?: unknown; effect?: StepEffect };
 

@@ -13,6 +13,8 @@ import {
   productionInputSchema,
 } from './core/plan.js';
 import type { ProductionDeps } from './options.js';
+import { clipStep } from './steps/clip.js';
+import { framesStep } from './steps/frames.js';
 import { gateStep } from './steps/gate.js';
 import { closeStep, publishStep } from './steps/finish.js';
 import { motionStep, narrativeStep, templateStep, visualStep } from './steps/generate.js';
@@ -22,13 +24,19 @@ export function museProductionWorkflow(deps: ProductionDeps): ProductionWorkflow
     name: MUSE_PRODUCTION,
     autonomous: true,
     input: productionInputSchema,
-    graph: (input) => productionGraph(parseProductionInput(input)),
+    graph: (input) =>
+      productionGraph(parseProductionInput(input), {
+        frames: deps.media !== undefined,
+        clip: deps.media?.motion ?? false,
+      }),
     handlers: {
       gate: gateStep(deps),
       narrative: narrativeStep(deps),
       visual: visualStep(deps),
       motion: motionStep(deps),
       template: templateStep(deps),
+      frames: framesStep(deps),
+      clip: clipStep(deps),
       critic: criticStep(deps),
       publish: publishStep(deps),
       close: closeStep(deps),

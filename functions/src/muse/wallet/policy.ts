@@ -6,10 +6,33 @@
 import { z } from 'zod';
 import { toMicros } from './core/money.js';
 import type { BreakerPolicy } from './core/breaker-policy.js';
-import { DEFAULT_PRICE_TABLE } from './core/pricing.js';
+import { DEFAULT_PRICE_TABLE, type ModelPrice } from './core/pricing.js';
 
 const money = z.number().finite().min(0).max(1_000_000_000);
-const price = z.strictObject({ inputPer1k: money, outputPer1k: money });
+/**
+ * Per 1,000 tokens (text models: both numbers), per image (image models) or per second of clip
+ * (video models): exactly one kind, and a problem names the missing or extra field.
+ */
+const price = z
+  .strictObject({
+    inputPer1k: money.optional(),
+    outputPer1k: money.optional(),
+    perImage: money.optional(),
+    perSecond: money.optional(),
+  })
+  .superRefine((p, ctx) => {
+    const tokens = p.inputPer1k !== undefined || p.outputPer1k !== undefined;
+    const kinds = [tokens, p.perImage !== undefined, p.perSecond !== undefined].filter(Boolean).length;
+    if (kinds !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give inputPer1k and outputPer1k, or perImage, or perSecond (exactly one kind)',
+      });
+    else if (tokens)
+      for (const k of ['inputPer1k', 'outputPer1k'] as const)
+        if (p[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'Required' });
+  })
+  .transform((p) => p as ModelPrice);
 
 export const walletSettingsSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code'),
@@ -24,7 +47,7 @@ export const walletSettingsSchema = z.strictObject({
     .int()
     .min(1)
     .max(7 * 24 * 60),
-  /** Prices per 1,000 tokens by model name; a model without a price fails closed. */
+  /** Prices by model name (tokens, images or seconds); a model without a price fails closed. */
   priceTable: z.record(z.string().min(1).max(200), price),
 });
 

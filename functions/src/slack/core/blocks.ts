@@ -47,6 +47,11 @@ export function context(...texts: string[]): Block {
 
 export const divider = (): Block => ({ type: 'divider' });
 
+/** An image block (Slack fetches `url` when it posts: a signed URL that outlives the post's fetch). */
+export function image(url: string, alt: string): Block {
+  return { type: 'image', image_url: url, alt_text: cut(alt || 'image', 2000) };
+}
+
 export interface ButtonSpec {
   text: string;
   actionId: string;

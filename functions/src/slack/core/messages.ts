@@ -4,7 +4,18 @@
  * plain data read by the use cases.
  */
 import { healthLine, type SourceHealth } from '../../muse/trends/core/source-health.js';
-import { actions, context, cut, divider, header, message, section, sections, type Block } from './blocks.js';
+import {
+  actions,
+  context,
+  cut,
+  divider,
+  header,
+  image,
+  message,
+  section,
+  sections,
+  type Block,
+} from './blocks.js';
 
 export const ACTION = Object.freeze({
   gatePick: 'gate.pick',
@@ -71,7 +82,31 @@ export function gatesMessage(gates: OpenGate[], baseUrl: string) {
   return message(`${gates.length} gate(s) waiting`, blocks, `${baseUrl}/v1/runs?status=awaiting_human`);
 }
 
+/** A staged asset as Slack shows it: its first frame and clip by signed URL (issue 16). */
+export interface AssetPreview {
+  id: string;
+  topic: string;
+  frames: number;
+  firstFrameUrl?: string;
+  clipUrl?: string;
+}
+
+/** A line naming the asset with links to its first frame and clip, and an image block of the frame. */
+export function assetBlocks(a: AssetPreview, baseUrl: string): Block[] {
+  const links = [
+    `<${baseUrl}/v1/muse/assets/${encodeURIComponent(a.id)}|asset \`${a.id}\`>`,
+    a.firstFrameUrl ? `<${a.firstFrameUrl}|first frame>` : '',
+    a.clipUrl ? `<${a.clipUrl}|clip>` : '',
+  ].filter(Boolean);
+  return [
+    context(`${a.topic} · ${a.frames} frame(s) · ${links.join(' · ')}`),
+    ...(a.firstFrameUrl ? [image(a.firstFrameUrl, `First frame of "${a.topic}"`)] : []),
+  ];
+}
+
 export interface StatusView {
+  /** The newest staged asset, when there is one. */
+  latestAsset?: AssetPreview;
   status: Record<string, unknown>;
   wallet?: { balance: number; reserved: number; available: number; currency: string };
   gates: OpenGate[];
@@ -106,6 +141,13 @@ export function statusMessage(v: StatusView, baseUrl: string) {
     }`,
     `*Open incidents:* ${v.incidents.length}`,
     `*Trend sources:* ${settingsError.length ? `:warning: ${settingsError.join('; ')}` : healthLine(s.trendSources ?? [])}`,
+    ...(v.latestAsset
+      ? [
+          `*Latest asset:* <${baseUrl}/v1/muse/assets/${encodeURIComponent(v.latestAsset.id)}|${v.latestAsset.topic}>${
+            v.latestAsset.firstFrameUrl ? ` · <${v.latestAsset.firstFrameUrl}|first frame>` : ''
+          }${v.latestAsset.clipUrl ? ` · <${v.latestAsset.clipUrl}|clip>` : ''}`,
+        ]
+      : []),
   ];
   const inc = v.incidents.map((i) => `• \`${i.id}\` ${i.severity} L${i.level} ${i.status}: ${i.summary}`);
   return message(

@@ -10,13 +10,17 @@ import type { Reply } from '../reply.js';
 import { loadSlackSettings } from '../settings.js';
 
 export async function statusReply({ reads, config }: SlackDeps): Promise<Reply> {
-  const [status, wallet, gates, incidents] = await Promise.all([
+  const [status, wallet, gates, incidents, latestAsset] = await Promise.all([
     reads.museStatus(),
     reads.wallet().catch(() => undefined),
     reads.openGates(),
     reads.openIncidents(),
+    reads.assetPreview().catch(() => undefined),
   ]);
-  return statusMessage({ status, ...(wallet ? { wallet } : {}), gates, incidents }, config.publicBaseUrl);
+  return statusMessage(
+    { status, ...(wallet ? { wallet } : {}), gates, incidents, ...(latestAsset ? { latestAsset } : {}) },
+    config.publicBaseUrl,
+  );
 }
 
 export async function gatesReply({ reads, config }: SlackDeps): Promise<Reply> {

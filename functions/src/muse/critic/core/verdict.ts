@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { describeViolations, type DriftScore } from './drift.js';
+import type { MediaCheck } from './media-checks.js';
 
 export interface Verdict {
   drift: number;
@@ -17,6 +18,8 @@ export interface Verdict {
   local: DriftScore;
   /** The model's own drift and notes, when a model critic ran. */
   model?: { name: string; drift: number; notes: string; violations: string[] };
+  /** What the critic computed about the pictures (palette, shot count, aspect ratio, durations). */
+  media?: MediaCheck[];
 }
 
 export const CRITIC_RESPONSE_SCHEMA = {

@@ -20,12 +20,21 @@ export const voiceSchema = z.object({
   calm: z.boolean(),
 });
 
+/** The muse's colours, most important first: every frame is drawn (or asked for) in them. */
+export const DEFAULT_PALETTE = ['#f4a259', '#5b8e7d', '#f4e285', '#bc4b51', '#2e4057'];
+
 /** What a person may write with PUT /v1/muse/bible; the version is assigned by the store. */
 export const bibleInputSchema = z.object({
   name: z.string().trim().min(1).max(80),
   voice: voiceSchema,
   pillars: z.array(pillarSchema).min(1).max(12),
   bannedTerms: z.array(z.string().trim().min(1).max(80)).max(500),
+  /** `#rrggbb` colours; a Bible stored before issue 16 has none and gets the default. */
+  palette: z
+    .array(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour'))
+    .min(1)
+    .max(8)
+    .default(DEFAULT_PALETTE),
 });
 
 export const bibleSchema = bibleInputSchema.extend({ version: z.number().int().positive() });
@@ -37,6 +46,7 @@ export type Bible = z.infer<typeof bibleSchema>;
 export const DEFAULT_BIBLE: Bible = {
   version: 1,
   name: 'Lumen',
+  palette: DEFAULT_PALETTE,
   voice: {
     description: [
       'You are Lumen, a curious and warm muse who turns what the internet is talking about into',

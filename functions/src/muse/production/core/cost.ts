@@ -3,7 +3,7 @@
  * A usage whose model has no price cannot be costed; rather than guess low, the run is charged its
  * whole reservation for it (fail closed on the side of the wallet).
  */
-import { estimateCost, type PriceTable } from '../../wallet/core/pricing.js';
+import { estimateCost, estimateMediaCost, type PriceTable } from '../../wallet/core/pricing.js';
 
 export interface UsageRecord {
   model: string;
@@ -27,11 +27,32 @@ export function usagesOf(outputs: Record<string, unknown>): UsageRecord[] {
   return out;
 }
 
+/** What a media step billed: images delivered (withheld ones are not billed) or seconds of clip. */
+export type MediaUsageRecord = { model: string; images: number } | { model: string; seconds: number };
+
+/** Every `mediaUsage` found in the run's step outputs. */
+export function mediaUsagesOf(outputs: Record<string, unknown>): MediaUsageRecord[] {
+  const out: MediaUsageRecord[] = [];
+  for (const v of Object.values(outputs)) {
+    const u = (v as { mediaUsage?: { model?: unknown; images?: unknown; seconds?: unknown } } | null)
+      ?.mediaUsage;
+    if (!u || typeof u.model !== 'string') continue;
+    if (typeof u.images === 'number') out.push({ model: u.model, images: u.images });
+    else if (typeof u.seconds === 'number') out.push({ model: u.model, seconds: u.seconds });
+  }
+  return out;
+}
+
 export function actualCost(
   table: PriceTable,
   usages: UsageRecord[],
   reserved: number,
-): { amount: number; usage: { inputTokens: number; outputTokens: number }; unpriced: string[] } {
+  media: MediaUsageRecord[] = [],
+): {
+  amount: number;
+  usage: { inputTokens: number; outputTokens: number; images: number; videoSeconds: number };
+  unpriced: string[];
+} {
   let amount = 0;
   const unpriced: string[] = [];
   for (const u of usages) {
@@ -39,12 +60,19 @@ export function actualCost(
     if (e.ok) amount += e.amount;
     else unpriced.push(u.model);
   }
+  for (const m of media) {
+    const e = estimateMediaCost(table, m.model, m);
+    if (e.ok) amount += e.amount;
+    else unpriced.push(m.model);
+  }
   if (unpriced.length) amount = Math.max(amount, reserved);
   return {
     amount: Math.round(amount * 1_000_000) / 1_000_000,
     usage: {
       inputTokens: usages.reduce((n, u) => n + u.inputTokens, 0),
       outputTokens: usages.reduce((n, u) => n + u.outputTokens, 0),
+      images: media.reduce((n, m) => n + ('images' in m ? m.images : 0), 0),
+      videoSeconds: media.reduce((n, m) => n + ('seconds' in m ? m.seconds : 0), 0),
     },
     unpriced,
   };

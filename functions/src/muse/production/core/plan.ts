@@ -4,6 +4,11 @@
  * Free generation:   gate -> narrative -> visual -> motion -> critic -> publish
  * Safe mode:         gate -> template -> critic -> publish
  *
+ * With media (a bucket configured), the Visual stage adds `frames` (an image per shot) after its
+ * spec, and the Motion stage `clip` (a video, polled under durable `wait`s) after its timing:
+ * gate -> narrative -> visual -> frames -> motion -> clip -> critic -> publish, and in safe mode
+ * gate -> template -> frames -> clip -> critic -> publish. Motion turned off drops `clip`.
+ *
  * The gate branches: `funded` continues, `unfunded` ends the run with no production. The critic
  * branches: `pass` publishes, `reject` goes to `rejected`. `close` is the fail path. `rejected` and
  * `close` run the same handler, so the reservation is settled whatever way the run ends.
@@ -53,40 +58,53 @@ export function expectedUsage(mode: ProductionMode, modelCritic: boolean) {
   };
 }
 
-export function productionGraph(input: Pick<ProductionInput, 'mode'>): Graph {
-  const modelStep = (type: string, next: string[]) => ({
-    type,
-    next,
-    retry: MODEL_STEP_RETRY,
-    params: { maxAttempts: MODEL_STEP_RETRY.maxAttempts },
-  });
-  const tail = {
-    critic: { ...modelStep('critic', []), next: { pass: ['publish'], reject: ['rejected'] } },
-    publish: { type: 'publish' },
-    // The engine never reaches the fail-path step by an edge, so rejection has its own step.
-    rejected: { type: 'close' },
-    close: { type: 'close' },
+/** Which media steps a production runs (none without a media bucket). */
+export interface MediaSteps {
+  frames: boolean;
+  clip: boolean;
+}
+
+const NO_MEDIA: MediaSteps = { frames: false, clip: false };
+
+/** Retries for media steps: a 429/5xx from the provider or the store. */
+export const MEDIA_STEP_RETRY: Partial<RetryPolicy> = {
+  maxAttempts: 4,
+  initialBackoffMs: 500,
+  maxBackoffMs: 30_000,
+};
+
+export function productionGraph(input: Pick<ProductionInput, 'mode'>, media: MediaSteps = NO_MEDIA): Graph {
+  const model = { retry: MODEL_STEP_RETRY, params: { maxAttempts: MODEL_STEP_RETRY.maxAttempts } };
+  const mediaStep = { retry: MEDIA_STEP_RETRY, params: { maxAttempts: MEDIA_STEP_RETRY.maxAttempts } };
+  const kinds: Record<string, object> = {
+    narrative: model,
+    visual: model,
+    motion: model,
+    frames: mediaStep,
+    clip: mediaStep,
+    template: {},
   };
-  if (input.mode === 'template') {
-    return {
-      start: ['gate'],
-      onFail: 'close',
-      steps: {
-        gate: { type: 'gate', next: { funded: ['template'], unfunded: [] } },
-        template: { type: 'template', next: ['critic'] },
-        ...tail,
-      },
-    };
-  }
+  const clip = media.frames && media.clip;
+  const sequence =
+    input.mode === 'template'
+      ? ['template', ...(media.frames ? ['frames'] : []), ...(clip ? ['clip'] : [])]
+      : ['narrative', 'visual', ...(media.frames ? ['frames'] : []), 'motion', ...(clip ? ['clip'] : [])];
+  const steps: Graph['steps'] = {
+    gate: { type: 'gate', next: { funded: [sequence[0]!], unfunded: [] } },
+  };
+  sequence.forEach((id, i) => {
+    steps[id] = { type: id, next: [sequence[i + 1] ?? 'critic'], ...kinds[id] };
+  });
   return {
     start: ['gate'],
     onFail: 'close',
     steps: {
-      gate: { type: 'gate', next: { funded: ['narrative'], unfunded: [] } },
-      narrative: modelStep('narrative', ['visual']),
-      visual: modelStep('visual', ['motion']),
-      motion: modelStep('motion', ['critic']),
-      ...tail,
+      ...steps,
+      critic: { type: 'critic', ...model, next: { pass: ['publish'], reject: ['rejected'] } },
+      publish: { type: 'publish' },
+      // The engine never reaches the fail-path step by an edge, so rejection has its own step.
+      rejected: { type: 'close' },
+      close: { type: 'close' },
     },
   };
 }

@@ -1,5 +1,6 @@
 /** A staged asset: what a published production would post (nothing is posted). Pure type. */
 import type { Verdict } from '../../critic/core/verdict.js';
+import type { MediaItem } from '../media.js';
 import type { Generation } from './specs.js';
 
 export interface StagedAsset extends Generation {
@@ -8,7 +9,7 @@ export interface StagedAsset extends Generation {
   intentId: string;
   topic: string;
   mode: 'free' | 'template';
-  verdict: Pick<Verdict, 'drift' | 'pass' | 'threshold' | 'critic' | 'notes'>;
+  verdict: Pick<Verdict, 'drift' | 'pass' | 'threshold' | 'critic' | 'notes' | 'media'>;
   cost: {
     currency: string;
     estimated: number;
@@ -16,7 +17,12 @@ export interface StagedAsset extends Generation {
     model: string;
     inputTokens: number;
     outputTokens: number;
+    /** Images billed (withheld ones are not) and seconds of clip, when media were made. */
+    images?: number;
+    videoSeconds?: number;
   };
+  /** The frames (in shot order) and the clip, stored by content hash; absent without media. */
+  media?: MediaItem[];
   bibleVersion: number;
   createdAt: Date;
 }

@@ -7,7 +7,9 @@
  * every delivery settles the same amount.
  * - publish: stages the asset (create once, never changed) and marks the intent published.
  * - close: the `reject` edge and the fail path; marks the intent failed with the reason, unless an
- *   earlier step already recorded a more precise one (unfunded, garbage with the raw answer).
+ *   earlier step already recorded a more precise one (unfunded, garbage with the raw answer). A
+ *   rejected draft's media are copied under `drafts/rejected/` for the lifecycle rule.
+ * Staged assets record their media (frames, then the clip) by name; the bytes are in the store.
  */
 import type { StepContext, StepOutcome } from '../step.js';
 import { systemActor } from '../../../shared/ports.js';
@@ -15,17 +17,19 @@ import { readIntentInTx, recordProgressInTx } from '../../intents/repo.js';
 import type { ProductionState } from '../../status/core/productions.js';
 import { readStatusInTx, recordProduction } from '../../status/repo.js';
 import type { StagedAsset } from '../assets.js';
-import { actualCost, usagesOf } from '../core/cost.js';
+import { actualCost, mediaUsagesOf, usagesOf } from '../core/cost.js';
 import { parseProductionInput } from '../core/plan.js';
 import type { ProductionDeps } from '../options.js';
-import { criticOutput, gateOutput, generationOf } from '../outputs.js';
+import { MediaError, type MediaStore } from '../../../media/port.js';
+import { REJECTED_FOLDER, type MediaItem } from '../media.js';
+import { criticOutput, gateOutput, generationOf, mediaOf } from '../outputs.js';
 import { assetExistsInTx, createAssetInTx } from '../repo.js';
 
 /** The actual cost from the recorded outputs, and the settlement of the gate's reservation. */
 async function settlement(deps: ProductionDeps, ctx: StepContext) {
   const gate = gateOutput(ctx.outputs);
   const { priceTable } = await deps.walletSettings();
-  const cost = actualCost(priceTable, usagesOf(ctx.outputs), gate.amount ?? 0);
+  const cost = actualCost(priceTable, usagesOf(ctx.outputs), gate.amount ?? 0, mediaUsagesOf(ctx.outputs));
   const settle = async () => {
     if (gate.reserved && gate.key) await deps.settle({ reservationKey: gate.key, actual: cost.amount });
   };
@@ -59,6 +63,7 @@ export function publishStep(deps: ProductionDeps) {
         threshold: critic.value.threshold,
         critic: critic.value.critic,
         notes: critic.value.notes,
+        ...(critic.value.media ? { media: critic.value.media } : {}),
       },
       cost: {
         currency: 'USD',
@@ -70,9 +75,12 @@ export function publishStep(deps: ProductionDeps) {
       bibleVersion: critic.bibleVersion,
       createdAt: ctx.now,
     };
+    const media = mediaOf(ctx.outputs);
+    if (media.length) asset.media = media;
     return {
       type: 'done',
       output: { assetId: asset.id, actualCost: cost.amount },
+      slack: Boolean(asset.media?.length),
       effect: async (tx) => {
         const existing = await assetExistsInTx(db, tx, asset.id);
         const status = await readStatusInTx(db, tx);
@@ -91,6 +99,19 @@ export function publishStep(deps: ProductionDeps) {
           { ...productionOf(ctx), step: 'publish', state: 'published' },
           ctx.now,
         );
+        // With media, people see the staged asset in Slack, its first frame as an image.
+        if (!existing && asset.media?.length)
+          deps.slack.enqueueInTx(
+            tx,
+            `published~${asset.id}`,
+            {
+              kind: 'notice',
+              channelKey: 'reports',
+              text: `Staged "${input.topic}": ${asset.media.filter((m) => m.kind === 'frame').length} frame(s), drift ${(asset.verdict.drift * 100).toFixed(2)}%`,
+              ref: { type: 'asset', id: asset.id },
+            },
+            ctx.now,
+          );
         if (!existing)
           deps.engine.eventInTx(tx, {
             type: 'muse.asset.staged',
@@ -109,6 +130,20 @@ export function publishStep(deps: ProductionDeps) {
   };
 }
 
+/**
+ * A rejected draft's media, copied under `drafts/rejected/` where the bucket's lifecycle rule
+ * deletes them. A copy is a read and a create-only write of the same bytes, so a redelivered close
+ * copies nothing twice. The originals stay: another asset may hold the same bytes by name.
+ */
+async function copyRejected(store: MediaStore, items: MediaItem[]): Promise<string[]> {
+  const names: string[] = [];
+  for (const item of items) {
+    const { bytes, ref } = await store.get(item.name);
+    names.push((await store.put(bytes, ref.contentType, { folder: REJECTED_FOLDER })).name);
+  }
+  return names;
+}
+
 /** The first error a step of this production reported in its output. */
 function firstError(outputs: Record<string, unknown>): string | undefined {
   for (const [step, v] of Object.entries(outputs)) {
@@ -123,12 +158,21 @@ export function closeStep(deps: ProductionDeps) {
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
     const verdict = criticOutput(ctx.outputs)?.value;
+    const rejected = verdict !== undefined && !verdict.pass;
+    let rejectedMedia: string[] = [];
+    if (rejected && deps.media) {
+      try {
+        rejectedMedia = await copyRejected(deps.media.store, mediaOf(ctx.outputs));
+      } catch (err) {
+        if (err instanceof MediaError && err.retryable) return { type: 'retry', error: err.message };
+        throw err;
+      }
+    }
     const { cost, settle } = await settlement(deps, ctx);
     await settle();
-    const rejected = verdict !== undefined && !verdict.pass;
     return {
       type: 'done',
-      output: { actualCost: cost.amount, rejected },
+      output: { actualCost: cost.amount, rejected, ...(rejectedMedia.length ? { rejectedMedia } : {}) },
       effect: async (tx) => {
         const intent = await readIntentInTx(db, tx, input.intentId);
         const status = await readStatusInTx(db, tx);

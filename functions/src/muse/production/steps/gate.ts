@@ -12,19 +12,49 @@
  * - No price for the model: fail closed. The intent is parked as unfunded with the reason; the run
  *   fails (nothing is reserved, nothing produced).
  * - Not solvent: the intent is parked as unfunded with the reason; the run ends on `unfunded`.
- * - Safe mode (template) productions call no model, so they reserve nothing.
+ * - Safe mode (template) productions call no model, so they reserve nothing (their template frames
+ *   and animatic are the local storyboard's, listed at 0 in the price table).
+ * - With media, the estimate adds every frame the run may draw (MAX_FRAMES images) and, with
+ *   Motion on, the longest clip (MAX_CLIP_SEC seconds); an image or video model with no price
+ *   fails closed like a text model.
  */
 import type { Transaction } from '@google-cloud/firestore';
 import type { StepContext, StepOutcome } from '../step.js';
 import { recordProgressInTx } from '../../intents/repo.js';
 import { readStatusInTx, recordProduction } from '../../status/repo.js';
-import { estimateCost } from '../../wallet/core/pricing.js';
+import {
+  estimateCost,
+  estimateMediaCost,
+  type CostEstimate,
+  type PriceTable,
+} from '../../wallet/core/pricing.js';
 import { reserveInTransaction } from '../../wallet/ledger.js';
 import { expectedUsage, parseProductionInput } from '../core/plan.js';
+import { MAX_CLIP_SEC, MAX_FRAMES } from '../media.js';
 import { reservationKey, type ProductionDeps } from '../options.js';
 import type { GateOutput } from '../outputs.js';
 
 class DryRun extends Error {}
+
+/** The media a production may make, priced: every frame it may draw and the longest clip. */
+function mediaEstimate(deps: ProductionDeps, mode: 'free' | 'template', table: PriceTable): CostEstimate[] {
+  const media = deps.media;
+  if (!media) return [];
+  const model = mode === 'template' ? media.template : media.model;
+  const out = [estimateMediaCost(table, model.imageModel, { images: MAX_FRAMES })];
+  if (media.motion) out.push(estimateMediaCost(table, model.videoModel, { seconds: MAX_CLIP_SEC }));
+  return out;
+}
+
+/** The text estimate plus the media's; the first unpriced one fails the whole (closed). */
+function withMedia(text: CostEstimate & { ok: true }, media: CostEstimate[]): CostEstimate {
+  let amount = text.amount;
+  for (const m of media) {
+    if (!m.ok) return m;
+    amount += m.amount;
+  }
+  return { ok: true, model: text.model, amount: Math.round(amount * 1_000_000) / 1_000_000 };
+}
 
 type Reservation = Parameters<typeof reserveInTransaction>[2];
 
@@ -74,9 +104,10 @@ export function gateStep(deps: ProductionDeps) {
     };
 
     const model = input.mode === 'template' ? null : deps.model.model;
-    const estimate = model
+    const text = model
       ? estimateCost(wallet.priceTable, model, expectedUsage(input.mode, deps.critic === 'model'))
       : ({ ok: true, model: 'template', amount: 0 } as const);
+    const estimate = text.ok ? withMedia(text, mediaEstimate(deps, input.mode, wallet.priceTable)) : text;
     if (!estimate.ok) {
       const reason = `fail closed: ${estimate.reason}`;
       return {

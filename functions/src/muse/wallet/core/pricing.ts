@@ -5,10 +5,22 @@
  */
 
 /** Price per 1,000 tokens, in wallet currency units. */
-export interface ModelPrice {
+export interface TokenPrice {
   inputPer1k: number;
   outputPer1k: number;
 }
+
+/** Price of an image model, per image delivered (withheld images are not billed). */
+export interface ImagePrice {
+  perImage: number;
+}
+
+/** Price of a video model, per second of clip. */
+export interface VideoPrice {
+  perSecond: number;
+}
+
+export type ModelPrice = TokenPrice | ImagePrice | VideoPrice;
 
 /** Prices keyed by model name, e.g. `gemini-2.5-flash`. */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
@@ -28,6 +40,12 @@ export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
   'gemini-2.5-flash': { inputPer1k: 0.0003, outputPer1k: 0.0025 },
   'gemini-2.5-pro': { inputPer1k: 0.00125, outputPer1k: 0.01 },
   'local-muse-1': { inputPer1k: 0.0003, outputPer1k: 0.0025 },
+  // Media: Imagen per image, Veo per second (list prices, no audio); the local storyboard and
+  // animatic cost nothing but are listed, so a model missing here still fails closed.
+  'imagen-4.0-generate-001': { perImage: 0.04 },
+  'veo-3.0-generate-001': { perSecond: 0.4 },
+  'local-storyboard': { perImage: 0 },
+  'local-animatic': { perSecond: 0 },
 });
 
 const nonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
@@ -38,8 +56,10 @@ export function estimateCost(
   model: string,
   expectedUsage: ExpectedUsage,
 ): CostEstimate {
-  const price = Object.prototype.hasOwnProperty.call(priceTable, model) ? priceTable[model] : undefined;
+  const price = priceOf(priceTable, model);
   if (!price) return { ok: false, reason: `no price for model "${model}" in the price table` };
+  if (!('inputPer1k' in price))
+    return { ok: false, reason: `model "${model}" is not priced per token in the price table` };
   if (!nonNegative(price.inputPer1k) || !nonNegative(price.outputPer1k))
     return { ok: false, reason: `the price of model "${model}" is not a non-negative number` };
   if (!nonNegative(expectedUsage.inputTokens) || !nonNegative(expectedUsage.outputTokens))
@@ -47,6 +67,30 @@ export function estimateCost(
   const raw =
     (expectedUsage.inputTokens / 1000) * price.inputPer1k +
     (expectedUsage.outputTokens / 1000) * price.outputPer1k;
-  // Rounded up to the micro so an estimate never under-reserves by a rounding error.
-  return { ok: true, model, amount: Math.ceil(raw * 1_000_000 - 1e-6) / 1_000_000 };
+  return { ok: true, model, amount: roundUp(raw) };
+}
+
+// Rounded up to the micro so an estimate never under-reserves by a rounding error.
+const roundUp = (raw: number) => Math.ceil(raw * 1_000_000 - 1e-6) / 1_000_000;
+
+const priceOf = (table: PriceTable, model: string): ModelPrice | undefined =>
+  Object.prototype.hasOwnProperty.call(table, model) ? table[model] : undefined;
+
+/** Cost of media: `images` from an image model, or `seconds` of clip from a video model. */
+export function estimateMediaCost(
+  priceTable: PriceTable,
+  model: string,
+  usage: { images: number } | { seconds: number },
+): CostEstimate {
+  const price = priceOf(priceTable, model);
+  if (!price) return { ok: false, reason: `no price for model "${model}" in the price table` };
+  const [unit, count] =
+    'images' in usage ? (['perImage', usage.images] as const) : (['perSecond', usage.seconds] as const);
+  const per = (price as Partial<ImagePrice & VideoPrice>)[unit];
+  if (per === undefined)
+    return { ok: false, reason: `model "${model}" has no ${unit} price in the price table` };
+  if (!nonNegative(per))
+    return { ok: false, reason: `the price of model "${model}" is not a non-negative number` };
+  if (!nonNegative(count)) return { ok: false, reason: 'expected media usage must be non-negative numbers' };
+  return { ok: true, model, amount: roundUp(per * count) };
 }
