@@ -32,6 +32,8 @@ const schema = z.object({
   STREAM_TOKEN_SECRET: secret,
   MODEL_PROVIDER: z.enum(['local', 'gemini']).default('local'),
   GEMINI_MODEL: z.string().default('gemini-2.5-flash'),
+  /** The Live API model voice sessions use with MODEL_PROVIDER=gemini (priced per second). */
+  GEMINI_LIVE_MODEL: z.string().default('gemini-live-2.5-flash'),
   GEMINI_LOCATION: z.string().default('us-central1'),
   GEMINI_BASE_URL: z.string().url().optional(),
   /** Gemini context caching of the production context (the identity Bible as system instruction). */
@@ -87,6 +89,8 @@ export interface Config {
   model: {
     provider: Env['MODEL_PROVIDER'];
     geminiModel: string;
+    /** The Live API model (voice); the default when absent. */
+    geminiLiveModel?: string;
     location: string;
     baseUrl?: string;
     /** Context caching (Gemini only): on, with the cache's lifetime. */
@@ -139,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     model: {
       provider: e.MODEL_PROVIDER,
       geminiModel: e.GEMINI_MODEL,
+      geminiLiveModel: e.GEMINI_LIVE_MODEL,
       location: e.GEMINI_LOCATION,
       baseUrl: e.GEMINI_BASE_URL,
       contextCache: {

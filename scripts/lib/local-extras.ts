@@ -17,7 +17,7 @@ import { setContainer, type Container } from '../../functions/src/platform/conta
 import { requireSecret } from '../../functions/src/config.js';
 import { streamLinks } from '../../functions/src/stream/links.js';
 import { createStreamServer, type StreamServer } from '../../functions/src/stream/server.js';
-import { firestoreStreamPorts } from '../../functions/src/wiring/stream.js';
+import { streamServerDepsOf } from '../../functions/src/wiring/stream.js';
 import { issueStreamToken } from '../../functions/src/stream/token.js';
 import { createApp } from '../../functions/src/wiring/app.js';
 import { museOf } from '../../functions/src/wiring/muse.js';
@@ -51,13 +51,7 @@ export async function startLocalExtras(o: {
   const warm = instanceWarmUp().start(); // the Bible and the model context, before the first production
   // The live stream is a Cloud Run service in the cloud; locally it shares the gateway's port.
   const tokenSecret = requireSecret(config, 'streamTokenSecret');
-  const stream = createStreamServer({
-    ...firestoreStreamPorts(app.db),
-    model: app.model,
-    clock: app.clock,
-    log: app.log,
-    tokenSecret,
-  });
+  const stream = createStreamServer(streamServerDepsOf(app));
   await stream.start();
   // Only the emulator's push subscriptions know this start's push token (gateway.ts).
   const pushToken = randomBytes(24).toString('base64url');

@@ -10,10 +10,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, requireSecret, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { createContainer } from '../platform/container.js';
-import { createModel } from '../model/create-model.js';
-import { firestoreStreamPorts } from '../wiring/stream.js';
+import { streamServerDepsOf } from '../wiring/stream.js';
 import { createStreamServer, type StreamServer } from './server.js';
 
 export interface RunningStream {
@@ -26,13 +25,7 @@ export interface RunningStream {
 /** Builds the stream from `config`, loads the initial state, and listens. Returns the bound address. */
 export async function start(config: Config, port = 8080): Promise<RunningStream> {
   const app = await createContainer(config);
-  const stream = createStreamServer({
-    ...firestoreStreamPorts(app.db),
-    model: await createModel(config.model, { project: config.projectId }),
-    clock: app.clock,
-    log: app.log.child({ component: 'stream' }),
-    tokenSecret: requireSecret(config, 'streamTokenSecret'),
-  });
+  const stream = createStreamServer(streamServerDepsOf(app));
   await stream.start();
   const http = createServer((req, res) => {
     if (stream.handleHttp(req, res)) return;

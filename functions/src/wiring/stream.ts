@@ -14,6 +14,10 @@ import { readStatus, watchStatus } from '../muse/status/repo.js';
 import { fromMicros } from '../muse/wallet/core/money.js';
 import { entriesSince } from '../muse/wallet/repo.js';
 import type { Container } from '../platform/container.js';
+import type { StreamServerDeps } from '../stream/server.js';
+import { createToolbox } from '../stream/toolbox.js';
+import { mediaOf } from './media.js';
+import { voiceSessionsFor } from './voice.js';
 import type { CommitTime } from '../stream/core/seq.js';
 import type { MuseReads, StreamFeeds } from '../stream/ports.js';
 import { createStream, type Stream } from '../stream/system.js';
@@ -89,5 +93,27 @@ export function firestoreStreamPorts(db: Firestore): { feeds: StreamFeeds; muse:
           balanceAfter: fromMicros(e.balanceAfter),
         })),
     },
+  };
+}
+
+/**
+ * Everything the stream server is built from, for the stream service's entry and `npm start`: the
+ * Firestore ports, the model, media signing (when a bucket is configured) and voice sessions whose
+ * tool calls use the same live toolbox as typed talk.
+ */
+export function streamServerDepsOf(app: Container): StreamServerDeps {
+  const ports = firestoreStreamPorts(app.db);
+  const store = mediaOf(app)?.store;
+  const signedUrl = store ? async (name: string) => (await store.signedUrl(name)).url : undefined;
+  const log = app.log.child({ component: 'stream' });
+  const toolbox = createToolbox(ports.muse, signedUrl ? { signedUrl } : {});
+  return {
+    ...ports,
+    model: app.model,
+    clock: app.clock,
+    log,
+    tokenSecret: requireSecret(app.config, 'streamTokenSecret'),
+    ...(signedUrl ? { signedUrl } : {}),
+    voice: voiceSessionsFor(app, toolbox, log.child({ component: 'voice' })),
   };
 }

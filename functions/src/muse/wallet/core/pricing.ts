@@ -46,6 +46,11 @@ export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
   'veo-3.0-generate-001': { perSecond: 0.4 },
   'local-storyboard': { perImage: 0 },
   'local-animatic': { perSecond: 0 },
+  // Voice (the Live API), per second of session: audio in and out for a whole minute is about
+  // 0.025 USD (an estimate from the per-token audio prices, not a list price). The local live
+  // model is priced the same so the ledger moves locally as it does in production.
+  'gemini-live-2.5-flash': { perSecond: 0.0004 },
+  'local-live-1': { perSecond: 0.0004 },
 });
 
 const nonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;

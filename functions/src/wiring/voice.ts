@@ -1,0 +1,73 @@
+/**
+ * Voice wired to the product: the live model named by the configuration (the deterministic local
+ * one unless MODEL_PROVIDER=gemini), the live toolbox over the muse's reads, and the CFO. A
+ * session is priced per second from the wallet's price table: its longest length is reserved
+ * before it opens (refused while the breaker holds, or when the reserve floor would be crossed),
+ * and what it really lasted is settled when it ends. A live model with no price fails closed.
+ */
+import { createGeminiLiveModel } from '../voice/gemini-live.js';
+import { createLocalLiveModel, LOCAL_LIVE_MODEL } from '../voice/local-live.js';
+import type { LiveModel } from '../voice/port.js';
+import { createVoiceSessions, type VoiceCost, type VoiceSessions } from '../voice/sessions.js';
+import type { VoiceToolbox } from '../voice/relay.js';
+import { estimateMediaCost } from '../muse/wallet/core/pricing.js';
+import type { Config } from '../config.js';
+import type { Container } from '../platform/container.js';
+import type { Logger } from '../platform/log.js';
+import { museOf } from './muse.js';
+
+/** The live model's name: what the price table must list. */
+export const liveModelName = (config: Config): string =>
+  config.model.provider === 'gemini' ? (config.model.geminiLiveModel ?? GEMINI_LIVE_MODEL) : LOCAL_LIVE_MODEL;
+
+const GEMINI_LIVE_MODEL = 'gemini-live-2.5-flash';
+
+function liveModelOf(config: Config): LiveModel {
+  if (config.model.provider !== 'gemini') return createLocalLiveModel();
+  return createGeminiLiveModel({
+    project: config.projectId,
+    location: config.model.location,
+    model: liveModelName(config),
+    ...(config.model.baseUrl ? { baseUrl: config.model.baseUrl } : {}),
+  });
+}
+
+const reservationKey = (sessionId: string) => `voice-${sessionId}`;
+
+/** The CFO's side of voice: breaker, reserve and settle through the muse's wallet. */
+export function voiceCostOf(app: Container): VoiceCost {
+  const model = liveModelName(app.config);
+  const priced = async (seconds: number) => {
+    const settings = await museOf(app).wallet.settings();
+    if (!settings.ok) return { ok: false as const, reason: settings.error };
+    const est = estimateMediaCost(settings.value.priceTable, model, { seconds });
+    return est.ok ? { ok: true as const, amount: est.amount, floor: settings.value.reserveFloor } : est;
+  };
+  return {
+    breakerOpen: async () => (await museOf(app).wallet.breaker()).tripped,
+    async reserve(sessionId, minutes) {
+      const p = await priced(minutes * 60);
+      if (!p.ok) return p;
+      const r = await museOf(app).wallet.reserve({
+        key: reservationKey(sessionId),
+        intentId: 'voice',
+        runId: sessionId,
+        amount: p.amount,
+        floor: p.floor,
+      });
+      return r.ok ? { ok: true } : r;
+    },
+    async settle(sessionId, actualMinutes) {
+      const p = await priced(actualMinutes * 60);
+      await museOf(app).wallet.settle({
+        reservationKey: reservationKey(sessionId),
+        actual: p.ok ? p.amount : 0,
+      });
+    },
+  };
+}
+
+/** The instance's voice sessions, talking through `toolbox` (the stream's live toolbox). */
+export function voiceSessionsFor(app: Container, toolbox: VoiceToolbox, log: Logger): VoiceSessions {
+  return createVoiceSessions({ live: liveModelOf(app.config), toolbox, cost: voiceCostOf(app), log });
+}
