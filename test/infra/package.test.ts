@@ -157,6 +157,9 @@ function allRelativeImports(code: string): string[] {
 const ENTRIES = [
   join(src, 'index.ts'),
   join(src, 'stream', 'main.ts'),
+  // Deployed through the bundle (scripts/lib/bundle.ts): the loader of app.cjs, and the V8 code
+  // cache's writer (`gcp-build` at deploy) with what it loads before writing.
+  ...['bundled-app.ts', 'code-cache-write.ts', 'code-cache-warm.ts'].map((f) => join(src, 'platform', f)),
   ...['parity.ts', 'api-key.ts', 'guard.ts'].map((s) => join(root, 'scripts', s)),
 ];
 
