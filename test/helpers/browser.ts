@@ -16,14 +16,15 @@ const QUIET = [
   '--disable-sync',
 ];
 
-export async function launchBrowser(profileDir: string): Promise<BrowserContext> {
+/** `extraArgs`: more Chromium flags, e.g. a fake microphone for the voice tests. */
+export async function launchBrowser(profileDir: string, extraArgs: string[] = []): Promise<BrowserContext> {
   const own = process.env.CHROMIUM_PATH;
   const executablePath = own ?? (await sparticuz.executablePath());
   // The packaged build is made for serverless hosts and needs its own flags (single process,
   // software GL); a machine's Chromium runs with the usual headless ones.
   const args = own
-    ? ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET]
-    : [...sparticuz.args, ...QUIET];
+    ? ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET, ...extraArgs]
+    : [...sparticuz.args, ...QUIET, ...extraArgs];
   // A locale as a person's browser has one: otherwise Chromium takes it from the environment, and a
   // POSIX one ("en-US@posix") is not a language tag (Intl, and uPlot on the status page, throw on it).
   return chromium.launchPersistentContext(profileDir, {

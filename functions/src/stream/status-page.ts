@@ -2,7 +2,7 @@
  * The status page served at /status, for the people who watch the muse: what it is doing now in
  * plain words, its latest pieces as a gallery, a timeline of what happened, the wallet over the
  * last 24 h as a chart, its intents with their VVS, the gates and incidents waiting on people
- * (read-only), and a box to talk to it. On a phone the sections stack in the order people look
+ * (read-only), and a box to talk to it, by text or by voice (page/voice.ts). On a phone the sections stack in the order people look
  * for them (the `order` of each); from 900 px they sit in two columns. One HTML document, no framework; its stylesheet and
  * script live beside it (page/), uPlot comes from the stream server itself (page/assets.ts). It is
  * kept as TypeScript strings so the build ships it with the server code.
@@ -10,6 +10,7 @@
 import { PAGE_ASSETS } from './page/assets.js';
 import { PAGE_SCRIPT } from './page/client.js';
 import { PAGE_CSS } from './page/style.js';
+import { VOICE_SCRIPT } from './page/voice.js';
 
 /** Only this origin's scripts and styles (plus the page's own inline ones); pictures from the media store's signed URLs. */
 export const STATUS_PAGE_CSP =
@@ -62,13 +63,15 @@ export const STATUS_PAGE_HTML = `<!doctype html>
     </section>
     <section aria-labelledby="h-talk" style="order: 4"><h2 id="h-talk">Talk to the muse</h2>
       <div id="talk-log" aria-live="polite"></div>
-      <form id="talk"><input id="say" maxlength="2000" placeholder="Try: show me the latest piece" autocomplete="off" aria-label="Say something"><button type="submit">Send</button><button id="mic" type="button" hidden aria-label="Talk by voice">Mic</button></form>
+      <form id="talk"><input id="say" maxlength="2000" placeholder="Try: show me the latest piece" autocomplete="off" aria-label="Say something"><button type="submit">Send</button><button id="mic" type="button" hidden aria-label="Talk by voice" aria-pressed="false">Talk</button><button id="hangup" type="button" hidden aria-label="Hang up">Hang up</button></form>
+      <p id="voice-state" role="status" data-state="idle" hidden></p>
     </section>
     <section aria-labelledby="h-gates" style="order: 7"><h2 id="h-gates">Gates waiting for people</h2><ul id="gates" class="plain"><li class="empty">No gates waiting.</li></ul></section>
     <section aria-labelledby="h-incidents" style="order: 8"><h2 id="h-incidents">Open incidents</h2><ul id="incidents" class="plain"></ul></section>
   </div>
 </main>
 <script>${PAGE_SCRIPT}</script>
+<script>${VOICE_SCRIPT}</script>
 </body>
 </html>
 `;

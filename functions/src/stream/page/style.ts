@@ -51,6 +51,13 @@ ul.plain li:last-child, #timeline li:last-child { border-bottom: 0; }
 .card h3 { margin: 0; font-size: .8rem; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
 .card .asset { border: 0; }
 form#talk { display: flex; gap: .5rem; } form#talk input { flex: 1; min-width: 0; font: inherit; padding: .5rem .7rem; border: 1px solid var(--line); border-radius: .5rem; }
+form#talk button#mic.live { background: var(--bad); } form#talk button#hangup { background: #58606e; }
+#voice-state { margin: .4rem 0 0; font-size: .85rem; color: var(--muted); display: flex; align-items: center; gap: .4rem; }
+#voice-state::before { content: ""; width: .6rem; height: .6rem; border-radius: 50%; background: var(--muted); }
+#voice-state[data-state=listening]::before { background: var(--bad); } #voice-state[data-state=talking]::before { background: var(--good); }
+#voice-state[hidden] { display: none; }
+.msg[data-final=false] { opacity: .75; }
+.msg.voice-error { color: var(--bad); font-weight: 600; }
 form#talk button { font: inherit; padding: .5rem .9rem; border: 0; border-radius: .5rem; background: var(--accent); color: #fff; }
 .good { color: var(--good); } .bad { color: var(--bad); } .warn { color: var(--warn); }
 `;
