@@ -4,7 +4,9 @@
 # session affinity keeps a reconnecting client on its instance when it can, HTTP/1.1 end to end
 # (no h2c: the upgrade handshake is HTTP/1.1), and CPU stays allocated between frames so the
 # Firestore listeners and the ping/pong sweep keep running. Every instance listens to Firestore
-# itself, so any instance can serve any client.
+# itself, so any instance can serve any client. It signs the media URLs the page shows (frames and
+# clips, through the media store), so it gets the bucket's environment and, in media.tf, the
+# signers' grants (objectViewer on the bucket, serviceAccountTokenCreator on its own account).
 resource "google_artifact_registry_repository" "images" {
   location      = var.region
   repository_id = "muse"
@@ -47,7 +49,7 @@ resource "google_cloud_run_v2_service" "stream" {
       }
 
       dynamic "env" {
-        for_each = merge(local.env_common, local.env_public)
+        for_each = merge(local.env_common, local.env_public, local.env_media)
         content {
           name  = env.key
           value = env.value
@@ -80,7 +82,12 @@ resource "google_cloud_run_v2_service" "stream" {
     }
   }
 
-  depends_on = [google_secret_manager_secret_iam_member.accessor, google_project_iam_member.group_role]
+  depends_on = [
+    google_secret_manager_secret_iam_member.accessor,
+    google_project_iam_member.group_role,
+    google_storage_bucket_iam_member.media_signer_viewer,
+    google_service_account_iam_member.media_signer_self,
+  ]
 }
 
 # Viewers hold a signed stream token; the service checks it on upgrade.

@@ -2,6 +2,8 @@
  * `npm start`: the whole product on this machine, in one terminal.
  * - the official Firestore and Pub/Sub emulators (started and stopped here; data imported on start
  *   and exported on exit to .local/firestore-data, so a restart loses nothing);
+ * - the local Cloud Storage server for media, on a fixed port and kept in .local/media (objects and
+ *   signing key), so the assets in that data keep their frames and printed links keep opening;
  * - every topic and push subscription of the catalog, pushing to the local functions;
  * - every function served by the functions framework on one port (the local gateway);
  * - the local Cloud Scheduler firing the catalog's jobs (`--speed 60` for demos);
@@ -9,7 +11,7 @@
  *
  *   npm start                      normal schedule
  *   npm start -- --speed 60        demo: an hourly job fires every minute
- *   npm start -- --fresh           start from an empty database
+ *   npm start -- --fresh           start from an empty database and an empty media bucket
  *   npm start -- --host 0.0.0.0    listen on every interface (default 127.0.0.1: this machine only)
  */
 import { rmSync } from 'node:fs';
@@ -36,6 +38,7 @@ async function main() {
       host: { type: 'string', default: '127.0.0.1' },
       'firestore-port': { type: 'string', default: '8085' },
       'pubsub-port': { type: 'string', default: '8086' },
+      'media-port': { type: 'string', default: '8087' },
       fresh: { type: 'boolean', default: false },
     },
   });
@@ -44,7 +47,12 @@ async function main() {
     throw new Error(`--speed must be a number >= 1, got "${values.speed}"`);
   requireToolchain();
   const dataDir = join(local, 'firestore-data');
-  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  // Media live outside dataDir: the Firestore export replaces that directory whole.
+  const mediaDir = join(local, 'media');
+  if (values.fresh) {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(mediaDir, { recursive: true, force: true });
+  }
 
   const emulators: EmulatorHandle[] = [];
   let extras: LocalExtras | undefined;
@@ -106,8 +114,10 @@ async function main() {
     process.env.SLACK_SIGNING_SECRET = secrets.slackSigningSecret;
     localSlack = await startLocalSlack({ root, eventsUrl: `http://127.0.0.1:${port}/slack/events` });
     Object.assign(env, localSlack.env);
-    // Media go to a local Cloud Storage server (in memory) through the same client as in the cloud.
-    gcs = await startGcsServer();
+    // Media go to a local Cloud Storage server through the same client as in the cloud. Its port
+    // and key are fixed across restarts: signed URLs name the host and are checked against the key.
+    gcs = await startGcsServer({ dir: mediaDir, port: Number(values['media-port']) });
+    for (const problem of gcs.problems) console.warn(`  media: ${problem}`);
     Object.assign(env, {
       MEDIA_BUCKET: gcs.bucket,
       MEDIA_STORAGE_OPTIONS: JSON.stringify(gcs.storageOptions()),
@@ -133,7 +143,7 @@ async function main() {
       readyMs: Date.now() - t0,
       dataDir,
       slackUrl: localSlack.slack.url,
-      media: { url: gcs.url, bucket: gcs.bucket },
+      media: { url: gcs.url, bucket: gcs.bucket, dir: mediaDir },
     });
     // Each staged asset's frames and animatic, as links a person opens in a browser.
     watchAssets(extras.app, port);

@@ -24,7 +24,7 @@ export function printBanner(b: {
   readyMs: number;
   dataDir: string;
   slackUrl: string;
-  media: { url: string; bucket: string };
+  media: { url: string; bucket: string; dir: string };
 }) {
   const base = `http://localhost:${b.port}`;
   const key = b.secrets.adminApiKey;
@@ -40,7 +40,7 @@ export function printBanner(b: {
     `  Live stream   ${b.extras.links.stream}`,
     `  Listening on  ${listening(b.extras)}`,
     `  Trend feeds   ${b.extras.feeds.url} (the bundled fixtures, newest item = now)${b.extras.feeds.sources === 'kept' ? '; the stored sources settings were changed by a person and are kept' : ''}`,
-    `  Media         ${b.media.url} (local Cloud Storage, bucket ${b.media.bucket}, in memory; private: open frames by the signed links printed below as assets are staged)`,
+    `  Media         ${b.media.url} (local Cloud Storage, bucket ${b.media.bucket}, kept in ${b.media.dir}; private: open frames by the signed links printed below as assets are staged)`,
     `  Latest asset  curl -s -H "Authorization: Bearer ${key}" "${base}/v1/muse/assets?limit=1"   then ${base}/v1/muse/assets/ASSET_ID lists its media with signed URLs`,
     `  Emulators     Firestore ${b.fs} (enforcing firestore.rules), Pub/Sub ${b.ps}`,
     `  Scheduler     ${SCHEDULER_JOBS.length} jobs${b.speed > 1 ? ` at ${b.speed}x speed` : ' on their cron'} (${SCHEDULER_JOBS.map((j) => j.name).join(', ')})`,

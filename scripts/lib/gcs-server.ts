@@ -1,7 +1,9 @@
 /**
  * A local Cloud Storage for `npm start` and the tests: these machines have no Google storage
  * emulator (the Firebase one needs Java 21), so this speaks the part of the JSON API the media
- * store uses, in memory, for the real @google-cloud/storage client pointed at it by `apiEndpoint`:
+ * store uses, for the real @google-cloud/storage client pointed at it by `apiEndpoint`. Objects are
+ * held in memory and, given a `dir`, kept there too (gcs-disk.ts) with the signing key, so a
+ * restarted server serves what it stored before and the URLs it signed still open:
  *
  * - `POST /upload/storage/v1/b/{bucket}/o?uploadType=media|multipart` with `ifGenerationMatch`
  *   (0 = only if absent; a mismatch is 412 conditionNotMet), answering the object resource with
@@ -9,25 +11,18 @@
  * - `GET /storage/v1/b/{bucket}/o/{name}` (metadata) and `?alt=media` (bytes, with `x-goog-hash`);
  * - `GET /storage/v1/b/{bucket}/o?prefix=&delimiter=&maxResults=&pageToken=` (list);
  * - `GET /{bucket}/{name}?X-Goog-Signature=...` V4 signed URLs, checked for expiry and signature
- *   against a signing key generated at start (`credentials` hands its private half to the client,
- *   so URLs are signed locally with no cloud credentials).
+ *   against the server's signing key (`credentials` hands its private half to the client, so URLs
+ *   are signed locally with no cloud credentials).
  *
  * Resumable uploads are refused with 501: the media store uploads in one request (`resumable: false`).
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadObjects, loadSigningKey, saveObject, type StoredObject } from './gcs-disk.js';
 import { checkSignedUrl, crc32cBase64, md5Base64, parseMultipart } from './gcs-wire.js';
 
-export interface StoredObject {
-  name: string;
-  bytes: Buffer;
-  contentType: string;
-  generation: string;
-  metadata?: Record<string, string>;
-  cacheControl?: string;
-  created: string;
-}
+export type { StoredObject };
 
 export interface GcsServer {
   /** http://127.0.0.1:<port>: the client's `apiEndpoint` and the signed URLs' host. */
@@ -40,6 +35,8 @@ export interface GcsServer {
   storageOptions(): { apiEndpoint: string; projectId: string; credentials: GcsServer['credentials'] };
   /** The bucket's objects, by name (tests look inside). */
   objects: Map<string, StoredObject>;
+  /** What was wrong in `dir` at start (objects left out, a key replaced), one sentence each. */
+  problems: string[];
   stop(): Promise<void>;
 }
 
@@ -49,6 +46,8 @@ export interface GcsServerOptions {
   host?: string;
   /** The clock signed URLs are checked against (tests move it past expiry). */
   now?: () => number;
+  /** Keep objects and the signing key here, and load them on start (unset: memory only). */
+  dir?: string;
 }
 
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -109,13 +108,29 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startGcsServer(opts: GcsServerOptions = {}): Promise<GcsServer> {
   const bucket = opts.bucket ?? 'muse-media-local';
   const now = opts.now ?? Date.now;
-  const objects = new Map<string, StoredObject>();
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { dir } = opts;
+  const kept = dir ? loadObjects(dir) : { objects: [], problems: [] };
+  const key = dir
+    ? loadSigningKey(dir)
+    : {
+        privateKeyPem: generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+        problems: [],
+      };
+  const objects = new Map(kept.objects.map((o) => [o.name, o]));
+  // Names being written to disk: a create-only write of the same name meanwhile is refused.
+  const writing = new Set<string>();
+  const publicKey = createPublicKey(key.privateKeyPem);
   const credentials = {
     client_email: 'muse-media-signer@local-project.iam.gserviceaccount.com',
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    private_key: key.privateKeyPem,
   };
-  let generation = Date.UTC(2030, 0, 1) * 1000;
+  // Generations only grow, also across restarts.
+  let generation = kept.objects.reduce(
+    (max, o) => (Number(o.generation) > max ? Number(o.generation) : max),
+    Date.UTC(2030, 0, 1) * 1000,
+  );
 
   const resource = (o: StoredObject) => ({
     kind: 'storage#object',
@@ -165,7 +180,7 @@ export async function startGcsServer(opts: GcsServerOptions = {}): Promise<GcsSe
     const name = checkName(q.get('name') ?? meta.name ?? null);
     const existing = objects.get(name);
     const want = q.get('ifGenerationMatch');
-    if (want !== null && want !== (existing?.generation ?? '0'))
+    if (want !== null && (writing.has(name) || want !== (existing?.generation ?? '0')))
       throw new HttpError(
         412,
         'At least one of the pre-conditions you specified did not hold.',
@@ -180,6 +195,20 @@ export async function startGcsServer(opts: GcsServerOptions = {}): Promise<GcsSe
       ...(meta.metadata ? { metadata: meta.metadata } : {}),
       ...(meta.cacheControl ? { cacheControl: meta.cacheControl } : {}),
     };
+    if (dir) {
+      writing.add(name);
+      try {
+        await saveObject(dir, stored);
+      } catch (err) {
+        throw new HttpError(
+          503,
+          `the object could not be kept in ${dir}: ${err instanceof Error ? err.message : String(err)}`,
+          'backendError',
+        );
+      } finally {
+        writing.delete(name);
+      }
+    }
     objects.set(name, stored);
     sendJson(res, 200, resource(stored));
   }
@@ -290,6 +319,7 @@ export async function startGcsServer(opts: GcsServerOptions = {}): Promise<GcsSe
     credentials,
     storageOptions: () => ({ apiEndpoint: url, projectId, credentials }),
     objects,
+    problems: [...kept.problems, ...key.problems],
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

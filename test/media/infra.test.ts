@@ -68,3 +68,28 @@ test('the APIs signing and storage need are enabled', () => {
   for (const api of ['iamcredentials.googleapis.com', 'storage.googleapis.com'])
     assert.ok(apis.includes(api), api);
 });
+
+test('the stream service (Cloud Run) signs media URLs: the bucket in its environment, the signer grants before it starts', () => {
+  const stream = resource(tf, 'google_cloud_run_v2_service', 'stream');
+  const template = stream.template[0];
+  const group = /google_service_account\.group\["(\w+)"\]\.email/.exec(template.service_account)?.[1];
+  assert.equal(group, 'stream');
+  // The plain environment carries MEDIA_BUCKET and MEDIA_PREFIX (local.env_media), as the functions' does.
+  const envs = template.containers[0].dynamic.env as Array<{ for_each: string }>;
+  const plain = envs.find((e) => /local\.env_common/.test(e.for_each));
+  assert.ok(plain, 'the stream container has a plain environment block');
+  assert.match(plain.for_each, /\blocal\.env_media\b/);
+  assert.deepEqual(Object.keys(tf.locals.env_media).sort(), ['MEDIA_BUCKET', 'MEDIA_PREFIX']);
+  const fn = resource(tf, 'google_cloudfunctions2_function', 'fn');
+  assert.match(JSON.stringify(fn), /local\.env_media/, 'the functions carry it too');
+  // Its account reads the bucket and signs as itself (media.tf's signer grants), and Cloud Run
+  // starts only once those grants exist, so the first signed URL does not fail.
+  assert.ok((tf.locals.media_signers as string[]).includes(group));
+  assert.ok(!(tf.locals.media_writers as string[]).includes(group), 'the stream never writes media');
+  const after = stream.depends_on as string[];
+  for (const grant of [
+    '${google_storage_bucket_iam_member.media_signer_viewer}',
+    '${google_service_account_iam_member.media_signer_self}',
+  ])
+    assert.ok(after.includes(grant), `the stream depends on ${grant}`);
+});
