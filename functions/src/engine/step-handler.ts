@@ -71,7 +71,6 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
   }
   if (wf.autonomous && (await parkIfPaused(app, runId, stepId, attempt, wake))) return 'parked';
 
-  const log = app.log.child({ runId, stepId, attempt });
   const st = run.steps[stepId]!;
   const outcome = storable(
     await runHandler(wf, node.type, {
@@ -143,7 +142,7 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
   };
   entries ??= await commitOrDuplicate(app, runId, stepId, attempt, wake, txCommit);
   if (entries === null) return 'duplicate';
-  log.debug('step committed', { outcome: outcome.type });
+  app.log.debug('step committed', { runId, stepId, attempt, outcome: outcome.type });
   await flushOutbox(app, entries);
   return 'completed';
 }

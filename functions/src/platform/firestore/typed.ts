@@ -28,6 +28,26 @@ export function reviveTimestamps<T>(value: unknown): T {
 }
 
 /**
+ * Revives in place: `snap.data()` hands out a fresh object tree on every call, so the converter
+ * replaces Timestamps where they sit instead of copying every map and array of the document
+ * (a run document is mostly its graph and step states, read on every step).
+ */
+function reviveInPlace(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  if (typeof (value as { toDate?: unknown }).toDate === 'function')
+    return (value as { toDate(): Date }).toDate();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveInPlace(value[i]);
+    return value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value; // a Date, bytes, a reference
+  const map = value as Record<string, unknown>;
+  for (const k of Object.keys(map)) map[k] = reviveInPlace(map[k]);
+  return map;
+}
+
+/**
  * A converter for documents of type `T`. Writes pass through (Dates are stored as Timestamps by
  * the SDK); reads revive Timestamps. `withId` adds the document id under that key when the stored
  * document does not carry it.
@@ -36,13 +56,15 @@ export function typedConverter<T extends object>(withId?: keyof T & string): Fir
   return {
     toFirestore: (value) => value as DocumentData,
     fromFirestore: (snap: QueryDocumentSnapshot) => {
-      const data = reviveTimestamps<T>(snap.data());
-      return withId && (data as Record<string, unknown>)[withId] === undefined
-        ? ({ ...data, [withId]: snap.id } as T)
-        : data;
+      const data = reviveInPlace(snap.data()) as Record<string, unknown>;
+      if (withId && data[withId] === undefined) data[withId] = snap.id;
+      return data as T;
     },
   };
 }
+
+/** One converter per `withId` (converters hold no state): repositories build references per call. */
+const converters = new Map<string | undefined, FirestoreDataConverter<object>>();
 
 /** `db.collection(name)` read and written as `T`. */
 export function typedCollection<T extends object>(
@@ -50,5 +72,7 @@ export function typedCollection<T extends object>(
   name: string,
   withId?: keyof T & string,
 ): CollectionReference<T> {
-  return db.collection(name).withConverter(typedConverter<T>(withId));
+  let converter = converters.get(withId);
+  if (!converter) converters.set(withId, (converter = typedConverter<Record<string, unknown>>(withId)));
+  return db.collection(name).withConverter(converter as FirestoreDataConverter<T>);
 }
