@@ -61,7 +61,7 @@ test('speech on the status socket is answered in audio, reserved before and sett
   assert.ok(client.audio().length > 0, 'the muse answered with audio');
   const reserved = await voiceEntries();
   assert.equal(reserved.filter((e) => e.type === 'reserve').length, 1, 'one reservation for the session');
-  // 300 s at 0.0004 per second: the longest session is what is held.
+  // 5 minutes at 0.024 per minute: the longest session is what is held.
   assert.equal(reserved.find((e) => e.type === 'reserve')?.amount, 0.12);
   await client.close();
   let settled: Awaited<ReturnType<typeof voiceEntries>> = [];

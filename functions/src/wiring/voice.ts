@@ -1,7 +1,7 @@
 /**
  * Voice wired to the product: the live model named by the configuration (the deterministic local
  * one unless MODEL_PROVIDER=gemini), the live toolbox over the muse's reads, and the CFO. A
- * session is priced per second from the wallet's price table: its longest length is reserved
+ * session is priced per minute from the wallet's price table: its longest length is reserved
  * before it opens (refused while the breaker holds, or when the reserve floor would be crossed),
  * and what it really lasted is settled when it ends. A live model with no price fails closed.
  */
@@ -37,16 +37,16 @@ const reservationKey = (sessionId: string) => `voice-${sessionId}`;
 /** The CFO's side of voice: breaker, reserve and settle through the muse's wallet. */
 export function voiceCostOf(app: Container): VoiceCost {
   const model = liveModelName(app.config);
-  const priced = async (seconds: number) => {
+  const priced = async (minutes: number) => {
     const settings = await museOf(app).wallet.settings();
     if (!settings.ok) return { ok: false as const, reason: settings.error };
-    const est = estimateMediaCost(settings.value.priceTable, model, { seconds });
+    const est = estimateMediaCost(settings.value.priceTable, model, { minutes });
     return est.ok ? { ok: true as const, amount: est.amount, floor: settings.value.reserveFloor } : est;
   };
   return {
     breakerOpen: async () => (await museOf(app).wallet.breaker()).tripped,
     async reserve(sessionId, minutes) {
-      const p = await priced(minutes * 60);
+      const p = await priced(minutes);
       if (!p.ok) return p;
       const r = await museOf(app).wallet.reserve({
         key: reservationKey(sessionId),
@@ -58,7 +58,7 @@ export function voiceCostOf(app: Container): VoiceCost {
       return r.ok ? { ok: true } : r;
     },
     async settle(sessionId, actualMinutes) {
-      const p = await priced(actualMinutes * 60);
+      const p = await priced(actualMinutes);
       await museOf(app).wallet.settle({
         reservationKey: reservationKey(sessionId),
         actual: p.ok ? p.amount : 0,

@@ -107,6 +107,39 @@ test('media prices: per image and per second, fail closed on a missing or wrong 
   assert.match(JSON.stringify(parsed.error?.issues), /exactly one kind/);
 });
 
+test('live (voice) prices: per minute, in the default table, fail closed on a missing or wrong kind', () => {
+  const table = { live: { perMinute: 0.024 }, vid: { perSecond: 0.4 } };
+  assert.deepEqual(estimateMediaCost(table, 'live', { minutes: 5 }), {
+    ok: true,
+    model: 'live',
+    amount: 0.12,
+  });
+  assert.match(
+    String((estimateMediaCost(table, 'vid', { minutes: 1 }) as { reason: string }).reason),
+    /no perMinute price/,
+  );
+  assert.match(
+    String((estimateMediaCost(table, 'nope', { minutes: 1 }) as { reason: string }).reason),
+    /no price for model "nope"/,
+  );
+  for (const model of ['local-live-1', 'gemini-live-2.5-flash'])
+    assert.equal(
+      estimateMediaCost(DEFAULT_WALLET_SETTINGS.priceTable, model, { minutes: 1 }).ok,
+      true,
+      model,
+    );
+  assert.equal(
+    walletSettingsSchema.safeParse({ ...DEFAULT_WALLET_SETTINGS, priceTable: { x: { perMinute: 0.5 } } })
+      .success,
+    true,
+  );
+  const both = walletSettingsSchema.safeParse({
+    ...DEFAULT_WALLET_SETTINGS,
+    priceTable: { x: { perMinute: 1, perSecond: 1 } },
+  });
+  assert.match(JSON.stringify(both.error?.issues), /exactly one kind/);
+});
+
 test('the critic media checks: palette, shot count, aspect ratio, durations', () => {
   const gen = {
     narrative: { title: 't', hook: 'h', body: 'b', cta: 'c' },

@@ -10,8 +10,9 @@ import { DEFAULT_PRICE_TABLE, type ModelPrice } from './core/pricing.js';
 
 const money = z.number().finite().min(0).max(1_000_000_000);
 /**
- * Per 1,000 tokens (text models: both numbers), per image (image models) or per second of clip
- * (video models): exactly one kind, and a problem names the missing or extra field.
+ * Per 1,000 tokens (text models: both numbers), per image (image models), per second of clip
+ * (video models) or per minute of session (live voice models): exactly one kind, and a problem
+ * names the missing or extra field.
  */
 const price = z
   .strictObject({
@@ -19,14 +20,21 @@ const price = z
     outputPer1k: money.optional(),
     perImage: money.optional(),
     perSecond: money.optional(),
+    perMinute: money.optional(),
   })
   .superRefine((p, ctx) => {
     const tokens = p.inputPer1k !== undefined || p.outputPer1k !== undefined;
-    const kinds = [tokens, p.perImage !== undefined, p.perSecond !== undefined].filter(Boolean).length;
+    const kinds = [
+      tokens,
+      p.perImage !== undefined,
+      p.perSecond !== undefined,
+      p.perMinute !== undefined,
+    ].filter(Boolean).length;
     if (kinds !== 1)
       ctx.addIssue({
         code: 'custom',
-        message: 'give inputPer1k and outputPer1k, or perImage, or perSecond (exactly one kind)',
+        message:
+          'give inputPer1k and outputPer1k, or perImage, or perSecond, or perMinute (exactly one kind)',
       });
     else if (tokens)
       for (const k of ['inputPer1k', 'outputPer1k'] as const)

@@ -20,7 +20,12 @@ export interface VideoPrice {
   perSecond: number;
 }
 
-export type ModelPrice = TokenPrice | ImagePrice | VideoPrice;
+/** Price of a live (voice) model, per minute of session. */
+export interface LivePrice {
+  perMinute: number;
+}
+
+export type ModelPrice = TokenPrice | ImagePrice | VideoPrice | LivePrice;
 
 /** Prices keyed by model name, e.g. `gemini-2.5-flash`. */
 export type PriceTable = Readonly<Record<string, ModelPrice>>;
@@ -46,11 +51,11 @@ export const DEFAULT_PRICE_TABLE: PriceTable = Object.freeze({
   'veo-3.0-generate-001': { perSecond: 0.4 },
   'local-storyboard': { perImage: 0 },
   'local-animatic': { perSecond: 0 },
-  // Voice (the Live API), per second of session: audio in and out for a whole minute is about
-  // 0.025 USD (an estimate from the per-token audio prices, not a list price). The local live
+  // Voice (the Live API), per minute of session: audio in and out for a whole minute is about
+  // 0.024 USD (an estimate from the per-token audio prices, not a list price). The local live
   // model is priced the same so the ledger moves locally as it does in production.
-  'gemini-live-2.5-flash': { perSecond: 0.0004 },
-  'local-live-1': { perSecond: 0.0004 },
+  'gemini-live-2.5-flash': { perMinute: 0.024 },
+  'local-live-1': { perMinute: 0.024 },
 });
 
 const nonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
@@ -81,17 +86,24 @@ const roundUp = (raw: number) => Math.ceil(raw * 1_000_000 - 1e-6) / 1_000_000;
 const priceOf = (table: PriceTable, model: string): ModelPrice | undefined =>
   Object.prototype.hasOwnProperty.call(table, model) ? table[model] : undefined;
 
-/** Cost of media: `images` from an image model, or `seconds` of clip from a video model. */
+/**
+ * Cost of media: `images` from an image model, `seconds` of clip from a video model, or `minutes`
+ * of a live (voice) session.
+ */
 export function estimateMediaCost(
   priceTable: PriceTable,
   model: string,
-  usage: { images: number } | { seconds: number },
+  usage: { images: number } | { seconds: number } | { minutes: number },
 ): CostEstimate {
   const price = priceOf(priceTable, model);
   if (!price) return { ok: false, reason: `no price for model "${model}" in the price table` };
   const [unit, count] =
-    'images' in usage ? (['perImage', usage.images] as const) : (['perSecond', usage.seconds] as const);
-  const per = (price as Partial<ImagePrice & VideoPrice>)[unit];
+    'images' in usage
+      ? (['perImage', usage.images] as const)
+      : 'seconds' in usage
+        ? (['perSecond', usage.seconds] as const)
+        : (['perMinute', usage.minutes] as const);
+  const per = (price as Partial<ImagePrice & VideoPrice & LivePrice>)[unit];
   if (per === undefined)
     return { ok: false, reason: `model "${model}" has no ${unit} price in the price table` };
   if (!nonNegative(per))
