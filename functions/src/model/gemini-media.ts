@@ -8,13 +8,9 @@
  * thrown but reported by `pollVideo`, so the caller decides whether to start again. Clips come back
  * as bytes (no `storageUri`): the caller stores them by content hash like every other medium.
  */
-import type {
-  GenerateVideosOperation,
-  GoogleGenAI,
-  GoogleGenAIOptions,
-  HttpRetryOptions,
-} from '@google/genai';
-import { RETRYABLE_STATUSES, isRetryableStatus } from './core/retry-policy.js';
+import type { GenerateVideosOperation, GoogleGenAI } from '@google/genai';
+import { isRetryableStatus } from './core/retry-policy.js';
+import { vertexClientOptions, vertexRetryOptions, type VertexConnection } from './vertex-client.js';
 import { geminiImages, isGeminiImageModel } from './gemini-image.js';
 import { toModelError } from './gemini-wire.js';
 import {
@@ -29,9 +25,7 @@ import {
 } from './media-port.js';
 import { ModelError } from './port.js';
 
-export interface GeminiMediaOptions {
-  project: string;
-  location: string;
+export interface GeminiMediaOptions extends VertexConnection {
   /**
    * Image model id: Imagen (`imagen-4.0-generate-001`, through generateImages) or a Gemini image
    * model (`gemini-2.5-flash-image`, through generateContent). Also its name in the price table.
@@ -39,16 +33,12 @@ export interface GeminiMediaOptions {
   imageModel: string;
   /** Veo model id, e.g. `veo-3.0-generate-001`. Also its name in the price table. */
   videoModel: string;
-  /** Endpoint override (a local wire-format server in tests). */
-  baseUrl?: string;
-  apiVersion?: string;
   /** Attempts per call, the first included. Default 3. */
   maxAttempts?: number;
   /** Per-attempt timeout in ms. Default 120 000 (an image takes seconds, not milliseconds). */
   timeoutMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  auth?: GoogleGenAIOptions['googleAuthOptions'];
   /** Veo's audio track (Veo 3). Default false: the muse's clips are cut to their own timing. */
   generateAudio?: boolean;
 }
@@ -58,31 +48,17 @@ const RETRYABLE_RPC_CODES = new Set([4, 8, 10, 13, 14]); // DEADLINE_EXCEEDED, R
 
 /** Creates the Vertex media adapter. Synchronous: the SDK loads on the first call. */
 export function createGeminiMediaModel(opts: GeminiMediaOptions): MediaModelPort {
-  const baseDelayMs = opts.baseDelayMs ?? 1000;
-  const retryOptions: HttpRetryOptions = {
-    attempts: Math.max(1, opts.maxAttempts ?? 3),
-    initialDelay: baseDelayMs / 1000,
-    maxDelay: Math.max(baseDelayMs, opts.maxDelayMs ?? 10_000) / 1000,
-    expBase: 2,
-    jitter: 1,
-    httpStatusCodes: [...RETRYABLE_STATUSES],
-  };
+  const retryOptions = vertexRetryOptions({
+    attempts: opts.maxAttempts ?? 3,
+    baseDelayMs: opts.baseDelayMs ?? 1000,
+    maxDelayMs: opts.maxDelayMs ?? 10_000,
+  });
   const httpOptions = { retryOptions };
   let client: Promise<{ ai: GoogleGenAI; Operation: typeof GenerateVideosOperation }> | undefined;
   const sdk = () =>
     (client ??= import('@google/genai').then(({ GoogleGenAI, GenerateVideosOperation }) => ({
       Operation: GenerateVideosOperation,
-      ai: new GoogleGenAI({
-        vertexai: true,
-        project: opts.project,
-        location: opts.location,
-        apiVersion: opts.apiVersion ?? 'v1',
-        ...(opts.auth ? { googleAuthOptions: opts.auth } : {}),
-        httpOptions: {
-          ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-          timeout: opts.timeoutMs ?? 120_000,
-        },
-      }),
+      ai: new GoogleGenAI(vertexClientOptions(opts, opts.timeoutMs ?? 120_000)),
     })));
   const fail = (err: unknown): never => {
     throw toModelError(err, isRetryableStatus);

@@ -11,8 +11,9 @@
  * not retried here: it surfaces as a retryable ModelError with the raw text, and the caller's step
  * policy decides.
  */
-import type { GoogleGenAI, GoogleGenAIOptions, HttpRetryOptions } from '@google/genai';
-import { RETRYABLE_STATUSES, isRetryableStatus } from './core/retry-policy.js';
+import type { GoogleGenAI } from '@google/genai';
+import { isRetryableStatus } from './core/retry-policy.js';
+import { vertexClientOptions, vertexRetryOptions, type VertexConnection } from './vertex-client.js';
 import { fromGenerateResponse, toGenerateParams, toModelError } from './gemini-wire.js';
 import {
   ModelError,
@@ -22,15 +23,9 @@ import {
   type ModelResponse,
 } from './port.js';
 
-export interface GeminiOptions {
-  project: string;
-  location: string;
+export interface GeminiOptions extends VertexConnection {
   /** Model id, e.g. `gemini-2.5-flash`. Also the name used for pricing. */
   model: string;
-  /** Endpoint override (a regional endpoint, a proxy, or a local wire-format server in tests). */
-  baseUrl?: string;
-  /** Vertex API version; `v1` unless set. */
-  apiVersion?: string;
   /** Attempts per call, the first included. Default 4. */
   maxAttempts?: number;
   /** Per-attempt timeout in ms. Default 60 000. */
@@ -39,12 +34,6 @@ export interface GeminiOptions {
   baseDelayMs?: number;
   /** Longest backoff in ms. Default 8 000. */
   maxDelayMs?: number;
-  /**
-   * google-auth-library options. Unset means Application Default Credentials (the function's
-   * service account in the cloud). Tests pass `{ apiKey, projectId }`, which never reaches a token
-   * endpoint or the metadata server.
-   */
-  auth?: GoogleGenAIOptions['googleAuthOptions'];
   /** Context caching for a large static system prompt (the identity Bible); see `GeminiCacheOptions`. */
   cache?: GeminiCacheOptions;
   /** For tests: the clock for cache expiry (default Date.now). */
@@ -103,31 +92,16 @@ function retryableNetworkErrors(onAttempt: () => void): typeof fetch {
 /** Creates the Gemini adapter. Synchronous and cheap: the SDK loads on the first `generate`. */
 export function createGeminiModel(opts: GeminiOptions): ModelPort {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-  const baseDelayMs = opts.baseDelayMs ?? 500;
-  const retryOptions: HttpRetryOptions = {
+  const retryOptions = vertexRetryOptions({
     attempts: maxAttempts,
-    initialDelay: baseDelayMs / 1000,
-    maxDelay: Math.max(baseDelayMs, opts.maxDelayMs ?? 8000) / 1000,
-    expBase: 2,
-    jitter: 1,
-    httpStatusCodes: [...RETRYABLE_STATUSES],
-  };
+    baseDelayMs: opts.baseDelayMs ?? 500,
+    maxDelayMs: opts.maxDelayMs ?? 8000,
+  });
   let client: Promise<GoogleGenAI> | undefined;
 
   const getClient = () =>
     (client ??= import('@google/genai').then(
-      ({ GoogleGenAI }) =>
-        new GoogleGenAI({
-          vertexai: true,
-          project: opts.project,
-          location: opts.location,
-          apiVersion: opts.apiVersion ?? 'v1',
-          ...(opts.auth ? { googleAuthOptions: opts.auth } : {}),
-          httpOptions: {
-            ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-            timeout: opts.timeoutMs ?? 60_000,
-          },
-        }),
+      ({ GoogleGenAI }) => new GoogleGenAI(vertexClientOptions(opts, opts.timeoutMs ?? 60_000)),
     ));
   const cache = opts.cache ? createCacheKeeper(opts, opts.cache, getClient) : undefined;
 

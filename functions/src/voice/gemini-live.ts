@@ -12,7 +12,8 @@
  * closed first would leave it waiting forever, so the close and error callbacks (and a timeout)
  * settle it instead.
  */
-import type { GoogleGenAI, GoogleGenAIOptions, LiveServerMessage, Session } from '@google/genai';
+import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import { vertexClientOptions, type VertexConnection } from '../model/vertex-client.js';
 import {
   INPUT_MIME,
   LiveError,
@@ -22,17 +23,9 @@ import {
   type LiveSession,
 } from './port.js';
 
-export interface GeminiLiveOptions {
-  project: string;
-  location: string;
+export interface GeminiLiveOptions extends VertexConnection {
   /** A Live model id on Vertex, e.g. `gemini-live-2.5-flash`. Also the name used for pricing. */
   model: string;
-  /** Endpoint override (a regional endpoint, or a local wire-format server in tests). */
-  baseUrl?: string;
-  /** Vertex API version; `v1` unless set. */
-  apiVersion?: string;
-  /** google-auth-library options; unset means Application Default Credentials. */
-  auth?: GoogleGenAIOptions['googleAuthOptions'];
   /** A prebuilt voice name (e.g. `Aoede`); the service's default when unset. */
   voice?: string;
   /** Who marks the end of an utterance; `auto` (the service) unless set. */
@@ -49,14 +42,7 @@ export function createGeminiLiveModel(opts: GeminiLiveOptions): LiveModel {
   const getClient = () =>
     (client ??= import('@google/genai').then(({ GoogleGenAI, Modality }) => ({
       audio: Modality.AUDIO,
-      ai: new GoogleGenAI({
-        vertexai: true,
-        project: opts.project,
-        location: opts.location,
-        apiVersion: opts.apiVersion ?? 'v1',
-        ...(opts.auth ? { googleAuthOptions: opts.auth } : {}),
-        ...(opts.baseUrl ? { httpOptions: { baseUrl: opts.baseUrl } } : {}),
-      }),
+      ai: new GoogleGenAI(vertexClientOptions(opts)),
     })));
 
   return {
