@@ -24,6 +24,16 @@ export async function getPipelineRun(
   };
 }
 
+/** Whether a pipeline run of this id exists: one document read. */
+export async function pipelineRunExists(db: Firestore, runId: string): Promise<boolean> {
+  return (await pipelineRunRef(db, runId).get()).exists;
+}
+
+/** A run's scenario report alone (null until the run is evaluated): one read, for summaries. */
+export async function getScenarioReport(db: Firestore, runId: string): Promise<ScenarioReport | null> {
+  return (await col.reports(db).doc(runId).get()).data() ?? null;
+}
+
 /** Newest first. Filtering by state or spec needs the composite indexes (state|specName, createdAt). */
 export async function listPipelineRuns(
   db: Firestore,

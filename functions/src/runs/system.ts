@@ -20,7 +20,13 @@ import { decidePipelineRun } from './decide.js';
 import { completeCallbackStage, resolveGateDecision } from './gate-and-callback.js';
 import type { CreateTask, EnginePort, IncidentsPort } from './ports.js';
 import { publishSpec, publishSuite } from './publish.js';
-import { getHandoff, getPipelineRun, listPipelineRuns } from './read.js';
+import {
+  getHandoff,
+  getPipelineRun,
+  getScenarioReport,
+  listPipelineRuns,
+  pipelineRunExists,
+} from './read.js';
 import { openRemediationTasks } from './remediation-tasks.js';
 import type { ProduceFn } from './stages.js';
 import { readSpec, readSuite } from './repo.js';
@@ -54,6 +60,8 @@ export function createRuns(deps: RunsDeps) {
     createPipelineRuns: (raw: unknown, actor: Actor, opts?: CreatePipelineRunOptions) =>
       createPipelineRuns(deps, raw, actor, opts),
     getPipelineRun: (id: string) => getPipelineRun(deps.db, id),
+    getScenarioReport: (id: string) => getScenarioReport(deps.db, id),
+    pipelineRunExists: (id: string) => pipelineRunExists(deps.db, id),
     listPipelineRuns: (opts: { state?: RunState; spec?: string; limit?: number }) =>
       listPipelineRuns(deps.db, opts),
     getHandoff: (id: string) => getHandoff(deps.db, id),

@@ -11,7 +11,6 @@ import { approveBlockers, rejectReasons } from '../runs/core/decision.js';
 import { gatherEvidence } from '../runs/decide.js';
 import { renderClosureMarkdown } from '../sessions/core/closure.js';
 import type { FailureLogInput } from '../sessions/failure-logs.js';
-import { isAppError } from '../shared/errors.js';
 import type { RunView } from '../slack/core/messages.js';
 import type { SlackOps, SlackReads } from '../slack/deps.js';
 import { createSlack, type Slack } from '../slack/system.js';
@@ -103,16 +102,7 @@ function readsOf(app: Container): SlackReads {
     assetPreview: (id) => museOf(app).production.preview(id),
     wallet: () => museOf(app).wallet.get(),
     ledger: async (limit) => (await museOf(app).wallet.ledger({ limit })).entries,
-    isPipelineRun: async (runId) =>
-      runsOf(app)
-        .getPipelineRun(runId)
-        .then(
-          () => true,
-          (err: unknown) => {
-            if (isAppError(err) && err.code === 'not_found') return false;
-            throw err;
-          },
-        ),
+    isPipelineRun: (runId) => runsOf(app).pipelineRunExists(runId),
     async pipelineRun(runId): Promise<RunView> {
       const { run, report } = await runsOf(app).getPipelineRun(runId);
       let policy: RunView['policy'];
@@ -142,7 +132,7 @@ function readsOf(app: Container): SlackReads {
       );
       return Promise.all(
         runs.map(async (r) => {
-          const { report } = await runsOf(app).getPipelineRun(r.id);
+          const report = await runsOf(app).getScenarioReport(r.id);
           const scenarios = (report?.scenarios ?? []) as Array<{ pass?: boolean }>;
           return {
             id: r.id,
