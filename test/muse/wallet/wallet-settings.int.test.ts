@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEFAULT_WALLET_SETTINGS } from '../../../functions/src/muse/wallet/policy.js';
+import { museOf } from '../../../functions/src/wiring/muse.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { addIntent } from '../production/fixtures.js';
 
 let h: Harness;
 let finance: string;
@@ -110,6 +112,20 @@ test('a stored document that does not parse: refused with the field named, never
     ['config/walletSettings'],
   );
   assert.match(health.json.invalidSettings[0].error, /reserveFloor/);
+  // A production that reaches the CFO gate meanwhile fails closed at once, naming the field (it is
+  // not redelivered until it dead-letters), and its intent is parked as unfunded with the reason.
+  await addIntent(h.app.db, 'i-broken-wallet', 'kombucha');
+  const { runId } = await museOf(h.app).production.produceIntent({
+    intentId: 'i-broken-wallet',
+    actor: { kind: 'user', id: 'U-op' },
+  });
+  const run = await h.waitForRun(runId, ended);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.steps.gate!.failureClass, 'terminal', 'failed closed by the gate, not dead-lettered');
+  assert.match(String(run.steps.gate!.error), /config\/walletSettings is invalid: reserveFloor/);
+  const parked = (await h.app.db.collection('intents').doc('i-broken-wallet').get()).data()!;
+  assert.equal(parked.status, 'unfunded');
+  assert.match(parked.reason, /reserveFloor/);
   // Fixed by a PUT, the wallet moves again.
   assert.equal((await h.api('PUT', PATH, valid, { key: finance })).status, 200);
   assert.equal(

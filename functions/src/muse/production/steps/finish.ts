@@ -28,7 +28,9 @@ import { assetExistsInTx, createAssetInTx } from '../repo.js';
 /** The actual cost from the recorded outputs, and the settlement of the gate's reservation. */
 async function settlement(deps: ProductionDeps, ctx: StepContext) {
   const gate = gateOutput(ctx.outputs);
-  const { priceTable } = await deps.walletSettings();
+  // Prices matter only for a reservation to settle. A production the gate did not fund (closed by
+  // a wallet settings document that does not parse, say) must still close without reading them.
+  const { priceTable } = gate.reserved ? await deps.walletSettings() : { priceTable: {} };
   const cost = actualCost(priceTable, usagesOf(ctx.outputs), gate.amount ?? 0, mediaUsagesOf(ctx.outputs));
   const settle = async () => {
     if (gate.reserved && gate.key) await deps.settle({ reservationKey: gate.key, actual: cost.amount });

@@ -28,6 +28,7 @@ import {
   type CostEstimate,
   type PriceTable,
 } from '../../wallet/core/pricing.js';
+import { isAppError } from '../../../shared/errors.js';
 import { reserveInTransaction } from '../../wallet/ledger.js';
 import { expectedUsage, parseProductionInput } from '../core/plan.js';
 import { MAX_CLIP_SEC, MAX_FRAMES } from '../media.js';
@@ -90,7 +91,6 @@ export function gateStep(deps: ProductionDeps) {
   const { db } = deps;
   return async (ctx: StepContext): Promise<StepOutcome> => {
     const input = parseProductionInput(ctx.input);
-    const wallet = await deps.walletSettings();
     const production = { runId: ctx.runId, intentId: input.intentId, topic: input.topic, mode: input.mode };
     const park = (reason: string, estimatedCost: number | null) => async (tx: Transaction) => {
       const status = await readStatusInTx(db, tx);
@@ -102,22 +102,30 @@ export function gateStep(deps: ProductionDeps) {
       });
       recordProduction(db, tx, status, { ...production, step: 'gate', state: 'unfunded' }, ctx.now);
     };
+    const failClosed = (reason: string): StepOutcome => ({
+      type: 'fail',
+      class: 'terminal',
+      error: reason,
+      output: { reserved: false, reason } satisfies GateOutput,
+      effect: park(reason, null),
+    });
+
+    let wallet: Awaited<ReturnType<ProductionDeps['walletSettings']>>;
+    try {
+      wallet = await deps.walletSettings();
+    } catch (err) {
+      // A wallet settings document that does not parse can never price this production: it
+      // fails closed at once, naming the field, instead of being redelivered until it dead-letters.
+      if (isAppError(err) && !err.transient) return failClosed(`fail closed: ${err.message}`);
+      throw err;
+    }
 
     const model = input.mode === 'template' ? null : deps.model.model;
     const text = model
       ? estimateCost(wallet.priceTable, model, expectedUsage(input.mode, deps.critic === 'model'))
       : ({ ok: true, model: 'template', amount: 0 } as const);
     const estimate = text.ok ? withMedia(text, mediaEstimate(deps, input.mode, wallet.priceTable)) : text;
-    if (!estimate.ok) {
-      const reason = `fail closed: ${estimate.reason}`;
-      return {
-        type: 'fail',
-        class: 'terminal',
-        error: reason,
-        output: { reserved: false, reason } satisfies GateOutput,
-        effect: park(reason, null),
-      };
-    }
+    if (!estimate.ok) return failClosed(`fail closed: ${estimate.reason}`);
 
     const key = reservationKey(ctx.runId);
     const reserve: Reservation = {
