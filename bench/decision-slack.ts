@@ -13,12 +13,11 @@
  *   FIRESTORE_EMULATOR_HOST=… PUBSUB_EMULATOR_HOST=… npx tsx bench/decision-slack.ts
  */
 import { z } from 'zod';
-import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { WorkflowDefinition } from '../functions/src/engine/workflow.js';
 import { enqueueSlack, kickSlackOutbox } from '../functions/src/notify/slack-outbox.js';
 import { startSlackHarness } from '../test/slack/helpers.js';
+import { startExternalSlack } from './children.js';
 import { percentile, type BenchRow } from './rows.js';
 import { SETTINGS_DOC, forgetSettings } from '../test/helpers/slack-state.js';
 
@@ -42,33 +41,10 @@ interface Recorded {
   at: number;
 }
 
-async function startExternalSlack(): Promise<{ url: string; calls(): Promise<Recorded[]>; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'slack-server-proc.ts')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`the Slack server process exited (${code})`)));
-  });
-  return {
-    url,
-    calls: async () => ((await (await fetch(`${url}/_records`)).json()) as { calls: Recorded[] }).calls,
-    stop: () => child.kill(),
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runDecisionSlackBench(): Promise<BenchRow[]> {
-  const external = await startExternalSlack();
+  const external = await startExternalSlack<{ calls: Recorded[] }>();
   const h = await startSlackHarness({ slackApiUrl: `${external.url}/api/`, workflows: [benchGate] });
   await h.app.db
     .collection(SETTINGS_DOC.collection)
@@ -121,7 +97,7 @@ export async function runDecisionSlackBench(): Promise<BenchRow[]> {
     const posts = (channel: string) =>
       calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
     while (Date.now() < deadline) {
-      calls = await external.calls();
+      calls = (await external.records()).calls;
       if (posts(GATE_CHANNEL).length >= GATES + 1 && posts(BASE_CHANNEL).length >= GATES) break;
       await sleep(500);
     }

@@ -10,13 +10,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { http as registerHttp } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { App } from '@slack/bolt';
 import { FunctionsReceiver } from '../functions/src/slack/receiver.js';
 import { interactionBody, signSlackRequest, slashCommandBody } from '../scripts/lib/slack-sign.js';
 import { APPROVER, SECRET, startSlackHarness } from '../test/slack/helpers.js';
 
+import { startExternalSlack } from './children.js';
 import type { BenchRow } from './rows.js';
 
 export type { BenchRow };
@@ -83,33 +82,8 @@ async function startEcho(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, server };
 }
 
-/** The local Slack server in its own process (bench/slack-server-proc.ts). */
-async function startExternalSlack(): Promise<{ url: string; responses(): Promise<number>; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'slack-server-proc.ts')],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      if (buf.includes('\n')) resolve(buf.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`the Slack server process exited (${code})`)));
-  });
-  return {
-    url,
-    responses: async () =>
-      ((await (await fetch(`${url}/_records`)).json()) as { responses: unknown[] }).responses.length,
-    stop: () => child.kill(),
-  };
-}
-
 export async function runSlackAckBench(): Promise<BenchRow[]> {
-  const external = await startExternalSlack();
+  const external = await startExternalSlack<{ responses: unknown[] }>();
   const h = await startSlackHarness({ slackApiUrl: `${external.url}/api/` });
   const responseUrl = (id: string) => `${external.url}/response/${encodeURIComponent(id)}`;
   const echo = await startEcho();
@@ -148,7 +122,7 @@ export async function runSlackAckBench(): Promise<BenchRow[]> {
     // Each kind is measured on its own: let the worker answer the status jobs it was just given
     // (one response_url post each) before the clicks, so clicks do not share the CPU with them.
     const drainUntil = Date.now() + 120_000;
-    while ((await external.responses()) < PER_KIND && Date.now() < drainUntil)
+    while ((await external.records()).responses.length < PER_KIND && Date.now() < drainUntil)
       await new Promise((r) => setTimeout(r, 200));
     const gate = await load(events, click);
     const rows: BenchRow[] = [

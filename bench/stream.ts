@@ -10,42 +10,15 @@
  *
  *   npx tsx bench/stream.ts            (needs ~10,000 file descriptors: ulimit -n 20000 here)
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { issueStreamToken } from '../functions/src/stream/token.js';
 
+import { forkBenchChild } from './children.js';
 import type { BenchRow } from './rows.js';
 
 export type { BenchRow };
 
 const CLIENTS = 5000;
 const ROUNDS = 5;
-const here = import.meta.dirname;
-type Msg = Record<string, unknown> & { cmd: string };
-
-function child(
-  file: string,
-  args: string[],
-): { proc: ChildProcess; ask(m: Msg, reply: string): Promise<Msg> } {
-  const proc = fork(join(here, file), args, {
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=2048'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ask = (m: Msg, reply: string) =>
-    new Promise<Msg>((resolve, reject) => {
-      const on = (r: Msg) => {
-        if (r.cmd !== reply) return;
-        proc.off('message', on);
-        proc.off('exit', fail);
-        resolve(r);
-      };
-      const fail = (code: number) => reject(new Error(`${file} exited with ${code} waiting for ${reply}`));
-      proc.on('message', on);
-      proc.once('exit', fail);
-      if (m.cmd !== 'none') proc.send(m);
-    });
-  return { proc, ask };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (sorted: number[], p: number) =>
@@ -64,8 +37,8 @@ interface ModeResult {
 }
 
 async function runMode(mode: 'prefram' | 'naive', secret: string): Promise<ModeResult> {
-  const server = child('stream-server.ts', [mode, secret]);
-  const clients = child('stream-clients.ts', []);
+  const server = forkBenchChild('stream-server.ts', [mode, secret], ['--max-old-space-size=2048']);
+  const clients = forkBenchChild('stream-clients.ts', [], ['--max-old-space-size=2048']);
   try {
     const [ready] = await Promise.all([
       server.ask({ cmd: 'none' }, 'ready'),

@@ -10,12 +10,10 @@
  *
  *   npx tsx bench/voice.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { forkBenchChild, type Msg } from './children.js';
 import { percentile, round, type BenchRow } from './rows.js';
 
-const here = import.meta.dirname;
 /** Sessions, and how long they are measured: one session takes longer to give enough turns. */
 const LEVELS: Array<[number, number]> = [
   [1, 40_000],
@@ -23,28 +21,6 @@ const LEVELS: Array<[number, number]> = [
   [50, 10_000],
 ];
 const WARMUP_MS = 2000;
-type Msg = Record<string, unknown> & { cmd: string };
-
-function child(file: string): { proc: ChildProcess; ask(m: Msg, reply: string): Promise<Msg> } {
-  const proc = fork(join(here, file), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ask = (m: Msg, reply: string) =>
-    new Promise<Msg>((resolve, reject) => {
-      const on = (r: Msg) => {
-        if (r.cmd !== reply) return;
-        proc.off('message', on);
-        proc.off('exit', fail);
-        resolve(r);
-      };
-      const fail = (code: number) => reject(new Error(`${file} exited with ${code} waiting for ${reply}`));
-      proc.on('message', on);
-      proc.once('exit', fail);
-      if (m.cmd !== 'none') proc.send(m);
-    });
-  return { proc, ask };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,8 +36,8 @@ interface Level {
 }
 
 async function runLevel(n: number, windowMs: number): Promise<Level> {
-  const server = child('voice-server.ts');
-  const clients = child('voice-clients.ts');
+  const server = forkBenchChild('voice-server.ts');
+  const clients = forkBenchChild('voice-clients.ts');
   try {
     const [ready] = await Promise.all([
       server.ask({ cmd: 'none' }, 'ready'),

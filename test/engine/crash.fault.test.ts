@@ -10,7 +10,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '../../functions/src/config.js';
 import { sweepOutbox } from '../../functions/src/engine/outbox.js';
 import type { WorkflowRun } from '../../functions/src/engine/store.js';
 import { recoverStranded } from '../../functions/src/engine/stranded.js';
@@ -19,9 +18,9 @@ import { createApiKey } from '../../functions/src/platform/api-keys.js';
 import { createContainer, type Container } from '../../functions/src/platform/container.js';
 import { createLogger } from '../../functions/src/platform/log.js';
 import { freePort } from '../../scripts/lib/emulators.js';
-import { TEST_PEPPER } from '../helpers/engine-harness.js';
+import { TEST_PEPPER, testConfig } from '../helpers/engine-harness.js';
 import { CHAIN_STEPS, chainProgress, effectCounts } from '../helpers/fault-workflows.js';
-import { requireEmulator, uniqueProjectId } from '../helpers/firestore.js';
+import { uniqueProjectId } from '../helpers/firestore.js';
 
 const RUNS = 12;
 const projectId = uniqueProjectId('crash');
@@ -62,15 +61,7 @@ const killed = (proc: ChildProcess, signal: NodeJS.Signals) =>
 
 before(async () => {
   port = await freePort();
-  const config = loadConfig({
-    GOOGLE_CLOUD_PROJECT: projectId,
-    MUSE_ENV: 'test',
-    FIRESTORE_EMULATOR_HOST: requireEmulator('FIRESTORE_EMULATOR_HOST'),
-    PUBSUB_EMULATOR_HOST: requireEmulator('PUBSUB_EMULATOR_HOST'),
-    API_KEY_PEPPER: TEST_PEPPER,
-    STREAM_TOKEN_SECRET: 'test-stream-secret-0123456789',
-    LOG_LEVEL: 'error',
-  });
+  const config = testConfig(projectId);
   app = await createContainer(config, { log: createLogger({ level: 'error', projectId }) });
 });
 after(async () => {

@@ -50,9 +50,9 @@ export interface HarnessOptions {
 
 let registered = false;
 
-export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const projectId = uniqueProjectId('h');
-  const config = loadConfig({
+/** The configuration an in-process test app runs with: project `projectId` on the emulators, plus `env`. */
+export function testConfig(projectId: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
     GOOGLE_CLOUD_PROJECT: projectId,
     MUSE_ENV: 'test',
     FIRESTORE_EMULATOR_HOST: requireEmulator('FIRESTORE_EMULATOR_HOST'),
@@ -60,8 +60,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     API_KEY_PEPPER: TEST_PEPPER,
     STREAM_TOKEN_SECRET: 'test-stream-secret-0123456789',
     LOG_LEVEL: 'error',
-    ...opts.env,
+    ...env,
   });
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const projectId = uniqueProjectId('h');
+  const config = testConfig(projectId, opts.env);
   const app = await createApp(config, {
     log: createLogger({ level: 'error', projectId }),
     ...(opts.clock ? { clock: opts.clock } : {}),

@@ -29,6 +29,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import { ModelError } from '../../functions/src/model/port.js';
 
 export interface RecordedRequest {
   method: string;
@@ -414,4 +416,15 @@ function cacheCreated(parent: string, n: number, body: unknown): ScriptedReply {
       usageMetadata: { totalTokenCount: 4096 },
     },
   };
+}
+
+/** The ModelError a model call fails with; fails the test when it succeeds or throws anything else. */
+export async function rejectsWithModelError(p: Promise<unknown>): Promise<ModelError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
 }

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { createGeminiMediaModel, type GeminiMediaOptions } from '../../functions/src/model/gemini-media.js';
 import { scenePrompt, type Scene, type VideoRequest } from '../../functions/src/model/media-port.js';
-import { ModelError } from '../../functions/src/model/port.js';
 import {
   errorReply,
   imagesReply,
@@ -13,6 +12,7 @@ import {
   TINY_CLIP,
   TINY_PNG,
   vertexTestAuth,
+  rejectsWithModelError,
   type VertexServer,
 } from '../helpers/vertex-server.js';
 
@@ -57,16 +57,6 @@ const clip = (over: Partial<VideoRequest> = {}): VideoRequest => ({
   ...over,
 });
 
-async function rejects(p: Promise<unknown>): Promise<ModelError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
-
 test('Imagen: the SDK sends :predict with the prompt and parameters, and the PNGs come back as bytes', async () => {
   const res = await media().generateImages({ scene, aspectRatio: '9:16', count: 2, negativePrompt: 'logos' });
   assert.equal(res.model, 'imagen-4.0-generate-001');
@@ -102,7 +92,7 @@ test('Imagen: filtered images are counted, and all filtered is a terminal error 
   assert.equal(some.filtered, 1);
 
   vertex.enqueueImages(imagesReply([{ filtered: 'violence' }]));
-  const err = await rejects(media().generateImages({ scene, aspectRatio: '9:16', count: 1 }));
+  const err = await rejectsWithModelError(media().generateImages({ scene, aspectRatio: '9:16', count: 1 }));
   assert.equal(err.retryable, false);
   assert.match(err.message, /filtered: violence/);
 });
@@ -115,13 +105,13 @@ test('Imagen: a 429 is retried by the SDK; a 400 is terminal; a bad count never 
 
   vertex.reset();
   vertex.enqueueImages(errorReply(400, 'Unsupported aspect ratio'));
-  const bad = await rejects(media().generateImages({ scene, aspectRatio: '9:16', count: 1 }));
+  const bad = await rejectsWithModelError(media().generateImages({ scene, aspectRatio: '9:16', count: 1 }));
   assert.equal(bad.retryable, false);
   assert.equal(bad.status, 400);
   assert.equal(vertex.imageRequests.length, 1);
 
   vertex.reset();
-  const none = await rejects(media().generateImages({ scene, aspectRatio: '9:16', count: 5 }));
+  const none = await rejectsWithModelError(media().generateImages({ scene, aspectRatio: '9:16', count: 5 }));
   assert.match(none.message, /count must be 1-4/);
   assert.equal(vertex.imageRequests.length, 0);
 });
@@ -194,21 +184,21 @@ test('Veo: a poll that fails in transport throws a ModelError the step can retry
   const model = media({ maxAttempts: 2 });
   const { operation } = await model.startVideo(clip());
   vertex.enqueuePoll(errorReply(503), errorReply(503));
-  const err = await rejects(model.pollVideo(operation));
+  const err = await rejectsWithModelError(model.pollVideo(operation));
   assert.equal(err.retryable, true);
   assert.equal(err.status, 503);
 
-  const lost = await rejects(model.pollVideo({ ...operation, name: `${operation.name}-gone` }));
+  const lost = await rejectsWithModelError(model.pollVideo({ ...operation, name: `${operation.name}-gone` }));
   assert.equal(lost.status, 404);
   assert.equal(lost.retryable, false);
 
-  const garbage = await rejects(model.pollVideo({ ...operation, name: 'local-animatic/abc' }));
+  const garbage = await rejectsWithModelError(model.pollVideo({ ...operation, name: 'local-animatic/abc' }));
   assert.match(garbage.message, /not a Veo operation/);
 });
 
 test('Veo: a refused start is a terminal ModelError', async () => {
   vertex.enqueueVideo(errorReply(400, 'durationSeconds must be 4, 6 or 8'));
-  const err = await rejects(media().startVideo(clip({ durationSec: 30 })));
+  const err = await rejectsWithModelError(media().startVideo(clip({ durationSec: 30 })));
   assert.equal(err.retryable, false);
   assert.match(err.message, /durationSeconds/);
 });
@@ -243,7 +233,7 @@ test('a Gemini image model: generateContent with the IMAGE modality, one call pe
   assert.equal(vertex.imageRequests.length, 0, 'no Imagen call');
 
   vertex.enqueue(textReply('I would rather describe it.'));
-  const err = await rejects(model.generateImages({ scene, aspectRatio: '1:1', count: 1 }));
+  const err = await rejectsWithModelError(model.generateImages({ scene, aspectRatio: '1:1', count: 1 }));
   assert.equal(err.retryable, false);
   assert.match(err.message, /no image \(STOP\)/);
 });

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGeminiModel, type GeminiOptions } from '../../functions/src/model/gemini.js';
-import { ModelError, type ModelRequest } from '../../functions/src/model/port.js';
+import type { ModelError, ModelRequest } from '../../functions/src/model/port.js';
 import {
   errorReply,
   functionCallReply,
@@ -9,6 +9,7 @@ import {
   startVertexServer,
   textReply,
   vertexTestAuth,
+  rejectsWithModelError,
   type VertexServer,
 } from '../helpers/vertex-server.js';
 
@@ -41,16 +42,6 @@ const ask = (over: Partial<ModelRequest> = {}): ModelRequest => ({
   prompt: 'Topic: solarpunk balconies',
   ...over,
 });
-
-async function rejects(p: Promise<unknown>): Promise<ModelError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ModelError, `expected a ModelError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 test('text round-trips through the SDK, with usage and the request the SDK sent', async () => {
   vertex.enqueue(
@@ -135,7 +126,7 @@ test('a 429 is retried and then succeeds', async () => {
 
 test('a 400 is terminal and not retried', async () => {
   vertex.enqueue(errorReply(400, 'Invalid schema'));
-  const err = await rejects(gemini().generate(ask()));
+  const err = await rejectsWithModelError(gemini().generate(ask()));
   assert.equal(err.retryable, false);
   assert.equal(err.status, 400);
   assert.match(err.message, /Invalid schema/);
@@ -144,7 +135,7 @@ test('a 400 is terminal and not retried', async () => {
 
 test('503s until attempts run out: retryable, after maxAttempts tries', async () => {
   vertex.enqueue(errorReply(503), errorReply(503), errorReply(503), textReply('too late'));
-  const err = await rejects(gemini({ maxAttempts: 3 }).generate(ask()));
+  const err = await rejectsWithModelError(gemini({ maxAttempts: 3 }).generate(ask()));
   assert.equal(err.retryable, true);
   assert.equal(err.status, 503);
   assert.match(err.message, /after 3 attempts/);
@@ -153,7 +144,7 @@ test('503s until attempts run out: retryable, after maxAttempts tries', async ()
 
 test('garbage JSON under a responseSchema is a retryable error that keeps the raw text', async () => {
   vertex.enqueue(textReply('{"drift": 0.01, "notes": [oops'));
-  const err = await rejects(gemini().generate(ask({ responseSchema: { type: 'object' } })));
+  const err = await rejectsWithModelError(gemini().generate(ask({ responseSchema: { type: 'object' } })));
   assert.equal(err.retryable, true);
   assert.equal(err.raw, '{"drift": 0.01, "notes": [oops');
   // Left to the caller's policy: the adapter does not resample on its own.
@@ -162,7 +153,7 @@ test('garbage JSON under a responseSchema is a retryable error that keeps the ra
 
 test('a timeout is retried and, when it persists, retryable', async () => {
   vertex.enqueue({ ...textReply('slow'), delayMs: 400 }, { ...textReply('slow'), delayMs: 400 });
-  const err = await rejects(gemini({ timeoutMs: 100, maxAttempts: 2 }).generate(ask()));
+  const err = await rejectsWithModelError(gemini({ timeoutMs: 100, maxAttempts: 2 }).generate(ask()));
   assert.equal(err.retryable, true);
   assert.match(err.message, /timed out/);
   assert.equal(vertex.generateRequests.length, 2);
@@ -176,7 +167,7 @@ test('a dropped connection is retried like a 503, within the same attempts', asy
 
   vertex.reset();
   vertex.enqueue({ drop: true }, { drop: true }, { drop: true }, textReply('too late'));
-  const err = await rejects(gemini({ maxAttempts: 3 }).generate(ask()));
+  const err = await rejectsWithModelError(gemini({ maxAttempts: 3 }).generate(ask()));
   assert.equal(err.retryable, true);
   assert.match(err.message, /unreachable.*after 3 attempts/);
   assert.equal(vertex.generateRequests.length, 3);
@@ -200,7 +191,7 @@ test('a blocked answer is terminal', async () => {
   vertex.enqueue({
     body: { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'SAFETY' }] },
   });
-  const err = await rejects(gemini().generate(ask()));
+  const err = await rejectsWithModelError(gemini().generate(ask()));
   assert.equal(err.retryable, false);
 });
 

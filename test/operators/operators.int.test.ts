@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
+  answerOf,
   APPROVER,
   MANAGER,
   NOBODY,
   OPERATOR,
   startSlackHarness,
-  textOf,
   type SlackHarness,
 } from '../slack/helpers.js';
 
@@ -21,12 +21,7 @@ before(async () => {
 });
 after(async () => h.stop());
 
-async function say(text: string, user = OPERATOR): Promise<string> {
-  const r = await h.command(text, { user });
-  assert.equal(r.status, 200, `${text}: ${r.text}`);
-  if (r.text) return textOf(r.json);
-  return textOf((await h.response(r.responseId)).body);
-}
+const say = (text: string, user = OPERATOR) => answerOf(h, text, { user });
 
 const settingsBody = (approvers: string[]) => ({
   channels: { incidents: 'CINCIDENTS', default: 'CDEFAULT1' },

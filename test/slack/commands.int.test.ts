@@ -9,7 +9,15 @@ import { gatedSpec, suiteFor } from '../runs/fixtures.js';
 import { callRoute, pipelineWorkflowFor, recordingModel } from '../runs/helpers.js';
 import { pipelineRunRef } from '../../functions/src/runs/repo.js';
 import { engineOf } from '../../functions/src/wiring/engine.js';
-import { APPROVER, FINANCE, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import {
+  answerOf,
+  APPROVER,
+  FINANCE,
+  OPERATOR,
+  startSlackHarness,
+  textOf,
+  type SlackHarness,
+} from './helpers.js';
 
 let h: SlackHarness;
 before(async () => {
@@ -18,13 +26,7 @@ before(async () => {
 });
 after(async () => h.stop());
 
-/** Runs a command and returns the text of its answer (the ack, or the response_url post). */
-async function say(text: string, user = OPERATOR): Promise<string> {
-  const r = await h.command(text, { user });
-  assert.equal(r.status, 200, `${text}: ${r.text}`);
-  if (r.text) return textOf(r.json);
-  return textOf((await h.response(r.responseId)).body);
-}
+const say = (text: string, user = OPERATOR) => answerOf(h, text, { user });
 
 test('malformed and unknown input gets an ephemeral usage line for that subcommand', async () => {
   const cases: Array<[string, RegExp]> = [

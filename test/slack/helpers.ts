@@ -3,6 +3,7 @@
  * Slack env, the local Slack server, `config/slack` with channels and roles, and helpers that send
  * signed slash commands, clicks and modal submissions the way Slack does.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import type { Clock } from '../../functions/src/shared/ports.js';
@@ -209,6 +210,18 @@ export async function startSlackHarness(
       await slack.stop();
     },
   };
+}
+
+/** Runs `/muse <text>` and returns the text of its answer (the ack, or the response_url post); fails unless 200. */
+export async function answerOf(
+  h: SlackHarness,
+  text: string,
+  o: { user?: string; triggerId?: string; retryNum?: number } = {},
+): Promise<string> {
+  const r = await h.command(text, o);
+  assert.equal(r.status, 200, `${text}: ${r.text}`);
+  if (r.text) return textOf(r.json);
+  return textOf((await h.response(r.responseId)).body);
 }
 
 /** The visible text of a Slack message body: its text and every block's text. */

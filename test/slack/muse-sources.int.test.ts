@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { fixtureSources, startFeedServer, type FeedServer } from '../../scripts/lib/feed-server.js';
-import { APPROVER, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
+import { answerOf, APPROVER, OPERATOR, startSlackHarness, textOf, type SlackHarness } from './helpers.js';
 import { museOf } from '../../functions/src/wiring/muse.js';
 
 let h: SlackHarness;
@@ -22,12 +22,8 @@ after(async () => {
   await h.stop();
 });
 
-async function say(text: string, user = OPERATOR, o: { triggerId?: string; retryNum?: number } = {}) {
-  const r = await h.command(text, { user, ...o });
-  assert.equal(r.status, 200, `${text}: ${r.text}`);
-  if (r.text) return textOf(r.json);
-  return textOf((await h.response(r.responseId)).body);
-}
+const say = (text: string, user = OPERATOR, o: { triggerId?: string; retryNum?: number } = {}) =>
+  answerOf(h, text, { user, ...o });
 
 test('help lists sources and produce; /muse sources shows the default set before anything is stored', async () => {
   const help = await say('help');

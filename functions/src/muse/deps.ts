@@ -5,15 +5,17 @@
  * container; nothing in muse/ imports another system's internals, so those systems can change
  * their storage without touching the muse, and no import reaches back into muse/.
  *
- * The types here are the muse's own view of those capabilities (structural), not imports.
+ * The types here are the muse's own view of those capabilities (structural), not imports; only
+ * platform types (shared infrastructure, like the logger and the audit entry) are imported.
  */
 import type { Firestore, Transaction } from '@google-cloud/firestore';
 import type { ModelPort } from '../model/port.js';
 import type { ProductionMedia } from './production/media.js';
+import type { AuditEntry } from '../platform/audit.js';
 import type { Logger } from '../platform/log.js';
 import type { Actor, Clock } from '../shared/ports.js';
 
-export type Via = 'api' | 'slack' | 'system' | 'cli';
+export type Via = AuditEntry['via'];
 
 /** The engine's pause switch as the muse reads it. */
 export interface PauseView {
@@ -82,20 +84,9 @@ export interface IncidentsPort {
   escalateAfterCommit(incidentId: string): Promise<void>;
 }
 
-export interface AuditRecord {
-  actor: Actor;
-  action: string;
-  target: string;
-  outcome: 'ok' | 'refused';
-  rationale?: string;
-  reason?: string;
-  via: Via;
-  details?: Record<string, unknown>;
-}
-
 export interface AuditPort {
-  inTx(tx: Transaction, entry: AuditRecord, at: Date): void;
-  record(entry: AuditRecord, at: Date): Promise<void>;
+  inTx(tx: Transaction, entry: AuditEntry, at: Date): void;
+  record(entry: AuditEntry, at: Date): Promise<void>;
 }
 
 export interface MuseSlackEntry {

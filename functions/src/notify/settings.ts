@@ -4,31 +4,21 @@
  * document that fails to parse is an error naming the field, never silently replaced by defaults.
  */
 import type { Firestore } from '@google-cloud/firestore';
-import { z } from 'zod';
 import { recordAudit } from '../platform/audit.js';
 import { loadSettings, parseSettings, settingsRef, type SettingsSpec } from '../platform/settings.js';
 import type { Actor, Clock } from '../shared/ports.js';
 import {
   applyReminderPatch,
   DEFAULT_REMINDER_SETTINGS,
-  reminderPeriodSchema,
+  reminderChangeSchema,
   type ReminderSettings,
   type ReminderSettingsPatch,
 } from './core/reminders.js';
 
-const periodChange = reminderPeriodSchema.partial().strict();
-
 /** As stored: any kinds, each with any fields, merged over the defaults. */
-const storedSchema = z
-  .strictObject({
-    gate: periodChange,
-    run: periodChange,
-    classification: periodChange,
-    breaker: periodChange,
-    safemode: periodChange,
-  })
-  .partial()
-  .transform((patch) => applyReminderPatch(DEFAULT_REMINDER_SETTINGS, patch));
+const storedSchema = reminderChangeSchema.transform((patch) =>
+  applyReminderPatch(DEFAULT_REMINDER_SETTINGS, patch),
+);
 
 export const REMINDER_SETTINGS: SettingsSpec<ReminderSettings> = {
   path: 'config/reminders',

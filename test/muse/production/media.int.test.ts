@@ -192,10 +192,7 @@ test('a retryable video failure starts the clip again; a terminal one fails with
   let polls = 0;
   produceWithMedia({
     model: {
-      imageModel: local.imageModel,
-      videoModel: local.videoModel,
-      generateImages: (r) => local.generateImages(r),
-      startVideo: (r) => local.startVideo(r),
+      ...withImages(local, (r) => local.generateImages(r)),
       pollVideo: async (op) =>
         ++polls === 1
           ? { done: true, model: op.model, error: { message: 'quota exhausted', retryable: true } }
@@ -209,10 +206,7 @@ test('a retryable video failure starts the clip again; a terminal one fails with
 
   produceWithMedia({
     model: {
-      imageModel: local.imageModel,
-      videoModel: local.videoModel,
-      generateImages: (r) => local.generateImages(r),
-      startVideo: (r) => local.startVideo(r),
+      ...withImages(local, (r) => local.generateImages(r)),
       pollVideo: async (op) => ({
         done: true,
         model: op.model,

@@ -25,7 +25,7 @@ import { DEFAULT_TICK_SETTINGS, type TickSettings } from './core/settings.js';
 import { scanSources, sourceDefOf, type SourceDef } from './sources/sources.js';
 import { readTrendConfig } from './settings-store.js';
 import { claimLockInTx, getTickDoc, readTickAndLockInTx, writeTickInTx } from './repo.js';
-import { finishTick, TICK_INCIDENT } from './tick-finish.js';
+import { finishTick, TICK_INCIDENT, type TickFailure } from './tick-finish.js';
 import { emptySummary, type TickSummary } from './tick-summary.js';
 
 export type { TickSummary } from './tick-summary.js';
@@ -111,18 +111,18 @@ export async function runTrendTick(
   if (claim.kind === 'running')
     return { ...emptySummary(p.tickId, 'running', 'this tick is already running', 0), duplicate: true };
 
+  /** Ends the tick as failed with nothing read (no intents), raising `failure`'s incident. */
+  const failNothingRead = async (summary: TickSummary, failure: TickFailure) => {
+    await finishTick(deps, { summary, docs: [], now, started, configured, failure });
+    return summary;
+  };
+
   if (errors.length) {
     const reason = `settings do not parse, nothing was scanned: ${errors.join(' | ')}`;
-    const summary = emptySummary(p.tickId, 'failed', reason, 0);
-    await finishTick(deps, {
-      summary,
-      docs: [],
-      now,
-      started,
-      configured,
-      failure: { dedupeKey: TICK_INCIDENT.settingsInvalid, summary: `Trend tick ${p.tickId}: ${reason}` },
+    return failNothingRead(emptySummary(p.tickId, 'failed', reason, 0), {
+      dedupeKey: TICK_INCIDENT.settingsInvalid,
+      summary: `Trend tick ${p.tickId}: ${reason}`,
     });
-    return summary;
   }
 
   const results = await scanSources(defs);
@@ -140,18 +140,10 @@ export async function runTrendTick(
       sourcesFailed: results.length,
       sources,
     };
-    await finishTick(deps, {
-      summary,
-      docs: [],
-      now,
-      started,
-      configured,
-      failure: {
-        dedupeKey: TICK_INCIDENT.allSourcesFailed,
-        summary: `Trend scan read nothing: every enabled source failed. ${why}`,
-      },
+    return failNothingRead(summary, {
+      dedupeKey: TICK_INCIDENT.allSourcesFailed,
+      summary: `Trend scan read nothing: every enabled source failed. ${why}`,
     });
-    return summary;
   }
   const nowMs = now.getTime();
   const items = results.flatMap((r) => r.items);

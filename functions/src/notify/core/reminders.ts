@@ -33,8 +33,8 @@ export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
 
 const periodChange = reminderPeriodSchema.partial().strict();
 
-/** A change: any kinds, each with any fields; unknown kinds and fields are refused by name. */
-export const reminderSettingsPatchSchema = z
+/** Any kinds, each with any fields; unknown kinds and fields are refused by name (also how they are stored). */
+export const reminderChangeSchema = z
   .object({
     gate: periodChange,
     run: periodChange,
@@ -43,8 +43,13 @@ export const reminderSettingsPatchSchema = z
     safemode: periodChange,
   })
   .partial()
-  .strict()
-  .refine((p) => Object.keys(p).length > 0, 'name at least one kind of decision to change');
+  .strict();
+
+/** A change as asked for: it must name at least one kind. */
+export const reminderSettingsPatchSchema = reminderChangeSchema.refine(
+  (p) => Object.keys(p).length > 0,
+  'name at least one kind of decision to change',
+);
 export type ReminderSettingsPatch = z.infer<typeof reminderSettingsPatchSchema>;
 
 /** Documented defaults (README, "Pushed decisions"). */
