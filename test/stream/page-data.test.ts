@@ -111,3 +111,35 @@ test('an asset card holds the title, hook, shots, drift and cost; an old asset s
     media: [],
   });
 });
+
+test('malformed stored media: no name, a non-http url, a non-list, huge arrays: the card renders what parses, bounded', async () => {
+  const frame = (i: number) => ({ kind: 'frame', name: `f${i}.png`, contentType: 'image/png', shot: i });
+  const sign = async (name: string) => `https://media.example/${name}`;
+  const odd = [
+    { kind: 'frame', contentType: 'image/png' },
+    { kind: 'frame', name: '', contentType: 'image/png' },
+    { kind: 'frame', name: 'n', contentType: 'image/png', url: 'ftp://x/y.png' },
+    { kind: 'frame', name: 'd', contentType: 'image/png', url: 'data:image/png;base64,AAAA' },
+    { kind: 'frame', name: 's', contentType: 'image/png', shot: -1 },
+    'f.png',
+    null,
+    7,
+  ];
+  assert.deepEqual(await mediaWithUrls(odd, sign), []);
+  for (const media of [{ 0: frame(0) }, 'f0.png', 42, null, undefined])
+    assert.deepEqual(await mediaWithUrls(media, sign), [], JSON.stringify(media));
+
+  const huge = Array.from({ length: 10_000 }, (_, i) => frame(i));
+  const card = await assetView(
+    {
+      id: 'big',
+      topic: 'many',
+      media: huge,
+      visual: { shots: Array.from({ length: 10_000 }, (_, i) => ({ description: `shot ${i}` })) },
+    },
+    sign,
+  );
+  assert.equal(card.media.length, 48, 'media are capped');
+  assert.equal(card.shots.length, 24, 'shots are capped');
+  assert.equal(card.media[47]!.url, 'https://media.example/f47.png');
+});

@@ -93,6 +93,7 @@ export async function serveVoice(deps: {
       if (!routeVoiceMessage(conn, data as Buffer, isBinary, send)) notVoice.push(String(data));
     });
     ws.on('close', () => void conn.close());
+    ws.on('error', () => undefined); // as the stream server: a frame over maxPayload closes the socket (1009)
   });
   await new Promise<void>((r) => wss.once('listening', r));
   return {

@@ -303,3 +303,58 @@ test('speaking over the muse interrupts its playback', async () => {
   assert.ok(client.types().indexOf('turn_complete') > i, 'the turn completes after the interruption');
   await client.close();
 });
+
+test('more bad audio: an empty binary frame, base64 of an odd byte count, too much base64: refused by name', async () => {
+  const cases: Array<[unknown, string]> = [
+    [new Uint8Array(0), 'bad_audio'],
+    [{ type: 'audio', data: 'AAAAA' }, 'bad_audio'], // 3 bytes
+    [{ type: 'audio', data: 'AB==' }, 'bad_audio'], // 1 byte
+    [{ type: 'audio', data: 'A'.repeat(12_000) }, 'invalid_frame'], // 9,000 bytes
+    [{ type: 'audio', data: 'AAAA', rate: '16000' }, 'invalid_frame'],
+  ];
+  const { client, rec, served } = await setup();
+  for (const [frame, code] of cases) {
+    const c = await voiceClient(served.url);
+    if (frame instanceof Uint8Array) c.ws.send(frame);
+    else c.send(frame);
+    const err = await c.until('voice_error');
+    assert.equal(err.code, code, JSON.stringify(frame instanceof Uint8Array ? frame.length : frame));
+    await c.close();
+  }
+  assert.deepEqual(rec.reserved, [], 'no bad frame started a session');
+  await client.close();
+});
+
+test('audio_end before any audio and voice_stop twice change nothing; a frame over the payload bound closes only that socket', async () => {
+  const { client, rec, settledOnce, served } = await setup();
+  client.send({ type: 'audio_end' });
+  client.send({ type: 'voice_stop' });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual([rec.reserved, served.voice.active], [[], 0], 'nothing started');
+  client.say(speech('hello'));
+  const started = await client.until('voice_started');
+  await client.until('turn_complete');
+  await new Promise((r) => setTimeout(r, 600)); // the control bucket refills (2 a second)
+  client.send({ type: 'voice_stop' });
+  client.send({ type: 'voice_stop' });
+  await client.until('voice_ended');
+  await settledOnce();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(
+    rec.settled.map(([id]) => id),
+    [started.sessionId],
+    'one settlement',
+  );
+  assert.equal(client.frames.filter((f) => f.type === 'voice_ended').length, 1);
+  assert.equal(served.voice.active, 0);
+
+  const big = await voiceClient(served.url);
+  big.send({ type: 'audio', data: 'A'.repeat(20_000) });
+  await big.closed;
+  const after = await voiceClient(served.url);
+  after.say(speech('still here'));
+  await after.until('turn_complete');
+  assert.deepEqual([...client.bad, ...after.bad], []);
+  await after.close();
+  await client.close();
+});

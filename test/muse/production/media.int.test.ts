@@ -282,3 +282,45 @@ function failingImages(message: string): MediaModelPort {
     throw new ModelError(message, false);
   });
 }
+
+test('a stored asset with odd media reads as a 200: entries without a name or that cannot be signed are listed unlinked, a non-list links nothing', async () => {
+  const at = new Date('2026-01-01T00:00:00Z');
+  const stored = await h.app.db.collection('stagedAssets').limit(1).get();
+  const good = stored.docs[0]!.get('media')[0];
+  const unsignable = { kind: 'frame', name: 'frames/not-a-hash.png', contentType: 'image/png' };
+  const odd = [
+    good,
+    { kind: 'frame', contentType: 'image/png' },
+    { kind: 'video', name: '' },
+    null,
+    unsignable,
+  ];
+  await h.app.db
+    .collection('stagedAssets')
+    .doc('odd-media')
+    .set({ id: 'odd-media', topic: 'odd', createdAt: at, media: odd });
+  await h.app.db
+    .collection('stagedAssets')
+    .doc('odd-map')
+    .set({ id: 'odd-map', topic: 'odd', createdAt: at, media: { a: good } });
+  await h.app.db
+    .collection('stagedAssets')
+    .doc('no-media')
+    .set({ id: 'no-media', topic: 'odd', createdAt: at });
+
+  const res = await h.api('GET', '/v1/muse/assets/odd-media');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.media.length, 5);
+  assert.ok(res.json.media[0].url, 'the well-formed entry is linked');
+  assert.deepEqual(
+    res.json.media.slice(1).map((m: { url?: string } | null) => m?.url),
+    [undefined, undefined, undefined, undefined],
+  );
+  for (const id of ['odd-map', 'no-media']) {
+    const r = await h.api('GET', `/v1/muse/assets/${id}`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.media, []);
+  }
+  const preview = await museOf(h.app).production.preview('odd-map');
+  assert.deepEqual([preview?.frames, preview?.firstFrameUrl], [0, undefined]);
+});

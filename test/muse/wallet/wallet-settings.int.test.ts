@@ -133,3 +133,35 @@ test('a stored document that does not parse: refused with the field named, never
     201,
   );
 });
+
+test('odd price-table model names and prices: a 400 naming the entry or a stored table that reads back, never a 5xx', async () => {
+  const perMinute = { perMinute: 0.024 };
+  const answers: string[] = [];
+  for (const name of ['', '.', '..', '__x__', 'a/b', 'a.b', 'x'.repeat(2048), '\uD800', '__proto__']) {
+    const table = JSON.parse(`{${JSON.stringify(name)}:${JSON.stringify(perMinute)}}`) as object;
+    const r = await h.api('PUT', PATH, { ...valid, priceTable: table }, { key: finance });
+    answers.push(`${JSON.stringify(name.slice(0, 12))} ${r.status}`);
+    assert.ok(r.status === 200 || r.status === 400, `${name.slice(0, 20)}: ${r.status} ${r.text}`);
+    if (r.status === 400) assert.match(r.json.error.message, /priceTable/, r.text);
+    else {
+      const back = await h.api('GET', PATH, undefined, { key: reader });
+      assert.equal(back.json.ok, true, back.text);
+      assert.deepEqual(Object.entries(back.json.value.priceTable), [[name, perMinute]], back.text);
+    }
+  }
+  console.log(answers.join(', '));
+  for (const [price, re] of [
+    [{ perMinute: -1 }, /priceTable\.m\.perMinute/],
+    [{ perMinute: null }, /priceTable\.m\.perMinute/], // NaN travels as null in JSON
+    [{ perMinute: 1e308 }, /priceTable\.m\.perMinute/],
+    [{ perMinute: '0.02' }, /priceTable\.m\.perMinute/],
+    [{ perMinute: 0.02, perSecond: 0.001 }, /priceTable\.m.*exactly one kind/],
+    [{ perImage: 0.04, inputPer1k: 0.1 }, /priceTable\.m.*exactly one kind/],
+    [{}, /priceTable\.m.*exactly one kind/],
+    [{ perMinute: 0.02, perHour: 1 }, /perHour/],
+  ] as Array<[object, RegExp]>) {
+    const r = await h.api('PUT', PATH, { ...valid, priceTable: { m: price } }, { key: finance });
+    assert.equal(r.status, 400, `${JSON.stringify(price)}: ${r.text}`);
+    assert.match(r.json.error.message, re);
+  }
+});

@@ -52,15 +52,28 @@ export async function linkedAsset(
   return { ...asset, media: await linkMedia(media, asset.media ?? [], ttlSeconds) };
 }
 
+/**
+ * Tolerant of what is stored, like the stream's asset view: a media field that is not a list links
+ * nothing, and an entry without a name, or whose signing fails, is listed without a link (before,
+ * each of those made the whole read a 500).
+ */
 export async function linkMedia(
   media: ProductionMedia | undefined,
   items: MediaItem[],
   ttlSeconds?: number,
 ): Promise<LinkedMedia[]> {
-  if (!media) return items;
+  const list: MediaItem[] = Array.isArray(items) ? items : [];
+  if (!media) return list;
   const ttl = ttlSeconds ?? media.signedUrlTtlSeconds;
   return Promise.all(
-    items.map(async (m) => ({ ...m, ...(await media.store.signedUrl(m.name, { ttlSeconds: ttl })) })),
+    list.map(async (m) => {
+      if (typeof m?.name !== 'string' || !m.name) return m;
+      try {
+        return { ...m, ...(await media.store.signedUrl(m.name, { ttlSeconds: ttl })) };
+      } catch {
+        return m; // no link for this one; the rest of the asset still reads
+      }
+    }),
   );
 }
 
@@ -95,12 +108,13 @@ export async function assetPreview(
 ): Promise<AssetPreview | undefined> {
   const asset = id ? await findAsset(db, id) : (await assetsPage(db, 1))[0];
   if (!asset) return undefined;
-  const items = asset.media ?? [];
+  const items = (Array.isArray(asset.media) ? asset.media : []).filter((m) => typeof m?.name === 'string');
   const frame = items.find((m) => m.kind === 'frame');
   const clip = items.find((m) => m.kind !== 'frame');
   const url = async (m: MediaItem | undefined) =>
     m && media
-      ? (await media.store.signedUrl(m.name, { ttlSeconds: SLACK_LINK_TTL_SECONDS })).url
+      ? (await media.store.signedUrl(m.name, { ttlSeconds: SLACK_LINK_TTL_SECONDS }).catch(() => undefined))
+          ?.url
       : undefined;
   const [firstFrameUrl, clipUrl] = await Promise.all([url(frame), url(clip)]);
   return {
