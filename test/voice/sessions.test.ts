@@ -13,6 +13,7 @@ import { vertexTestAuth } from '../helpers/vertex-server.js';
 import { concat, silence, speech } from './audio.js';
 import { costRecorder, serveVoice, testToolbox, voiceClient } from './harness.js';
 import type { VoiceLimits } from '../../functions/src/voice/sessions.js';
+import type { LiveModel } from '../../functions/src/voice/port.js';
 
 const servers: Array<{ stop(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.stop())));
@@ -357,4 +358,41 @@ test('audio_end before any audio and voice_stop twice change nothing; a frame ov
   assert.deepEqual([...client.bad, ...after.bad], []);
   await after.close();
   await client.close();
+});
+
+test('a live model that throws while audio is handed over costs the turn, not the server', async () => {
+  const local = createLocalLiveModel({ pace: Infinity });
+  let broken = false;
+  const throwing: LiveModel = {
+    model: local.model,
+    async open(o, onEvent) {
+      const s = await local.open(o, onEvent);
+      return {
+        ...s,
+        sendAudio: (pcm) => {
+          if (broken) throw new Error('adapter bug');
+          s.sendAudio(pcm);
+        },
+        endAudio: () => s.endAudio(),
+        sendToolResponses: (r) => s.sendToolResponses(r),
+        close: () => s.close(),
+      };
+    },
+  };
+  const cost = costRecorder();
+  const served = await serveVoice({ live: throwing, cost: cost.cost });
+  servers.push(served);
+  const client = await voiceClient(served.url);
+  client.say(speech('hello muse'));
+  await client.until('turn_complete');
+  broken = true;
+  client.say(speech('and again'), { end: false });
+  const err = await client.until('voice_error', (f) => f.code === 'model_closed');
+  assert.match(err.message, /live model failed/);
+  // The server still serves: another client talks and is answered.
+  broken = false;
+  const other = await voiceClient(served.url);
+  other.say(speech('still there?'));
+  await other.until('turn_complete');
+  await Promise.all([client.close(), other.close()]);
 });

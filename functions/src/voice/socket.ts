@@ -15,7 +15,7 @@ export function routeVoiceMessage(
   send: (text: string) => void,
 ): boolean {
   if (isBinary) {
-    voice.audio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    guarded(send, () => voice.audio(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
     return true;
   }
   // Cheap test before a parse: most non-voice frames are `say` and `resume`.
@@ -31,6 +31,18 @@ export function routeVoiceMessage(
   if (typeof type !== 'string' || !VOICE_CLIENT_TYPES.has(type)) return false;
   const parsed = parseVoiceFrame(json);
   if (!parsed.ok) send(voiceErrorFrame(parsed.code, parsed.message));
-  else voice.frame(parsed.frame);
+  else guarded(send, () => voice.frame(parsed.frame));
   return true;
+}
+
+/**
+ * A live model that throws while audio is handed over must cost the client its turn, not the
+ * stream server its process: this runs in the socket's message handler.
+ */
+function guarded(send: (text: string) => void, hand: () => void): void {
+  try {
+    hand();
+  } catch {
+    send(voiceErrorFrame('model_closed', 'the live model failed; start talking again'));
+  }
 }
