@@ -6,11 +6,23 @@
  *   concurrent duplicate is a no-op;
  * - poison (bad envelope, unknown run, workflow, step or step type) goes to the dead letters and
  *   is acknowledged; an unexpected exception propagates so Pub/Sub redelivers.
+ * A message may carry several steps (outbox.ts batches steps due together on one topic): their runs
+ * are read in one round trip and the steps that need no reads at commit time commit in one batch
+ * write, each with its run's update time as precondition; see handleStepMessage for what a batch's
+ * failures do.
  */
 import { z } from 'zod';
 import { describeIssues } from '../shared/errors.js';
+import { getAllTyped } from '../platform/firestore/typed.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
-import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
+import {
+  MAX_ERROR_CHARS,
+  MAX_STEP_CONTEXT_BYTES,
+  MAX_STEP_OUTPUT_BYTES,
+  MAX_STEPS_PER_MESSAGE,
+  oversize,
+} from './core/limits.js';
+import { stepTopic } from '../platform/catalog.js';
 import { commitTransition, type CommitExtra } from './commit.js';
 import type { PushMessage } from '../platform/bus.js';
 import { recordDeadLetter } from './dead-letters.js';
@@ -25,36 +37,206 @@ import {
   type StepOutcome,
   type WorkflowDefinition,
 } from './workflow.js';
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { DocumentSnapshot, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import type { EngineDeps } from './deps.js';
 
-export const envelopeSchema = z.object({
-  v: z.literal(1),
+const stepRef = {
   runId: z.string().min(1),
   stepId: z.string().min(1),
   attempt: z.number().int().positive(),
   wake: z.number().int().nonnegative(),
+};
+/** One step: what the outbox publishes for a step due alone. */
+export const envelopeSchema = z.object({ v: z.literal(1), ...stepRef });
+/** Several steps due together on one topic (outbox.ts groups them), each its own run's business. */
+export const batchEnvelopeSchema = z.object({
+  v: z.literal(1),
+  steps: z.array(z.object(stepRef)).min(1).max(MAX_STEPS_PER_MESSAGE),
 });
+type StepRef = Omit<z.infer<typeof envelopeSchema>, 'v'>;
 
 export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
+/** A batch item whose handling failed unexpectedly goes back to Pub/Sub as a message of its own. */
+export type BatchItemResult = StepResult | 'republished';
 
-export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promise<StepResult> {
-  const dead = async (reason: string): Promise<StepResult> => {
-    await recordDeadLetter(app, m, reason);
-    return 'dead-lettered';
-  };
+/**
+ * Handles one step message: a single step (its result), or a batch of steps (each item's result).
+ * A batch is acknowledged as a whole: an item that is poison is dead-lettered on its own, and an
+ * item that fails unexpectedly is published again as a single-step message, so it is retried with
+ * Pub/Sub's backoff and dead-lettered after its attempts like any step, while the others stand.
+ */
+export async function handleStepMessage(
+  app: EngineDeps,
+  m: PushMessage,
+): Promise<StepResult | { steps: BatchItemResult[] }> {
   let json: unknown;
   try {
     json = JSON.parse(m.data.toString('utf8'));
   } catch {
-    return dead('the step message is not JSON');
+    await recordDeadLetter(app, m, 'the step message is not JSON');
+    return 'dead-lettered';
+  }
+  if (typeof json === 'object' && json !== null && 'steps' in json) {
+    const parsed = batchEnvelopeSchema.safeParse(json);
+    if (!parsed.success) {
+      await recordDeadLetter(
+        app,
+        m,
+        `invalid step batch envelope: ${describeIssues(parsed.error.issues).join('; ')}`,
+      );
+      return 'dead-lettered';
+    }
+    return { steps: await handleBatch(app, m, parsed.data.steps) };
   }
   const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success)
-    return dead(`invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`);
-  const { runId, stepId, attempt, wake } = parsed.data;
+  if (!parsed.success) {
+    await recordDeadLetter(
+      app,
+      m,
+      `invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`,
+    );
+    return 'dead-lettered';
+  }
+  const { v: _v, ...ref } = parsed.data;
+  const [result] = await handleSteps(app, [ref], async (_i, reason) => {
+    await recordDeadLetter(app, m, reason);
+    return 'dead-lettered';
+  });
+  if (result instanceof Error) throw result; // unexpected: let Pub/Sub redeliver
+  return result!;
+}
 
-  const snap = await workflowRunRef(app.db, runId).get();
+async function handleBatch(app: EngineDeps, m: PushMessage, refs: StepRef[]): Promise<BatchItemResult[]> {
+  // A poison item is recorded as a message of its own (its envelope as a single step), so it can
+  // be read, and replayed after a fix, without the rest of the batch.
+  const itemMessage = (i: number): PushMessage => ({
+    ...m,
+    data: Buffer.from(JSON.stringify({ v: 1, ...refs[i] })),
+    messageId: `${m.messageId}~${i}`,
+  });
+  const results = await handleSteps(app, refs, async (i, reason) => {
+    await recordDeadLetter(app, itemMessage(i), reason);
+    return 'dead-lettered';
+  });
+  return Promise.all(
+    results.map(async (r, i): Promise<BatchItemResult> => {
+      if (!(r instanceof Error)) return r;
+      const ref = refs[i]!;
+      app.log.warn('step of a batch failed; published again on its own', {
+        runId: ref.runId,
+        stepId: ref.stepId,
+        err: r,
+      });
+      // Should this publish fail, the batch is redelivered: its committed steps are duplicates then.
+      await app.bus.publish(stepTopic(ref.runId), { v: 1, ...ref }, { runId: ref.runId, stepId: ref.stepId });
+      return 'republished';
+    }),
+  );
+}
+
+/** A step ready to commit: its outcome is known, its writes are not yet made. */
+interface Ready {
+  ref: StepRef;
+  /** A batch write with the run's update time as precondition will do (no reads at commit time). */
+  fast: boolean;
+  writeFast(batch: WriteBatch): OutboxDoc[];
+  txCommit(tx: Transaction): Promise<OutboxDoc[] | null>;
+}
+
+/**
+ * Runs steps: one read of all their runs, the handlers at once, then one commit for every step
+ * that needs no reads at commit time (the first of each run; a run's others follow it through the
+ * transaction, one after another), and one flush of what they dispatched. Each step's result, or
+ * the unexpected error it met.
+ */
+async function handleSteps(
+  app: EngineDeps,
+  refs: StepRef[],
+  dead: (i: number, reason: string) => Promise<StepResult>,
+): Promise<Array<StepResult | Error>> {
+  const runIds = [...new Set(refs.map((r) => r.runId))];
+  const snaps = new Map(
+    (
+      await getAllTyped(
+        app.db,
+        runIds.map((id) => workflowRunRef(app.db, id)),
+      )
+    ).map((s) => [s.id, s]),
+  );
+  const results: Array<StepResult | Error | undefined> = new Array(refs.length);
+  const prepared = await Promise.all(
+    refs.map((ref, i) =>
+      prepareStep(app, ref, snaps.get(ref.runId)!, (reason) => dead(i, reason)).catch((err: unknown) =>
+        asError(err),
+      ),
+    ),
+  );
+  const ready: Array<{ i: number; r: Ready }> = [];
+  prepared.forEach((p, i) => {
+    if (typeof p === 'string' || p instanceof Error) results[i] = p;
+    else ready.push({ i, r: p });
+  });
+
+  const entries: OutboxDoc[] = [];
+  const claimed = new Set<string>();
+  const fast = ready.filter(({ r }) => r.fast && !claimed.has(r.ref.runId) && claimed.add(r.ref.runId));
+  if (fast.length) {
+    // Nothing to read at commit time: write with each run's update time as a precondition, one
+    // round trip. If a run changed since it was read (a duplicate won, a gate was decided), the
+    // write fails as a whole and the transactional path below decides for each step.
+    const batch = app.db.batch();
+    const written = fast.map(({ r }) => r.writeFast(batch));
+    const committed = await batch.commit().then(
+      () => true,
+      (err: { code?: number }) => {
+        // FAILED_PRECONDITION, ABORTED, or ALREADY_EXISTS on an event a concurrent duplicate wrote;
+        // for several steps, any failure: each then meets its own fate alone.
+        if (err.code === 9 || err.code === 10 || err.code === 6 || fast.length > 1) return false;
+        throw err;
+      },
+    );
+    if (committed)
+      fast.forEach(({ i }, k) => {
+        results[i] = 'completed';
+        entries.push(...written[k]!);
+      });
+  }
+  const byRun = new Map<string, Array<{ i: number; r: Ready }>>();
+  for (const x of ready)
+    if (results[x.i] === undefined) byRun.set(x.r.ref.runId, [...(byRun.get(x.r.ref.runId) ?? []), x]);
+  await Promise.all(
+    [...byRun.values()].map(async (steps) => {
+      for (const { i, r } of steps) {
+        try {
+          const written = await commitOrDuplicate(app, r.ref, r.txCommit);
+          results[i] = written === null ? 'duplicate' : 'completed';
+          if (written) entries.push(...written);
+        } catch (err) {
+          results[i] = asError(err);
+        }
+      }
+    }),
+  );
+  if (entries.length) {
+    app.log.debug('steps committed', { steps: refs.length });
+    await flushOutbox(app, entries);
+  }
+  return results as Array<StepResult | Error>;
+}
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+
+/**
+ * Everything before the commit: the step must exist and wait for this message; the handler runs.
+ * A result when the step is settled without a commit (poison, duplicate, parked).
+ */
+async function prepareStep(
+  app: EngineDeps,
+  ref: StepRef,
+  snap: DocumentSnapshot<WorkflowRun>,
+  dead: (reason: string) => Promise<StepResult>,
+): Promise<StepResult | Ready> {
+  const { runId, stepId, attempt, wake } = ref;
   if (!snap.exists) return dead(`run "${runId}" does not exist`);
   const run = snap.data()!;
   await app.workflows.ready();
@@ -103,48 +285,30 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
       toCore(outcome),
       now.getTime(),
     );
-
-  let entries: OutboxDoc[] | null = null;
-  const fast = !wf.autonomous && !('effect' in outcome && outcome.effect);
-  if (fast) {
-    // Nothing to read at commit time: write with the run's update time as a precondition, one
-    // round trip. If the run changed since it was read (a duplicate won, a gate was decided), the
-    // write fails as a whole and the transactional path below decides.
-    const batch = app.db.batch();
-    const written = commitTransition(app.db, batch, run, transition(run), extra(run));
-    entries = await batch.commit().then(
-      () => written,
-      (err: { code?: number }) => {
-        // FAILED_PRECONDITION, ABORTED, or ALREADY_EXISTS on an event a concurrent duplicate wrote.
-        if (err.code === 9 || err.code === 10 || err.code === 6) return null;
-        throw err;
-      },
-    );
-  }
-  const txCommit = async (tx: Transaction): Promise<OutboxDoc[] | null> => {
-    const fresh = (await tx.get(workflowRunRef(app.db, runId))).data()!;
-    if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
-    // Paused while this step ran: its work commits, and the run parks where it is (the steps it
-    // would start are parked, not published) so nothing runs twice and nothing is lost.
-    const paused = wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
-    const effected = 'effect' in outcome && outcome.effect ? await outcome.effect(tx, app.db) : undefined;
-    const applied = transition(fresh);
-    const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
-    const x = extra(fresh);
-    // The effect enqueued Slack entries the outcome did not announce: deliver them now, too.
-    return commitTransition(
-      app.db,
-      tx,
-      fresh,
-      t,
-      effected?.slack && !x.slack ? { ...x, slack: () => undefined } : x,
-    );
+  return {
+    ref,
+    fast: !wf.autonomous && !('effect' in outcome && outcome.effect),
+    writeFast: (batch) => commitTransition(app.db, batch, run, transition(run), extra(run)),
+    txCommit: async (tx) => {
+      const fresh = (await tx.get(workflowRunRef(app.db, runId))).data()!;
+      if (!acceptsMessage(fresh.steps[stepId], attempt, wake)) return null; // a duplicate committed first
+      // Paused while this step ran: its work commits, and the run parks where it is (the steps it
+      // would start are parked, not published) so nothing runs twice and nothing is lost.
+      const paused = wf.autonomous && pauseFrom((await tx.get(controlRef(app.db))).data()).paused;
+      const effected = 'effect' in outcome && outcome.effect ? await outcome.effect(tx, app.db) : undefined;
+      const applied = transition(fresh);
+      const t = paused ? parkDispatches(app.db, tx, fresh.id, applied, now) : applied;
+      const x = extra(fresh);
+      // The effect enqueued Slack entries the outcome did not announce: deliver them now, too.
+      return commitTransition(
+        app.db,
+        tx,
+        fresh,
+        t,
+        effected?.slack && !x.slack ? { ...x, slack: () => undefined } : x,
+      );
+    },
   };
-  entries ??= await commitOrDuplicate(app, runId, stepId, attempt, wake, txCommit);
-  if (entries === null) return 'duplicate';
-  app.log.debug('step committed', { runId, stepId, attempt, outcome: outcome.type });
-  await flushOutbox(app, entries);
-  return 'completed';
 }
 
 /**
@@ -154,10 +318,7 @@ export async function handleStepMessage(app: EngineDeps, m: PushMessage): Promis
  */
 async function commitOrDuplicate<T>(
   app: EngineDeps,
-  runId: string,
-  stepId: string,
-  attempt: number,
-  wake: number,
+  { runId, stepId, attempt, wake }: StepRef,
   body: (tx: Transaction) => Promise<T | null>,
 ): Promise<T | null> {
   try {

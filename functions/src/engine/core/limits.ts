@@ -42,3 +42,10 @@ export function oversize(what: string, value: unknown, limit: number): string | 
   const bytes = jsonBytes(value);
   return bytes > limit ? `${what} is ${bytes} bytes as JSON; the limit is ${limit}` : undefined;
 }
+
+/**
+ * Steps due together for one step topic travel as one message of at most this many (outbox.ts):
+ * one push, one read of their runs and one commit instead of one of each per step. Small enough
+ * that one function instance runs the whole message's steps at once, as it would that many pushes.
+ */
+export const MAX_STEPS_PER_MESSAGE = 16;

@@ -10,6 +10,8 @@
 import type {
   CollectionReference,
   DocumentData,
+  DocumentReference,
+  DocumentSnapshot,
   Firestore,
   FirestoreDataConverter,
   QueryDocumentSnapshot,
@@ -75,4 +77,15 @@ export function typedCollection<T extends object>(
   let converter = converters.get(withId);
   if (!converter) converters.set(withId, (converter = typedConverter<Record<string, unknown>>(withId)));
   return db.collection(name).withConverter(converter as FirestoreDataConverter<T>);
+}
+
+/**
+ * Reads several documents in one round trip. The client applies each reference's converter, but
+ * its declaration of `Firestore.getAll` is not generic (the transaction's is), hence the one cast.
+ */
+export async function getAllTyped<T extends object>(
+  db: Firestore,
+  refs: Array<DocumentReference<T>>,
+): Promise<Array<DocumentSnapshot<T>>> {
+  return (await db.getAll(...refs)) as Array<DocumentSnapshot<T>>;
 }
