@@ -19,7 +19,7 @@ import { createContainer, type Container } from '../../functions/src/platform/co
 import { createLogger } from '../../functions/src/platform/log.js';
 import { freePort } from '../../scripts/lib/emulators.js';
 import { TEST_PEPPER, testConfig } from '../helpers/engine-harness.js';
-import { CHAIN_STEPS, chainProgress, effectCounts } from '../helpers/fault-workflows.js';
+import { CHAIN_STEPS, chainProgress, effectCounts, FAN_STEPS } from '../helpers/fault-workflows.js';
 import { uniqueProjectId } from '../helpers/firestore.js';
 
 const RUNS = 12;
@@ -71,20 +71,44 @@ after(async () => {
   await app.db.terminate();
 });
 
-test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async (t) => {
-  child = await startFunctions();
+async function startRuns(workflow: string, n: number): Promise<string[]> {
   const { key } = await createApiKey(app.db, TEST_PEPPER, { name: 'crash', scopes: ['admin'] }, new Date());
   const runIds: string[] = [];
-  for (let k = 0; k < RUNS; k++) {
+  for (let k = 0; k < n; k++) {
     const res = await fetch(`http://127.0.0.1:${port}/v1/runs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: 'fault-chain', input: { stepMs: 300 } }),
+      body: JSON.stringify({ workflow, input: { stepMs: 300 } }),
     });
     const text = await res.text();
     assert.equal(res.status, 201, text);
     runIds.push((JSON.parse(text) as { runId: string }).runId);
   }
+  return runIds;
+}
+
+/** Runs the every-minute sweep's use cases (a short stranded deadline for the test) until all end. */
+async function sweepUntilEnded(runIds: string[]): Promise<WorkflowRun[]> {
+  const ended = async () => {
+    const snaps = await app.db.getAll(...runIds.map((id) => app.db.collection('runs').doc(id)));
+    return snaps
+      .map((s) => s.data() as WorkflowRun)
+      .filter((r) => r.status === 'succeeded' || r.status === 'failed');
+  };
+  const deadline = Date.now() + 90_000;
+  let finished: WorkflowRun[] = [];
+  while ((finished = await ended()).length < runIds.length) {
+    assert.ok(Date.now() < deadline, `runs still going after 90 s: ${runIds.length - finished.length}`);
+    await sweepOutbox(app);
+    await recoverStranded(app, { olderThanMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return finished;
+}
+
+test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async (t) => {
+  child = await startFunctions();
+  const runIds = await startRuns('fault-chain', RUNS);
 
   // Kill while steps are inside their handlers (started, not committed), with work left to do.
   let atKill = { started: 0, done: 0 };
@@ -99,21 +123,7 @@ test('functions SIGKILLed mid-step and restarted: every run completes, every eff
   assert.ok(midStep >= 1, `steps in their handlers at the kill: ${midStep}`);
 
   child = await startFunctions();
-  const ended = async () => {
-    const snaps = await app.db.getAll(...runIds.map((id) => app.db.collection('runs').doc(id)));
-    return snaps
-      .map((s) => s.data() as WorkflowRun)
-      .filter((r) => r.status === 'succeeded' || r.status === 'failed');
-  };
-  const deadline = Date.now() + 90_000;
-  let finished: WorkflowRun[] = [];
-  while ((finished = await ended()).length < RUNS) {
-    assert.ok(Date.now() < deadline, `runs still going after 90 s: ${RUNS - finished.length}`);
-    // The every-minute sweep's use cases, with a short stranded deadline for the test.
-    await sweepOutbox(app);
-    await recoverStranded(app, { olderThanMs: 5_000 });
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const finished = await sweepUntilEnded(runIds);
 
   const succeeded = finished.filter((r) => r.status === 'succeeded');
   const deadLettered = finished.filter((r) => /dead-lettered|lost/.test(JSON.stringify(r.steps)));
@@ -130,5 +140,49 @@ test('functions SIGKILLed mid-step and restarted: every run completes, every eff
   assert.equal(counts.length, succeeded.length * CHAIN_STEPS.length);
   t.diagnostic(
     `killed with ${midStep} steps mid-handler and ${atKill.done} committed; ${succeeded.length} runs succeeded`,
+  );
+});
+
+test('functions SIGKILLed while batch messages of fan-out branches are mid-handler: every branch commits once', async (t) => {
+  child ??= await startFunctions();
+  if (child.exitCode !== null || child.signalCode !== null) child = await startFunctions();
+  const before = await chainProgress(app.db);
+  const runIds = await startRuns('fault-fan', 4);
+  // Each run's `a` releases its 20 branches in one commit: two batch messages (16 and 4 steps).
+  // Kill once branches are inside their handlers, some committed, with work left to do.
+  let atKill = { started: 0, done: 0 };
+  for (;;) {
+    atKill = await chainProgress(app.db);
+    const done = atKill.done - before.done;
+    if (done >= 10 && atKill.started > atKill.done) break;
+    assert.ok(done < runIds.length * FAN_STEPS.length, 'the kill must land before the work is done');
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await killed(child, 'SIGKILL');
+  const midStep = atKill.started - atKill.done;
+  assert.ok(midStep >= 1, `steps in their handlers at the kill: ${midStep}`);
+
+  child = await startFunctions();
+  const finished = await sweepUntilEnded(runIds);
+  const succeeded = finished.filter((r) => r.status === 'succeeded');
+  const deadLettered = finished.filter((r) => /dead-lettered|lost/.test(JSON.stringify(r.steps)));
+  assert.equal(
+    succeeded.length + deadLettered.length,
+    runIds.length,
+    'every run completed or was dead-lettered',
+  );
+  const counts = await effectCounts(
+    app.db,
+    succeeded.map((r) => r.id),
+    FAN_STEPS,
+  );
+  assert.deepEqual(
+    counts,
+    counts.map(() => 1),
+    'every step of every completed run committed its effect exactly once',
+  );
+  assert.equal(counts.length, succeeded.length * FAN_STEPS.length);
+  t.diagnostic(
+    `killed with ${midStep} steps mid-handler and ${atKill.done - before.done} committed; ${succeeded.length} fan-out runs succeeded`,
   );
 });

@@ -12,7 +12,7 @@ import { setContainer } from '../../functions/src/platform/container.js';
 import { createApp } from '../../functions/src/wiring/app.js';
 import { engineOf } from '../../functions/src/wiring/engine.js';
 import { createLogger } from '../../functions/src/platform/log.js';
-import { chainWorkflow } from './fault-workflows.js';
+import { chainWorkflow, fanWorkflow } from './fault-workflows.js';
 
 const projectId = process.env.GOOGLE_CLOUD_PROJECT!;
 const config = loadConfig({
@@ -27,6 +27,7 @@ const config = loadConfig({
 const app = await createApp(config, { log: createLogger({ level: 'error', projectId }) });
 await engineOf(app).workflows.ready();
 engineOf(app).workflows.register(chainWorkflow(app));
+engineOf(app).workflows.register(fanWorkflow(app));
 setContainer(app);
 await import('../../functions/src/index.js');
 const gateway = await startGateway({ port: Number(process.env.PORT) });

@@ -190,8 +190,8 @@ async function handleSteps(
       () => true,
       (err: { code?: number }) => {
         // FAILED_PRECONDITION, ABORTED, or ALREADY_EXISTS on an event a concurrent duplicate wrote;
-        // for several steps, any failure: each then meets its own fate alone.
-        if (err.code === 9 || err.code === 10 || err.code === 6 || fast.length > 1) return false;
+        // in a message of several steps, any failure: each then meets its own fate alone.
+        if (err.code === 9 || err.code === 10 || err.code === 6 || refs.length > 1) return false;
         throw err;
       },
     );
