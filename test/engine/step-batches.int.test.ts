@@ -17,7 +17,7 @@ import { sweepOutbox } from '../../functions/src/engine/outbox.js';
 import { outboxDocRef, RUNS } from '../../functions/src/engine/store.js';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import type { PushMessage } from '../../functions/src/platform/bus.js';
-import { stepTopic } from '../../functions/src/platform/catalog.js';
+import { STEP_TOPICS, stepTopic } from '../../functions/src/platform/catalog.js';
 import { engineOf } from '../../functions/src/wiring/engine.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 
@@ -88,9 +88,12 @@ const three: WorkflowDefinition = {
   handlers: { work: async (ctx) => counted(`${ctx.runId}:${ctx.stepId}`, { step: ctx.stepId }) },
 };
 
+/** The same shape as `three`, autonomous: its steps travel alone. */
+const threeAutonomous: WorkflowDefinition = { ...three, name: 'batch-three-autonomous', autonomous: true };
+
 let h: Harness;
 before(async () => {
-  h = await startHarness({ workflows: [fanOut, one, three] });
+  h = await startHarness({ workflows: [fanOut, one, three, threeAutonomous] });
 });
 after(async () => h.stop());
 
@@ -115,7 +118,7 @@ async function queuedRun(
   batch.set(h.app.db.collection(RUNS).doc(id), {
     id,
     workflow: wf.name,
-    autonomous: false,
+    autonomous: wf.autonomous,
     status: 'running',
     failing: false,
     input,
@@ -204,6 +207,53 @@ test('a fan-out of 20 branches travels as two messages (16 and 4 steps), each br
     assert.equal(left.size, 0, 'every published entry was deleted');
   } finally {
     await heard.stop();
+  }
+});
+
+test('the steps of an autonomous run travel alone: its three branches are three single-step messages', async () => {
+  const heard = await Promise.all(STEP_TOPICS.map((t) => listen(t)));
+  try {
+    const { status, json } = await h.api('POST', '/v1/runs', { workflow: threeAutonomous.name });
+    assert.equal(status, 201);
+    const run = await h.waitForRun(json.runId, (r) => r.status === 'succeeded');
+    assert.equal(run.steps.join!.status, 'done');
+    const mine = () =>
+      heard
+        .flatMap((l) => l.got)
+        .map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>)
+        .filter((b) => b.runId === json.runId || JSON.stringify(b.steps ?? []).includes(json.runId));
+    await h.waitFor('the published messages', async () => mine().length >= 4 || undefined);
+    assert.equal(mine().filter((b) => 'steps' in b).length, 0, 'no batch message');
+    assert.deepEqual(
+      mine()
+        .map((b) => b.stepId)
+        .sort(),
+      ['a', 'b', 'c', 'join'],
+    );
+  } finally {
+    await Promise.all(heard.map((l) => l.stop()));
+  }
+});
+
+test('the same fan-out, not autonomous, started through the API: its three branches travel as one message', async () => {
+  const heard = await Promise.all(STEP_TOPICS.map((t) => listen(t)));
+  try {
+    const { status, json } = await h.api('POST', '/v1/runs', { workflow: three.name });
+    assert.equal(status, 201);
+    await h.waitForRun(json.runId, (r) => r.status === 'succeeded');
+    const mine = () =>
+      heard
+        .flatMap((l) => l.got)
+        .map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>)
+        .filter((b) => b.runId === json.runId || JSON.stringify(b.steps ?? []).includes(json.runId));
+    await h.waitFor('the published messages', async () => mine().length >= 2 || undefined);
+    const batch = mine().find((b) => 'steps' in b);
+    assert.deepEqual(
+      (batch?.steps as Array<{ stepId: string }> | undefined)?.map((x) => x.stepId),
+      ['a', 'b', 'c'],
+    );
+  } finally {
+    await Promise.all(heard.map((l) => l.stop()));
   }
 });
 

@@ -55,7 +55,7 @@ export interface Writer {
 export const outboxId = (e: Pick<StepEnvelope, 'runId' | 'stepId' | 'attempt' | 'wake'>) =>
   `${e.runId}~${e.stepId}~${e.attempt}~${e.wake}`;
 
-export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
+export function outboxEntry(runId: string, d: Dispatch, now: Date, alone = false): OutboxDoc {
   const data: StepEnvelope = { v: 1, runId, stepId: d.stepId, attempt: d.attempt, wake: d.wake };
   return {
     id: outboxId(data),
@@ -64,6 +64,7 @@ export function outboxEntry(runId: string, d: Dispatch, now: Date): OutboxDoc {
     data,
     notBefore: new Date(d.notBefore ?? now.getTime()),
     createdAt: now,
+    ...(alone ? { alone: true } : {}),
   };
 }
 
@@ -91,7 +92,9 @@ export function commitTransition(
     });
     seq += 1;
   }
-  const entries = t.dispatch.map((d) => outboxEntry(run.id, d, x.now));
+  // An autonomous run's steps (the muse's model and media work) are heavy and commit through the
+  // transaction anyway (the pause check): grouping them would buy nothing and share one instance.
+  const entries = t.dispatch.map((d) => outboxEntry(run.id, d, x.now, run.autonomous));
   if (x.slack) {
     x.slack(w);
     entries.push(slackKickEntry(run.id, run.nextSeq, x.now));

@@ -5,7 +5,8 @@
  *
  * Steps due together for the same step topic (a fan-out, the sweep releasing many wakes) travel
  * as one message of up to MAX_STEPS_PER_MESSAGE steps: one push, one read and one commit for all
- * of them (step-handler.ts). A step due alone keeps the single-step envelope.
+ * of them (step-handler.ts). A step due alone keeps the single-step envelope, and so does every
+ * step of an autonomous run (`alone`, commit.ts).
  */
 import { MAX_STEPS_PER_MESSAGE } from './core/limits.js';
 import { outbox, outboxDocRef, type OutboxDoc, type StepEnvelope } from './store.js';
@@ -37,7 +38,7 @@ async function publishEntries(app: EnginePorts, entries: OutboxDoc[]): Promise<v
   const byTopic = new Map<string, StepEntry[][]>();
   const alone: OutboxDoc[] = [];
   for (const e of entries) {
-    if (!isStepEntry(e)) {
+    if (!isStepEntry(e) || e.alone) {
       alone.push(e);
       continue;
     }

@@ -78,6 +78,11 @@ export interface OutboxDoc {
   topic: string;
   data: StepEnvelope | SlackKick;
   runId: string;
+  /**
+   * Published as a message of its own, never grouped with other steps (outbox.ts): the steps of
+   * autonomous runs, the muse's model and media work, each get a whole invocation.
+   */
+  alone?: boolean;
   notBefore: Date;
   createdAt: Date;
 }
