@@ -198,6 +198,10 @@ export function registerActions(rt: BoltRuntime): void {
       const b = args.body as unknown as Record<string, unknown>;
       const ctx = ctxFromInteraction(b);
       const key = clickKey(b, actionId);
+      // The role is read while the click is marked (two round trips at once, not one after the
+      // other: the modal must open within Slack's 3 s); its answer is used only for a first click.
+      const allowed = spec.role ? rt.roles.userHasRole(rt.web, spec.role, ctx.userId) : Promise.resolve(true);
+      allowed.catch(() => undefined); // awaited below, or dropped with a repeat
       try {
         if (!(await firstTime(rt.deps, key))) {
           await args.ack(); // a repeat of a click already handled: nothing more, no second reply
@@ -205,7 +209,7 @@ export function registerActions(rt: BoltRuntime): void {
         }
         const value = JSON.parse(args.action.value ?? '{}') as Record<string, unknown>;
         const v = Object.fromEntries(Object.entries(value).map(([k, x]) => [k, String(x)]));
-        if (spec.role && !(await rt.roles.userHasRole(rt.web, spec.role, ctx.userId))) {
+        if (spec.role && !(await allowed)) {
           await auditSlack(rt.deps, ctx, {
             action: `slack.button.${actionId}`,
             target: 'role',
