@@ -52,7 +52,7 @@ export interface EnginePort {
 
 export interface MuseIncident {
   severity: 'sev1' | 'sev2' | 'sev3' | 'sev4';
-  source: 'trends' | 'breaker' | 'safemode';
+  source: 'trends' | 'breaker' | 'safemode' | 'wallet';
   summary: string;
   ref: { type: string; id: string };
   dedupeKey: string;
@@ -75,7 +75,7 @@ export interface IncidentsPort {
   recoverInTx(
     tx: Transaction,
     live: LiveIncidentHandle,
-    r: { cause: 'trends' | 'breaker' | 'safemode'; text: string },
+    r: { cause: 'trends' | 'breaker' | 'safemode' | 'wallet'; text: string },
     at: Date,
   ): void;
   /** Starts the escalation timers of a committed incident (throws, so the caller is retried). */

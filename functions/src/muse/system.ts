@@ -7,7 +7,7 @@
  * Routes, triggers, Slack and the stream call these; `wiring/muse.ts` builds the deps.
  */
 
-import { loadSettings, type SettingsRead } from '../platform/settings.js';
+import type { SettingsRead } from '../platform/settings.js';
 import type { Actor } from '../shared/ports.js';
 import type { SafeModeState } from './critic/core/safe-mode.js';
 import { exitSafeMode, getSafeMode } from './critic/safe-mode-store.js';
@@ -67,6 +67,7 @@ import {
 } from './wallet/ledger-queries.js';
 import type { WalletSettings } from './wallet/policy.js';
 import { putWalletSettings, readWalletSettings } from './wallet/settings-store.js';
+import { loadWalletSettings, recoverWalletSettings } from './wallet/settings-health.js';
 
 type Movement = { replay: boolean; wallet: WalletView };
 
@@ -200,6 +201,10 @@ export function createMuse(deps: MuseDeps, options: ProductionOptions = PRODUCTI
       settings: () => readWalletSettings(deps),
       putSettings: async (change) => {
         await putWalletSettings(deps, change);
+        await recoverWalletSettings(
+          deps,
+          `${WALLET_SETTINGS.path} replaced by ${change.actor.kind}:${change.actor.id} (${change.rationale.slice(0, 300)})`,
+        );
         return readWalletSettings(deps);
       },
     },
@@ -217,7 +222,7 @@ export function createMuse(deps: MuseDeps, options: ProductionOptions = PRODUCTI
       workflow: () =>
         (workflow ??= museProductionWorkflow({
           ...deps,
-          walletSettings: () => loadSettings(db, WALLET_SETTINGS),
+          walletSettings: () => loadWalletSettings(deps),
           settle,
           options,
         })),

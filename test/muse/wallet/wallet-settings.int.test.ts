@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEFAULT_WALLET_SETTINGS } from '../../../functions/src/muse/wallet/policy.js';
+import { sourceDefOf } from '../../../functions/src/muse/trends/sources/sources.js';
 import { museOf } from '../../../functions/src/wiring/muse.js';
+import { fixtureSources, startFeedServer } from '../../../scripts/lib/feed-server.js';
 import { startHarness, type Harness } from '../../helpers/engine-harness.js';
 import { addIntent } from '../production/fixtures.js';
 
@@ -132,6 +134,75 @@ test('a stored document that does not parse: refused with the field named, never
     (await h.api('POST', '/v1/muse/wallet/credit', { key: 'more', amount: 1 }, { key: finance })).status,
     201,
   );
+});
+
+test('broken wallet settings reach finance: a sev2 incident naming the field, escalated to Slack, once; a tick still scans; the PUT that fixes them resolves it', async () => {
+  const feeds = await startFeedServer();
+  const walletIncidents = async () =>
+    (await h.app.db.collection('incidents').where('source', '==', 'wallet').get()).docs.map((d) => d.data());
+  const tick = (tickId: string) =>
+    museOf(h.app).trends.runTick({ tickId, sources: fixtureSources(feeds.url).map(sourceDefOf) });
+  try {
+    await h.app.db.doc('config/walletSettings').set({ ...DEFAULT_WALLET_SETTINGS, panicLine: 'low' });
+    // A tick: the breaker cannot look at the wallet, the scan goes on (intents spend nothing), and
+    // finance is told.
+    const first = await tick('wallet-broken-1');
+    assert.equal(first.status, 'done', first.reason);
+    assert.ok(first.intents > 0, 'the scan created intents');
+    // (The test before resolved the one its broken document raised.)
+    const [incident, ...more] = (await walletIncidents()).filter((i) => i.status === 'open');
+    assert.ok(incident, 'a wallet incident is open');
+    assert.equal(more.length, 0);
+    assert.deepEqual([incident.severity, incident.team, incident.status], ['sev2', 'finance', 'open']);
+    assert.match(incident.summary, /config\/walletSettings is invalid: panicLine/);
+    assert.match(incident.summary, /PUT \/v1\/muse\/settings\/wallet/);
+    // Escalated as any incident is: its first Slack message is on its way.
+    await h.waitFor('the incident in the Slack outbox', async () => {
+      const q = await h.app.db.collection('slackOutbox').where('ref.id', '==', incident.id).get();
+      return q.size > 0 || undefined;
+    });
+    // The gate that fails closed meanwhile, and the next tick, find the same incident open.
+    await addIntent(h.app.db, 'i-wallet-incident', 'kombucha');
+    const { runId } = await museOf(h.app).production.produceIntent({
+      intentId: 'i-wallet-incident',
+      actor: { kind: 'user', id: 'U-op' },
+    });
+    assert.equal((await h.waitForRun(runId, ended)).status, 'failed');
+    await tick('wallet-broken-2');
+    assert.deepEqual(
+      (await walletIncidents()).filter((i) => i.status === 'open').map((i) => i.id),
+      [incident.id],
+      'one incident for one cause',
+    );
+
+    // Fixed through the API: resolved at once as recovered, naming who fixed it.
+    const put = await h.api(
+      'PUT',
+      PATH,
+      { ...valid, rationale: 'panic line back to a number' },
+      { key: finance },
+    );
+    assert.equal(put.status, 200, put.text);
+    const fixed = (await h.app.db.collection('incidents').doc(incident.id).get()).data()!;
+    assert.equal(fixed.status, 'resolved');
+    assert.match(fixed.resolution, /config\/walletSettings replaced by .*panic line back to a number/);
+    const decided = await h.app.db.collection('slackOutbox').doc(`decided~incident~${incident.id}`).get();
+    assert.ok(decided.exists, 'its Slack messages are rewritten as resolved');
+
+    // Broken again and fixed by other means than the API: the next tick that reads them whole resolves it.
+    await h.app.db.doc('config/walletSettings').set({ ...DEFAULT_WALLET_SETTINGS, burnWindowMinutes: -5 });
+    await tick('wallet-broken-3');
+    const again = (await walletIncidents()).find((i) => i.status === 'open');
+    assert.ok(again, 'a new incident for the new breakage');
+    assert.match(again.summary, /burnWindowMinutes/);
+    await h.app.db.doc('config/walletSettings').set({ ...DEFAULT_WALLET_SETTINGS });
+    await tick('wallet-fixed-4');
+    const healed = (await h.app.db.collection('incidents').doc(again.id).get()).data()!;
+    assert.equal(healed.status, 'resolved');
+    assert.match(healed.resolution, /parses again \(read by trend tick wallet-fixed-4\)/);
+  } finally {
+    await feeds.stop();
+  }
 });
 
 test('odd price-table model names and prices: a 400 naming the entry or a stored table that reads back, never a 5xx', async () => {

@@ -7,7 +7,15 @@ import type { Actor } from '../../shared/ports.js';
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const INCIDENT_SOURCES = ['heartbeat', 'run', 'breaker', 'safemode', 'person', 'trends'] as const;
+export const INCIDENT_SOURCES = [
+  'heartbeat',
+  'run',
+  'breaker',
+  'safemode',
+  'person',
+  'trends',
+  'wallet',
+] as const;
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';

@@ -7,6 +7,7 @@
  * operator) the tick refuses to scan and records a skip. A tick whose enabled sources all failed,
  * or whose settings do not parse, is `failed` and opens an incident (tick-finish.ts).
  */
+import { reviewWalletSettings } from '../wallet/settings-health.js';
 import { performance } from 'node:perf_hooks';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import type { MuseDeps } from '../deps.js';
@@ -74,7 +75,10 @@ export async function runTrendTick(
   const started = performance.now();
   const now = p.now ?? deps.clock.now();
   const { db } = deps;
-  await checkBreaker(); // a tick is one of the moments the breaker looks at the wallet
+  // A tick is one of the moments the breaker looks at the wallet. Wallet settings that do not parse
+  // stop the breaker, not the scan (intents spend nothing, and the CFO gate funds nothing
+  // meanwhile): the finance incident is raised, and resolved by the first tick that reads them whole.
+  if (await reviewWalletSettings(deps, `trend tick ${p.tickId}`)) await checkBreaker();
 
   const claim = await db.runTransaction(async (tx) => {
     const { tick, lock } = await readTickAndLockInTx(db, tx, p.tickId);

@@ -10,11 +10,10 @@
  * allows, a major degradation a person must act on within the sev2 deadlines (15/30/60 min), but no
  * data is lost and nothing user-facing is down, which sev1 is kept for.
  */
-import { loadSettings } from '../../platform/settings.js';
 import { conflict, invalidInput } from '../../shared/errors.js';
 import { systemActor, type Actor } from '../../shared/ports.js';
 import type { MuseDeps, Via } from '../deps.js';
-import { WALLET_SETTINGS } from '../settings.js';
+import { loadWalletSettings } from './settings-health.js';
 import { recordBreakerOverridden, recordBreakerTripped, recordBurnRate, recordLoop } from '../status/repo.js';
 import { evaluateBreaker } from './core/breaker-policy.js';
 import { fromMicros } from './core/money.js';
@@ -64,7 +63,7 @@ export async function checkBreaker(
   deps: MuseDeps,
 ): Promise<{ tripped: boolean; newlyTripped: boolean; reason?: string; burnRatePerHour: number }> {
   const { db } = deps;
-  const policy = breakerPolicy(await loadSettings(db, WALLET_SETTINGS));
+  const policy = breakerPolicy(await loadWalletSettings(deps));
   const now = deps.clock.now();
   const [head, state] = await Promise.all([readHead(db), getBreaker(deps)]);
   const windowStart = now.getTime() - policy.burnWindowMs;
@@ -216,7 +215,7 @@ export async function overrideBreaker(
     throw invalidInput('a breaker override needs an actor');
   if (!rationale) throw await refuse(invalidInput('a breaker override needs a rationale'));
   const { db } = deps;
-  const panicLine = breakerPolicy(await loadSettings(db, WALLET_SETTINGS)).panicLine;
+  const panicLine = breakerPolicy(await loadWalletSettings(deps)).panicLine;
   const override = await db.runTransaction(async (tx) => {
     const [bSnap, hSnap] = await Promise.all([tx.get(breakerRef(db)), tx.get(walletRef(db))]);
     const state = breakerFrom(bSnap.data());
