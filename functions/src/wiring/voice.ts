@@ -7,7 +7,9 @@
  */
 import { createGeminiLiveModel } from '../voice/gemini-live.js';
 import { createLocalLiveModel, LOCAL_LIVE_MODEL } from '../voice/local-live.js';
+import { dropHold, dueHolds, placeHold } from '../voice/holds.js';
 import type { LiveModel } from '../voice/port.js';
+import { isAppError } from '../shared/errors.js';
 import { createVoiceSessions, type VoiceCost, type VoiceSessions } from '../voice/sessions.js';
 import type { VoiceToolbox } from '../voice/relay.js';
 import { estimateMediaCost } from '../muse/wallet/core/pricing.js';
@@ -48,6 +50,15 @@ export function voiceCostOf(app: Container): VoiceCost {
     async reserve(sessionId, minutes) {
       const p = await priced(minutes);
       if (!p.ok) return p;
+      // The hold first: should this instance die before it settles, the sweep settles for it.
+      const now = app.clock.now();
+      await placeHold(app.db, {
+        sessionId,
+        amount: p.amount,
+        minutes,
+        createdAt: now,
+        settleBy: new Date(now.getTime() + minutes * 60_000 + HOLD_GRACE_MS),
+      });
       const r = await museOf(app).wallet.reserve({
         key: reservationKey(sessionId),
         intentId: 'voice',
@@ -55,6 +66,7 @@ export function voiceCostOf(app: Container): VoiceCost {
         amount: p.amount,
         floor: p.floor,
       });
+      if (!r.ok) await dropHold(app.db, sessionId);
       return r.ok ? { ok: true } : r;
     },
     async settle(sessionId, actualMinutes) {
@@ -63,8 +75,45 @@ export function voiceCostOf(app: Container): VoiceCost {
         reservationKey: reservationKey(sessionId),
         actual: p.ok ? p.amount : 0,
       });
+      await dropHold(app.db, sessionId);
     },
   };
+}
+
+/** How long past a session's longest length its hold waits for the instance's own settlement. */
+const HOLD_GRACE_MS = 5 * 60_000;
+
+/**
+ * Settles the reservations of voice sessions whose instance never did (holds.ts): each at its full
+ * reservation (the instance died without saying how long the session lasted, so the CFO counts
+ * the most it could have cost), then drops the hold. Run by the heartbeat sweep.
+ */
+export async function settleAbandonedVoiceSessions(
+  app: Container,
+): Promise<{ settled: number; dropped: number }> {
+  const result = { settled: 0, dropped: 0 };
+  for (const hold of await dueHolds(app.db, app.clock.now())) {
+    try {
+      const r = await museOf(app).wallet.settle({
+        reservationKey: reservationKey(hold.sessionId),
+        actual: hold.amount,
+      });
+      if (!r.replay) {
+        result.settled += 1;
+        app.log.warn('voice session abandoned by its instance: settled at its full reservation', {
+          sessionId: hold.sessionId,
+          amount: hold.amount,
+          since: hold.createdAt.toISOString(),
+        });
+      }
+    } catch (err) {
+      // No reservation behind the hold: the reserve itself never committed. Anything else: next sweep.
+      if (!isAppError(err) || err.code !== 'not_found') throw err;
+      result.dropped += 1;
+    }
+    await dropHold(app.db, hold.sessionId);
+  }
+  return result;
 }
 
 /** The instance's voice sessions, talking through `toolbox` (the stream's live toolbox). */
