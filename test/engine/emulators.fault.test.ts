@@ -89,7 +89,18 @@ test('emulators stopped and started mid-run (export, import): the sweep recovers
   const deadline = Date.now() + 90_000;
   let finished: WorkflowRun[] = [];
   while ((finished = await ended()).length < RUNS) {
-    assert.ok(Date.now() < deadline, `runs still stuck after 90 s: ${RUNS - finished.length}`);
+    if (Date.now() > deadline) {
+      // Say where each stuck run stands (its steps, and what the outbox still holds for it).
+      const stuck = runIds.filter((id) => !finished.some((r) => r.id === id));
+      const states = await Promise.all(
+        stuck.map(async (id) => {
+          const run = (await h.app.db.collection('runs').doc(id).get()).data() as WorkflowRun;
+          const queued = await h.app.db.collection('outbox').where('runId', '==', id).get();
+          return { id, updatedAt: run.updatedAt, steps: run.steps, outbox: queued.docs.map((d) => d.data()) };
+        }),
+      );
+      assert.fail(`runs still stuck after 90 s: ${stuck.length}: ${JSON.stringify(states)}`);
+    }
     // The every-minute job, fired as the scheduler fires it, once the stranded deadline has passed.
     offsetMs += STRANDED_AFTER_MS + 1000;
     await h.app.bus.publish('engine-sweep', { job: 'engine-sweep' });

@@ -396,3 +396,77 @@ test('a live model that throws while audio is handed over costs the turn, not th
   await other.until('turn_complete');
   await Promise.all([client.close(), other.close()]);
 });
+
+test('hanging up while the session is still starting ends it at once: no session is left talking, the reservation settled at 0', async () => {
+  // Held while the wallet reserves: voice_stop arrives before the model is asked.
+  const cost = costRecorder();
+  let letReserve!: () => void;
+  const reserving = new Promise<void>((r) => (letReserve = r));
+  const slowWallet = {
+    ...cost.cost,
+    reserve: async (id: string, minutes: number) => {
+      await reserving;
+      return cost.cost.reserve(id, minutes);
+    },
+  };
+  const local = createLocalLiveModel({ pace: Infinity });
+  let opened = 0;
+  const counting: LiveModel = {
+    model: local.model,
+    open: (o, onEvent) => {
+      opened += 1;
+      return local.open(o, onEvent);
+    },
+  };
+  const served = await serveVoice({ live: counting, cost: slowWallet });
+  servers.push(served);
+  const client = await voiceClient(served.url);
+  client.say(speech('hello'), { end: false });
+  await new Promise((r) => setTimeout(r, 100));
+  client.send({ type: 'voice_stop' });
+  await new Promise((r) => setTimeout(r, 50));
+  letReserve();
+  const ended = await client.until('voice_ended');
+  assert.deepEqual([ended.reason, ended.seconds], ['stopped', 0]);
+  await cost.settledOnce();
+  assert.deepEqual(cost.rec.settled, [[cost.rec.reserved[0]![0], 0]]);
+  assert.equal(opened, 0, 'the model was never opened');
+  assert.equal(served.voice.active, 0);
+  assert.ok(!client.types().includes('voice_started'));
+  // The next utterance starts a session as usual.
+  client.say(speech('hello again'));
+  await client.until('voice_started');
+  assert.equal(served.voice.active, 1);
+  await client.close();
+});
+
+test('hanging up while the model is opening ends the session as soon as it opens, settled once', async () => {
+  const cost = costRecorder();
+  const local = createLocalLiveModel({ pace: Infinity });
+  let letOpen!: () => void;
+  const opening = new Promise<void>((r) => (letOpen = r));
+  const slowModel: LiveModel = {
+    model: local.model,
+    open: async (o, onEvent) => {
+      await opening;
+      return local.open(o, onEvent);
+    },
+  };
+  const served = await serveVoice({ live: slowModel, cost: cost.cost });
+  servers.push(served);
+  const client = await voiceClient(served.url);
+  client.say(speech('hello'), { end: false });
+  await new Promise((r) => setTimeout(r, 100));
+  client.send({ type: 'voice_stop' });
+  await new Promise((r) => setTimeout(r, 50));
+  letOpen();
+  const ended = await client.until('voice_ended');
+  assert.equal(ended.reason, 'stopped');
+  await cost.settledOnce();
+  assert.equal(cost.rec.settled.length, 1);
+  assert.ok(cost.rec.settled[0]![1] < 0.1, `settled ${cost.rec.settled[0]![1]} min`);
+  assert.equal(served.voice.active, 0);
+  assert.ok(!client.types().includes('voice_started'));
+  await client.close();
+  assert.equal(cost.rec.settled.length, 1, 'closing afterwards settles nothing more');
+});

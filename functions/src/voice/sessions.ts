@@ -129,6 +129,8 @@ export function createVoiceSessions(deps: {
     let pending: Uint8Array[] = [];
     let pendingBytes = 0;
     let endPending = false;
+    /** voice_stop arrived while the session was still starting: it ends as soon as it can. */
+    let stopPending = false;
     let current: Talk | undefined;
 
     const out = (text: string) => {
@@ -157,6 +159,7 @@ export function createVoiceSessions(deps: {
       const s: Talk = { id, startedAt: now(), timers: [] };
       current = s;
       state = 'starting';
+      stopPending = false;
       let reserved = false;
       try {
         if (await deps.cost.breakerOpen())
@@ -165,6 +168,12 @@ export function createVoiceSessions(deps: {
         if (!r.ok) return release(s, 'not_funded', `the wallet cannot pay for a voice session: ${r.reason}`);
         reserved = true;
         if (gone || stopping) return release(s, undefined, undefined, true);
+        if (stopPending) {
+          // Hung up before the model was asked: nothing to open, the reservation settled at 0.
+          await release(s, undefined, undefined, true);
+          out(voiceEndedFrame('stopped', 0));
+          return;
+        }
         const session = await deps.live.open(
           { system: deps.system ?? VOICE_SYSTEM, tools: deps.toolbox.declarations },
           createRelay({
@@ -180,6 +189,7 @@ export function createVoiceSessions(deps: {
         s.startedAt = now();
         s.session = session;
         if (gone || stopping || current !== s) return end(stopping ? 'shutdown' : 'disconnected', s);
+        if (stopPending) return end('stopped', s); // hung up while the model was opening
       } catch (err) {
         deps.log.warn('voice session could not start', { err });
         return release(
@@ -223,8 +233,7 @@ export function createVoiceSessions(deps: {
       try {
         await deps.cost.settle(id, minutes);
       } catch (err) {
-        // The reservation stays held. Settlement is idempotent on the session id, so it can be
-        // repeated from this log line (nothing sweeps stale reservations yet).
+        // The reservation stays held until the heartbeat sweep settles its hold (voice/holds.ts).
         deps.log.error('voice session settlement failed', { err, sessionId: id, minutes });
       }
     }
@@ -295,6 +304,7 @@ export function createVoiceSessions(deps: {
             return;
           case 'voice_stop':
             if (state === 'refused') state = 'idle';
+            else if (state === 'starting') stopPending = true;
             void end('stopped');
             return;
         }
