@@ -8,7 +8,7 @@
 import { acceptsMessage, applyOutcome } from './core/run-state.js';
 import { commitTransition } from './commit.js';
 import { flushOutbox } from './outbox.js';
-import { batchEnvelopeSchema, envelopeSchema } from './step-handler.js';
+import { batchEnvelopeSchema, envelopeSchema } from './step-message.js';
 import { workflowRunRef } from './store.js';
 import type { EnginePorts } from './deps.js';
 

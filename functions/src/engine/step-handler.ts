@@ -1,31 +1,20 @@
 /**
- * Executes one step message. Delivery is at-least-once, so:
- * - a message is accepted only if its step is waiting for exactly that (attempt, wake);
+ * Executes steps (step-message.ts decodes the messages that carry them). Delivery is at-least-once, so:
+ * - a step is accepted only if it is waiting for exactly that (attempt, wake);
  * - the handler runs outside any transaction; its effect, the step's new state, the events and the
- *   next messages commit in ONE transaction that re-checks acceptance, so a redelivered or
- *   concurrent duplicate is a no-op;
- * - poison (bad envelope, unknown run, workflow, step or step type) goes to the dead letters and
- *   is acknowledged; an unexpected exception propagates so Pub/Sub redelivers.
- * A message may carry several steps (outbox.ts batches steps due together on one topic): their runs
- * are read in one round trip and the steps that need no reads at commit time commit in one batch
- * write, each with its run's update time as precondition; see handleStepMessage for what a batch's
- * failures do.
+ *   next messages commit in ONE write that re-checks acceptance, so a redelivered or concurrent
+ *   duplicate is a no-op;
+ * - poison (unknown run, workflow, step or step type) goes to the dead letters and is
+ *   acknowledged; an unexpected exception is handed back, for the message to be redelivered.
+ * Several steps at once (a batch message) have their runs read in one round trip, and the steps
+ * that need no reads at commit time commit in one batch write, each with its run's update time as
+ * precondition.
  */
-import { z } from 'zod';
 import { describeIssues } from '../shared/errors.js';
 import { getAllTyped } from '../platform/firestore/typed.js';
 import { acceptsMessage, applyOutcome, type CoreOutcome, type Transition } from './core/run-state.js';
-import {
-  MAX_ERROR_CHARS,
-  MAX_STEP_CONTEXT_BYTES,
-  MAX_STEP_OUTPUT_BYTES,
-  MAX_STEPS_PER_MESSAGE,
-  oversize,
-} from './core/limits.js';
-import { stepTopic } from '../platform/catalog.js';
+import { MAX_ERROR_CHARS, MAX_STEP_CONTEXT_BYTES, MAX_STEP_OUTPUT_BYTES, oversize } from './core/limits.js';
 import { commitTransition, type CommitExtra } from './commit.js';
-import type { PushMessage } from '../platform/bus.js';
-import { recordDeadLetter } from './dead-letters.js';
 import { enqueueGateOpened } from './notify.js';
 import { flushOutbox, flushRunOutbox } from './outbox.js';
 import { controlRef, pauseFrom } from './pause.js';
@@ -40,99 +29,15 @@ import {
 import type { DocumentSnapshot, Firestore, Transaction, WriteBatch } from '@google-cloud/firestore';
 import type { EngineDeps } from './deps.js';
 
-const stepRef = {
-  runId: z.string().min(1),
-  stepId: z.string().min(1),
-  attempt: z.number().int().positive(),
-  wake: z.number().int().nonnegative(),
-};
-/** One step: what the outbox publishes for a step due alone. */
-export const envelopeSchema = z.object({ v: z.literal(1), ...stepRef });
-/** Several steps due together on one topic (outbox.ts groups them), each its own run's business. */
-export const batchEnvelopeSchema = z.object({
-  v: z.literal(1),
-  steps: z.array(z.object(stepRef)).min(1).max(MAX_STEPS_PER_MESSAGE),
-});
-type StepRef = Omit<z.infer<typeof envelopeSchema>, 'v'>;
+/** Which message a step waits for: its run, its id, and the (attempt, wake) it accepts. */
+export interface StepRef {
+  runId: string;
+  stepId: string;
+  attempt: number;
+  wake: number;
+}
 
 export type StepResult = 'completed' | 'duplicate' | 'parked' | 'dead-lettered';
-/** A batch item whose handling failed unexpectedly goes back to Pub/Sub as a message of its own. */
-export type BatchItemResult = StepResult | 'republished';
-
-/**
- * Handles one step message: a single step (its result), or a batch of steps (each item's result).
- * A batch is acknowledged as a whole: an item that is poison is dead-lettered on its own, and an
- * item that fails unexpectedly is published again as a single-step message, so it is retried with
- * Pub/Sub's backoff and dead-lettered after its attempts like any step, while the others stand.
- */
-export async function handleStepMessage(
-  app: EngineDeps,
-  m: PushMessage,
-): Promise<StepResult | { steps: BatchItemResult[] }> {
-  let json: unknown;
-  try {
-    json = JSON.parse(m.data.toString('utf8'));
-  } catch {
-    await recordDeadLetter(app, m, 'the step message is not JSON');
-    return 'dead-lettered';
-  }
-  if (typeof json === 'object' && json !== null && 'steps' in json) {
-    const parsed = batchEnvelopeSchema.safeParse(json);
-    if (!parsed.success) {
-      await recordDeadLetter(
-        app,
-        m,
-        `invalid step batch envelope: ${describeIssues(parsed.error.issues).join('; ')}`,
-      );
-      return 'dead-lettered';
-    }
-    return { steps: await handleBatch(app, m, parsed.data.steps) };
-  }
-  const parsed = envelopeSchema.safeParse(json);
-  if (!parsed.success) {
-    await recordDeadLetter(
-      app,
-      m,
-      `invalid step envelope: ${describeIssues(parsed.error.issues).join('; ')}`,
-    );
-    return 'dead-lettered';
-  }
-  const { v: _v, ...ref } = parsed.data;
-  const [result] = await handleSteps(app, [ref], async (_i, reason) => {
-    await recordDeadLetter(app, m, reason);
-    return 'dead-lettered';
-  });
-  if (result instanceof Error) throw result; // unexpected: let Pub/Sub redeliver
-  return result!;
-}
-
-async function handleBatch(app: EngineDeps, m: PushMessage, refs: StepRef[]): Promise<BatchItemResult[]> {
-  // A poison item is recorded as a message of its own (its envelope as a single step), so it can
-  // be read, and replayed after a fix, without the rest of the batch.
-  const itemMessage = (i: number): PushMessage => ({
-    ...m,
-    data: Buffer.from(JSON.stringify({ v: 1, ...refs[i] })),
-    messageId: `${m.messageId}~${i}`,
-  });
-  const results = await handleSteps(app, refs, async (i, reason) => {
-    await recordDeadLetter(app, itemMessage(i), reason);
-    return 'dead-lettered';
-  });
-  return Promise.all(
-    results.map(async (r, i): Promise<BatchItemResult> => {
-      if (!(r instanceof Error)) return r;
-      const ref = refs[i]!;
-      app.log.warn('step of a batch failed; published again on its own', {
-        runId: ref.runId,
-        stepId: ref.stepId,
-        err: r,
-      });
-      // Should this publish fail, the batch is redelivered: its committed steps are duplicates then.
-      await app.bus.publish(stepTopic(ref.runId), { v: 1, ...ref }, { runId: ref.runId, stepId: ref.stepId });
-      return 'republished';
-    }),
-  );
-}
 
 /** A step ready to commit: its outcome is known, its writes are not yet made. */
 interface Ready {
@@ -149,7 +54,7 @@ interface Ready {
  * transaction, one after another), and one flush of what they dispatched. Each step's result, or
  * the unexpected error it met.
  */
-async function handleSteps(
+export async function handleSteps(
   app: EngineDeps,
   refs: StepRef[],
   dead: (i: number, reason: string) => Promise<StepResult>,

@@ -20,7 +20,7 @@ import {
   listWorkflowRuns,
   startWorkflowRun,
 } from './workflow-runs.js';
-import { handleStepMessage } from './step-handler.js';
+import { handleStepMessage } from './step-message.js';
 import { recoverStranded } from './stranded.js';
 
 export function createEngine(deps: EngineDeps) {
