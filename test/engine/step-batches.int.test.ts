@@ -326,6 +326,8 @@ test('a batch envelope that is malformed is dead-lettered whole with the reason,
     ['a step without its run', batchMessage([{ stepId: 'only', attempt: 1, wake: 0 }])],
     ['a negative attempt', batchMessage([{ ...ref(id), attempt: -1 }])],
     ['steps of null', batchMessage(null)],
+    ['a run id Firestore cannot address', batchMessage([ref(id), ref('runs/../x')])],
+    ['a reserved run id', batchMessage([ref('__x__')])],
     [
       'the wrong version',
       { ...batchMessage([ref(id)]), data: Buffer.from(JSON.stringify({ v: 2, steps: [ref(id)] })) },
@@ -371,4 +373,18 @@ test('the sweep drains more than one page of due entries, grouping the steps of 
   for (const id of ids) await h.waitForRun(id, (r) => r.status === 'succeeded');
   const left = await h.app.db.collection('outbox').where('notBefore', '<=', new Date()).get();
   assert.equal(left.docs.filter((d) => ids.includes(d.get('runId') as string)).length, 0);
+});
+
+test('a single-step envelope whose run id Firestore cannot address is one dead letter at once, not a failure on every delivery', async () => {
+  for (const runId of ['a/b', '..', '__x__', 'x'.repeat(300)]) {
+    const m: PushMessage = {
+      topic: 'engine-steps-0',
+      messageId: `m-${randomUUID()}`,
+      data: Buffer.from(JSON.stringify({ v: 1, ...ref(runId) })),
+      attributes: {},
+    };
+    assert.equal(await handle(m), 'dead-lettered', runId);
+    const [dl] = await deadLetterOf(m.messageId);
+    assert.match(dl?.reason as string, /invalid step envelope: runId: not a valid id/, runId);
+  }
 });

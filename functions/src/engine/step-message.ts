@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { stepTopic } from '../platform/catalog.js';
 import type { PushMessage } from '../platform/bus.js';
 import { describeIssues } from '../shared/errors.js';
+import { id } from '../shared/validation.js';
 import { MAX_STEPS_PER_MESSAGE } from './core/limits.js';
 import { recordDeadLetter } from './dead-letters.js';
 import type { EngineDeps } from './deps.js';
@@ -17,9 +18,11 @@ import { handleSteps, type StepRef, type StepResult } from './step-handler.js';
 
 export type { StepResult };
 
+// Ids Firestore can address: a crafted `runId` with a "/" would otherwise fail the read of every
+// step in its message, on every delivery, instead of being one dead letter.
 const stepRef = {
-  runId: z.string().min(1),
-  stepId: z.string().min(1),
+  runId: id(),
+  stepId: id(),
   attempt: z.number().int().positive(),
   wake: z.number().int().nonnegative(),
 };
