@@ -11,11 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Timestamp } from '@google-cloud/firestore';
-import { outboxEntry } from '../functions/src/engine/commit.js';
-import { outboxDocRef } from '../functions/src/engine/store.js';
 import { loadConfig } from '../functions/src/config.js';
-import { start } from '../functions/src/engine/core/run-state.js';
-import { EVENTS, runEventId } from '../functions/src/engine/events.js';
 import { RUNS } from '../functions/src/engine/store.js';
 import { z } from 'zod';
 import { done, type WorkflowDefinition } from '../functions/src/engine/workflow.js';
@@ -27,6 +23,7 @@ import { createApp } from '../functions/src/wiring/app.js';
 import { engineOf } from '../functions/src/wiring/engine.js';
 import { createLogger } from '../functions/src/platform/log.js';
 import { round, type BenchRow } from './rows.js';
+import { writeQueuedRun } from '../test/helpers/queued-run.js';
 
 const chain = (n: number): WorkflowDefinition => ({
   name: 'bench-chain',
@@ -184,47 +181,13 @@ async function rawTransactions(app: Container, prefix: string, n: number): Promi
 
 /**
  * Creates n single-step runs (ids `<prefix>-<i>`) with their step queued but unpublished, and its
- * outbox entry written as startWorkflowRun writes it (setup, not timed).
+ * outbox entry written, as startWorkflowRun writes them (setup, not timed).
  */
 async function prepareRuns(app: Container, prefix: string, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  const now = new Date();
-  const graph = single.graph({});
-  const t = start(graph);
-  for (let b = 0; b < n; b += 200) {
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  for (let b = 0; b < n; b += 100) {
     const batch = app.db.batch();
-    for (let i = b; i < Math.min(n, b + 200); i++) {
-      const id = `${prefix}-${i}`;
-      ids.push(id);
-      batch.set(app.db.collection(RUNS).doc(id), {
-        id,
-        workflow: single.name,
-        autonomous: false,
-        status: 'running',
-        failing: false,
-        input: {},
-        graph,
-        steps: t.steps,
-        gates: {},
-        externals: {},
-        nextSeq: 2,
-        outputSteps: [],
-        startedBy: { kind: 'system', id: 'bench' },
-        createdAt: now,
-        updatedAt: now,
-      });
-      batch.set(app.db.collection(EVENTS).doc(runEventId(id, 1)), {
-        id: runEventId(id, 1),
-        runId: id,
-        seq: 1,
-        type: 'run.started',
-        at: now,
-        actor: { kind: 'system', id: 'bench' },
-        data: {},
-      });
-      const entry = outboxEntry(id, t.dispatch[0]!, now);
-      batch.set(outboxDocRef(app.db, entry.id), entry);
-    }
+    for (const id of ids.slice(b, b + 100)) writeQueuedRun(app.db, batch, single, { id, outbox: true });
     await batch.commit();
   }
   return ids;

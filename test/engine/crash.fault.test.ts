@@ -106,56 +106,28 @@ async function sweepUntilEnded(runIds: string[]): Promise<WorkflowRun[]> {
   return finished;
 }
 
-test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async (t) => {
-  child = await startFunctions();
-  const runIds = await startRuns('fault-chain', RUNS);
-
-  // Kill while steps are inside their handlers (started, not committed), with work left to do.
-  let atKill = { started: 0, done: 0 };
-  for (;;) {
-    atKill = await chainProgress(app.db);
-    if (atKill.done >= 8 && atKill.started > atKill.done) break;
-    assert.ok(atKill.done < RUNS * CHAIN_STEPS.length, 'the kill must land before the work is done');
-    await new Promise((r) => setTimeout(r, 30));
-  }
-  await killed(child, 'SIGKILL');
-  const midStep = atKill.started - atKill.done;
-  assert.ok(midStep >= 1, `steps in their handlers at the kill: ${midStep}`);
-
-  child = await startFunctions();
-  const finished = await sweepUntilEnded(runIds);
-
-  const succeeded = finished.filter((r) => r.status === 'succeeded');
-  const deadLettered = finished.filter((r) => /dead-lettered|lost/.test(JSON.stringify(r.steps)));
-  assert.equal(succeeded.length + deadLettered.length, RUNS, 'every run completed or was dead-lettered');
-  const counts = await effectCounts(
-    app.db,
-    succeeded.map((r) => r.id),
-  );
-  assert.deepEqual(
-    counts,
-    counts.map(() => 1),
-    'every step of every completed run committed its effect exactly once',
-  );
-  assert.equal(counts.length, succeeded.length * CHAIN_STEPS.length);
-  t.diagnostic(
-    `killed with ${midStep} steps mid-handler and ${atKill.done} committed; ${succeeded.length} runs succeeded`,
-  );
-});
-
-test('functions SIGKILLed while batch messages of fan-out branches are mid-handler: every branch commits once', async (t) => {
-  child ??= await startFunctions();
-  if (child.exitCode !== null || child.signalCode !== null) child = await startFunctions();
+/**
+ * Starts `runs` runs of `workflow`, SIGKILLs the functions once `minDone` of their steps committed
+ * and some are inside their handlers (started, not committed), starts them again and sweeps until
+ * every run ended; every run must complete (or be dead-lettered) with each of its `steps`' effects
+ * committed exactly once. Returns the diagnostic line.
+ */
+async function killMidStepAndRecover(
+  workflow: string,
+  runs: number,
+  steps: readonly string[],
+  minDone: number,
+): Promise<string> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) child = await startFunctions();
   const before = await chainProgress(app.db);
-  const runIds = await startRuns('fault-fan', 4);
-  // Each run's `a` releases its 20 branches in one commit: two batch messages (16 and 4 steps).
-  // Kill once branches are inside their handlers, some committed, with work left to do.
+  const runIds = await startRuns(workflow, runs);
+
   let atKill = { started: 0, done: 0 };
   for (;;) {
     atKill = await chainProgress(app.db);
     const done = atKill.done - before.done;
-    if (done >= 10 && atKill.started > atKill.done) break;
-    assert.ok(done < runIds.length * FAN_STEPS.length, 'the kill must land before the work is done');
+    if (done >= minDone && atKill.started > atKill.done) break;
+    assert.ok(done < runs * steps.length, 'the kill must land before the work is done');
     await new Promise((r) => setTimeout(r, 30));
   }
   await killed(child, 'SIGKILL');
@@ -166,23 +138,26 @@ test('functions SIGKILLed while batch messages of fan-out branches are mid-handl
   const finished = await sweepUntilEnded(runIds);
   const succeeded = finished.filter((r) => r.status === 'succeeded');
   const deadLettered = finished.filter((r) => /dead-lettered|lost/.test(JSON.stringify(r.steps)));
-  assert.equal(
-    succeeded.length + deadLettered.length,
-    runIds.length,
-    'every run completed or was dead-lettered',
-  );
+  assert.equal(succeeded.length + deadLettered.length, runs, 'every run completed or was dead-lettered');
   const counts = await effectCounts(
     app.db,
     succeeded.map((r) => r.id),
-    FAN_STEPS,
+    steps,
   );
   assert.deepEqual(
     counts,
     counts.map(() => 1),
     'every step of every completed run committed its effect exactly once',
   );
-  assert.equal(counts.length, succeeded.length * FAN_STEPS.length);
-  t.diagnostic(
-    `killed with ${midStep} steps mid-handler and ${atKill.done - before.done} committed; ${succeeded.length} fan-out runs succeeded`,
-  );
+  assert.equal(counts.length, succeeded.length * steps.length);
+  return `killed with ${midStep} steps mid-handler and ${atKill.done - before.done} committed; ${succeeded.length} runs succeeded`;
+}
+
+test('functions SIGKILLed mid-step and restarted: every run completes, every effect once', async (t) => {
+  t.diagnostic(await killMidStepAndRecover('fault-chain', RUNS, CHAIN_STEPS, 8));
+});
+
+test('functions SIGKILLed while batch messages of fan-out branches are mid-handler: every branch commits once', async (t) => {
+  // Each run's `a` releases its 20 branches in one commit: two batch messages (16 and 4 steps).
+  t.diagnostic(await killMidStepAndRecover('fault-fan', 4, FAN_STEPS, 10));
 });

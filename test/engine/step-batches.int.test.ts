@@ -9,17 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { FieldValue } from '@google-cloud/firestore';
 import type { Message } from '@google-cloud/pubsub';
 import { z } from 'zod';
-import { outboxEntry } from '../../functions/src/engine/commit.js';
-import { start } from '../../functions/src/engine/core/run-state.js';
 import { MAX_STEPS_PER_MESSAGE } from '../../functions/src/engine/core/limits.js';
-import { EVENTS, runEventId } from '../../functions/src/engine/events.js';
 import { sweepOutbox } from '../../functions/src/engine/outbox.js';
-import { outboxDocRef, RUNS } from '../../functions/src/engine/store.js';
 import { done, type WorkflowDefinition } from '../../functions/src/engine/workflow.js';
 import type { PushMessage } from '../../functions/src/platform/bus.js';
 import { STEP_TOPICS, stepTopic } from '../../functions/src/platform/catalog.js';
 import { engineOf } from '../../functions/src/wiring/engine.js';
+import type { StepRef } from '../../functions/src/engine/step-handler.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
+import { writeQueuedRun } from '../helpers/queued-run.js';
 
 const calls = new Map<string, number>();
 const bump = (key: string) => {
@@ -100,52 +98,15 @@ after(async () => h.stop());
 const counter = async (key: string) =>
   ((await h.app.db.collection('counters').doc(key).get()).data()?.n as number | undefined) ?? 0;
 
-/**
- * Writes a run whose start steps are queued but not published (as if its message were still on
- * its way), so a test can hand the engine exactly the message it wants. With `outbox`, the entries
- * startWorkflowRun would write are written too, for the sweep to publish.
- */
+/** A run whose start steps are queued but not published (test/helpers/queued-run.ts). */
 async function queuedRun(
   wf: WorkflowDefinition,
   input: Record<string, unknown> = {},
   opts: { outbox?: boolean; id?: string } = {},
 ) {
   const id = opts.id ?? `q-${randomUUID()}`;
-  const now = new Date();
-  const graph = wf.graph(input);
-  const t = start(graph);
   const batch = h.app.db.batch();
-  batch.set(h.app.db.collection(RUNS).doc(id), {
-    id,
-    workflow: wf.name,
-    autonomous: wf.autonomous,
-    status: 'running',
-    failing: false,
-    input,
-    graph,
-    steps: t.steps,
-    gates: {},
-    externals: {},
-    nextSeq: 2,
-    outputSteps: [],
-    startedBy: { kind: 'system', id: 'test' },
-    createdAt: now,
-    updatedAt: now,
-  });
-  batch.set(h.app.db.collection(EVENTS).doc(runEventId(id, 1)), {
-    id: runEventId(id, 1),
-    runId: id,
-    seq: 1,
-    type: 'run.started',
-    at: now,
-    actor: { kind: 'system', id: 'test' },
-    data: {},
-  });
-  if (opts.outbox)
-    for (const d of t.dispatch) {
-      const e = outboxEntry(id, d, now);
-      batch.set(outboxDocRef(h.app.db, e.id), e);
-    }
+  writeQueuedRun(h.app.db, batch, wf, { id, input, outbox: opts.outbox });
   await batch.commit();
   return id;
 }
@@ -210,51 +171,42 @@ test('a fan-out of 20 branches travels as two messages (16 and 4 steps), each br
   }
 });
 
-test('the steps of an autonomous run travel alone: its three branches are three single-step messages', async () => {
+/**
+ * Starts `workflow` through the API and returns its run once it succeeded, with the bodies of the
+ * step messages published for it (at least `atLeast`), heard on every step topic.
+ */
+async function runHeard(workflow: string, atLeast: number) {
   const heard = await Promise.all(STEP_TOPICS.map((t) => listen(t)));
   try {
-    const { status, json } = await h.api('POST', '/v1/runs', { workflow: threeAutonomous.name });
+    const { status, json } = await h.api('POST', '/v1/runs', { workflow });
     assert.equal(status, 201);
     const run = await h.waitForRun(json.runId, (r) => r.status === 'succeeded');
-    assert.equal(run.steps.join!.status, 'done');
     const mine = () =>
       heard
         .flatMap((l) => l.got)
-        .map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>)
-        .filter((b) => b.runId === json.runId || JSON.stringify(b.steps ?? []).includes(json.runId));
-    await h.waitFor('the published messages', async () => mine().length >= 4 || undefined);
-    assert.equal(mine().filter((b) => 'steps' in b).length, 0, 'no batch message');
-    assert.deepEqual(
-      mine()
-        .map((b) => b.stepId)
-        .sort(),
-      ['a', 'b', 'c', 'join'],
-    );
+        .map((m) => JSON.parse(m.data.toString()) as { runId?: string; stepId?: string; steps?: StepRef[] })
+        .filter((b) => b.runId === run.id || b.steps?.some((x) => x.runId === run.id));
+    await h.waitFor('the published messages', async () => mine().length >= atLeast || undefined);
+    return { run, bodies: mine() };
   } finally {
     await Promise.all(heard.map((l) => l.stop()));
   }
+}
+
+test('the steps of an autonomous run travel alone: its three branches are three single-step messages', async () => {
+  const { run, bodies } = await runHeard(threeAutonomous.name, 4);
+  assert.equal(run.steps.join!.status, 'done');
+  assert.equal(bodies.filter((b) => 'steps' in b).length, 0, 'no batch message');
+  assert.deepEqual(bodies.map((b) => b.stepId).sort(), ['a', 'b', 'c', 'join']);
 });
 
 test('the same fan-out, not autonomous, started through the API: its three branches travel as one message', async () => {
-  const heard = await Promise.all(STEP_TOPICS.map((t) => listen(t)));
-  try {
-    const { status, json } = await h.api('POST', '/v1/runs', { workflow: three.name });
-    assert.equal(status, 201);
-    await h.waitForRun(json.runId, (r) => r.status === 'succeeded');
-    const mine = () =>
-      heard
-        .flatMap((l) => l.got)
-        .map((m) => JSON.parse(m.data.toString()) as Record<string, unknown>)
-        .filter((b) => b.runId === json.runId || JSON.stringify(b.steps ?? []).includes(json.runId));
-    await h.waitFor('the published messages', async () => mine().length >= 2 || undefined);
-    const batch = mine().find((b) => 'steps' in b);
-    assert.deepEqual(
-      (batch?.steps as Array<{ stepId: string }> | undefined)?.map((x) => x.stepId),
-      ['a', 'b', 'c'],
-    );
-  } finally {
-    await Promise.all(heard.map((l) => l.stop()));
-  }
+  const { bodies } = await runHeard(three.name, 2);
+  const batch = bodies.find((b) => 'steps' in b);
+  assert.deepEqual(
+    batch?.steps?.map((x) => x.stepId),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('a batch whose items are fine, unknown, already done and crashing: each meets its own fate, and the batch is acknowledged', async () => {

@@ -397,15 +397,34 @@ test('a live model that throws while audio is handed over costs the turn, not th
   await Promise.all([client.close(), other.close()]);
 });
 
+/** A promise the test lets go of: `until` resolves once `release` is called. */
+function held() {
+  let release!: () => void;
+  const until = new Promise<void>((r) => (release = r));
+  return { until, release };
+}
+
+/** Speaks, then hangs up while `hold` keeps the session starting, then lets the start go on. */
+async function hangUpWhileStarting(
+  client: Awaited<ReturnType<typeof voiceClient>>,
+  hold: { release(): void },
+) {
+  client.say(speech('hello'), { end: false });
+  await new Promise((r) => setTimeout(r, 100));
+  client.send({ type: 'voice_stop' });
+  await new Promise((r) => setTimeout(r, 50));
+  hold.release();
+  return client.until('voice_ended');
+}
+
 test('hanging up while the session is still starting ends it at once: no session is left talking, the reservation settled at 0', async () => {
   // Held while the wallet reserves: voice_stop arrives before the model is asked.
   const cost = costRecorder();
-  let letReserve!: () => void;
-  const reserving = new Promise<void>((r) => (letReserve = r));
+  const reserving = held();
   const slowWallet = {
     ...cost.cost,
     reserve: async (id: string, minutes: number) => {
-      await reserving;
+      await reserving.until;
       return cost.cost.reserve(id, minutes);
     },
   };
@@ -421,12 +440,7 @@ test('hanging up while the session is still starting ends it at once: no session
   const served = await serveVoice({ live: counting, cost: slowWallet });
   servers.push(served);
   const client = await voiceClient(served.url);
-  client.say(speech('hello'), { end: false });
-  await new Promise((r) => setTimeout(r, 100));
-  client.send({ type: 'voice_stop' });
-  await new Promise((r) => setTimeout(r, 50));
-  letReserve();
-  const ended = await client.until('voice_ended');
+  const ended = await hangUpWhileStarting(client, reserving);
   assert.deepEqual([ended.reason, ended.seconds], ['stopped', 0]);
   await cost.settledOnce();
   assert.deepEqual(cost.rec.settled, [[cost.rec.reserved[0]![0], 0]]);
@@ -443,24 +457,18 @@ test('hanging up while the session is still starting ends it at once: no session
 test('hanging up while the model is opening ends the session as soon as it opens, settled once', async () => {
   const cost = costRecorder();
   const local = createLocalLiveModel({ pace: Infinity });
-  let letOpen!: () => void;
-  const opening = new Promise<void>((r) => (letOpen = r));
+  const opening = held();
   const slowModel: LiveModel = {
     model: local.model,
     open: async (o, onEvent) => {
-      await opening;
+      await opening.until;
       return local.open(o, onEvent);
     },
   };
   const served = await serveVoice({ live: slowModel, cost: cost.cost });
   servers.push(served);
   const client = await voiceClient(served.url);
-  client.say(speech('hello'), { end: false });
-  await new Promise((r) => setTimeout(r, 100));
-  client.send({ type: 'voice_stop' });
-  await new Promise((r) => setTimeout(r, 50));
-  letOpen();
-  const ended = await client.until('voice_ended');
+  const ended = await hangUpWhileStarting(client, opening);
   assert.equal(ended.reason, 'stopped');
   await cost.settledOnce();
   assert.equal(cost.rec.settled.length, 1);
