@@ -7,8 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_WALLET_SETTINGS } from '../../functions/src/muse/wallet/policy.js';
 import { museOf } from '../../functions/src/wiring/muse.js';
-import { voiceCostOf } from '../../functions/src/wiring/voice.js';
+import { settleAbandonedVoiceSessions, voiceCostOf } from '../../functions/src/wiring/voice.js';
 import { startHarness, type Harness } from '../helpers/engine-harness.js';
 import { manualClock } from '../helpers/manual-clock.js';
 
@@ -114,4 +115,48 @@ test('a reservation the wallet refuses leaves no hold behind', async () => {
   const big = await cost.reserve('s-huge', 100_000);
   assert.equal(big.ok, false);
   assert.equal(await hold('s-huge'), undefined);
+});
+
+test('a session whose price is gone when it ends (its model taken out of the price table meanwhile) is charged its reservation, not nothing', async () => {
+  const cost = voiceCostOf(h.app);
+  assert.deepEqual(await cost.reserve('s-broken-price', 5), { ok: true });
+  const settings = h.app.db.doc('config/walletSettings');
+  const before = (await settings.get()).data();
+  const { 'local-live-1': _gone, ...priceTable } = DEFAULT_WALLET_SETTINGS.priceTable;
+  await settings.set({ ...DEFAULT_WALLET_SETTINGS, priceTable });
+  try {
+    await cost.settle('s-broken-price', 1);
+  } finally {
+    if (before) await settings.set(before);
+    else await settings.delete();
+  }
+  const entries = await ledger('s-broken-price');
+  assert.equal(
+    entries.find((e) => e.type === 'debit')?.amount,
+    0.12,
+    'the reservation, the most it could have cost',
+  );
+  assert.equal(await hold('s-broken-price'), undefined);
+  assert.equal((await museOf(h.app).wallet.get()).reserved, 0);
+});
+
+test('an abandoned session the wallet cannot settle yet (settings that do not parse) keeps its hold for the next sweep, and the sweep goes on', async () => {
+  const cost = voiceCostOf(h.app);
+  assert.deepEqual(await cost.reserve('s-refused', 5), { ok: true });
+  const settings = h.app.db.doc('config/walletSettings');
+  const before = (await settings.get()).data();
+  await settings.set({ ...DEFAULT_WALLET_SETTINGS, reserveFloor: 'lots' });
+  clock.advance(11 * 60_000);
+  try {
+    const first = await settleAbandonedVoiceSessions(h.app);
+    assert.deepEqual(first, { settled: 0, dropped: 0, kept: 1 });
+    assert.ok(await hold('s-refused'), 'the hold stays');
+  } finally {
+    if (before) await settings.set(before);
+    else await settings.delete();
+  }
+  const second = await settleAbandonedVoiceSessions(h.app);
+  assert.deepEqual(second, { settled: 1, dropped: 0, kept: 0 });
+  assert.equal(await hold('s-refused'), undefined);
+  assert.equal((await ledger('s-refused')).find((e) => e.type === 'debit')?.amount, 0.12);
 });

@@ -25,6 +25,10 @@ export async function placeHold(db: Firestore, hold: VoiceHold): Promise<void> {
   await holds(db).doc(hold.sessionId).set(hold);
 }
 
+export async function holdOf(db: Firestore, sessionId: string): Promise<VoiceHold | undefined> {
+  return (await holds(db).doc(sessionId).get()).data();
+}
+
 export async function dropHold(db: Firestore, sessionId: string): Promise<void> {
   await holds(db).doc(sessionId).delete();
 }

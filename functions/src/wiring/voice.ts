@@ -7,7 +7,7 @@
  */
 import { createGeminiLiveModel } from '../voice/gemini-live.js';
 import { createLocalLiveModel, LOCAL_LIVE_MODEL } from '../voice/local-live.js';
-import { dropHold, dueHolds, placeHold } from '../voice/holds.js';
+import { dropHold, dueHolds, holdOf, placeHold } from '../voice/holds.js';
 import type { LiveModel } from '../voice/port.js';
 import { isAppError } from '../shared/errors.js';
 import { createVoiceSessions, type VoiceCost, type VoiceSessions } from '../voice/sessions.js';
@@ -71,10 +71,15 @@ export function voiceCostOf(app: Container): VoiceCost {
     },
     async settle(sessionId, actualMinutes) {
       const p = await priced(actualMinutes);
-      await museOf(app).wallet.settle({
-        reservationKey: reservationKey(sessionId),
-        actual: p.ok ? p.amount : 0,
-      });
+      // A price that is gone (the model taken out of the price table mid-session) must not make the
+      // session free: it is charged what was reserved for it, the most it could have cost.
+      const actual = p.ok ? p.amount : ((await holdOf(app.db, sessionId))?.amount ?? 0);
+      if (!p.ok)
+        app.log.warn('voice session priced at its reservation: its price cannot be read', {
+          sessionId,
+          reason: p.reason,
+        });
+      await museOf(app).wallet.settle({ reservationKey: reservationKey(sessionId), actual });
       await dropHold(app.db, sessionId);
     },
   };
@@ -90,8 +95,8 @@ const HOLD_GRACE_MS = 5 * 60_000;
  */
 export async function settleAbandonedVoiceSessions(
   app: Container,
-): Promise<{ settled: number; dropped: number }> {
-  const result = { settled: 0, dropped: 0 };
+): Promise<{ settled: number; dropped: number; kept: number }> {
+  const result = { settled: 0, dropped: 0, kept: 0 };
   for (const hold of await dueHolds(app.db, app.clock.now())) {
     try {
       const r = await museOf(app).wallet.settle({
@@ -107,9 +112,17 @@ export async function settleAbandonedVoiceSessions(
         });
       }
     } catch (err) {
-      // No reservation behind the hold: the reserve itself never committed. Anything else: next sweep.
-      if (!isAppError(err) || err.code !== 'not_found') throw err;
-      result.dropped += 1;
+      if (!isAppError(err) || err.code !== 'not_found') {
+        // Refused (wallet settings that do not parse: their incident is open) or unreachable: the
+        // hold stays for the next sweep, and the other holds and the rest of the job go on.
+        result.kept += 1;
+        app.log.warn('abandoned voice session not settled yet; the next sweep retries', {
+          sessionId: hold.sessionId,
+          err,
+        });
+        continue;
+      }
+      result.dropped += 1; // no reservation behind the hold: the reserve itself never committed
     }
     await dropHold(app.db, hold.sessionId);
   }
